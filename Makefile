@@ -1,0 +1,36 @@
+# Entra -> Gtmhub SCIM conformance harness. `make help` lists the targets.
+GO ?= go
+PKGS := ./...
+
+.PHONY: help conformance test vet race fuzz bench refserver entrasim image clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+conformance: ## the main job: the conformance suites against the embedded reference server
+	$(GO) tool ginkgo -p ./suites
+
+test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when Docker answers)
+	$(GO) test -count=1 $(PKGS)
+
+vet: ## go vet
+	$(GO) vet $(PKGS)
+
+race: ## the concurrency tests under the race detector
+	$(GO) test -race -count=1 ./reference-server/... ./protocol/...
+
+fuzz: ## run each fuzz target for FUZZTIME (default 30s)
+	@for t in $$($(GO) test -list 'Fuzz.*' ./protocol/ | grep ^Fuzz); do \
+		$(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-30s} ./protocol/ || exit 1; done
+
+bench: ## benchmarks (figures go in closing notes)
+	$(GO) test -run XXX -bench . -benchmem $(PKGS)
+
+refserver: ## run the reference server on 127.0.0.1:8080 with an ephemeral store
+	$(GO) run ./reference-server/cmd/refserver --db :memory:
+
+entrasim: ## build the Entra-behaviour client into bin/
+	$(GO) build -o bin/entrasim ./client/cmd/entrasim
+
+clean: ## remove build output and reports
+	rm -rf bin reports/out
