@@ -1,0 +1,33 @@
+// Package tenant carries, in a request's context, which account a SCIM
+// request addresses and what the middlewares learned about it. It is the
+// seam between the router (server), the fault injector (faults) and the
+// request journal (journal), so that none of them imports another.
+package tenant
+
+import "context"
+
+// Info describes one request to a tenant URL
+// (/api/v1/scim/azure/{AccountID}{Path}).
+type Info struct {
+	// AccountID is the {account_id} segment of the tenant URL.
+	AccountID string
+	// Path is the path below the tenant URL, e.g. "/Users/42".
+	Path string
+	// Fault names the fault rule that fired for this request, if any; the
+	// fault injector sets it and the journal records it.
+	Fault string
+}
+
+type ctxKey struct{}
+
+// With returns a context carrying info. The pointer is shared so that inner
+// handlers can annotate it (Fault) for outer ones.
+func With(ctx context.Context, info *Info) context.Context {
+	return context.WithValue(ctx, ctxKey{}, info)
+}
+
+// From returns the request's Info, or nil outside a tenant route.
+func From(ctx context.Context) *Info {
+	info, _ := ctx.Value(ctxKey{}).(*Info)
+	return info
+}
