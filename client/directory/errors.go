@@ -1,0 +1,43 @@
+package directory
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError is one problem in a directory file, located precisely.
+type FieldError struct {
+	File   string
+	Line   int
+	Column int
+	Field  string // e.g. "users[3].manager"
+	Msg    string
+}
+
+// Error formats as "file:line:col: field: message".
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Column, e.Field, e.Msg)
+}
+
+// LoadError collects every problem found in a directory file, in file order.
+type LoadError struct {
+	Errs []*FieldError
+}
+
+// Error lists each problem on its own line.
+func (e *LoadError) Error() string {
+	lines := make([]string, len(e.Errs))
+	for i, fe := range e.Errs {
+		lines[i] = fe.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap exposes the individual problems to errors.As / errors.Is.
+func (e *LoadError) Unwrap() []error {
+	out := make([]error, len(e.Errs))
+	for i, fe := range e.Errs {
+		out[i] = fe
+	}
+	return out
+}

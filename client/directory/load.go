@@ -1,0 +1,366 @@
+package directory
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxErrors bounds the problems collected from one file, so a huge broken
+// file yields a readable report.
+const maxErrors = 50
+
+// Load reads and validates a directory file.
+func Load(path string) (*Directory, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read directory: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes a directory from YAML. name is used in error messages.
+// Every problem is reported as file:line:col: field: message; all problems
+// found are returned together in a *LoadError.
+func Parse(name string, data []byte) (*Directory, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	p := &parser{file: name}
+	d := &Directory{App: App{Scope: ScopeAssigned}}
+	if len(doc.Content) == 0 {
+		p.errf(&doc, "", "empty directory file")
+		return nil, p.result()
+	}
+	root := doc.Content[0]
+	p.mapping(root, "", func(key string, k, v *yaml.Node) {
+		switch key {
+		case "app":
+			p.app(v, &d.App)
+		case "users":
+			p.seq(v, "users", func(i int, n *yaml.Node) {
+				if u := p.user(n, fmt.Sprintf("users[%d]", i)); u != nil {
+					d.Users = append(d.Users, u)
+				}
+			})
+		case "groups":
+			p.seq(v, "groups", func(i int, n *yaml.Node) {
+				if g := p.group(n, fmt.Sprintf("groups[%d]", i)); g != nil {
+					d.Groups = append(d.Groups, g)
+				}
+			})
+		default:
+			p.errf(k, key, "unknown field (want app, users, groups)")
+		}
+	})
+	if err := p.result(); err != nil {
+		return nil, err
+	}
+	if err := d.validate(name, p.pos); err != nil {
+		return nil, err
+	}
+	d.index()
+	return d, nil
+}
+
+// parser walks yaml nodes, collecting errors and remembering where each
+// reference was written so validation can point at it.
+type parser struct {
+	file string
+	errs []*FieldError
+	pos  map[string]*yaml.Node // field path -> node, for validation errors
+}
+
+func (p *parser) errf(n *yaml.Node, field, format string, args ...any) {
+	if len(p.errs) >= maxErrors {
+		return
+	}
+	if field == "" {
+		field = "(document)"
+	}
+	p.errs = append(p.errs, &FieldError{File: p.file, Line: n.Line, Column: n.Column, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) result() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	return &LoadError{Errs: p.errs}
+}
+
+func (p *parser) remember(field string, n *yaml.Node) {
+	if p.pos == nil {
+		p.pos = map[string]*yaml.Node{}
+	}
+	p.pos[field] = n
+}
+
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
+}
+
+// mapping calls fn for each key of a mapping node, rejecting duplicate keys.
+func (p *parser) mapping(n *yaml.Node, field string, fn func(key string, k, v *yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		p.errf(n, field, "expected a mapping, got %s", kindName(n))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if seen[k.Value] {
+			p.errf(k, join(field, k.Value), "duplicate field")
+			continue
+		}
+		seen[k.Value] = true
+		fn(k.Value, k, v)
+	}
+}
+
+func (p *parser) seq(n *yaml.Node, field string, fn func(i int, n *yaml.Node)) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errf(n, field, "expected a list, got %s", kindName(n))
+		return
+	}
+	for i, c := range n.Content {
+		fn(i, c)
+	}
+}
+
+func (p *parser) scalar(n *yaml.Node, field string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		p.errf(n, field, "expected a scalar value, got %s", kindName(n))
+		return "", false
+	}
+	if n.Tag == "!!null" {
+		return "", true
+	}
+	return n.Value, true
+}
+
+func (p *parser) stringList(n *yaml.Node, field string) []string {
+	var out []string
+	p.seq(n, field, func(i int, c *yaml.Node) {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if s, ok := p.scalar(c, f); ok {
+			if s == "" {
+				p.errf(c, f, "empty object id")
+				return
+			}
+			p.remember(f, c)
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
+func (p *parser) app(n *yaml.Node, app *App) {
+	p.mapping(n, "app", func(key string, k, v *yaml.Node) {
+		f := "app." + key
+		switch key {
+		case "scope":
+			s, ok := p.scalar(v, f)
+			if !ok {
+				return
+			}
+			switch ScopeMode(s) {
+			case ScopeAssigned, ScopeAll:
+				app.Scope = ScopeMode(s)
+			default:
+				p.errf(v, f, "invalid value %q (want assigned or all)", s)
+			}
+		case "assignments":
+			p.mapping(v, f, func(key string, k, v *yaml.Node) {
+				switch key {
+				case "users":
+					app.AssignedUsers = p.stringList(v, f+".users")
+				case "groups":
+					app.AssignedGroups = p.stringList(v, f+".groups")
+				default:
+					p.errf(k, f+"."+key, "unknown field (want users, groups)")
+				}
+			})
+		default:
+			p.errf(k, f, "unknown field (want scope, assignments)")
+		}
+	})
+}
+
+func (p *parser) deletion(v *yaml.Node, f string) Deletion {
+	s, ok := p.scalar(v, f)
+	if !ok {
+		return NotDeleted
+	}
+	switch s {
+	case "", "absent":
+		return NotDeleted
+	case "soft":
+		return SoftDeleted
+	case "hard":
+		return HardDeleted
+	}
+	p.errf(v, f, "invalid value %q (want absent, soft or hard)", s)
+	return NotDeleted
+}
+
+func (p *parser) user(n *yaml.Node, field string) *User {
+	u := &User{AccountEnabled: true, Line: n.Line}
+	strs := map[string]*string{
+		"objectId": &u.ObjectID, "userPrincipalName": &u.UserPrincipalName,
+		"mailNickname": &u.MailNickname, "mail": &u.Mail, "givenName": &u.GivenName,
+		"surname": &u.Surname, "displayName": &u.DisplayName, "jobTitle": &u.JobTitle,
+		"department": &u.Department, "employeeId": &u.EmployeeID, "manager": &u.Manager,
+	}
+	ok := n.Kind == yaml.MappingNode
+	p.mapping(n, field, func(key string, k, v *yaml.Node) {
+		f := field + "." + key
+		if dst, isStr := strs[key]; isStr {
+			if s, good := p.scalar(v, f); good {
+				*dst = s
+				p.remember(f, v)
+			}
+			return
+		}
+		switch key {
+		case "accountEnabled":
+			if s, good := p.scalar(v, f); good {
+				b, err := strconv.ParseBool(s)
+				if err != nil || v.Tag != "!!bool" {
+					p.errf(v, f, "invalid value %q (want true or false)", s)
+					return
+				}
+				u.AccountEnabled = b
+			}
+		case "deleted":
+			u.Deleted = p.deletion(v, f)
+		case "attributes":
+			u.Attributes = p.attributes(v, f)
+		default:
+			p.errf(k, f, "unknown field")
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if u.ObjectID == "" {
+		p.errf(n, field+".objectId", "required field missing")
+		return nil
+	}
+	p.remember(field, n)
+	return u
+}
+
+func (p *parser) group(n *yaml.Node, field string) *Group {
+	g := &Group{Line: n.Line}
+	ok := n.Kind == yaml.MappingNode
+	p.mapping(n, field, func(key string, k, v *yaml.Node) {
+		f := field + "." + key
+		switch key {
+		case "objectId", "displayName":
+			s, good := p.scalar(v, f)
+			if !good {
+				return
+			}
+			p.remember(f, v)
+			if key == "objectId" {
+				g.ObjectID = s
+			} else {
+				g.DisplayName = s
+			}
+		case "members":
+			g.Members = p.stringList(v, f)
+		case "deleted":
+			g.Deleted = p.deletion(v, f)
+		case "attributes":
+			g.Attributes = p.attributes(v, f)
+		default:
+			p.errf(k, f, "unknown field")
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if g.ObjectID == "" {
+		p.errf(n, field+".objectId", "required field missing")
+		return nil
+	}
+	p.remember(field, n)
+	return g
+}
+
+// attributes decodes the free-form attribute map. Scalars keep their YAML
+// type (string, bool, int64, float64); lists of scalars become []string
+// (multi-valued attributes); null means absent.
+func (p *parser) attributes(n *yaml.Node, field string) map[string]any {
+	out := map[string]any{}
+	p.mapping(n, field, func(key string, k, v *yaml.Node) {
+		f := field + "." + key
+		if key == "" {
+			p.errf(k, f, "empty attribute name")
+			return
+		}
+		switch v.Kind {
+		case yaml.ScalarNode:
+			switch v.Tag {
+			case "!!null":
+				return
+			case "!!bool":
+				b, _ := strconv.ParseBool(v.Value)
+				out[key] = b
+			case "!!int":
+				i, err := strconv.ParseInt(v.Value, 0, 64)
+				if err != nil {
+					p.errf(v, f, "integer out of range: %s", v.Value)
+					return
+				}
+				out[key] = i
+			case "!!float":
+				x, err := strconv.ParseFloat(v.Value, 64)
+				if err != nil {
+					out[key] = v.Value
+					return
+				}
+				out[key] = x
+			default:
+				out[key] = v.Value
+			}
+		case yaml.SequenceNode:
+			var vals []string
+			for i, c := range v.Content {
+				if s, good := p.scalar(c, fmt.Sprintf("%s[%d]", f, i)); good {
+					vals = append(vals, s)
+				}
+			}
+			out[key] = vals
+		default:
+			p.errf(v, f, "expected a scalar or a list of scalars, got %s", kindName(v))
+		}
+	})
+	return out
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.DocumentNode:
+		return "a document"
+	}
+	if n.Tag == "!!null" {
+		return "null"
+	}
+	return "scalar " + strconv.Quote(n.Value)
+}
