@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// statements are prepared once per store: parsing SQL on every request
+// would cost more than running it.
+type statements struct {
+	all []*sql.Stmt
+
+	userByID, usersByName, usersByExternal, usersByManager, usersByDepartment *sql.Stmt
+	usersPage, usersCount, userInsert, userUpdate, userDelete                 *sql.Stmt
+	groupByID, groupsByName, groupsByExternal, groupsByDepartment             *sql.Stmt
+	groupsPage, groupsCount, groupInsert, groupUpdate, groupDelete            *sql.Stmt
+	members, groupsOf, memberAdd, memberRemove                                *sql.Stmt
+	membersDropUser, membersDropGroup                                         *sql.Stmt
+}
+
+const userCols = `id, user_name, external_id, manager_id, department, display_name, active, doc, version, created, modified`
+const groupCols = `id, display_name, external_id, derived, department, doc, version, created, modified`
+
+func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
+	defs := []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&s.userByID, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND id=?`},
+		{&s.usersByName, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND user_name_key=?`},
+		{&s.usersByExternal, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND external_id=? ORDER BY seq`},
+		{&s.usersByManager, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND manager_id=? ORDER BY seq`},
+		{&s.usersByDepartment, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND department=? ORDER BY seq`},
+		{&s.usersPage, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? ORDER BY seq LIMIT ? OFFSET ?`},
+		{&s.usersCount, `SELECT COUNT(*) FROM scim_users WHERE account_id=?`},
+		{&s.userInsert, `INSERT INTO scim_users(account_id, id, user_name, user_name_key, external_id, manager_id,
+			department, display_name, active, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&s.userUpdate, `UPDATE scim_users SET user_name=?, user_name_key=?, external_id=?, manager_id=?,
+			department=?, display_name=?, active=?, doc=?, version=?, modified=? WHERE account_id=? AND id=?`},
+		{&s.userDelete, `DELETE FROM scim_users WHERE account_id=? AND id=?`},
+
+		{&s.groupByID, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND id=? AND derived=?`},
+		{&s.groupsByName, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND derived=? AND display_name_key=?`},
+		{&s.groupsByExternal, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND derived=? AND external_id=? ORDER BY seq`},
+		{&s.groupsByDepartment, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND derived=? AND department=? ORDER BY seq`},
+		{&s.groupsPage, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND derived=? ORDER BY seq LIMIT ? OFFSET ?`},
+		{&s.groupsCount, `SELECT COUNT(*) FROM scim_groups WHERE account_id=? AND derived=?`},
+		{&s.groupInsert, `INSERT INTO scim_groups(account_id, id, derived, display_name, display_name_key, external_id,
+			department, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,?,?,?)`},
+		{&s.groupUpdate, `UPDATE scim_groups SET display_name=?, display_name_key=?, external_id=?, department=?,
+			doc=?, version=?, modified=? WHERE account_id=? AND id=?`},
+		{&s.groupDelete, `DELETE FROM scim_groups WHERE account_id=? AND id=?`},
+
+		{&s.members, `SELECT m.user_id, COALESCE(u.display_name, '') FROM scim_members m
+			LEFT JOIN scim_users u ON u.account_id=m.account_id AND u.id=m.user_id
+			WHERE m.account_id=? AND m.group_id=? ORDER BY m.seq`},
+		{&s.groupsOf, `SELECT g.id, g.display_name FROM scim_members m
+			JOIN scim_groups g ON g.account_id=m.account_id AND g.id=m.group_id
+			WHERE m.account_id=? AND m.user_id=? AND g.derived=? ORDER BY m.seq`},
+		{&s.memberAdd, `INSERT OR IGNORE INTO scim_members(account_id, group_id, user_id) VALUES(?,?,?)`},
+		{&s.memberRemove, `DELETE FROM scim_members WHERE account_id=? AND group_id=? AND user_id=?`},
+		{&s.membersDropUser, `DELETE FROM scim_members WHERE account_id=? AND user_id=?`},
+		{&s.membersDropGroup, `DELETE FROM scim_members WHERE account_id=? AND group_id=?`},
+	}
+	for _, d := range defs {
+		st, err := db.PrepareContext(ctx, d.sql)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", d.sql, err)
+		}
+		*d.dst = st
+		s.all = append(s.all, st)
+	}
+	return nil
+}
+
+func (s *statements) close() {
+	for _, st := range s.all {
+		_ = st.Close()
+	}
+}
