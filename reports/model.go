@@ -1,0 +1,183 @@
+package reports
+
+import "time"
+
+// Outcome is the result of one behaviour check.
+type Outcome string
+
+// Outcomes, in the order a reader cares about them.
+const (
+	Failed        Outcome = "failed"
+	Passed        Outcome = "passed"
+	Skipped       Outcome = "skipped"
+	NotApplicable Outcome = "not-applicable"
+)
+
+// Level is the requirement level of a behaviour (RFC 2119 words used by the spec).
+type Level string
+
+// Levels: MUST behaviours form a profile's core, SHOULD behaviours its extended part.
+const (
+	Must   Level = "MUST"
+	Should Level = "SHOULD"
+)
+
+// Profile names (see the suites contract in the architecture note).
+const (
+	ProfileEntraCore    = "entra-core"
+	ProfileEntraGallery = "entra-gallery"
+	ProfileGtmhub       = "gtmhub"
+	ProfileRFC7644      = "rfc7644"
+)
+
+// ProfileOrder is the order profiles are shown in; unknown profiles follow, sorted.
+var ProfileOrder = []string{ProfileEntraCore, ProfileEntraGallery, ProfileGtmhub, ProfileRFC7644}
+
+// Requirement describes one behaviour as the catalogue knows it.
+type Requirement struct {
+	// ID is the spec ID, e.g. ENTRA-FLOW-04.
+	ID string `yaml:"id"`
+	// Title is a one-line description of the behaviour.
+	Title string `yaml:"title"`
+	// Level is MUST (core) or SHOULD (extended).
+	Level Level `yaml:"level"`
+	// Profile is the profile the behaviour belongs to.
+	Profile string `yaml:"profile"`
+	// Feature groups behaviours a target may or may not support (users, groups, ...).
+	Feature string `yaml:"feature"`
+	// ErrorCode is what Entra's provisioning log shows when the behaviour fails.
+	ErrorCode string `yaml:"errorCode,omitempty"`
+	// Fix is a one-line hint for the implementer.
+	Fix string `yaml:"fix,omitempty"`
+}
+
+// Result is the outcome of one behaviour for one dialect.
+type Result struct {
+	Requirement `yaml:",inline"`
+	// Dialect is legacy or compliant for behaviours checked per PATCH dialect, empty otherwise.
+	Dialect string `yaml:"dialect,omitempty"`
+	// Result is the outcome.
+	Result Outcome `yaml:"result"`
+	// Message explains a failure, skip or non-applicability.
+	Message string `yaml:"message,omitempty"`
+	// Artefact is the path of the recorded HTTP exchange of a failed check, relative to the report.
+	Artefact string `yaml:"artefact,omitempty"`
+	// Specs is the number of specs that checked this behaviour in this dialect.
+	Specs int `yaml:"specs"`
+}
+
+// Implementation identifies the endpoint under test.
+type Implementation struct {
+	Name    string `yaml:"name"`
+	Version string `yaml:"version,omitempty"`
+	Contact string `yaml:"contact,omitempty"`
+	URL     string `yaml:"url,omitempty"`
+}
+
+// Counts tallies results.
+type Counts struct {
+	Passed        int `yaml:"passed"`
+	Failed        int `yaml:"failed"`
+	Skipped       int `yaml:"skipped"`
+	NotApplicable int `yaml:"notApplicable"`
+}
+
+// Total is the number of results counted.
+func (c Counts) Total() int { return c.Passed + c.Failed + c.Skipped + c.NotApplicable }
+
+func (c *Counts) add(o Outcome) {
+	switch o {
+	case Passed:
+		c.Passed++
+	case Failed:
+		c.Failed++
+	case Skipped:
+		c.Skipped++
+	case NotApplicable:
+		c.NotApplicable++
+	}
+}
+
+// Verdict summarises a set of results: failure if anything failed, partial if
+// something was skipped, none when nothing ran, success otherwise.
+type Verdict string
+
+// Verdicts.
+const (
+	Success Verdict = "success"
+	Partial Verdict = "partial"
+	Failure Verdict = "failure"
+	// None means nothing in the set was run (empty, or only not-applicable checks).
+	None Verdict = "none"
+)
+
+// verdict is failure on any failure, none when nothing ran, partial when
+// skips leave the set unproven, success otherwise.
+func (c Counts) verdict() Verdict {
+	switch {
+	case c.Failed > 0:
+		return Failure
+	case c.Passed+c.Skipped == 0:
+		return None
+	case c.Skipped > 0:
+		return Partial
+	default:
+		return Success
+	}
+}
+
+// LevelResult holds the results of one level (core = MUST, extended = SHOULD) of a profile.
+type LevelResult struct {
+	Verdict Verdict `yaml:"result"`
+	Counts  `yaml:",inline"`
+	// Failed lists the failed IDs (with dialect suffix when checked per dialect).
+	FailedIDs []string `yaml:"failedIds,omitempty"`
+	// SkippedIDs lists the skipped IDs.
+	SkippedIDs []string `yaml:"skippedIds,omitempty"`
+}
+
+// ProfileResult sums one profile.
+type ProfileResult struct {
+	Name     string      `yaml:"name"`
+	Verdict  Verdict     `yaml:"result"`
+	Counts   `yaml:",inline"`
+	Core     LevelResult `yaml:"core"`
+	Extended LevelResult `yaml:"extended"`
+}
+
+// Features lists which features the run showed as supported, failing or declared unsupported.
+type Features struct {
+	// Supported features had at least one passing check and no failure.
+	Supported []string `yaml:"supported"`
+	// Failing features had at least one failing check.
+	Failing []string `yaml:"failing"`
+	// Unsupported features were declared unsupported in the options (their checks were not run).
+	Unsupported []string `yaml:"unsupported"`
+}
+
+// Report is the conformance report of one run.
+type Report struct {
+	APIVersion     string         `yaml:"apiVersion"`
+	Kind           string         `yaml:"kind"`
+	Implementation Implementation `yaml:"implementation"`
+	Date           time.Time      `yaml:"date"`
+	// TargetKind is embedded, url or container.
+	TargetKind string `yaml:"targetKind"`
+	// Dialects are the PATCH dialects the run used.
+	Dialects []string `yaml:"dialects"`
+	// Duration is the wall time of the run (written as text, e.g. "12.5s", by WriteYAML).
+	Duration time.Duration `yaml:"-"`
+	// Succeeded is false when any MUST behaviour failed or the run itself failed.
+	Succeeded bool `yaml:"succeeded"`
+	// Notes carry run-level messages (e.g. suite setup failures).
+	Notes    []string        `yaml:"notes,omitempty"`
+	Profiles []ProfileResult `yaml:"profiles"`
+	Features Features        `yaml:"features"`
+	Results  []Result        `yaml:"results"`
+}
+
+// APIVersion and Kind identify the YAML document so readers can evolve with it.
+const (
+	APIVersion = "conformance.entra-scim-harness.quantive.com/v1alpha1"
+	Kind       = "ConformanceReport"
+)
