@@ -60,6 +60,10 @@ type Attribute struct {
 	// Common marks the RFC 7643 §3.1 common attributes (id, meta), which
 	// every resource has but no schema lists; /Schemas leaves them out.
 	Common bool `json:"-"`
+	// UniqueTypes marks multi-valued complex attributes in which each
+	// "type" may appear at most once (one work email, ENTRA-REQ-15). Roles
+	// and members are not: Entra sends several roles of one type.
+	UniqueTypes bool `json:"-"`
 }
 
 // Sub returns the sub-attribute called name (case-insensitive), or nil.

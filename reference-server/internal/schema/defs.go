@@ -25,14 +25,15 @@ func complexAttr(name, desc string, subs []*Attribute, opts ...func(*Attribute))
 	return a
 }
 
-func multi(a *Attribute)     { a.MultiValued = true }
-func required(a *Attribute)  { a.Required = true }
-func caseExact(a *Attribute) { a.CaseExact = true }
-func readOnly(a *Attribute)  { a.Mutability = ReadOnly }
-func immutable(a *Attribute) { a.Mutability = Immutable }
-func uniqueSrv(a *Attribute) { a.Uniqueness = UniqueServer }
-func common(a *Attribute)    { a.Common = true }
-func always(a *Attribute)    { a.Returned = ReturnedAlways }
+func multi(a *Attribute)       { a.MultiValued = true }
+func required(a *Attribute)    { a.Required = true }
+func caseExact(a *Attribute)   { a.CaseExact = true }
+func readOnly(a *Attribute)    { a.Mutability = ReadOnly }
+func immutable(a *Attribute)   { a.Mutability = Immutable }
+func uniqueSrv(a *Attribute)   { a.Uniqueness = UniqueServer }
+func common(a *Attribute)      { a.Common = true }
+func uniqueTypes(a *Attribute) { a.UniqueTypes = true }
+func always(a *Attribute)      { a.Returned = ReturnedAlways }
 func writeOnlyNever(a *Attribute) {
 	a.Mutability = WriteOnly
 	a.Returned = ReturnedNever
@@ -101,13 +102,13 @@ var userSchema = &Schema{
 		attr("active", TypeBoolean, "The User's administrative status."),
 		str("password", "The User's cleartext password; never returned.", writeOnlyNever),
 		complexAttr("emails", "Email addresses for the user.",
-			multiValue(TypeString, "work", "home", "other"), multi),
+			multiValue(TypeString, "work", "home", "other"), multi, uniqueTypes),
 		complexAttr("phoneNumbers", "Phone numbers for the User.",
-			multiValue(TypeString, "work", "home", "mobile", "fax", "pager", "other"), multi),
+			multiValue(TypeString, "work", "home", "mobile", "fax", "pager", "other"), multi, uniqueTypes),
 		complexAttr("ims", "Instant messaging addresses for the User.",
-			multiValue(TypeString, "aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"), multi),
+			multiValue(TypeString, "aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"), multi, uniqueTypes),
 		complexAttr("photos", "URLs of images of the user.",
-			multiValue(TypeReference, "photo", "thumbnail"), multi),
+			multiValue(TypeReference, "photo", "thumbnail"), multi, uniqueTypes),
 		complexAttr("addresses", "A physical mailing address for this User.", []*Attribute{
 			str("formatted", "The full mailing address, formatted for display."),
 			str("streetAddress", "The full street address component."),
@@ -117,7 +118,7 @@ var userSchema = &Schema{
 			str("country", "The country name component."),
 			str("type", "A label indicating the attribute's function.", canonical("work", "home", "other")),
 			attr("primary", TypeBoolean, "Whether this is the primary address."),
-		}, multi),
+		}, multi, uniqueTypes),
 		complexAttr("groups", "A list of groups to which the user belongs.", []*Attribute{
 			str("value", "The identifier of the User's group.", readOnly),
 			attr("$ref", TypeReference, "The URI of the Group resource.", readOnly, refTypes("User", "Group")),
