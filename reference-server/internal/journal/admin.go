@@ -1,0 +1,51 @@
+package journal
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// Admin serves GET and DELETE /admin/accounts/{id}/requests; the router has
+// authenticated the admin and set the {id} path value.
+//
+//   - GET ?since=SEQ answers {"requests":[Entry...]} with the kept entries
+//     whose seq > SEQ (all kept entries without since), oldest first.
+//   - DELETE forgets the account's entries: 204.
+func (j *Journal) Admin() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		account := r.PathValue("id")
+		if account == "" {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "missing account id in path"})
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			var since int64
+			if s := r.URL.Query().Get("since"); s != "" {
+				n, err := strconv.ParseInt(s, 10, 64)
+				if err != nil || n < 0 {
+					writeJSON(w, http.StatusBadRequest, map[string]string{
+						"error": "since must be a sequence number (0 or more), got " + strconv.Quote(s)})
+					return
+				}
+				since = n
+			}
+			writeJSON(w, http.StatusOK, struct {
+				Requests []Entry `json:"requests"`
+			}{j.Since(account, since)})
+		case http.MethodDelete:
+			j.Clear(account)
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.Header().Set("Allow", "GET, DELETE")
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method " + r.Method + " not allowed"})
+		}
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

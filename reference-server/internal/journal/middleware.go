@@ -1,0 +1,114 @@
+package journal
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/quantive/entra-scim-harness/reference-server/internal/tenant"
+)
+
+// Middleware records the request and its answer; it wraps the fault
+// injector so that the fault that fired is recorded too. Requests outside a
+// tenant route (no tenant.Info) pass unrecorded.
+func (j *Journal) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := tenant.From(r.Context())
+		if info == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		reqBody, reqCut := j.captureRequest(r)
+		cw := &captureWriter{ResponseWriter: w, limit: j.bodyLimit}
+		// Deferred so that an aborted handler (a dropped connection) is
+		// recorded too before the panic goes on up.
+		defer func() {
+			red := newRedactor(r)
+			j.add(info.AccountID, Entry{
+				Time:                  start.UTC(),
+				Method:                r.Method,
+				Path:                  info.Path,
+				Query:                 red.query(r.URL.RawQuery),
+				RequestBody:           red.text(reqBody),
+				RequestBodyTruncated:  reqCut,
+				Status:                cw.status,
+				ResponseBody:          red.text(cw.body.String()),
+				ResponseBodyTruncated: cw.cut,
+				DurationMs:            float64(time.Since(start).Microseconds()) / 1000,
+				Fault:                 info.Fault,
+			})
+		}()
+		next.ServeHTTP(cw, r)
+	})
+}
+
+// captureRequest keeps up to the body limit of the request body and puts
+// the body back, whole, for the handler.
+func (j *Journal) captureRequest(r *http.Request) (string, bool) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return "", false
+	}
+	head, err := io.ReadAll(io.LimitReader(r.Body, int64(j.bodyLimit)+1))
+	cut := len(head) > j.bodyLimit
+	rest := io.Reader(r.Body)
+	if err != nil {
+		rest = errReader{err}
+	}
+	r.Body = readCloser{io.MultiReader(bytes.NewReader(head), rest), r.Body}
+	if cut {
+		head = head[:j.bodyLimit]
+	}
+	return string(head), cut
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// captureWriter passes the answer through and keeps its status and the
+// first limit bytes of its body. Unwrap lets http.ResponseController reach
+// the connection (Hijack for dropped connections, Flush).
+type captureWriter struct {
+	http.ResponseWriter
+	limit  int
+	status int
+	body   bytes.Buffer
+	cut    bool
+}
+
+func (c *captureWriter) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *captureWriter) Write(p []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	if room := c.limit - c.body.Len(); room > 0 {
+		c.body.Write(p[:min(room, len(p))])
+		if len(p) > room {
+			c.cut = true
+		}
+	} else if len(p) > 0 {
+		c.cut = true
+	}
+	return c.ResponseWriter.Write(p)
+}
+
+// Unwrap exposes the wrapped writer to http.ResponseController.
+func (c *captureWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// Flush keeps streaming handlers working behind the journal.
+func (c *captureWriter) Flush() {
+	_ = http.NewResponseController(c.ResponseWriter).Flush()
+}
