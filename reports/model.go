@@ -138,8 +138,8 @@ type LevelResult struct {
 
 // ProfileResult sums one profile.
 type ProfileResult struct {
-	Name     string      `yaml:"name"`
-	Verdict  Verdict     `yaml:"result"`
+	Name     string  `yaml:"name"`
+	Verdict  Verdict `yaml:"result"`
 	Counts   `yaml:",inline"`
 	Core     LevelResult `yaml:"core"`
 	Extended LevelResult `yaml:"extended"`

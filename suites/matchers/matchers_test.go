@@ -86,7 +86,6 @@ func TestMatchers(t *testing.T) {
 	}
 }
 
-
 func TestMatchersRejectOtherTypes(t *testing.T) {
 	if _, err := HaveStatus(200).Match("not a response"); err == nil || !strings.Contains(err.Error(), "string") {
 		t.Errorf("err = %v", err)

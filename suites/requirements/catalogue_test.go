@@ -62,7 +62,6 @@ func TestCatalogueCoversSpecFamilies(t *testing.T) {
 	}
 }
 
-
 func TestLookupAndDescribe(t *testing.T) {
 	r, ok := Lookup("ENTRA-FLOW-17")
 	if !ok || !r.PerDialect || r.Feature != FeatureGroups || r.Profile != reports.ProfileEntraCore {
