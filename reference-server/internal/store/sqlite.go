@@ -44,13 +44,14 @@ CREATE TABLE IF NOT EXISTS scim_users(
   seq INTEGER PRIMARY KEY, account_id TEXT NOT NULL, id TEXT NOT NULL,
   user_name TEXT NOT NULL, user_name_key TEXT NOT NULL, external_id TEXT NOT NULL,
   manager_id TEXT NOT NULL, department TEXT NOT NULL, display_name TEXT NOT NULL,
-  active INTEGER NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
+  work_email_key TEXT NOT NULL, active INTEGER NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
   created INTEGER NOT NULL, modified INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS users_id ON scim_users(account_id, id);
 CREATE UNIQUE INDEX IF NOT EXISTS users_name ON scim_users(account_id, user_name_key);
 CREATE INDEX IF NOT EXISTS users_external ON scim_users(account_id, external_id);
 CREATE INDEX IF NOT EXISTS users_manager ON scim_users(account_id, manager_id);
 CREATE INDEX IF NOT EXISTS users_department ON scim_users(account_id, department);
+CREATE INDEX IF NOT EXISTS users_work_email ON scim_users(account_id, work_email_key);
 CREATE TABLE IF NOT EXISTS scim_groups(
   seq INTEGER PRIMARY KEY, account_id TEXT NOT NULL, id TEXT NOT NULL, derived INTEGER NOT NULL,
   display_name TEXT NOT NULL, display_name_key TEXT NOT NULL, external_id TEXT NOT NULL,

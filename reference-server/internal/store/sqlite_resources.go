@@ -28,7 +28,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var active int
 	var created, modified int64
 	if err := row.Scan(&u.ID, &u.UserName, &u.ExternalID, &u.ManagerID, &u.Department, &u.DisplayName,
-		&active, &doc, &u.Version, &created, &modified); err != nil {
+		&u.WorkEmail, &active, &doc, &u.Version, &created, &modified); err != nil {
 		return nil, err
 	}
 	u.Active = active != 0
@@ -106,6 +106,8 @@ func (r reader) UsersBy(ctx context.Context, account string, f UserField, v stri
 		st = r.st.usersByManager
 	case UserByDepartment:
 		st = r.st.usersByDepartment
+	case UserByWorkEmail:
+		st, v = r.st.usersByWorkEmail, key(v)
 	default:
 		return nil, fmt.Errorf("users by field %d: not indexed", f)
 	}
@@ -241,14 +243,14 @@ func (t *tx) PutUser(ctx context.Context, account string, u *User) error {
 	case errors.Is(err, ErrNotFound):
 		u.Version, u.Created, u.LastModified = 1, now, now
 		_, err = t.exec(ctx, t.st.userInsert, account, u.ID, u.UserName, key(u.UserName), u.ExternalID,
-			u.ManagerID, u.Department, u.DisplayName, b2i(u.Active), string(u.Doc), u.Version,
+			u.ManagerID, u.Department, u.DisplayName, key(u.WorkEmail), b2i(u.Active), string(u.Doc), u.Version,
 			now.UnixNano(), now.UnixNano())
 	case err != nil:
 		return err
 	default:
 		u.Version, u.Created, u.LastModified = cur.Version+1, cur.Created, now
 		_, err = t.exec(ctx, t.st.userUpdate, u.UserName, key(u.UserName), u.ExternalID, u.ManagerID,
-			u.Department, u.DisplayName, b2i(u.Active), string(u.Doc), u.Version, now.UnixNano(), account, u.ID)
+			u.Department, u.DisplayName, key(u.WorkEmail), b2i(u.Active), string(u.Doc), u.Version, now.UnixNano(), account, u.ID)
 	}
 	if isUnique(err) {
 		return fmt.Errorf("userName %q is already taken: %w", u.UserName, ErrConflict)

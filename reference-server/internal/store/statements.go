@@ -12,6 +12,7 @@ type statements struct {
 	all []*sql.Stmt
 
 	userByID, usersByName, usersByExternal, usersByManager, usersByDepartment *sql.Stmt
+	usersByWorkEmail                                                          *sql.Stmt
 	usersPage, usersCount, userInsert, userUpdate, userDelete                 *sql.Stmt
 	groupByID, groupsByName, groupsByExternal, groupsByDepartment             *sql.Stmt
 	groupsPage, groupsCount, groupInsert, groupUpdate, groupDelete            *sql.Stmt
@@ -19,7 +20,7 @@ type statements struct {
 	membersDropUser, membersDropGroup                                         *sql.Stmt
 }
 
-const userCols = `id, user_name, external_id, manager_id, department, display_name, active, doc, version, created, modified`
+const userCols = `id, user_name, external_id, manager_id, department, display_name, work_email_key, active, doc, version, created, modified`
 const groupCols = `id, display_name, external_id, derived, department, doc, version, created, modified`
 
 func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
@@ -32,12 +33,13 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&s.usersByExternal, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND external_id=? ORDER BY seq`},
 		{&s.usersByManager, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND manager_id=? ORDER BY seq`},
 		{&s.usersByDepartment, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND department=? ORDER BY seq`},
+		{&s.usersByWorkEmail, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND work_email_key=? ORDER BY seq`},
 		{&s.usersPage, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? ORDER BY seq LIMIT ? OFFSET ?`},
 		{&s.usersCount, `SELECT COUNT(*) FROM scim_users WHERE account_id=?`},
 		{&s.userInsert, `INSERT INTO scim_users(account_id, id, user_name, user_name_key, external_id, manager_id,
-			department, display_name, active, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			department, display_name, work_email_key, active, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&s.userUpdate, `UPDATE scim_users SET user_name=?, user_name_key=?, external_id=?, manager_id=?,
-			department=?, display_name=?, active=?, doc=?, version=?, modified=? WHERE account_id=? AND id=?`},
+			department=?, display_name=?, work_email_key=?, active=?, doc=?, version=?, modified=? WHERE account_id=? AND id=?`},
 		{&s.userDelete, `DELETE FROM scim_users WHERE account_id=? AND id=?`},
 
 		{&s.groupByID, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND id=? AND derived=?`},

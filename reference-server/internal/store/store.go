@@ -71,6 +71,7 @@ type User struct {
 	ManagerID    string
 	Department   string
 	DisplayName  string
+	WorkEmail    string // value of the emails element of type "work"; matched case-insensitively
 	Active       bool
 	Doc          json.RawMessage
 	Version      int64 // set by the store, +1 on every write
@@ -115,6 +116,7 @@ const (
 	UserByExternalID
 	UserByManager
 	UserByDepartment
+	UserByWorkEmail
 )
 
 // GroupField names an indexed group attribute for GroupsBy.
@@ -138,8 +140,8 @@ type Page struct {
 type Reader interface {
 	// User returns a user by id.
 	User(ctx context.Context, account, id string) (*User, error)
-	// UsersBy returns the users whose field equals value (userName
-	// case-insensitively, the others exactly), in creation order.
+	// UsersBy returns the users whose field equals value (userName and
+	// work email case-insensitively, the others exactly), in creation order.
 	UsersBy(ctx context.Context, account string, field UserField, value string) ([]*User, error)
 	// Users returns a page of users in creation order and the total count.
 	Users(ctx context.Context, account string, page Page) ([]*User, int, error)

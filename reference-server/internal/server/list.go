@@ -1,0 +1,322 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	filter "github.com/scim2/filter-parser/v2"
+
+	"github.com/quantive/entra-scim-harness/protocol"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/query"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
+)
+
+// kind is a resource type served by the tenant routes.
+type kind struct {
+	rt       *schema.Resource
+	endpoint string // path segment: "Users", "Groups"
+	derived  string // attribute computed from membership: "groups", "members"
+}
+
+var (
+	userKind  = &kind{rt: schema.User(), endpoint: "Users", derived: "groups"}
+	groupKind = &kind{rt: schema.Group(), endpoint: "Groups", derived: "members"}
+)
+
+// teams reports whether groups are the department teams (GTM-06).
+func (c *call) teams() bool { return c.acct.Settings.TeamsFromDepartment }
+
+// item is a resource found by a query, with its kind.
+type item struct {
+	k   *kind
+	res resource.Resource
+}
+
+func (it item) id() string { s, _ := it.res["id"].(string); return s }
+
+// enrich adds the membership-derived attribute (user groups, group
+// members) to res.
+func (c *call) enrich(k *kind, res resource.Resource) error {
+	id, _ := res["id"].(string)
+	ctx := c.r.Context()
+	if k == userKind {
+		if !c.acct.Settings.Groups {
+			return nil
+		}
+		refs, err := c.s.st.GroupsOf(ctx, c.acct.ID, id, c.teams())
+		if err != nil {
+			return err
+		}
+		if len(refs) == 0 {
+			return nil
+		}
+		gs := make([]any, 0, len(refs))
+		for _, g := range refs {
+			gs = append(gs, map[string]any{"value": g.ID, "display": g.DisplayName, "$ref": c.base + "/Groups/" + g.ID, "type": "direct"})
+		}
+		res["groups"] = gs
+		return nil
+	}
+	ms, err := c.s.st.Members(ctx, c.acct.ID, id)
+	if err != nil {
+		return err
+	}
+	res["members"] = membersJSON(c.base, ms)
+	return nil
+}
+
+func membersJSON(base string, ms []store.Member) []any {
+	out := make([]any, 0, len(ms))
+	for _, m := range ms {
+		e := map[string]any{"value": m.UserID, "$ref": base + "/Users/" + m.UserID, "type": "User"}
+		if m.DisplayName != "" {
+			e["display"] = m.DisplayName
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// userField maps an indexed filter attribute to the store's index.
+var userField = map[string]store.UserField{
+	query.IndexID: store.UserByID, query.IndexUserName: store.UserByUserName,
+	query.IndexExternalID: store.UserByExternalID, query.IndexManager: store.UserByManager,
+	query.IndexWorkEmail: store.UserByWorkEmail,
+}
+
+var groupField = map[string]store.GroupField{
+	query.IndexID: store.GroupByID, query.IndexDisplayName: store.GroupByDisplayName,
+	query.IndexExternalID: store.GroupByExternalID,
+}
+
+// candidates returns the resources that may match expr: those an index
+// finds for its mandatory equality, else all of them.
+func (c *call) candidates(k *kind, expr filter.Expression) ([]resource.Resource, error) {
+	ctx, acct := c.r.Context(), c.acct.ID
+	attr, value, indexed := "", "", false
+	if expr != nil {
+		attr, value, indexed = query.IndexLookup(expr)
+	}
+	var out []resource.Resource
+	if k == userKind {
+		var us []*store.User
+		var err error
+		if f, ok := userField[attr]; indexed && ok {
+			us, err = c.s.st.UsersBy(ctx, acct, f, value)
+		} else {
+			us, _, err = c.s.st.Users(ctx, acct, store.Page{Limit: -1})
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			res, err := userResource(c.base, u)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, res)
+		}
+		return out, nil
+	}
+	var gs []*store.Group
+	var err error
+	if f, ok := groupField[attr]; indexed && ok {
+		gs, err = c.s.st.GroupsBy(ctx, acct, c.teams(), f, value)
+	} else {
+		gs, _, err = c.s.st.Groups(ctx, acct, c.teams(), store.Page{Limit: -1})
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		res, err := groupResource(c.base, g)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// mentions reports whether the filter names attribute name, so that it
+// must be computed before matching.
+func mentions(filterText, name string) bool {
+	return strings.Contains(strings.ToLower(filterText), strings.ToLower(name))
+}
+
+// matching returns the resources of kind k that match the filter (all when
+// it is empty), sorted as asked.
+func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, error) {
+	cands, err := c.candidates(k, expr)
+	if err != nil {
+		return nil, err
+	}
+	early := expr != nil && mentions(p.filter, k.derived)
+	var out []resource.Resource
+	for _, res := range cands {
+		if early {
+			if err := c.enrich(k, res); err != nil {
+				return nil, err
+			}
+		}
+		if expr != nil {
+			ok, err := query.Match(expr, res, k.rt)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, res)
+	}
+	if p.sortBy != "" {
+		if err := query.Sort(k.rt, out, p.sortBy, p.sortOrder); err != nil {
+			return nil, err
+		}
+	}
+	items := make([]item, len(out))
+	for i, res := range out {
+		items[i] = item{k: k, res: res}
+	}
+	return items, nil
+}
+
+// list answers a query on one resource type (GET or POST .search).
+func (c *call) list(k *kind, p listParams) {
+	var expr filter.Expression
+	if strings.TrimSpace(p.filter) != "" {
+		e, err := protocol.ParseFilter(p.filter)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		expr = e
+	}
+	if expr == nil && p.sortBy == "" {
+		c.listPage(k, p)
+		return
+	}
+	items, err := c.matching(k, p, expr)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.writeItems(p, items, len(items), true, expr != nil && mentions(p.filter, k.derived))
+}
+
+// listPage serves an unfiltered, unsorted listing straight from the
+// store's pages.
+func (c *call) listPage(k *kind, p listParams) {
+	ctx, page := c.r.Context(), store.Page{Offset: p.startIndex - 1, Limit: p.count}
+	var items []item
+	var total int
+	if k == userKind {
+		us, n, err := c.s.st.Users(ctx, c.acct.ID, page)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		total = n
+		for _, u := range us {
+			res, err := userResource(c.base, u)
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			items = append(items, item{k: k, res: res})
+		}
+	} else {
+		gs, n, err := c.s.st.Groups(ctx, c.acct.ID, c.teams(), page)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		total = n
+		for _, g := range gs {
+			res, err := groupResource(c.base, g)
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			items = append(items, item{k: k, res: res})
+		}
+	}
+	c.writeItems(p, items, total, false, false)
+}
+
+// writeItems answers a ListResponse. When paged is true, items holds every
+// match and the page is cut here; enriched says the derived attributes are
+// already present.
+func (c *call) writeItems(p listParams, items []item, total int, paged, enriched bool) {
+	if paged {
+		start := min(p.startIndex-1, len(items))
+		items = items[start:min(start+p.count, len(items))]
+	}
+	raws := make([]json.RawMessage, 0, len(items))
+	for _, it := range items {
+		if !enriched && wants(p.attrs, p.excluded, it.k.derived) {
+			if err := c.enrich(it.k, it.res); err != nil {
+				c.fail(err)
+				return
+			}
+		}
+		b, err := project(it.k.rt, it.res, p.attrs, p.excluded)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		raws = append(raws, b)
+	}
+	lr := protocol.NewListResponse(total, p.startIndex, raws)
+	c.s.writeValue(c.w, c.r, http.StatusOK, lr)
+}
+
+// search serves POST /.search (k nil: every resource type) and
+// POST /{Users,Groups}/.search (RFC 7644 §3.4.3).
+func (c *call) search(k *kind) {
+	b, err := c.body()
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	var req protocol.SearchRequest
+	if err := json.Unmarshal(b, &req); err != nil {
+		c.fail(protocol.Errorf(http.StatusBadRequest, protocol.ScimTypeInvalidSyntax, "the body is not a SearchRequest: %v", err))
+		return
+	}
+	p := listParams{filter: req.Filter, startIndex: req.StartIndex, count: DefaultCount,
+		attrs: req.Attributes, excluded: req.ExcludedAttributes, sortBy: req.SortBy, sortOrder: req.SortOrder}
+	if req.Count != nil {
+		p.count = *req.Count
+	}
+	p.clamp()
+	if k != nil {
+		c.list(k, p)
+		return
+	}
+	var expr filter.Expression
+	if strings.TrimSpace(p.filter) != "" {
+		if expr, err = protocol.ParseFilter(p.filter); err != nil {
+			c.fail(err)
+			return
+		}
+	}
+	kinds := []*kind{userKind}
+	if c.acct.Settings.Groups {
+		kinds = append(kinds, groupKind)
+	}
+	var all []item
+	for _, k := range kinds {
+		items, err := c.matching(k, p, expr)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		all = append(all, items...)
+	}
+	c.writeItems(p, all, len(all), true, false)
+}

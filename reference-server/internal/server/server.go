@@ -1,0 +1,175 @@
+// Package server is the HTTP layer of the reference SCIM server: the tenant
+// routes /api/v1/scim/azure/{account_id}/… (Users, Groups, discovery,
+// .search), the admin API under /admin/ and /healthz.
+//
+// A tenant request passes, in order: tenant.Info in the context ->
+// journal -> faults -> SCIM token check -> SCIM handlers, so that the
+// journal records every request with the fault that fired, and a fault
+// answers before any authentication or write.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/quantive/entra-scim-harness/protocol"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/admin"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/auth"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/faults"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/tenant"
+)
+
+// TenantPrefix is the path of every tenant URL, followed by the account id
+// (GTM-01).
+const TenantPrefix = "/api/v1/scim/azure/"
+
+// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+// 1 MiB holds any request Entra sends (a PATCH of 50 members is ~5 KiB).
+const MaxBodyBytes = 1 << 20
+
+// Config configures a Server.
+type Config struct {
+	// Store holds the state; required.
+	Store store.Store
+	// AdminToken protects /admin/; empty disables the admin API.
+	AdminToken string
+	// Faults and Journal are the fault injector and request journal; nil
+	// gives fresh ones.
+	Faults  *faults.Engine
+	Journal *journal.Journal
+	// Logger receives the server's logs; nil uses slog.Default().
+	Logger *slog.Logger
+}
+
+// Server answers SCIM and admin requests.
+type Server struct {
+	st      store.Store
+	log     *slog.Logger
+	faults  *faults.Engine
+	journal *journal.Journal
+	handler http.Handler
+}
+
+// New builds a server from cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: a store is required")
+	}
+	s := &Server{st: cfg.Store, log: cfg.Logger, faults: cfg.Faults, journal: cfg.Journal}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.faults == nil {
+		s.faults = faults.New(1)
+	}
+	if s.journal == nil {
+		s.journal = journal.New(0)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	tenantChain := s.withTenant(s.journal.Middleware(s.faults.Middleware(s.authenticate(http.HandlerFunc(s.serveSCIM)))))
+	mux.Handle(TenantPrefix+"{account}", tenantChain)
+	mux.Handle(TenantPrefix+"{account}/{rest...}", tenantChain)
+	adm := admin.New(admin.Config{
+		Store:      cfg.Store,
+		AdminToken: cfg.AdminToken,
+		Faults:     s.faults.Admin(),
+		Journal:    s.journal.Admin(),
+		TenantURL:  TenantURL,
+		OnSettings: s.settingsChanged,
+		Logger:     s.log,
+	})
+	mux.Handle("/admin/", adm)
+	mux.Handle("/admin", adm)
+	s.handler = recoverer(s.log, mux)
+	return s, nil
+}
+
+// Handler returns the root handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Faults returns the fault injector, e.g. to load a plan file.
+func (s *Server) Faults() *faults.Engine { return s.faults }
+
+// Journal returns the request journal.
+func (s *Server) Journal() *journal.Journal { return s.journal }
+
+// TenantURL is the tenant URL of account as seen by a client that sent r.
+func TenantURL(r *http.Request, account string) string {
+	return baseURL(r) + TenantPrefix + account
+}
+
+// baseURL is scheme://host of the request.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host
+}
+
+// withTenant puts the tenant.Info of the request in its context.
+func (s *Server) withTenant(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := &tenant.Info{AccountID: r.PathValue("account"), Path: "/" + r.PathValue("rest")}
+		next.ServeHTTP(w, r.WithContext(tenant.With(r.Context(), info)))
+	})
+}
+
+// authenticate answers 401 unless the request carries a live SCIM token of
+// the addressed account; an unknown account looks the same (GTM-08).
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := tenant.From(r.Context())
+		tok := auth.Bearer(r)
+		var detail string
+		switch {
+		case tok == "" && r.Header.Get("Authorization") == "":
+			detail = "missing Authorization header; send Authorization: Bearer <SCIM token>"
+		case tok == "":
+			detail = "Authorization header is not a Bearer token"
+		default:
+			ok, err := auth.Valid(r.Context(), s.st, info.AccountID, tok)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			if ok {
+				next.ServeHTTP(w, r)
+				return
+			}
+			detail = "the bearer token is not a valid SCIM token of this account"
+		}
+		writeSCIMError(w, protocol.NewError(http.StatusUnauthorized, "", detail))
+	})
+}
+
+// settingsChanged keeps derived state in line with new account settings.
+func (s *Server) settingsChanged(ctx context.Context, account string, old, cur store.Settings) error {
+	if cur.TeamsFromDepartment && !old.TeamsFromDepartment {
+		return s.rebuildTeams(ctx, account)
+	}
+	return nil
+}
+
+// segments splits a tenant path into its non-empty segments.
+func segments(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
