@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,9 +25,21 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	_, _ = w.Write(b)
 }
 
+// marshal encodes v without HTML escaping, so that "<" in a detail stays
+// readable.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
 // writeValue marshals v and answers it.
 func (s *Server) writeValue(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		s.writeError(w, r, fmt.Errorf("marshal answer: %w", err))
 		return
@@ -39,7 +52,7 @@ func writeSCIMError(w http.ResponseWriter, e *protocol.Error) {
 	if e.StatusCode() == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="SCIM"`)
 	}
-	b, _ := json.Marshal(e) // flat struct of strings: cannot fail
+	b, _ := marshal(e) // flat struct of strings: cannot fail
 	status := e.StatusCode()
 	if status < 400 || status > 599 {
 		status = http.StatusInternalServerError

@@ -1,0 +1,145 @@
+// Package embedded runs the reference SCIM server inside the calling
+// process, for tests and suites: Start binds 127.0.0.1 on a free port with
+// an in-memory store, seeds one account with a SCIM token, and returns the
+// URLs and secrets a client needs. NewAccount gives parallel specs
+// isolated accounts.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/quantive/entra-scim-harness/reference-server/internal/admin"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/auth"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/faults"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/server"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
+)
+
+// Options configure Start; the zero value is fine.
+type Options struct {
+	// Addr to listen on; default "127.0.0.1:0" (a free loopback port).
+	Addr string
+	// DB is the SQLite path; default ":memory:".
+	DB string
+	// AdminToken; default a random one.
+	AdminToken string
+	// AccountID and Token of the seeded account; default random ones.
+	AccountID, Token string
+	// FaultSeed seeds probabilistic fault rules; default 1.
+	FaultSeed int64
+	// Logger; default discards logs.
+	Logger *slog.Logger
+}
+
+// Server is a running reference server.
+type Server struct {
+	// BaseURL is http://127.0.0.1:PORT.
+	BaseURL string
+	// AccountID and Token are the seeded account and its SCIM token.
+	AccountID, Token string
+	// AdminToken authorises the admin API.
+	AdminToken string
+
+	st   store.Store
+	srv  *server.Server
+	http *http.Server
+	done chan error
+}
+
+// Start starts a server; Close stops it.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.DB == "" {
+		opts.DB = store.Memory
+	}
+	if opts.AdminToken == "" {
+		opts.AdminToken = auth.NewSecret()
+	}
+	if opts.AccountID == "" {
+		opts.AccountID = admin.NewAccountID()
+	}
+	if opts.Token == "" {
+		opts.Token = auth.NewSecret()
+	}
+	if opts.FaultSeed == 0 {
+		opts.FaultSeed = 1
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	st, err := store.Open(ctx, opts.DB)
+	if err != nil {
+		return nil, fmt.Errorf("embedded refserver: %w", err)
+	}
+	if err := auth.Seed(ctx, st, opts.AccountID, opts.Token, "embedded"); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("embedded refserver: %w", err)
+	}
+	srv, err := server.New(server.Config{Store: st, AdminToken: opts.AdminToken,
+		Faults: faults.New(opts.FaultSeed), Journal: journal.New(0), Logger: opts.Logger})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("embedded refserver: %w", err)
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("embedded refserver: listen %s: %w", opts.Addr, err)
+	}
+	s := &Server{
+		BaseURL: "http://" + ln.Addr().String(), AccountID: opts.AccountID, Token: opts.Token,
+		AdminToken: opts.AdminToken, st: st, srv: srv, done: make(chan error, 1),
+		http: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn)},
+	}
+	go func() { s.done <- s.http.Serve(ln) }()
+	return s, nil
+}
+
+// TenantURL is the tenant URL of the seeded account.
+func (s *Server) TenantURL() string { return s.BaseURL + server.TenantPrefix + s.AccountID }
+
+// TenantURLOf is the tenant URL of any account.
+func (s *Server) TenantURLOf(accountID string) string {
+	return s.BaseURL + server.TenantPrefix + accountID
+}
+
+// Handler is the server's root handler, for httptest-style use.
+func (s *Server) Handler() http.Handler { return s.srv.Handler() }
+
+// Faults is the fault injector (plans can also be set through the admin API).
+func (s *Server) Faults() *faults.Engine { return s.srv.Faults() }
+
+// NewAccount creates a fresh account with one SCIM token.
+func (s *Server) NewAccount(ctx context.Context) (accountID, token string, err error) {
+	id := admin.NewAccountID()
+	if _, err := s.st.CreateAccount(ctx, id); err != nil {
+		return "", "", fmt.Errorf("new account: %w", err)
+	}
+	_, secret, err := auth.Issue(ctx, s.st, id, "embedded")
+	if err != nil {
+		return "", "", err
+	}
+	return id, secret, nil
+}
+
+// Close stops the server and closes its store.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	errShut := s.http.Shutdown(ctx)
+	if err := <-s.done; err != nil && !errors.Is(err, http.ErrServerClosed) && errShut == nil {
+		errShut = err
+	}
+	return errors.Join(errShut, s.st.Close())
+}
