@@ -30,6 +30,9 @@ func ParseFilter(s string) (expr filter.Expression, err error) {
 	if len(s) > MaxFilterLength {
 		return nil, Errorf(400, ScimTypeInvalidFilter, "filter longer than %d bytes", MaxFilterLength)
 	}
+	if err := checkFilterLimits(s, ScimTypeInvalidFilter, "filter"); err != nil {
+		return nil, err
+	}
 	toks, err := lexFilter(s)
 	if err != nil {
 		return nil, Errorf(400, ScimTypeInvalidFilter, "invalid filter %q: %v", s, err)
@@ -63,6 +66,9 @@ func ParsePath(s string) (p filter.Path, err error) {
 	}
 	if len(s) > MaxFilterLength {
 		return p, Errorf(400, ScimTypeInvalidPath, "path longer than %d bytes", MaxFilterLength)
+	}
+	if err := checkFilterLimits(s, ScimTypeInvalidPath, "path"); err != nil {
+		return p, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
