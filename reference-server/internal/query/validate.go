@@ -1,0 +1,219 @@
+package query
+
+import (
+	"fmt"
+	"strings"
+
+	filter "github.com/scim2/filter-parser/v2"
+
+	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
+)
+
+// maxDepth bounds expression nesting so that evaluation cannot exhaust
+// the stack; protocol.ParseFilter's length limit keeps real filters far
+// below it.
+const maxDepth = 200
+
+// Validate checks that every comparison in expr is supported for the
+// attribute it names: operators against the attribute's type, compare
+// values against the type (a date for dateTime, a number for numbers, a
+// boolean for booleans), value filters on complex attributes only.
+// Attributes no schema defines are not checked. Errors are
+// *protocol.Error 400 invalidFilter.
+func Validate(expr filter.Expression, rt *schema.Resource) error {
+	return validate(expr, rt, 0)
+}
+
+func validate(expr filter.Expression, rt *schema.Resource, depth int) error {
+	if depth > maxDepth {
+		return invalidFilter("filter nested more than %d levels", maxDepth)
+	}
+	switch x := expr.(type) {
+	case *filter.LogicalExpression:
+		if err := checkLogical(x.Operator); err != nil {
+			return err
+		}
+		if err := validate(x.Left, rt, depth+1); err != nil {
+			return err
+		}
+		return validate(x.Right, rt, depth+1)
+	case *filter.NotExpression:
+		return validate(x.Expression, rt, depth+1)
+	case *filter.ValuePath:
+		ref, ok := lookup(rt, x.AttributePath)
+		if !ok {
+			if isKnownSchemaPath(rt, x.AttributePath) {
+				return invalidFilter("unknown attribute %q", x.AttributePath.String())
+			}
+			return nil
+		}
+		if ref.Sub != nil || !ref.Attr.Complex() {
+			return invalidFilter("value filter on %q, which is not a complex attribute", ref.String())
+		}
+		return validateElementDepth(x.ValueFilter, ref.Attr, depth+1)
+	case *filter.AttributeExpression:
+		ref, ok := lookup(rt, x.AttributePath)
+		if !ok {
+			if isKnownSchemaPath(rt, x.AttributePath) {
+				return invalidFilter("unknown attribute %q", x.AttributePath.String())
+			}
+			return checkOperator(x.Operator)
+		}
+		if normOp(x.Operator) == filter.PR {
+			return nil // presence applies to any attribute, complex ones too
+		}
+		target, err := comparedAttr(ref.Target(), ref.String())
+		if err != nil {
+			return err
+		}
+		return checkComparison(target, ref.String(), x)
+	case nil:
+		return invalidFilter("empty filter")
+	}
+	return invalidFilter("unsupported filter expression %T", expr)
+}
+
+func validateElement(expr filter.Expression, a *schema.Attribute) error {
+	return validateElementDepth(expr, a, 0)
+}
+
+func validateElementDepth(expr filter.Expression, a *schema.Attribute, depth int) error {
+	if depth > maxDepth {
+		return invalidFilter("filter nested more than %d levels", maxDepth)
+	}
+	switch x := expr.(type) {
+	case *filter.LogicalExpression:
+		if err := checkLogical(x.Operator); err != nil {
+			return err
+		}
+		if err := validateElementDepth(x.Left, a, depth+1); err != nil {
+			return err
+		}
+		return validateElementDepth(x.Right, a, depth+1)
+	case *filter.NotExpression:
+		return validateElementDepth(x.Expression, a, depth+1)
+	case *filter.AttributeExpression:
+		if x.AttributePath.URIPrefix != nil || x.AttributePath.SubAttribute != nil {
+			return invalidFilter("%q: a value filter names sub-attributes of %q only", x.AttributePath.String(), a.Name)
+		}
+		sub := a.Sub(x.AttributePath.AttributeName)
+		if sub == nil {
+			// Elements may carry sub-attributes no schema defines (kept as
+			// sent); they compare generically.
+			return checkOperator(x.Operator)
+		}
+		return checkComparison(sub, a.Name+"."+sub.Name, x)
+	case *filter.ValuePath:
+		return invalidFilter("value filters cannot be nested (%q)", x.AttributePath.String())
+	case nil:
+		return invalidFilter("empty value filter")
+	}
+	return invalidFilter("unsupported filter expression %T", expr)
+}
+
+func checkLogical(op filter.LogicalOperator) error {
+	switch filter.LogicalOperator(strings.ToLower(string(op))) {
+	case filter.AND, filter.OR:
+		return nil
+	}
+	return invalidFilter("unknown logical operator %q", op)
+}
+
+func checkOperator(op filter.CompareOperator) error {
+	switch normOp(op) {
+	case filter.PR, filter.EQ, filter.NE, filter.CO, filter.SW, filter.EW, filter.GT, filter.GE, filter.LT, filter.LE:
+		return nil
+	}
+	return invalidFilter("unknown operator %q", op)
+}
+
+func normOp(op filter.CompareOperator) filter.CompareOperator {
+	return filter.CompareOperator(strings.ToLower(string(op)))
+}
+
+// comparedAttr is the attribute whose values a comparison on a sees: a
+// complex attribute compares its "value" sub-attribute.
+func comparedAttr(a *schema.Attribute, name string) (*schema.Attribute, error) {
+	if !a.Complex() {
+		return a, nil
+	}
+	if v := a.Sub("value"); v != nil {
+		return v, nil
+	}
+	return nil, invalidFilter("%q is complex; name one of its sub-attributes", name)
+}
+
+// checkComparison checks operator and compare value against a's type.
+func checkComparison(a *schema.Attribute, name string, x *filter.AttributeExpression) error {
+	op := normOp(x.Operator)
+	if err := checkOperator(op); err != nil {
+		return err
+	}
+	if op == filter.PR {
+		return nil
+	}
+	v := x.CompareValue
+	if v == nil {
+		if op == filter.EQ || op == filter.NE {
+			return nil // `attr eq null`: absent / present
+		}
+		return invalidFilter("%q %s null is not supported", name, op)
+	}
+	switch a.Type {
+	case schema.TypeBoolean:
+		if op != filter.EQ && op != filter.NE {
+			return invalidFilter("%q is a boolean; only eq, ne and pr apply, not %s", name, op)
+		}
+		if _, ok := resource.ParseBool(v); !ok {
+			return invalidFilter("%q is a boolean; %v is not", name, describe(v))
+		}
+	case schema.TypeInteger, schema.TypeDecimal:
+		switch op {
+		case filter.CO, filter.SW, filter.EW:
+			return invalidFilter("%q is a number; %s does not apply", name, op)
+		}
+		if _, ok := resource.Number(v); !ok {
+			return invalidFilter("%q is a number; %v is not", name, describe(v))
+		}
+	case schema.TypeDateTime:
+		s, ok := v.(string)
+		if !ok {
+			return invalidFilter("%q is a dateTime; compare it with a quoted date", name)
+		}
+		switch op {
+		case filter.CO, filter.SW, filter.EW:
+			return nil // textual comparison
+		}
+		if _, err := resource.ParseDateTime(s); err != nil {
+			return invalidFilter("%q is a dateTime; %q is not an xsd:dateTime", name, s)
+		}
+	case schema.TypeBinary:
+		if op != filter.EQ && op != filter.NE {
+			return invalidFilter("%q is binary; only eq, ne and pr apply", name)
+		}
+	default: // string, reference
+		if _, ok := v.(bool); ok {
+			return invalidFilter("%q is a string; compare it with a quoted value, not %v", name, v)
+		}
+	}
+	return nil
+}
+
+func describe(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprint(v)
+}
+
+// lookup resolves a filter attribute path against rt.
+func lookup(rt *schema.Resource, p filter.AttributePath) (schema.Ref, bool) {
+	return rt.Lookup(p.URI(), p.AttributeName, p.SubAttributeName())
+}
+
+// isKnownSchemaPath reports whether p names one of rt's schemas explicitly
+// (so an attribute missing from it is an error, not a custom attribute).
+func isKnownSchemaPath(rt *schema.Resource, p filter.AttributePath) bool {
+	return p.URIPrefix != nil && rt.Schema(p.URI()) != nil
+}
