@@ -1,0 +1,38 @@
+package framework
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/quantive/entra-scim-harness/suites/requirements"
+)
+
+func TestNotApplicable(t *testing.T) {
+	cfg := &Config{Dialects: []string{"legacy"}, SkipFeatures: []string{"etag", "patch-compliant"}, ForceFeatures: []string{"groups"}}
+	withAdmin := &Target{Admin: &Admin{URL: "http://127.0.0.1:1"}, Unsupported: []string{"groups", "manager"}}
+	noAdmin := &Target{}
+	for _, tc := range []struct {
+		name   string
+		t      *Target
+		labels []string
+		want   string
+	}{
+		{"runs", withAdmin, []string{"ENTRA-FLOW-04", "feature:users"}, ""},
+		{"dialect not selected", withAdmin, []string{"feature:users", "dialect:compliant"}, "dialect compliant not selected"},
+		{"feature skipped", withAdmin, []string{"feature:etag"}, "feature etag declared unsupported"},
+		{"dialect feature skipped", &Target{}, []string{"feature:users", "dialect:compliant"}, "dialect compliant not selected"},
+		{"discovered unsupported", withAdmin, []string{"feature:manager"}, "discovery endpoints say feature manager"},
+		{"forced despite discovery", withAdmin, []string{"feature:groups"}, ""},
+		{"needs admin", noAdmin, []string{"feature:faults", "needs:admin"}, "needs the reference server's admin API"},
+		{"admin present", withAdmin, []string{"feature:faults", "needs:admin"}, ""},
+	} {
+		got := NotApplicable(cfg, tc.t, requirements.ParseLabels(tc.labels))
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	cfg.Dialects = []string{"legacy", "compliant"}
+	if got := NotApplicable(cfg, noAdmin, requirements.ParseLabels([]string{"feature:users", "dialect:compliant"})); !strings.Contains(got, "patch-compliant declared unsupported") {
+		t.Errorf("dialect feature: %q", got)
+	}
+}

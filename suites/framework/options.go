@@ -1,0 +1,61 @@
+package framework
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/quantive/entra-scim-harness/reports"
+)
+
+// Options is the YAML options file a vendor keeps next to their CI job.
+// Environment variables and flags override it.
+//
+//	implementation: {name: Acme SCIM, version: 2.3.1, contact: scim@acme.test, url: https://acme.test}
+//	dialects: [legacy, compliant]
+//	features: {skip: [etag], force: [groups]}
+//	timeouts: {request: 30s, spec: 2m}
+//	runPrefix: acme-ci
+type Options struct {
+	Implementation reports.Implementation `yaml:"implementation"`
+	// Dialects are the PATCH dialects to test; default both.
+	Dialects []string `yaml:"dialects"`
+	Features struct {
+		// Skip lists features the target does not offer: their specs are not applicable.
+		Skip []string `yaml:"skip"`
+		// Force lists features to test even when discovery says they are unsupported.
+		Force []string `yaml:"force"`
+	} `yaml:"features"`
+	Timeouts struct {
+		// Request bounds one HTTP request (default 30s).
+		Request time.Duration `yaml:"request"`
+		// Spec bounds one spec (default 2m).
+		Spec time.Duration `yaml:"spec"`
+	} `yaml:"timeouts"`
+	// RunPrefix is put in front of every name the suite creates.
+	RunPrefix string `yaml:"runPrefix"`
+}
+
+// ReadOptions reads and strictly decodes an options file: unknown keys are
+// errors, reported with their line, so a typo cannot silently drop a setting.
+func ReadOptions(path string) (*Options, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("options file: %w", err)
+	}
+	var o Options
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&o); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &o, nil // an empty file sets nothing
+		}
+		return nil, fmt.Errorf("options file %s: %w", path, err)
+	}
+	return &o, nil
+}
