@@ -19,6 +19,7 @@ import (
 // given (standing in for the SCIM handlers that would apply the request).
 type chain struct {
 	srv     *httptest.Server
+	engine  *faults.Engine
 	applied atomic.Int64
 	mu      sync.Mutex
 	faults  []string // tenant.Info.Fault seen after each request
@@ -28,7 +29,7 @@ const appliedBody = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResp
 
 func newChain(t *testing.T, e *faults.Engine) *chain {
 	t.Helper()
-	c := &chain{}
+	c := &chain{engine: e}
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.applied.Add(1)
 		_, _ = io.Copy(io.Discard, r.Body)

@@ -1,8 +1,10 @@
 package faults
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -35,6 +37,7 @@ func (e *Engine) Middleware(next http.Handler) http.Handler {
 		}
 		info.Fault = rule.Name
 		if rule.delay > 0 {
+			bufferBody(r)
 			t := time.NewTimer(rule.delay)
 			select {
 			case <-t.C:
@@ -56,6 +59,34 @@ func (e *Engine) Middleware(next http.Handler) http.Handler {
 		}
 	})
 }
+
+// maxBufferedBody bounds what bufferBody holds in memory.
+const maxBufferedBody = 8 << 20
+
+// bufferBody reads the request body ahead and puts it back for next. Only
+// once the body is read does net/http watch the connection, so without this
+// a client that gives up during a delay would go unnoticed until the delay
+// ends.
+func bufferBody(r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	head, err := io.ReadAll(io.LimitReader(r.Body, maxBufferedBody))
+	rest := io.Reader(r.Body)
+	if err != nil {
+		rest = errReader{err}
+	}
+	r.Body = readCloser{io.MultiReader(bytes.NewReader(head), rest), r.Body}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // pick returns the rule that fires for the request, counting the hit, or nil.
 func (e *Engine) pick(account string, r *http.Request, path string) *compiled {
