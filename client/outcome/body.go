@@ -219,7 +219,7 @@ func bodyHint(status int, body []byte) (row, bool) {
 	if containsAny(text, "required", "mandatory", "missing") {
 		return rowMandatory, true
 	}
-	if strings.Contains(text, protocol.ScimTypeInvalidPath) ||
+	if strings.Contains(text, strings.ToLower(protocol.ScimTypeInvalidPath)) ||
 		(strings.Contains(text, "attribute") && containsAny(text, "unknown", "not found", "does not exist",
 			"not supported", "unsupported", "unrecognized", "unrecognised", "no such")) {
 		return rowAttributeNotFound, true

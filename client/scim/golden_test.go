@@ -83,9 +83,15 @@ var goldenCases = []goldenCase{
 	{"12-reference-check-manager", "Reference check: does the user already have this manager", [2]string{constructed, constructed},
 		func(b Builder) Request { return b.CheckManager(v("userId"), v("managerId")) }},
 	{"13-set-manager-string", "Set the manager: observed bare-string form", [2]string{constructed, spec},
-		func(b Builder) Request { b.ManagerShape = ManagerString; return b.SetManager(v("userId"), v("managerId")) }},
+		func(b Builder) Request {
+			b.ManagerShape = ManagerString
+			return b.SetManager(v("userId"), v("managerId"))
+		}},
 	{"14-set-manager-object", "Set the manager: {value} object form", [2]string{constructed, constructed},
-		func(b Builder) Request { b.ManagerShape = ManagerObject; return b.SetManager(v("userId"), v("managerId")) }},
+		func(b Builder) Request {
+			b.ManagerShape = ManagerObject
+			return b.SetManager(v("userId"), v("managerId"))
+		}},
 	{"15-set-manager-array-ref", "Set the manager: documented array form with $ref", [2]string{spec, constructed},
 		func(b Builder) Request {
 			b.ManagerShape = ManagerArrayRef
