@@ -169,4 +169,3 @@ func (f *Framework) NewGroup(base string) map[string]any {
 		"meta":        map[string]any{"resourceType": "Group"},
 	}
 }
-

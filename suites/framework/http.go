@@ -48,6 +48,9 @@ type Request struct {
 	Query  url.Values
 	Body   any
 	Header http.Header
+	// RawQuery is appended to the encoded query as it is, for specs that
+	// check how an endpoint decodes unusual encodings (ENTRA-HTTP-05).
+	RawQuery string
 	// NoAuth leaves out the Authorization header (authentication specs).
 	NoAuth bool
 }
@@ -93,6 +96,13 @@ func (h *HTTP) Do(ctx context.Context, r Request) (*exchange.Response, error) {
 		}
 	}
 	target := h.URL(r.Path, r.Query)
+	if r.RawQuery != "" {
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		target += sep + r.RawQuery
+	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, target, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("build %s %s: %w", r.Method, r.Path, err)

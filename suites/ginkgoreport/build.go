@@ -1,0 +1,176 @@
+// Package ginkgoreport turns Ginkgo's report of a suite run into the
+// conformance report model, reading each spec's labels (spec IDs, profile,
+// feature, dialect) and filling titles, error codes and fixes from the
+// requirements catalogue.
+package ginkgoreport
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/quantive/entra-scim-harness/reports"
+	"github.com/quantive/entra-scim-harness/suites/requirements"
+)
+
+// Input is what the report needs beyond Ginkgo's report.
+type Input struct {
+	Implementation reports.Implementation
+	TargetKind     string
+	Dialects       []string
+	// Unsupported are the features declared or discovered as unsupported.
+	Unsupported []string
+	// Catalogue describes spec IDs; nil means requirements.Describe.
+	Catalogue func(id string) (reports.Requirement, bool)
+	// Uncovered, when set, lists catalogue entries that get a "skipped" row
+	// if no spec checked them, so the report shows what is not tested yet.
+	Uncovered []requirements.Requirement
+	// ArtefactEntry is the report-entry name carrying artefact paths.
+	ArtefactEntry string
+}
+
+type key struct{ id, dialect string }
+
+type acc struct {
+	res      reports.Result
+	failures []string
+	skips    []string
+	na       []string
+	passed   int
+}
+
+// Build makes the conformance report. Several specs checking the same
+// behaviour in the same dialect fold into one row: failed if any failed,
+// else passed if any passed, else skipped, else not applicable.
+func Build(r types.Report, in Input) *reports.Report {
+	describe := in.Catalogue
+	if describe == nil {
+		describe = requirements.Describe
+	}
+	out := &reports.Report{
+		Implementation: in.Implementation,
+		Date:           r.StartTime.UTC(),
+		TargetKind:     in.TargetKind,
+		Dialects:       in.Dialects,
+		Duration:       r.RunTime,
+	}
+	runOK := len(r.SpecialSuiteFailureReasons) == 0
+	for _, reason := range r.SpecialSuiteFailureReasons {
+		out.Notes = append(out.Notes, "suite: "+reason)
+	}
+	rows := map[key]*acc{}
+	var order []key
+	for _, s := range r.SpecReports {
+		if s.LeafNodeType != types.NodeTypeIt {
+			if s.State.Is(types.SpecStateFailureStates) {
+				runOK = false
+				out.Notes = append(out.Notes, fmt.Sprintf("%s failed: %s", s.LeafNodeType, firstLine(s.FailureMessage())))
+			}
+			continue
+		}
+		labels := requirements.ParseLabels(s.Labels())
+		if len(labels.IDs) == 0 {
+			out.Notes = append(out.Notes, fmt.Sprintf("spec %q carries no spec ID label and is not in the report", s.FullText()))
+			if s.State.Is(types.SpecStateFailureStates) {
+				runOK = false
+			}
+			continue
+		}
+		for _, id := range labels.IDs {
+			k := key{id, labels.Dialect}
+			a, ok := rows[k]
+			if !ok {
+				req, known := describe(id)
+				if !known {
+					req = reports.Requirement{ID: id, Title: "(not in the catalogue)", Level: reports.Must, Profile: "unknown", Feature: "unknown"}
+				}
+				a = &acc{res: reports.Result{Requirement: req, Dialect: labels.Dialect}}
+				rows[k] = a
+				order = append(order, k)
+			}
+			a.add(s, in.ArtefactEntry)
+		}
+	}
+	for _, k := range order {
+		out.Results = append(out.Results, rows[k].result())
+	}
+	for _, u := range in.Uncovered {
+		dialects := []string{""}
+		if u.PerDialect {
+			dialects = in.Dialects
+		}
+		for _, d := range dialects {
+			if _, covered := rows[key{u.ID, d}]; covered {
+				continue
+			}
+			out.Results = append(out.Results, reports.Result{Requirement: u.Requirement, Dialect: d,
+				Result: reports.Skipped, Message: "no spec checks this behaviour yet"})
+		}
+	}
+	out.Finalize(in.Unsupported, runOK)
+	return out
+}
+
+func (a *acc) add(s types.SpecReport, artefactEntry string) {
+	a.res.Specs++
+	switch {
+	case s.State == types.SpecStatePassed:
+		a.passed++
+	case s.State.Is(types.SpecStateFailureStates):
+		a.failures = append(a.failures, fmt.Sprintf("%s: %s", s.LeafNodeText, firstLine(s.FailureMessage())))
+		if a.res.Artefact == "" && artefactEntry != "" {
+			for _, e := range s.ReportEntries {
+				if e.Name == artefactEntry {
+					a.res.Artefact = e.Value.String()
+					break
+				}
+			}
+		}
+	case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
+		msg := s.Failure.Message
+		if strings.HasPrefix(msg, requirements.NotApplicablePrefix) {
+			a.na = append(a.na, strings.TrimPrefix(msg, requirements.NotApplicablePrefix))
+		} else {
+			if msg == "" {
+				msg = "skipped by the run's filters"
+			}
+			a.skips = append(a.skips, msg)
+		}
+	}
+}
+
+func (a *acc) result() reports.Result {
+	res := a.res
+	switch {
+	case len(a.failures) > 0:
+		res.Result, res.Message = reports.Failed, strings.Join(a.failures, "\n")
+	case a.passed > 0:
+		res.Result = reports.Passed
+	case len(a.skips) > 0:
+		res.Result, res.Message = reports.Skipped, strings.Join(uniq(a.skips), "\n")
+	default:
+		res.Result, res.Message = reports.NotApplicable, strings.Join(uniq(a.na), "\n")
+	}
+	return res
+}
+
+func uniq(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// firstLine keeps report rows short; the artefact has the whole story.
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,143 @@
+package ginkgoreport
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/quantive/entra-scim-harness/reports"
+	"github.com/quantive/entra-scim-harness/suites/requirements"
+)
+
+func spec(text string, state types.SpecState, msg string, labels ...string) types.SpecReport {
+	return types.SpecReport{
+		LeafNodeType:   types.NodeTypeIt,
+		LeafNodeText:   text,
+		LeafNodeLabels: labels,
+		State:          state,
+		Failure:        types.Failure{Message: msg},
+	}
+}
+
+func labels(t *testing.T, ids ...string) []string {
+	t.Helper()
+	ls, err := requirements.Labels(ids...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
+
+// syntheticReport mimics a run: a passing and a failing dialect of one
+// behaviour, two specs for one ID, a not-applicable skip, a filtered skip.
+func syntheticReport(t *testing.T) types.Report {
+	start := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+	failing := spec("removes a member", types.SpecStateFailed, "Expected status 204, but got 400\n\n> PATCH …", append(labels(t, "ENTRA-FLOW-17"), "dialect:compliant")...)
+	failing.ContainerHierarchyLabels = [][]string{{"dialect:compliant"}}
+	failing.ReportEntries = types.ReportEntries{{Name: "artefact", Value: types.WrapEntryValue("artefacts/ENTRA-FLOW-17-compliant.txt")}}
+	return types.Report{
+		StartTime: start,
+		RunTime:   3 * time.Second,
+		SpecReports: types.SpecReports{
+			{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStatePassed},
+			spec("removes a member", types.SpecStatePassed, "", append(labels(t, "ENTRA-FLOW-17"), "dialect:legacy")...),
+			failing,
+			spec("GET /Schemas", types.SpecStatePassed, "", labels(t, "ENTRA-FLOW-02")...),
+			spec("GET /Schemas lists User", types.SpecStatePassed, "", labels(t, "ENTRA-FLOW-02")...),
+			spec("409 is EntryConflict", types.SpecStateSkipped, requirements.NotApplicablePrefix+"needs the admin API", labels(t, "ENTRA-RESP-09")...),
+			spec("ETag", types.SpecStateSkipped, "", labels(t, "RFC-08")...),
+			spec("creates a user", types.SpecStatePanicked, "runtime error: nil map", labels(t, "ENTRA-FLOW-04", "ENTRA-REQ-01")...),
+			spec("no labels", types.SpecStatePassed, ""),
+		},
+	}
+}
+
+func TestBuildFromSyntheticGinkgoReport(t *testing.T) {
+	r := Build(syntheticReport(t), Input{
+		Implementation: reports.Implementation{Name: "ref"},
+		TargetKind:     "embedded",
+		Dialects:       []string{"legacy", "compliant"},
+		ArtefactEntry:  "artefact",
+	})
+	got := map[string]reports.Result{}
+	for _, res := range r.Results {
+		got[res.Key()] = res
+	}
+	want := map[string]reports.Outcome{
+		"ENTRA-FLOW-17/legacy":    reports.Passed,
+		"ENTRA-FLOW-17/compliant": reports.Failed,
+		"ENTRA-FLOW-02":           reports.Passed,
+		"ENTRA-RESP-09":           reports.NotApplicable,
+		"RFC-08":                  reports.Skipped,
+		"ENTRA-FLOW-04":           reports.Failed,
+		"ENTRA-REQ-01":            reports.Failed,
+	}
+	if len(got) != len(want) {
+		t.Errorf("rows %v, want %d", keys(got), len(want))
+	}
+	for k, o := range want {
+		if got[k].Result != o {
+			t.Errorf("%s: %s, want %s", k, got[k].Result, o)
+		}
+	}
+	f := got["ENTRA-FLOW-17/compliant"]
+	if f.Message != "removes a member: Expected status 204, but got 400" || f.Artefact != "artefacts/ENTRA-FLOW-17-compliant.txt" ||
+		f.ErrorCode != "" || f.Title == "" || f.Profile != reports.ProfileEntraCore || f.Feature != "groups" {
+		t.Errorf("failing row: %+v", f)
+	}
+	if c := got["ENTRA-REQ-01"]; c.ErrorCode != "SystemForCrossDomainIdentityManagementServiceIncompatible" || c.Fix == "" {
+		t.Errorf("catalogue data missing from ENTRA-REQ-01 row: %+v", c)
+	}
+	if got["ENTRA-FLOW-02"].Specs != 2 || got["ENTRA-FLOW-02"].Profile != reports.ProfileEntraGallery {
+		t.Errorf("ENTRA-FLOW-02 row: %+v", got["ENTRA-FLOW-02"])
+	}
+	if got["ENTRA-RESP-09"].Message != "needs the admin API" || got["RFC-08"].Message != "skipped by the run's filters" {
+		t.Errorf("skip messages: %q / %q", got["ENTRA-RESP-09"].Message, got["RFC-08"].Message)
+	}
+	if r.Succeeded || r.Duration != 3*time.Second || !r.Date.Equal(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)) || r.TargetKind != "embedded" {
+		t.Errorf("report header: %+v", r)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], `"no labels" carries no spec ID`) {
+		t.Errorf("notes %v", r.Notes)
+	}
+}
+
+func TestBuildMarksSuiteSetupFailureAndUncovered(t *testing.T) {
+	rep := types.Report{
+		SpecialSuiteFailureReasons: []string{"Interrupted by User"},
+		SpecReports: types.SpecReports{
+			{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed, Failure: types.Failure{Message: "start embedded target: boom\nmore"}},
+			spec("GET /Schemas", types.SpecStateSkipped, "", labels(t, "ENTRA-FLOW-02")...),
+		},
+	}
+	flow17, _ := requirements.Lookup("ENTRA-FLOW-17")
+	flow02, _ := requirements.Lookup("ENTRA-FLOW-02")
+	r := Build(rep, Input{Dialects: []string{"legacy", "compliant"}, Uncovered: []requirements.Requirement{flow17, flow02}})
+	if r.Succeeded {
+		t.Error("a failed suite setup must make the report unsuccessful")
+	}
+	if !slices.ContainsFunc(r.Notes, func(n string) bool { return n == "SynchronizedBeforeSuite failed: start embedded target: boom" }) {
+		t.Errorf("notes %v", r.Notes)
+	}
+	var ks []string
+	for _, res := range r.Results {
+		ks = append(ks, res.Key()+"="+string(res.Result))
+	}
+	// ENTRA-FLOW-02 was covered (skipped), so it is not added again; ENTRA-FLOW-17 gets a row per dialect.
+	want := []string{"ENTRA-FLOW-17/compliant=skipped", "ENTRA-FLOW-17/legacy=skipped", "ENTRA-FLOW-02=skipped"}
+	if !slices.Equal(ks, want) {
+		t.Errorf("rows %v, want %v", ks, want)
+	}
+}
+
+func keys(m map[string]reports.Result) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,118 @@
+package suites_test
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/reports"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/ginkgoreport"
+	"github.com/quantive/entra-scim-harness/suites/requirements"
+)
+
+var flags framework.Flags
+
+func init() { flags.Register(flag.CommandLine) }
+
+func TestSuites(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Entra SCIM conformance")
+}
+
+// shared is what process 1 hands to every parallel process.
+type shared struct {
+	Target    framework.Target `json:"target"`
+	RunPrefix string           `json:"runPrefix"`
+}
+
+var stopTarget = func() {}
+
+var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
+	cfg, err := framework.Load(flags, os.Getenv)
+	if err != nil {
+		Fail(err.Error())
+	}
+	t, stop, err := framework.StartTarget(ctx, cfg)
+	if errors.Is(err, framework.ErrTargetUnavailable) && cfg.Target == framework.TargetEmbedded {
+		// The default target is not built yet: say so instead of failing
+		// or pretending anything passed.
+		Skip(fmt.Sprintf("the embedded reference server is not part of this build (%v); set %s and %s to test an endpoint", err, framework.EnvTenantURL, framework.EnvToken))
+	}
+	Expect(err).NotTo(HaveOccurred(), "starting the %s target", cfg.Target)
+	stopTarget = stop
+	t.Unsupported = framework.Discover(ctx, t, cfg.RequestTimeout)
+	data, err := json.Marshal(shared{Target: *t, RunPrefix: cfg.RunPrefix})
+	Expect(err).NotTo(HaveOccurred())
+	return data
+}, func(data []byte) {
+	var s shared
+	Expect(json.Unmarshal(data, &s)).To(Succeed())
+	cfg, err := framework.Load(flags, os.Getenv)
+	Expect(err).NotTo(HaveOccurred())
+	cfg.RunPrefix = s.RunPrefix // one prefix for the whole run, across processes
+	framework.Use(cfg, &s.Target)
+})
+
+var _ = SynchronizedAfterSuite(func() {}, func() { stopTarget() })
+
+// The conformance report is written once, after every process finished,
+// even when the suite setup failed (the report then says why).
+var _ = ReportAfterSuite("conformance report", func(r Report) {
+	cfg, t := framework.Current()
+	if cfg == nil {
+		var err error
+		if cfg, err = framework.Load(flags, os.Getenv); err != nil {
+			cfg = &framework.Config{Target: "unknown", Dialects: requirements.Dialects}
+			cfg.ReportDir, _ = filepath.Abs(filepath.Join("..", framework.DefaultReportDir))
+		}
+	}
+	impl := cfg.Implementation
+	unsupported := append([]string(nil), cfg.SkipFeatures...)
+	if t != nil {
+		if impl.Name == "" || (impl.Version == "" && t.Implementation.Name != "" && cfg.OptionsFile == "") {
+			impl = t.Implementation
+		}
+		unsupported = append(unsupported, t.Unsupported...)
+	}
+	rep := ginkgoreport.Build(r, ginkgoreport.Input{
+		Implementation: impl,
+		TargetKind:     string(cfg.Target),
+		Dialects:       cfg.Dialects,
+		Unsupported:    unsupported,
+		Uncovered:      requirements.All(),
+		ArtefactEntry:  framework.ArtefactEntry,
+	})
+	Expect(writeReports(cfg.ReportDir, rep)).To(Succeed())
+	fmt.Fprintf(GinkgoWriter, "conformance report: %s\n", filepath.Join(cfg.ReportDir, "conformance.html"))
+})
+
+func writeReports(dir string, rep *reports.Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create report directory: %w", err)
+	}
+	for name, write := range map[string]func(*os.File) error{
+		"conformance.yaml": func(f *os.File) error { return reports.WriteYAML(f, rep) },
+		"conformance.html": func(f *os.File) error { return reports.WriteHTML(f, rep) },
+	} {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("create %s: %w", name, err)
+		}
+		err = write(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
