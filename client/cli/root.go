@@ -1,0 +1,207 @@
+// Package cli holds the entrasim commands (architecture note, "client:
+// entrasim"). The root command carries the common flags; each subcommand
+// lives in its own file and adds itself with register from an init func.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quantive/entra-scim-harness/client/scim"
+)
+
+// Exit codes of entrasim.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // the target failed as Entra would see it, or a run failed
+	ExitUsage   = 2 // bad flags or arguments
+)
+
+// Environment variables that stand in for the common flags.
+const (
+	EnvTenantURL = "SCIM_TENANT_URL"
+	EnvToken     = "SCIM_TOKEN"
+)
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]func() *cobra.Command{}
+)
+
+// register adds a subcommand constructor; subcommand files call it from
+// init. A constructor is called once per NewRootCommand.
+func register(name string, newCmd func() *cobra.Command) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[name]; dup {
+		panic("cli: subcommand registered twice: " + name)
+	}
+	registry[name] = newCmd
+}
+
+// Register is register for packages outside cli.
+func Register(name string, newCmd func() *cobra.Command) { register(name, newCmd) }
+
+// NewRootCommand builds the entrasim command with every registered
+// subcommand and the common flags (--tenant-url, --token, --dialect,
+// --timeout) as persistent flags.
+func NewRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "entrasim",
+		Short: "Send what the Microsoft Entra provisioning service sends to a SCIM endpoint",
+		Long: "entrasim emulates the Microsoft Entra ID provisioning service as a SCIM client: its requests,\n" +
+			"its PATCH dialects and the way it reads answers (see the behaviour spec, sections 1-9).",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.String("tenant-url", "", "tenant URL as typed into Entra, e.g. https://host/scim[?aadOptscim062020] (env "+EnvTenantURL+")")
+	pf.String("token", "", "secret token sent as Authorization: Bearer (env "+EnvToken+")")
+	pf.String("dialect", "", "PATCH dialect: legacy|compliant (default legacy; a tenant URL carrying aadOptscim062020 selects compliant)")
+	pf.Duration("timeout", scim.DefaultTimeout, "per-request timeout")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef("%s: %v", c.CommandPath(), err)
+	})
+
+	registryMu.Lock()
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		root.AddCommand(registry[n]())
+	}
+	registryMu.Unlock()
+	return root
+}
+
+// ExitError carries an exit code with its message.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+// Error implements error.
+func (e *ExitError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usagef is a usage error (exit 2).
+func usagef(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}
+
+// failure is a run failure (exit 1).
+func failure(err error) error { return &ExitError{Code: ExitFailure, Err: err} }
+
+// Run executes entrasim with args and returns the exit code. Errors raised
+// by cobra before a command runs (unknown command or flag, wrong
+// arguments) are usage errors; an error returned by a command is a failure
+// unless it is an *ExitError with its own code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	root := NewRootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	started := false
+	markStarted(root, &started)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitFailure
+	var ee *ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.Code
+	case !started:
+		code = ExitUsage
+	}
+	msg := err.Error()
+	if code == ExitUsage && !strings.Contains(msg, "--help") {
+		msg += " (see entrasim --help)"
+	}
+	if !strings.HasPrefix(msg, "entrasim") {
+		msg = "entrasim: " + msg
+	}
+	fmt.Fprintln(stderr, msg)
+	return code
+}
+
+// markStarted wraps every command's run function so that Run can tell
+// errors from cobra's parsing (usage) from errors of the command itself.
+func markStarted(c *cobra.Command, started *bool) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error { *started = true; return run(cmd, args) }
+	}
+	if run := c.Run; run != nil {
+		c.Run = func(cmd *cobra.Command, args []string) { *started = true; run(cmd, args) }
+	}
+	for _, sub := range c.Commands() {
+		markStarted(sub, started)
+	}
+}
+
+// ClientOptions reads the common flags (falling back to the environment)
+// into client options; any problem is a usage error naming the flag.
+func ClientOptions(cmd *cobra.Command) (scim.Options, error) {
+	flags := cmd.Flags()
+	tenantURL, _ := flags.GetString("tenant-url")
+	token, _ := flags.GetString("token")
+	dialect, _ := flags.GetString("dialect")
+	timeout, _ := flags.GetDuration("timeout")
+	if tenantURL == "" {
+		tenantURL = os.Getenv(EnvTenantURL)
+	}
+	if token == "" {
+		token = os.Getenv(EnvToken)
+	}
+	var o scim.Options
+	switch {
+	case strings.TrimSpace(tenantURL) == "":
+		return o, usagef("%s: --tenant-url (or %s) is required", cmd.CommandPath(), EnvTenantURL)
+	case strings.TrimSpace(token) == "":
+		return o, usagef("%s: --token (or %s) is required", cmd.CommandPath(), EnvToken)
+	case timeout <= 0:
+		return o, usagef("%s: --timeout must be positive, got %s", cmd.CommandPath(), timeout)
+	}
+	o = scim.Options{TenantURL: tenantURL, Token: token, Timeout: timeout}
+	if dialect != "" {
+		d, err := scim.ParseDialect(dialect)
+		if err != nil {
+			return o, usagef("%s: --dialect: %v", cmd.CommandPath(), err)
+		}
+		o.Dialect = d
+	}
+	return o, nil
+}
+
+// NewClient builds a client from the common flags; a bad tenant URL is a
+// usage error.
+func NewClient(cmd *cobra.Command, adjust func(*scim.Options)) (*scim.Client, error) {
+	o, err := ClientOptions(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if adjust != nil {
+		adjust(&o)
+	}
+	c, err := scim.New(o)
+	if err != nil {
+		return nil, usagef("%s: %v", cmd.CommandPath(), err)
+	}
+	return c, nil
+}

@@ -1,0 +1,11 @@
+// Command entrasim emulates the Microsoft Entra provisioning service as a
+// SCIM client; see package cli for the commands.
+package main
+
+import (
+	"os"
+
+	"github.com/quantive/entra-scim-harness/client/cli"
+)
+
+func main() { os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr)) }
