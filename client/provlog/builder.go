@@ -1,0 +1,157 @@
+package provlog
+
+import (
+	"time"
+)
+
+// Job holds what every record of a provisioning job shares. NewID and
+// Now default to random GUIDs and the wall clock; the engine passes its
+// simulated clock and tests a deterministic id source.
+type Job struct {
+	JobID            string
+	TenantID         string
+	ServicePrincipal ServicePrincipal
+	SourceSystem     System
+	TargetSystem     System
+	InitiatedBy      Initiator
+	NewID            func() string
+	Now              func() time.Time
+}
+
+func (j *Job) id() string {
+	if j.NewID != nil {
+		return j.NewID()
+	}
+	return NewGUID()
+}
+
+func (j *Job) now() time.Time {
+	if j.Now != nil {
+		return j.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Builder assembles one record while the engine processes an object.
+// Methods return the builder so calls can be chained; Build finishes it.
+type Builder struct {
+	job   *Job
+	r     Record
+	start time.Time
+}
+
+// Begin starts a record for one object in a cycle. The activity time is
+// the job clock's now; the duration is measured until Build.
+func (j *Job) Begin(cycleID string, action Action, source Identity) *Builder {
+	now := j.now()
+	return &Builder{job: j, start: now, r: Record{
+		ID:                     j.id(),
+		ActivityDateTime:       now,
+		ChangeID:               j.id(),
+		CycleID:                cycleID,
+		JobID:                  j.JobID,
+		ProvisioningAction:     action,
+		ProvisioningStatusInfo: StatusInfo{Status: StatusSuccess},
+		ProvisioningSteps:      []Step{},
+		SourceIdentity:         withDetails(source),
+		TargetIdentity:         Identity{Details: map[string]string{}},
+		SourceSystem:           j.SourceSystem,
+		TargetSystem:           j.TargetSystem,
+		ModifiedProperties:     []ModifiedProperty{},
+		ServicePrincipal:       j.ServicePrincipal,
+		InitiatedBy:            j.InitiatedBy,
+		TenantID:               j.TenantID,
+	}}
+}
+
+func withDetails(i Identity) Identity {
+	if i.Details == nil {
+		i.Details = map[string]string{}
+	}
+	return i
+}
+
+// Action changes the record's action (e.g. once matching decides between
+// create and update).
+func (b *Builder) Action(a Action) *Builder { b.r.ProvisioningAction = a; return b }
+
+// Target sets the target identity (known after matching or creation).
+func (b *Builder) Target(t Identity) *Builder { b.r.TargetIdentity = withDetails(t); return b }
+
+// Step appends a step. details may be nil.
+func (b *Builder) Step(t StepType, name string, status Status, description string, details map[string]string) *Builder {
+	if details == nil {
+		details = map[string]string{}
+	}
+	b.r.ProvisioningSteps = append(b.r.ProvisioningSteps, Step{Name: name, Description: description,
+		Details: details, ProvisioningStepType: t, Status: status})
+	return b
+}
+
+// Modified records a changed property; nil means "no value" (LOG-07).
+func (b *Builder) Modified(name string, oldValue, newValue *string) *Builder {
+	b.r.ModifiedProperties = append(b.r.ModifiedProperties, ModifiedProperty{DisplayName: name, OldValue: oldValue, NewValue: newValue})
+	return b
+}
+
+// Fail marks the record failed with an error (LOG-04). An empty category
+// is filled from the error code (CategoryFor).
+func (b *Builder) Fail(e ErrorInfo) *Builder {
+	if e.ErrorCategory == "" {
+		e.ErrorCategory = CategoryFor(e.ErrorCode)
+	}
+	b.r.ProvisioningStatusInfo = StatusInfo{Status: StatusFailure, ErrorInformation: &e}
+	return b
+}
+
+// Warn marks the record as a warning with error information.
+func (b *Builder) Warn(e ErrorInfo) *Builder {
+	b.Fail(e)
+	b.r.ProvisioningStatusInfo.Status = StatusWarning
+	return b
+}
+
+// Skip marks the record skipped (out of scope, already in sync, missing
+// matching value; LOG-03). Skipped records carry no error information.
+func (b *Builder) Skip() *Builder {
+	b.r.ProvisioningStatusInfo = StatusInfo{Status: StatusSkipped}
+	return b
+}
+
+// Build returns the finished record with its duration.
+func (b *Builder) Build() Record {
+	r := b.r
+	d := b.job.now().Sub(b.start).Milliseconds()
+	if d < 0 {
+		d = 0
+	}
+	if d > int64(^uint32(0)>>1) {
+		d = int64(^uint32(0) >> 1)
+	}
+	r.DurationInMilliseconds = int32(d)
+	r.ProvisioningSteps = append([]Step(nil), r.ProvisioningSteps...)
+	r.ModifiedProperties = append([]ModifiedProperty(nil), r.ModifiedProperties...)
+	if r.ProvisioningSteps == nil {
+		r.ProvisioningSteps = []Step{}
+	}
+	if r.ModifiedProperties == nil {
+		r.ModifiedProperties = []ModifiedProperty{}
+	}
+	return r
+}
+
+// serviceFailures are the codes Entra attributes to its own service.
+var serviceFailures = map[string]bool{"InternalError": true}
+
+// CategoryFor returns the errorCategory for an error code: failure for
+// provisioning-service errors, nonServiceFailure for everything caused by
+// the target or the data (an inference, LOG-13 [INF]).
+func CategoryFor(code string) ErrorCategory {
+	if serviceFailures[code] {
+		return CategoryFailure
+	}
+	return CategoryNonServiceFailure
+}
+
+// Str returns a pointer to s, for ModifiedProperty values.
+func Str(s string) *string { return &s }
