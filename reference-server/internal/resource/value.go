@@ -142,6 +142,16 @@ func normalizeComplex(a *schema.Attribute, path string, v any) (any, bool, error
 	if len(out) == 0 {
 		return nil, false, nil
 	}
+	for _, sub := range a.SubAttributes {
+		if !sub.Required {
+			continue
+		}
+		if s, isStr := out[sub.Name].(string); !isStr || s == "" {
+			if _, present := out[sub.Name]; !present || isStr {
+				return nil, false, invalidValue(path+"."+sub.Name, "is required")
+			}
+		}
+	}
 	return out, true, nil
 }
 
@@ -311,3 +321,7 @@ func describe(v any) string {
 	}
 	return kindOf(v)
 }
+
+// KindOf names the JSON type of v ("a string", "an object", …) for error
+// details.
+func KindOf(v any) string { return kindOf(v) }

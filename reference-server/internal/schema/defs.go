@@ -157,7 +157,7 @@ var groupSchema = &Schema{
 		// matches groups by displayName (ENTRA-FLOW-12, ENTRA-REQ-17).
 		str("displayName", "A human-readable name for the Group.", required, uniqueSrv),
 		complexAttr("members", "A list of members of the Group.", []*Attribute{
-			str("value", "Identifier of the member of this Group.", immutable),
+			str("value", "Identifier of the member of this Group.", immutable, required),
 			attr("$ref", TypeReference, "The URI of the member resource.", immutable, refTypes("User", "Group")),
 			str("display", "A human-readable name of the member."),
 			str("type", "The type of the member.", immutable, canonical("User", "Group")),
