@@ -70,8 +70,11 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 	if cfg == nil {
 		var err error
 		if cfg, err = framework.Load(flags, os.Getenv); err != nil {
+			// Still write a report: it records why the run failed.
 			cfg = &framework.Config{Target: "unknown", Dialects: requirements.Dialects}
-			cfg.ReportDir, _ = filepath.Abs(filepath.Join("..", framework.DefaultReportDir))
+			if cfg.ReportDir, err = framework.ReportDir(flags, os.Getenv); err != nil {
+				cfg.ReportDir = framework.DefaultReportDir
+			}
 		}
 	}
 	impl := cfg.Implementation

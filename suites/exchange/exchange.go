@@ -54,7 +54,7 @@ func (r *Response) String() string {
 		writeHeader(&b, "> ", r.Request.Header)
 		writeBody(&b, "> ", r.Request.Body)
 	}
-	fmt.Fprintf(&b, "< %d %s (%s)\n", r.Status, http.StatusText(r.Status), r.Duration.Round(time.Millisecond))
+	fmt.Fprintf(&b, "< %d %s (%s)\n", r.Status, http.StatusText(r.Status), r.Duration.Round(10*time.Microsecond))
 	writeHeader(&b, "< ", r.Header)
 	writeBody(&b, "< ", r.Body)
 	return b.String()

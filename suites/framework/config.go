@@ -337,6 +337,16 @@ func (c *Config) defaultImplementationName() string {
 	return "entra-scim-harness reference server"
 }
 
+// ReportDir resolves only the report directory from flags and environment,
+// for writing a report even when the rest of the configuration is invalid.
+func ReportDir(fl Flags, getenv func(string) string) (string, error) {
+	dir := fl.ReportDir
+	if dir == "" {
+		dir = getenv(EnvReportDir)
+	}
+	return resolveReportDir(dir)
+}
+
 // resolveReportDir makes dir absolute. Relative paths are taken from the
 // module root, because ginkgo and go test run the suite from its package
 // directory, and users think of paths from the repository root.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -60,7 +62,9 @@ func New() *Framework {
 			return
 		}
 		labels := requirements.ParseLabels(r.Labels())
-		name := fmt.Sprintf("%s-%s-%s-%d", strings.Join(labels.IDs, "+"), labels.Dialect, strings.TrimSuffix(filepath.Base(r.FileName()), ".go"), r.LineNumber())
+		parts := append(slices.Clone(labels.IDs), labels.Dialect, strings.TrimSuffix(filepath.Base(r.FileName()), ".go"), strconv.Itoa(r.LineNumber()))
+		parts = slices.DeleteFunc(parts, func(p string) bool { return p == "" })
+		name := strings.Join(parts, "_")
 		rel, err := WriteArtefact(f.Config.ReportDir, name, r.FullText(), r.FailureMessage(), f.rec.Exchanges())
 		if err != nil {
 			GinkgoWriter.Printf("could not write the artefact of a failed spec: %v\n", err)

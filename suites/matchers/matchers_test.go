@@ -56,6 +56,10 @@ func TestMatchers(t *testing.T) {
 		{"list total without resources", BeListResponse(), resp(200, scim, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":2}`), false, "Resources is missing"},
 		{"id ok", HaveResourceID(), resp(201, scim, `{"id":"u1"}`), true, ""},
 		{"id empty", HaveResourceID(), resp(201, scim, `{"id":""}`), false, "id is "},
+		{"attribute bool", HaveAttribute("active", false), resp(200, scim, `{"id":"u","Active":false}`), true, ""},
+		{"attribute nested", HaveAttribute("name", map[string]string{"givenName": "A"}), resp(200, scim, `{"name":{"givenName":"A"}}`), true, ""},
+		{"attribute string vs bool", HaveAttribute("active", false), resp(200, scim, `{"active":"False"}`), false, `active is "False"`},
+		{"attribute absent", HaveAttribute("active", false), resp(200, scim, `{"id":"u"}`), false, "active is absent"},
 		{"id number", HaveResourceID(), resp(201, scim, `{"id":5}`), false, "id is 5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
