@@ -323,3 +323,31 @@ func BenchmarkFingerprintLarge(b *testing.B) {
 		}
 	}
 }
+
+// The generated large directory is deterministic and loads with the
+// documented sizes, so benchmarks compare like with like.
+func TestLargeDirectoryDeterministic(t *testing.T) {
+	a, b := fixtures.LargeDirectory(), fixtures.LargeDirectory()
+	if !slices.Equal(a, b) {
+		t.Fatal("LargeDirectory is not deterministic")
+	}
+	d, err := directory.Parse("large", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Users) != fixtures.LargeUsers || len(d.Groups) != fixtures.LargeGroups {
+		t.Fatalf("sizes %d/%d", len(d.Users), len(d.Groups))
+	}
+	disabled, soft := 0, 0
+	for _, u := range d.Users {
+		if !u.AccountEnabled {
+			disabled++
+		}
+		if u.Deleted == directory.SoftDeleted {
+			soft++
+		}
+	}
+	if disabled != 103 || soft != 47 {
+		t.Errorf("disabled=%d soft=%d, want 103 and 47", disabled, soft)
+	}
+}

@@ -58,7 +58,7 @@ func TestNonGalleryProducesMAP06(t *testing.T) {
 		`addresses[type eq "work"].postalCode`: "98052", `addresses[type eq "work"].country`: "US",
 		`phoneNumbers[type eq "work"].value`: "+1 555 0100", `phoneNumbers[type eq "mobile"].value`: "+1 555 0101",
 		`phoneNumbers[type eq "fax"].value`: "+1 555 0102",
-		mapping.EnterpriseEmployeeNumber: "1001", mapping.EnterpriseDepartment: "R&D",
+		mapping.EnterpriseEmployeeNumber:    "1001", mapping.EnterpriseDepartment: "R&D",
 	}
 	if !reflect.DeepEqual(r.Values, want) {
 		t.Errorf("values:\n got  %v\n want %v", r.Values, want)
@@ -406,5 +406,34 @@ func BenchmarkEvaluateGtmhub10k(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+func TestExampleFile(t *testing.T) {
+	cfg, err := mapping.LoadFile("testdata/example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := fixtures.Directory("small.yaml")
+	d, err := directory.Parse("small.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in []string
+	for _, u := range d.InScopeUsers() {
+		if cfg.Users.Scoping.InScope(directory.UserSource(u, true)) {
+			in = append(in, u.ObjectID)
+		}
+	}
+	if !slices.Equal(in, []string{"u02", "u03", "u04", "u05", "u06", "u07"}) {
+		t.Errorf("in scope after filters = %v", in)
+	}
+	u, _ := d.User("u10")
+	r, err := mapping.EvaluateUser(&cfg.Users, u, false, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Values["title"] != "Employee" || r.Values[mapping.EnterpriseDepartment] != "MARKETING" || r.Values["active"] != "False" {
+		t.Errorf("values = %v", r.Values)
 	}
 }
