@@ -58,7 +58,7 @@ func userCreateBody(attrs Attributes) *object {
 			ext[attr] = v
 			continue
 		}
-		if m := valuePathRE.FindStringSubmatch(path); m != nil {
+		if m := valuePathMatch(path); m != nil {
 			attr, key, keyVal, sub := m[1], m[2], m[3], m[4]
 			if sub == "" {
 				sub = "value"
@@ -118,4 +118,12 @@ func filterValue(key, v string) any {
 		return strings.EqualFold(v, "true")
 	}
 	return v
+}
+
+// valuePathMatch runs the valuePath pattern only on paths that can match.
+func valuePathMatch(p string) []string {
+	if !isValuePath(p) {
+		return nil
+	}
+	return valuePathRE.FindStringSubmatch(p)
 }
