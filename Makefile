@@ -1,6 +1,8 @@
 # Entra -> Gtmhub SCIM conformance harness. `make help` lists the targets.
 GO ?= go
 PKGS := ./...
+IMAGE ?= refserver:dev
+IMAGE_DIR := bin/image
 
 .PHONY: help conformance test vet race fuzz bench refserver entrasim image clean
 
@@ -31,6 +33,11 @@ refserver: ## run the reference server on 127.0.0.1:8080 with an ephemeral store
 
 entrasim: ## build the Entra-behaviour client into bin/
 	$(GO) build -o bin/entrasim ./client/cmd/entrasim
+
+image: ## build a static refserver and the container image $(IMAGE) (FROM scratch; needs Docker: scripts/docker-up.sh)
+	rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/rootfs/tmp && chmod 1777 $(IMAGE_DIR)/rootfs/tmp
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(IMAGE_DIR)/refserver ./reference-server/cmd/refserver
+	docker build -q -f reference-server/Dockerfile -t $(IMAGE) $(IMAGE_DIR)
 
 clean: ## remove build output and reports
 	rm -rf bin reports/out
