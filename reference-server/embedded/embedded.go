@@ -77,7 +77,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	st, err := store.Open(ctx, opts.DB)
+	st, err := store.OpenCached(ctx, opts.DB)
 	if err != nil {
 		return nil, fmt.Errorf("embedded refserver: %w", err)
 	}

@@ -30,7 +30,7 @@ const testAdminToken = "admin-secret"
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Memory)
+	st, err := store.OpenCached(ctx, store.Memory)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -189,7 +189,7 @@ func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, 
 func (c *call) list(k *kind, p listParams) {
 	var expr filter.Expression
 	if strings.TrimSpace(p.filter) != "" {
-		e, err := protocol.ParseFilter(p.filter)
+		e, err := parseFilter(p.filter)
 		if err != nil {
 			c.fail(err)
 			return
@@ -300,7 +300,7 @@ func (c *call) search(k *kind) {
 	}
 	var expr filter.Expression
 	if strings.TrimSpace(p.filter) != "" {
-		if expr, err = protocol.ParseFilter(p.filter); err != nil {
+		if expr, err = parseFilter(p.filter); err != nil {
 			c.fail(err)
 			return
 		}

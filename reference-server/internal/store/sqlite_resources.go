@@ -237,6 +237,7 @@ func (t *tx) PutUser(ctx context.Context, account string, u *User) error {
 	if u.ID == "" || u.UserName == "" {
 		return fmt.Errorf("put user: id and userName are required")
 	}
+	u.WorkEmail = key(u.WorkEmail)
 	now := time.Now().UTC()
 	cur, err := t.User(ctx, account, u.ID)
 	switch {
@@ -317,6 +318,20 @@ func (t *tx) DeleteGroup(ctx context.Context, account, id string) error {
 }
 
 func (t *tx) AddMember(ctx context.Context, account, groupID, userID string) (bool, error) {
+	// Both ends must exist, so that no membership outlives its group or user.
+	var one int
+	if err := t.stmt(ctx, t.st.groupExists).QueryRowContext(ctx, account, groupID).Scan(&one); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("group %s: %w", groupID, ErrNotFound)
+		}
+		return false, fmt.Errorf("add member to %s: %w", groupID, err)
+	}
+	if err := t.stmt(ctx, t.st.userExists).QueryRowContext(ctx, account, userID).Scan(&one); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("user %s: %w", userID, ErrNotFound)
+		}
+		return false, fmt.Errorf("add member %s: %w", userID, err)
+	}
 	n, err := t.exec(ctx, t.st.memberAdd, account, groupID, userID)
 	if err != nil {
 		return false, fmt.Errorf("add member %s to %s: %w", userID, groupID, err)

@@ -17,7 +17,7 @@ type statements struct {
 	groupByID, groupsByName, groupsByExternal, groupsByDepartment             *sql.Stmt
 	groupsPage, groupsCount, groupInsert, groupUpdate, groupDelete            *sql.Stmt
 	members, groupsOf, memberAdd, memberRemove                                *sql.Stmt
-	membersDropUser, membersDropGroup                                         *sql.Stmt
+	membersDropUser, membersDropGroup, groupExists, userExists                *sql.Stmt
 }
 
 const userCols = `id, user_name, external_id, manager_id, department, display_name, work_email_key, active, doc, version, created, modified`
@@ -63,6 +63,8 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&s.memberAdd, `INSERT OR IGNORE INTO scim_members(account_id, group_id, user_id) VALUES(?,?,?)`},
 		{&s.memberRemove, `DELETE FROM scim_members WHERE account_id=? AND group_id=? AND user_id=?`},
 		{&s.membersDropUser, `DELETE FROM scim_members WHERE account_id=? AND user_id=?`},
+		{&s.groupExists, `SELECT 1 FROM scim_groups WHERE account_id=? AND id=?`},
+		{&s.userExists, `SELECT 1 FROM scim_users WHERE account_id=? AND id=?`},
 		{&s.membersDropGroup, `DELETE FROM scim_members WHERE account_id=? AND group_id=?`},
 	}
 	for _, d := range defs {

@@ -71,7 +71,7 @@ type User struct {
 	ManagerID    string
 	Department   string
 	DisplayName  string
-	WorkEmail    string // value of the emails element of type "work"; matched case-insensitively
+	WorkEmail    string // value of the emails element of type "work"; stored lower-cased
 	Active       bool
 	Doc          json.RawMessage
 	Version      int64 // set by the store, +1 on every write
@@ -173,7 +173,8 @@ type Tx interface {
 	// DeleteGroup removes a group and its memberships.
 	DeleteGroup(ctx context.Context, account, id string) error
 	// AddMember makes userID a member of groupID; adding twice is a no-op.
-	// It reports whether the membership is new.
+	// It reports whether the membership is new; a group or user that does
+	// not exist gives ErrNotFound.
 	AddMember(ctx context.Context, account, groupID, userID string) (bool, error)
 	// RemoveMember ends a membership; removing a non-member is a no-op. It
 	// reports whether a membership was removed.

@@ -19,14 +19,32 @@ func openTemp(t testing.TB) (*SQLite, string) {
 	return s, path
 }
 
-func stores(t *testing.T) map[string]*SQLite {
-	mem, err := Open(context.Background(), Memory)
+// stores returns every implementation under test: SQLite in memory and on
+// a file, and the Cached mirror in front of each.
+func stores(t *testing.T) map[string]Store {
+	ctx := context.Background()
+	mem, err := Open(ctx, Memory)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mem.Close() })
 	file, _ := openTemp(t)
-	return map[string]*SQLite{"memory": mem, "file": file}
+	out := map[string]Store{"memory": mem, "file": file}
+	for _, name := range []string{"memory", "file"} {
+		base, err := Open(ctx, Memory)
+		if name == "file" {
+			base, _ = openTemp(t)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := NewCached(ctx, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["cached-"+name] = c
+	}
+	return out
 }
 
 func putUser(t testing.TB, s Store, acct string, u *User) error {

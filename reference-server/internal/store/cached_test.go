@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// The mirror must answer every read exactly as the database does, after
+// any sequence of writes, failed transactions included.
+func TestCachedAgreesWithBase(t *testing.T) {
+	ctx := context.Background()
+	base, path := openTemp(t)
+	c, err := NewCached(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.CreateAccount(ctx, "a")
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(p string, n int) string { return fmt.Sprintf("%s%d", p, rng.IntN(n)) }
+	for i := range 600 {
+		_ = c.Update(ctx, func(tx Tx) error {
+			for range 1 + rng.IntN(3) {
+				switch rng.IntN(7) {
+				case 0, 1:
+					u := &User{ID: pick("u", 30), UserName: pick("name", 40), ExternalID: pick("x", 5), ManagerID: pick("u", 30),
+						Department: pick("D", 4), DisplayName: pick("N", 9), WorkEmail: pick("E", 50), Doc: []byte(fmt.Sprintf(`{"n":%d}`, i))}
+					if err := tx.PutUser(ctx, "a", u); err != nil {
+						return err // uniqueness clash: the whole transaction rolls back
+					}
+				case 2:
+					_ = tx.DeleteUser(ctx, "a", pick("u", 30))
+				case 3:
+					g := &Group{ID: pick("g", 8), DisplayName: pick("G", 12), ExternalID: pick("y", 3), Derived: rng.IntN(2) == 0, Department: pick("D", 4), Doc: []byte(`{}`)}
+					if err := tx.PutGroup(ctx, "a", g); err != nil {
+						return err
+					}
+				case 4:
+					_ = tx.DeleteGroup(ctx, "a", pick("g", 8))
+				case 5:
+					if _, err := tx.AddMember(ctx, "a", pick("g", 8), pick("u", 30)); err != nil && !errors.Is(err, ErrNotFound) {
+						return err
+					}
+				case 6:
+					if _, err := tx.RemoveMember(ctx, "a", pick("g", 8), pick("u", 30)); err != nil {
+						return err
+					}
+				}
+			}
+			if rng.IntN(10) == 0 {
+				return fmt.Errorf("abort")
+			}
+			return nil
+		})
+	}
+	compareReaders(t, c, base)
+	// A mirror rebuilt from the file after a restart agrees too.
+	c.Close()
+	base2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base2.Close()
+	c2, err := NewCached(ctx, base2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareReaders(t, c2, base2)
+}
+
+func compareReaders(t *testing.T, c, base Reader) {
+	t.Helper()
+	ctx := context.Background()
+	eq := func(what string, a, b any) {
+		t.Helper()
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%s: mirror %v != base %v", what, a, b)
+		}
+	}
+	for i := range 30 {
+		id := fmt.Sprint("u", i)
+		cu, cerr := c.User(ctx, "a", id)
+		bu, berr := base.User(ctx, "a", id)
+		eq("User "+id, cerr == nil, berr == nil)
+		if cerr == nil {
+			eq("User "+id, *cu, *bu)
+		}
+		for _, derived := range []bool{false, true} {
+			cg, _ := c.GroupsOf(ctx, "a", id, derived)
+			bg, _ := base.GroupsOf(ctx, "a", id, derived)
+			eq("GroupsOf "+id, len(cg), len(bg))
+			if len(cg) > 0 {
+				eq("GroupsOf "+id, cg, bg)
+			}
+		}
+	}
+	fields := map[UserField]func(i int) string{
+		UserByUserName: func(i int) string { return fmt.Sprint("NAME", i) }, UserByExternalID: func(i int) string { return fmt.Sprint("x", i%5) },
+		UserByManager: func(i int) string { return fmt.Sprint("u", i) }, UserByDepartment: func(i int) string { return fmt.Sprint("D", i%4) },
+		UserByWorkEmail: func(i int) string { return fmt.Sprint("e", i) }, UserByID: func(i int) string { return fmt.Sprint("u", i) },
+	}
+	for f, v := range fields {
+		for i := range 40 {
+			cs, _ := c.UsersBy(ctx, "a", f, v(i))
+			bs, _ := base.UsersBy(ctx, "a", f, v(i))
+			eq(fmt.Sprintf("UsersBy(%d,%s) count", f, v(i)), len(cs), len(bs))
+			for j := range cs {
+				eq("UsersBy ids", cs[j].ID, bs[j].ID)
+			}
+		}
+	}
+	for i := range 8 {
+		gid := fmt.Sprint("g", i)
+		for _, derived := range []bool{false, true} {
+			cg, cerr := c.Group(ctx, "a", gid, derived)
+			bg, berr := base.Group(ctx, "a", gid, derived)
+			eq("Group "+gid, cerr == nil, berr == nil)
+			if cerr == nil {
+				eq("Group "+gid, *cg, *bg)
+			}
+		}
+		cm, _ := c.Members(ctx, "a", gid)
+		bm, _ := base.Members(ctx, "a", gid)
+		eq("Members count "+gid, len(cm), len(bm))
+		if len(cm) > 0 {
+			eq("Members "+gid, cm, bm)
+		}
+	}
+	for i := range 12 {
+		for _, derived := range []bool{false, true} {
+			for _, f := range []GroupField{GroupByDisplayName, GroupByExternalID, GroupByDepartment} {
+				v := fmt.Sprint("g", i)
+				switch f {
+				case GroupByExternalID:
+					v = fmt.Sprint("y", i%3)
+				case GroupByDepartment:
+					v = fmt.Sprint("D", i%4)
+				}
+				cs, _ := c.GroupsBy(ctx, "a", derived, f, v)
+				bs, _ := base.GroupsBy(ctx, "a", derived, f, v)
+				eq("GroupsBy count", len(cs), len(bs))
+				for j := range cs {
+					eq("GroupsBy ids", cs[j].ID, bs[j].ID)
+				}
+			}
+		}
+	}
+}
