@@ -1,0 +1,57 @@
+package suites_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/protocol"
+	. "github.com/quantive/entra-scim-harness/suites/framework"
+	. "github.com/quantive/entra-scim-harness/suites/matchers"
+)
+
+// disableOp is the disable operation as each dialect sends it (ENTRA-FLOW-09,
+// ENTRA-PATCH-02): legacy capitalises the op and sends a string.
+func disableOp(dialect string) map[string]any {
+	if dialect == "legacy" {
+		return map[string]any{"op": "Replace", "path": "active", "value": "False"}
+	}
+	return map[string]any{"op": "replace", "path": "active", "value": false}
+}
+
+var _ = Describe("Disabling a user", func() {
+	f := New()
+
+	ForEachDialect(func(dialect string) {
+		It("ENTRA-FLOW-09 a disabled user stays visible by id and by filter with active false", Req("ENTRA-FLOW-09", "ENTRA-PATCH-02", "ENTRA-REQ-08"), func() {
+			body := f.NewUser("disable")
+			created := f.Create("Users", body)
+			Expect(created).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID()))
+			var user struct {
+				ID string `json:"id"`
+			}
+			Expect(created.DecodeJSON(&user)).To(Succeed())
+
+			By("PATCH active in the " + dialect + " dialect")
+			patch := map[string]any{"schemas": []string{protocol.PatchOpSchema}, "Operations": []any{disableOp(dialect)}}
+			Expect(f.Do(Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patch})).To(HaveStatus(http.StatusOK, http.StatusNoContent))
+
+			By("GET /Users/{id}")
+			Expect(f.Get("/Users/"+user.ID, nil)).To(SatisfyAll(HaveStatus(http.StatusOK), HaveAttribute("active", false)))
+
+			By("filter by userName, as the validator's Disable User test does (OBS O2)")
+			list := f.Get("/Users", map[string]string{"filter": fmt.Sprintf("userName eq %q", body["userName"])})
+			Expect(list).To(BeListResponseWith(1))
+			var l struct {
+				Resources []json.RawMessage `json:"Resources"`
+			}
+			Expect(list.DecodeJSON(&l)).To(Succeed())
+			var found map[string]any
+			Expect(json.Unmarshal(l.Resources[0], &found)).To(Succeed())
+			Expect(found).To(HaveKeyWithValue("active", false), "the filtered user must carry active:false")
+		})
+	})
+})
