@@ -3,6 +3,7 @@ package faults_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -131,7 +132,10 @@ func TestCatalogueEntries(t *testing.T) {
 				t.Fatalf("PUT of the JSON form: %d %s", code, body)
 			}
 			c := newChain(t, e)
-			checkCatalogueCase(t, c, tc)
+			send := func(client *http.Client, method, pathQuery, body string) (*http.Response, string, error) {
+				return sendTo(client, c.srv.URL+"/t/acme"+pathQuery, method, "", body)
+			}
+			checkCatalogueCase(t, tc, send, e.Plan("acme"))
 			if c.waitFault(1) == "" {
 				t.Errorf("no rule recorded as fired")
 			}
@@ -148,28 +152,51 @@ func TestCatalogueEntries(t *testing.T) {
 	}
 }
 
-func checkCatalogueCase(t *testing.T, c *chain, tc catalogueCase) {
+// sender sends one request of a catalogue case (body "" for none).
+type sender func(client *http.Client, method, pathQuery, body string) (*http.Response, string, error)
+
+// sendTo sends a request with an optional bearer token and reads the answer.
+func sendTo(client *http.Client, url, method, token, body string) (*http.Response, string, error) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return nil, "", err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", protocol.MediaType)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, string(b), err
+}
+
+// checkCatalogueCase sends the case's trigger through send and checks the
+// answer; plan is the loaded plan (for the ERR-13 delay).
+func checkCatalogueCase(t *testing.T, tc catalogueCase, send sender, plan faults.Status) {
 	t.Helper()
 	if tc.timeout > 0 {
-		client := &http.Client{Timeout: tc.timeout}
-		req, _ := http.NewRequest(tc.method, c.srv.URL+"/t/acme"+tc.pathQuery, strings.NewReader("{}"))
-		resp, err := client.Do(req)
+		resp, _, err := send(&http.Client{Timeout: tc.timeout}, tc.method, tc.pathQuery, tc.reqBody())
 		var ne net.Error
 		if err == nil {
-			resp.Body.Close()
 			t.Fatalf("answered %d within the client timeout", resp.StatusCode)
 		}
 		if !errors.As(err, &ne) || !ne.Timeout() {
 			t.Fatalf("err = %v, want a client timeout", err)
 		}
 		// ERR-13: the stall must outlast the client's default 60 s timeout (ENTRA-HTTP-08).
-		d, err := time.ParseDuration(c.planDelay(t))
+		d, err := time.ParseDuration(plan.Rules[0].Delay)
 		if err != nil || d <= 60*time.Second {
 			t.Errorf("delay %v (%v), want more than 60s", d, err)
 		}
 		return
 	}
-	resp, body, err := c.do(t, tc.method, "acme", tc.pathQuery, "{}")
+	resp, body, err := send(http.DefaultClient, tc.method, tc.pathQuery, tc.reqBody())
 	if tc.status == 0 {
 		if err == nil {
 			t.Fatalf("answered %d, want the connection dropped", resp.StatusCode)
@@ -205,10 +232,15 @@ func checkCatalogueCase(t *testing.T, c *chain, tc catalogueCase) {
 	}
 }
 
-// planDelay returns the delay of the first rule of account acme's plan.
-func (c *chain) planDelay(t *testing.T) string {
-	t.Helper()
-	return c.engine.Plan("acme").Rules[0].Delay
+// reqBody is a plausible Entra body for the case's method.
+func (tc catalogueCase) reqBody() string {
+	switch tc.method {
+	case "POST":
+		return `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"new@contoso.com","externalId":"new","active":true}`
+	case "PATCH":
+		return `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"displayName","value":"Changed"},{"op":"Replace","path":"active","value":"False"}]}`
+	}
+	return ""
 }
 
 func scimType(want string) func(*testing.T, string) {
