@@ -437,3 +437,21 @@ func TestExampleFile(t *testing.T) {
 		t.Errorf("values = %v", r.Values)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("base: nonGallery\n"))
+	f.Add([]byte("users:\n  attributes:\n    - {target: title, expression: 'ToUpper([jobTitle])'}\n"))
+	f.Add([]byte("users:\n  scopingFilters:\n    - clauses:\n        - {attribute: department, operator: '&', value: Sales}\n"))
+	f.Add([]byte("accidentalDeletions: {enabled: false, threshold: 3}\ngroups: {enabled: false}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := mapping.Parse("fuzz.yaml", data)
+		if err != nil {
+			return
+		}
+		// A loaded configuration is compiled and evaluates without panics.
+		if err := cfg.Compile(); err != nil {
+			t.Fatalf("loaded config does not compile: %v", err)
+		}
+		_, _ = mapping.Evaluate(&cfg.Users, attrs{"userPrincipalName": "a@x"}.get, true, nil)
+	})
+}
