@@ -111,6 +111,14 @@ var flowCalls = map[string]flowCall{
 	"26-remove-members": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
 		return c.RemoveMembers(ctx, v("groupId"), []string{v("memberId")})
 	}},
+	"28-add-roles": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
+		return one(c.AddRoles(ctx, v("userId"), []Role{{ID: "…", Value: "25", DisplayName: "Role1234", Type: "WindowsAzureActiveDirectoryRole"}}))
+	}},
+	"29-replace-roles": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
+		return one(c.ReplaceRoles(ctx, v("userId"), []Role{
+			{Value: "Admin", DisplayName: "Admin", Type: "WindowsAzureActiveDirectoryRole"},
+			{Value: "Reader", DisplayName: "Reader", Type: "WindowsAzureActiveDirectoryRole"}}))
+	}},
 	"27-delete-group": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) { return one(c.DeleteGroup(ctx, v("groupId"))) }},
 }
 

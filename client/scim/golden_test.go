@@ -121,6 +121,16 @@ var goldenCases = []goldenCase{
 		func(b Builder) Request { return b.RemoveMembers(v("groupId"), []string{v("memberId")})[0] }},
 	{"27-delete-group", "Delete a group", [2]string{constructed, constructed},
 		func(b Builder) Request { return b.DeleteGroup(v("groupId")) }},
+	{"28-add-roles", "Add an app role assignment", [2]string{spec, constructed},
+		func(b Builder) Request {
+			return b.AddRoles(v("userId"), []Role{{ID: "…", Value: "25", DisplayName: "Role1234", Type: "WindowsAzureActiveDirectoryRole"}})
+		}},
+	{"29-replace-roles", "Replace the role set (AssertiveAppRoleAssignmentsComplex)", [2]string{constructed, constructed},
+		func(b Builder) Request {
+			return b.ReplaceRoles(v("userId"), []Role{
+				{Value: "Admin", DisplayName: "Admin", Type: "WindowsAzureActiveDirectoryRole", Primary: false},
+				{Value: "Reader", DisplayName: "Reader", Type: "WindowsAzureActiveDirectoryRole", Primary: false}})
+		}},
 }
 
 // flow04Attributes is the attribute set behind the spec's FLOW-04 example.

@@ -261,3 +261,62 @@ func TestTestConnectionAgainstReferenceServer(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+// TestExportUserAgainstReferenceServer runs ENTRA-FLOW-22 cycles: the
+// first export creates, an unchanged second export sends no PATCH (the
+// server stores values as sent), a changed one updates.
+func TestExportUserAgainstReferenceServer(t *testing.T) {
+	srv := startRef(t)
+	for _, d := range []scim.Dialect{scim.Legacy, scim.Compliant} {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			acct, token, err := srv.NewAccount(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := scim.New(scim.Options{TenantURL: srv.TenantURLOf(acct), Token: token, Dialect: d})
+			if err != nil {
+				t.Fatal(err)
+			}
+			boss, err := c.ExportUser(ctx, scim.UserExport{Matchers: []scim.Matcher{{Attribute: "userName", Value: "boss@contoso.com"}},
+				Attributes: scim.Attributes{"userName": "boss@contoso.com", "active": true}})
+			if err != nil || !boss.Outcome.Success || boss.Action != scim.ActionCreate {
+				t.Fatalf("boss: %v %+v", err, boss)
+			}
+			u := scim.UserExport{
+				Matchers: []scim.Matcher{{Attribute: "userName", Value: "joy@contoso.com"}, {Attribute: "externalId", Value: "joy"}},
+				Attributes: scim.Attributes{"userName": "joy@contoso.com", "externalId": "joy", "active": true, "displayName": "Joy Young",
+					`emails[type eq "work"].value`: "joy@contoso.com", "name.givenName": "Joy", "name.familyName": "Young",
+					"title": "CFO", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "Finance"},
+				ManagerID: boss.TargetID,
+			}
+			first, err := c.ExportUser(ctx, u)
+			if err != nil || !first.Outcome.Success || first.Action != scim.ActionCreate {
+				t.Fatalf("first export: %v %+v", err, first.Outcome)
+			}
+			u.TargetID = first.TargetID
+			second, err := c.ExportUser(ctx, u)
+			if err != nil || !second.Outcome.Success {
+				t.Fatalf("second export: %v %+v", err, second.Outcome)
+			}
+			for _, call := range second.Calls {
+				if call.Request.Method == http.MethodPatch {
+					t.Errorf("unchanged user re-PATCHed: %s", call.Request.Body)
+				}
+			}
+			if second.Action != scim.ActionOther {
+				t.Errorf("second export action %s", second.Action)
+			}
+			u.Attributes["title"] = "CEO"
+			u.Attributes["active"] = false
+			third, err := c.ExportUser(ctx, u)
+			if err != nil || !third.Outcome.Success || third.Action != scim.ActionUpdate {
+				t.Fatalf("third export: %v %+v", err, third.Outcome)
+			}
+			got := stored(t, srv.TenantURLOf(acct), token, "/Users/"+first.TargetID)
+			if got["title"] != "CEO" || got["active"] != false {
+				t.Errorf("stored after update: title %v active %v", got["title"], got["active"])
+			}
+		})
+	}
+}

@@ -46,6 +46,8 @@ var specExamples = map[string]specExample{
 	"legacy/24-rename-group":    {id: "ENTRA-FLOW-15", op: `{"op":"Replace","path":"displayName","value":"updatedDisplayName"}`},
 	"legacy/25-add-members": {id: "ENTRA-FLOW-16", body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
  "Operations":[{"op":"Add","path":"members","value":[{"$ref":null,"value":"f648f8d5ea4e4cd38e9c"}]}]}`},
+	"legacy/28-add-roles": {id: "ENTRA-FLOW-19",
+		op: `{"op":"Add","path":"roles","value":[{"value":"{\"id\":\"…\",\"value\":\"25\",\"displayName\":\"Role1234\"}"}]}`},
 	"legacy/26-remove-members": {id: "ENTRA-FLOW-17 legacy", vars: map[string]string{"memberId": "<uid>"},
 		op: `{"op":"Remove","path":"members","value":[{"value":"<uid>"}]}`},
 	"compliant/26-remove-members": {id: "ENTRA-FLOW-17 compliant", vars: map[string]string{"memberId": "<uid>"},
