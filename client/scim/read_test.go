@@ -93,4 +93,3 @@ func TestExportUserSequence_FLOW22(t *testing.T) {
 		}
 	})
 }
-
