@@ -149,21 +149,22 @@ func (a *applier) addValues(c map[string]any, attr *schema.Attribute, path strin
 // sameElement reports whether b is the same element as a for an add: equal,
 // the same non-empty "value", or, where types are unique, the same type.
 func sameElement(attr *schema.Attribute, a, b any) bool {
-	if reflect.DeepEqual(a, b) {
-		return true
-	}
 	am, ok1 := a.(map[string]any)
 	bm, ok2 := b.(map[string]any)
 	if !ok1 || !ok2 {
-		return false
+		return reflect.DeepEqual(a, b)
 	}
 	if attr.UniqueTypes {
 		at, _ := am["type"].(string)
 		bt, _ := bm["type"].(string)
-		return at != "" && strings.EqualFold(at, bt)
+		if at != "" && strings.EqualFold(at, bt) {
+			return true
+		}
+	} else if av, _ := am["value"].(string); av != "" {
+		// Decided by value alone: cheap for a large member list.
+		return valueEqual(attr, av, bm["value"])
 	}
-	av, _ := am["value"].(string)
-	return av != "" && valueEqual(attr, av, bm["value"])
+	return reflect.DeepEqual(a, b)
 }
 
 func primaryOf(m map[string]any) bool {
