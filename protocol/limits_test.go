@@ -43,8 +43,8 @@ func TestFilterNestingLimit(t *testing.T) {
 }
 
 // BenchmarkParseFilterWorstCase measures the slowest inputs known within
-// the limits (see limits.go); before the nesting limit 1,000 nested
-// "not(" took about 2 s.
+// the limits (see limits.go); before the nesting limit, 4,000 nested "("
+// took the parser about 0.5 s.
 func BenchmarkParseFilterWorstCase(b *testing.B) {
 	unit := strings.Repeat("(", MaxFilterDepth) + "a pr" + strings.Repeat(")", MaxFilterDepth) + " or "
 	inputs := map[string]string{
