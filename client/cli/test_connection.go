@@ -76,8 +76,8 @@ func printConnectionReport(w io.Writer, c *scim.Client, rep *scim.ConnectionRepo
 	if f.RecommendedAction != "" {
 		fmt.Fprintf(w, "  recommended action: %s\n", f.RecommendedAction)
 	}
-	if f.Quarantine != "" {
-		fmt.Fprintf(w, "  during provisioning cycles: quarantine (%s)\n", f.Quarantine)
+	if f.QuarantineReason != "" {
+		fmt.Fprintf(w, "  during provisioning cycles: quarantine (%s)\n", f.QuarantineReason)
 	}
 	if d := strings.TrimSpace(f.AdditionalDetails); d != "" {
 		if len(d) > 2000 {

@@ -74,17 +74,14 @@ func inspectBody(call Call, r Response) (Outcome, Parsed) {
 		}
 	}
 	if len(body) == 0 {
-		return incompatible(r.Status, r.Body, "the body is empty"), Parsed{}
+		return incompatible(r.Status, r.Body, CauseUnparseable, "the body is empty"), Parsed{}
 	}
-	id, problem, multi := checkResource(call, body)
+	id, problem, cause := checkResource(call, body)
 	if problem != "" {
-		if multi {
-			return multiple(r.Status, r.Body, problem), Parsed{}
-		}
-		return incompatible(r.Status, r.Body, problem), Parsed{}
+		return bodyFailure(r.Status, r.Body, cause, problem), Parsed{}
 	}
 	if id == "" && call != PatchUser && call != PatchGroup {
-		return incompatible(r.Status, r.Body, "the resource has no id"), Parsed{}
+		return incompatible(r.Status, r.Body, CauseMissingID, "the resource has no id"), Parsed{}
 	}
 	p := Parsed{Resources: []json.RawMessage{json.RawMessage(body)}}
 	if id != "" {
@@ -96,64 +93,61 @@ func inspectBody(call Call, r Response) (Outcome, Parsed) {
 func inspectList(call Call, status int, raw []byte) (Outcome, Parsed) {
 	var lr listResponse
 	if err := json.Unmarshal(raw, &lr); err != nil {
-		return incompatible(status, raw, "the body is not a ListResponse: "+jsonProblem(err)), Parsed{}
+		return incompatible(status, raw, CauseUnparseable, "the body is not a ListResponse: "+jsonProblem(err)), Parsed{}
 	}
 	if lr.TotalResults == nil {
-		return incompatible(status, raw, "the body is not a ListResponse: totalResults is missing"), Parsed{}
+		return incompatible(status, raw, CauseNotListResponse, "the body is not a ListResponse: totalResults is missing"), Parsed{}
 	}
 	if call == ListSchemas {
 		return success(status), Parsed{Resources: lr.Resources}
 	}
 	p := Parsed{Resources: lr.Resources, IDs: make([]string, 0, len(lr.Resources))}
 	for i, res := range lr.Resources {
-		id, problem, multi := checkResource(call, res)
+		id, problem, cause := checkResource(call, res)
 		if problem == "" && id == "" {
-			problem = "the resource has no id"
+			problem, cause = "the resource has no id", CauseMissingID
 		}
 		if problem != "" {
-			problem = fmt.Sprintf("Resources[%d]: %s", i, problem)
-			if multi {
-				return multiple(status, raw, problem), Parsed{}
-			}
-			return incompatible(status, raw, problem), Parsed{}
+			return bodyFailure(status, raw, cause, fmt.Sprintf("Resources[%d]: %s", i, problem)), Parsed{}
 		}
 		p.IDs = append(p.IDs, id)
 	}
 	if len(lr.Resources) > 1 {
 		o := rowDuplicateTargets.outcomeFor(status, raw)
 		o.Reason = fmt.Sprintf("%s: the filter returned %d resources.", o.Reason, len(lr.Resources))
+		o.Cause = CauseMultipleMatches
 		return o, p
 	}
 	return success(status), p
 }
 
 // checkResource returns the resource's id, or a problem Entra would fail
-// on; multi is true when the problem is members despite excludedAttributes.
-func checkResource(call Call, raw []byte) (id, problem string, multi bool) {
+// on and its cause.
+func checkResource(call Call, raw []byte) (id, problem, cause string) {
 	var res resource
 	if err := json.Unmarshal(raw, &res); err != nil {
-		return "", "the body is not a SCIM resource: " + jsonProblem(err), false
+		return "", "the body is not a SCIM resource: " + jsonProblem(err), CauseUnparseable
 	}
 	if len(res.ID) > 0 && string(res.ID) != "null" {
 		if err := json.Unmarshal(res.ID, &id); err != nil {
-			return "", "id is not a string", false
+			return "", "id is not a string", CauseUnparseable
 		}
 	}
 	if call.membersExcluded() && hasElements(res.Members) {
-		return id, "the group carries members although excludedAttributes=members was requested", true
+		return id, "the group carries members although excludedAttributes=members was requested", CauseMembersReturned
 	}
 	if res.Enterprise != nil {
 		m := bytes.TrimSpace(res.Enterprise.Manager)
 		if len(m) > 0 {
 			switch m[0] {
 			case '"':
-				return id, "the manager is a bare string; Entra reads manager.value (complex form)", false
+				return id, "the manager is a bare string; Entra reads manager.value (complex form)", CauseManagerString
 			case '[':
-				return id, "the manager is an array; Entra reads manager.value (complex form)", false
+				return id, "the manager is an array; Entra reads manager.value (complex form)", CauseManagerString
 			}
 		}
 	}
-	return id, "", false
+	return id, "", ""
 }
 
 // hasElements reports whether raw is a non-empty JSON array (or any other
@@ -185,16 +179,23 @@ func jsonProblem(err error) string {
 	return err.Error()
 }
 
-func incompatible(status int, body []byte, problem string) Outcome {
-	o := rowIncompatible.outcomeFor(status, body)
-	o.SpecID = "ENTRA-RESP-17, ERR-20"
-	o.Reason = o.Reason + ": " + problem + "."
-	return o
+// bodyFailure builds the outcome of a 2xx answer Entra cannot use: members
+// despite excludedAttributes is MultipleEntriesInResponse (RESP-18),
+// everything else ServiceIncompatible (RESP-17).
+func bodyFailure(status int, body []byte, cause, problem string) Outcome {
+	if cause == CauseMembersReturned {
+		o := rowMultipleEntries.outcomeFor(status, body)
+		o.Reason = o.Reason + ": " + problem + "."
+		o.Cause = cause
+		return o
+	}
+	return incompatible(status, body, cause, problem)
 }
 
-func multiple(status int, body []byte, problem string) Outcome {
-	o := rowMultipleEntries.outcomeFor(status, body)
+func incompatible(status int, body []byte, cause, problem string) Outcome {
+	o := rowIncompatible.outcomeFor(status, body)
 	o.Reason = o.Reason + ": " + problem + "."
+	o.Cause = cause
 	return o
 }
 

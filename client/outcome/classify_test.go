@@ -39,8 +39,8 @@ func TestClassifyStatus(t *testing.T) {
 		{"RESP-01 patch 200 with resource", PatchUser, 200, user, true, "", "ENTRA-RESP-01", ""},
 		{"RESP-01 delete 204", DeleteUser, 204, "", true, "", "ENTRA-RESP-01", ""},
 		{"RESP-02 empty list", QueryUsers, 200, emptyList, true, "", "ENTRA-RESP-01", ""},
-		{"RESP-03 404 on filter", QueryUsers, 404, errBody(404, "no"), false, CodeServiceIncompatible, "ENTRA-RESP-03", QuarantineScimNonCompliance},
-		{"RESP-03 404 on group filter", QueryGroups, 404, "", false, CodeServiceIncompatible, "ENTRA-RESP-03", QuarantineScimNonCompliance},
+		{"RESP-03 404 on filter", QueryUsers, 404, errBody(404, "no"), false, CodeServiceIncompatible, "ENTRA-RESP-03", QuarantineException},
+		{"RESP-03 404 on group filter", QueryGroups, 404, "", false, CodeServiceIncompatible, "ENTRA-RESP-03", QuarantineException},
 		{"RESP-04 404 on GET by id", GetUser, 404, errBody(404, "Resource x not found"), false, CodeInvalidAnchor, "ENTRA-RESP-04", ""},
 		{"RESP-04 404 on PATCH", PatchGroup, 404, "", false, CodeInvalidAnchor, "ENTRA-RESP-04", ""},
 		{"UNC-08 404 on DELETE", DeleteGroup, 404, "", true, "", "UNC-08", ""},
@@ -96,8 +96,8 @@ func TestClassifyStatus(t *testing.T) {
 			if !strings.Contains(o.SpecID, c.spec) {
 				t.Errorf("spec id %q, want it to name %s", o.SpecID, c.spec)
 			}
-			if o.Quarantine != c.quarantine {
-				t.Errorf("quarantine %q, want %q", o.Quarantine, c.quarantine)
+			if o.QuarantineReason != c.quarantine {
+				t.Errorf("quarantine %q, want %q", o.QuarantineReason, c.quarantine)
 			}
 			if o.HTTPStatus != c.status {
 				t.Errorf("status %d, want %d", o.HTTPStatus, c.status)
@@ -223,4 +223,30 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("success with code: %+v", o)
 		}
 	})
+}
+
+// TestCauses proves that 2xx answers sharing an error code keep their own
+// cause (unparseable, not a ListResponse, missing id, manager as a string,
+// members returned, several matches).
+func TestCauses(t *testing.T) {
+	cases := []struct {
+		call  Call
+		body  string
+		cause string
+	}{
+		{GetUser, "{not json", CauseUnparseable},
+		{QueryUsers, user, CauseNotListResponse},
+		{CreateUser, `{"userName":"a"}`, CauseMissingID},
+		{QueryUsers, `{"totalResults":1,"Resources":[{"userName":"a"}]}`, CauseMissingID},
+		{GetUser, `{"id":"u","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":"m"}}`, CauseManagerString},
+		{GetGroup, `{"id":"g","members":[{"value":"u"}]}`, CauseMembersReturned},
+		{QueryUsers, twoUsers, CauseMultipleMatches},
+		{QueryUsers, emptyList, ""},
+	}
+	for _, c := range cases {
+		o := Classify(c.call, Response{Status: 200, Body: []byte(c.body)})
+		if o.Cause != c.cause {
+			t.Errorf("%s %s: cause %q, want %q (%s)", c.call, c.body, o.Cause, c.cause, o.Reason)
+		}
+	}
 }

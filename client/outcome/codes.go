@@ -38,9 +38,17 @@ const (
 const (
 	// QuarantineException is Graph's reason for invalid credentials or an
 	// endpoint that cannot be reached (ENTRA-RESP-06).
+	// Graph has no separate reason for SCIM non-compliance (a 404 on a filter
+	// query, ENTRA-RESP-03), so it is reported with this one too.
 	QuarantineException = "EncounteredQuarantineException"
-	// QuarantineScimNonCompliance is our hint for a 404 on a filter query
-	// (ENTRA-RESP-03, QUAR-01); Graph reports it as
-	// EncounteredQuarantineException too, so Reason says which it was.
-	QuarantineScimNonCompliance = "EncounteredQuarantineException (SCIM non-compliance: 404 on a filter query)"
+)
+
+// Causes of a failed 2xx answer (ENTRA-RESP-17..19).
+const (
+	CauseUnparseable     = "unparseable-body"     // not JSON, or not the expected shape
+	CauseNotListResponse = "not-a-list-response"  // a query answered without totalResults
+	CauseMissingID       = "missing-id"           // a resource without id (ENTRA-REQ-11)
+	CauseManagerString   = "manager-not-complex"  // manager as a string or array (OBS O4, O10)
+	CauseMembersReturned = "members-not-excluded" // members despite excludedAttributes=members
+	CauseMultipleMatches = "multiple-matches"     // a filter matched more than one resource
 )

@@ -28,9 +28,13 @@ type Outcome struct {
 	ErrorCategory string
 	// RetryAfter is the delay the target asked for (429/503), 0 if none.
 	RetryAfter time.Duration
-	// Quarantine is set when this answer alone sends the job to quarantine
-	// (ENTRA-RESP-03, RESP-06, QUAR-01).
-	Quarantine string
+	// QuarantineReason is the Graph quarantine reason (ENTRA-QUAR-02) when
+	// this answer alone sends the job to quarantine: 401 (ENTRA-RESP-06) and
+	// 404 on a filter (ENTRA-RESP-03, QUAR-01); Reason tells them apart.
+	QuarantineReason string
+	// Cause names the body problem behind a failed 2xx answer (Cause*
+	// constants), so that answers sharing an error code stay distinguishable.
+	Cause string
 	// Warning is set on a success that deserves a log line (UNC-08).
 	Warning string
 }

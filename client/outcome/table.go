@@ -62,7 +62,7 @@ var (
 		"Restart provisioning so that the object is matched again.", CategoryNonServiceFailure, ""}
 	rowFilter404 = row{"ENTRA-RESP-03, QUAR-01", CodeServiceIncompatible,
 		"The target answered a filter query with HTTP 404; a SCIM endpoint must answer 200 with an empty ListResponse.",
-		"Return 200 with totalResults 0 when nothing matches a filter.", CategoryNonServiceFailure, QuarantineScimNonCompliance}
+		"Return 200 with totalResults 0 when nothing matches a filter.", CategoryNonServiceFailure, QuarantineException}
 	rowTimeout = row{"ENTRA-RESP-16, ERR-13", CodeTimeout,
 		"The target did not answer within the request timeout.",
 		"None if transient: the object is retried in about 40 minutes.", CategoryNonServiceFailure, ""}
@@ -102,6 +102,6 @@ func (r row) outcomeFor(status int, body []byte) Outcome {
 		AdditionalDetails: string(body),
 		RecommendedAction: r.action,
 		ErrorCategory:     r.category,
-		Quarantine:        r.quarantine,
+		QuarantineReason:  r.quarantine,
 	}
 }
