@@ -148,6 +148,9 @@ func (a *applier) pathless(op string, val any) error {
 		if strings.EqualFold(k, "schemas") {
 			continue // the resource's schemas follow from its attributes
 		}
+		if id, ok := m[k].(string); ok && strings.EqualFold(k, "id") && id == a.res["id"] {
+			continue // a client echoing the resource's own id changes nothing
+		}
 		if err := a.applyKey(op, k, m[k]); err != nil {
 			return err
 		}

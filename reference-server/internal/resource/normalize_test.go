@@ -219,6 +219,8 @@ func TestNormalizeErrors(t *testing.T) {
 		{"RFC-01_array_body", schema.User(), `[{"userName":"a"}]`, protocol.ScimTypeInvalidSyntax, "JSON object"},
 		{"RFC-01_trailing_data", schema.User(), `{"userName":"a"} {}`, protocol.ScimTypeInvalidSyntax, "after"},
 		{"RFC-01_null_body", schema.User(), `null`, protocol.ScimTypeInvalidSyntax, "null"},
+		{"ENTRA-FLOW-16_member_without_value", schema.Group(), `{"displayName":"g","members":[{"display":"x"}]}`, protocol.ScimTypeInvalidValue, `"members[0].value": is required`},
+		{"ENTRA-FLOW-16_member_empty_value", schema.Group(), `{"displayName":"g","members":[{"value":""}]}`, protocol.ScimTypeInvalidValue, `"members[0].value"`},
 		{"RFC-09_members_not_array", schema.Group(), `{"displayName":"g","members":"u1"}`, protocol.ScimTypeInvalidValue, `"members"`},
 	}
 	for _, c := range cases {
