@@ -1,11 +1,15 @@
 package framework
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
 
+	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 )
 
@@ -38,4 +42,54 @@ func (f *Framework) Send(r scim.Request) *exchange.Response {
 		}
 	}
 	return x
+}
+
+// UserAttributes returns a default-mapped Entra user (MAP-01) whose
+// userName, externalId and mail carry the run prefix.
+func (f *Framework) UserAttributes(base string) scim.Attributes {
+	name := f.Name(base)
+	mail := name + "@conformance.example.test"
+	return scim.Attributes{
+		"userName":                     mail,
+		"externalId":                   name,
+		"active":                       true,
+		"displayName":                  "Given " + base,
+		"name.givenName":               "Given",
+		"name.familyName":              base,
+		"name.formatted":               "Given " + base,
+		`emails[type eq "work"].value`: mail,
+		protocol.EnterpriseUserSchema + ":department": "Conformance",
+	}
+}
+
+// CreateUser creates a user as Entra does (ENTRA-FLOW-04), fails the spec
+// unless the answer is a 201 Entra accepts, and returns the target id. The
+// user is deleted after the spec.
+func (f *Framework) CreateUser(attrs scim.Attributes) string {
+	GinkgoHelper()
+	x := f.Send(f.Entra().CreateUser(attrs))
+	return createdID(x, outcome.CreateUser)
+}
+
+// CreateGroup creates a group as Entra does (ENTRA-FLOW-13) and returns its
+// id; it is deleted after the spec.
+func (f *Framework) CreateGroup(displayName string) string {
+	GinkgoHelper()
+	x := f.Send(f.Entra().CreateGroup(displayName, displayName))
+	return createdID(x, outcome.CreateGroup)
+}
+
+func createdID(x *exchange.Response, call outcome.Call) string {
+	GinkgoHelper()
+	o := outcome.Classify(call, outcome.Response{Status: x.Status, Header: x.Header, Body: x.Body})
+	if x.Status != http.StatusCreated || !o.Success {
+		Fail(fmt.Sprintf("setup: %s answered %d (Entra would log %s)\n\n%s", call, x.Status, o, x))
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(x.Body, &created); err != nil || created.ID == "" {
+		Fail(fmt.Sprintf("setup: %s answer has no id\n\n%s", call, x))
+	}
+	return created.ID
 }

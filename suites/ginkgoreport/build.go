@@ -66,7 +66,7 @@ func Build(r types.Report, in Input) *reports.Report {
 		if s.LeafNodeType != types.NodeTypeIt {
 			if s.State.Is(types.SpecStateFailureStates) {
 				runOK = false
-				out.Notes = append(out.Notes, fmt.Sprintf("%s failed: %s", s.LeafNodeType, firstLine(s.FailureMessage())))
+				out.Notes = append(out.Notes, fmt.Sprintf("%s failed: %s", s.LeafNodeType, summary(s.FailureMessage())))
 			}
 			continue
 		}
@@ -119,7 +119,7 @@ func (a *acc) add(s types.SpecReport, artefactEntry string) {
 	case s.State == types.SpecStatePassed:
 		a.passed++
 	case s.State.Is(types.SpecStateFailureStates):
-		a.failures = append(a.failures, fmt.Sprintf("%s: %s", s.LeafNodeText, firstLine(s.FailureMessage())))
+		a.failures = append(a.failures, fmt.Sprintf("%s: %s", s.LeafNodeText, summary(s.FailureMessage())))
 		if a.res.Artefact == "" && artefactEntry != "" {
 			for _, e := range s.ReportEntries {
 				if e.Name == artefactEntry {
@@ -166,11 +166,18 @@ func uniq(ss []string) []string {
 	return out
 }
 
-// firstLine keeps report rows short; the artefact has the whole story.
-func firstLine(s string) string {
+// summary keeps report rows short: the first paragraph of a failure (the
+// matchers put the exchange after a blank line), on one line, capped. The
+// artefact has the whole story.
+func summary(s string) string {
 	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	const limit = 300
+	if len(s) > limit {
+		s = s[:limit] + "…"
 	}
 	return s
 }

@@ -119,7 +119,7 @@ func TestBuildMarksSuiteSetupFailureAndUncovered(t *testing.T) {
 	if r.Succeeded {
 		t.Error("a failed suite setup must make the report unsuccessful")
 	}
-	if !slices.ContainsFunc(r.Notes, func(n string) bool { return n == "SynchronizedBeforeSuite failed: start embedded target: boom" }) {
+	if !slices.ContainsFunc(r.Notes, func(n string) bool { return n == "SynchronizedBeforeSuite failed: start embedded target: boom more" }) {
 		t.Errorf("notes %v", r.Notes)
 	}
 	var ks []string
@@ -140,4 +140,16 @@ func keys(m map[string]reports.Result) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+func TestSummary(t *testing.T) {
+	for in, want := range map[string]string{
+		"Expected status 204, but got 400\n\n> PATCH /Groups/1":                                "Expected status 204, but got 400",
+		"Expected\n    <[]string | len:2>: [a, b]\nto consist of\n    <[]string | len:1>: [b]": "Expected <[]string | len:2>: [a, b] to consist of <[]string | len:1>: [b]",
+		strings.Repeat("x", 400): strings.Repeat("x", 300) + "…",
+	} {
+		if got := summary(in); got != want {
+			t.Errorf("summary(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

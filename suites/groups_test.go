@@ -1,0 +1,114 @@
+package suites_test
+
+import (
+	"encoding/json"
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/client/outcome"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	. "github.com/quantive/entra-scim-harness/suites/framework"
+	. "github.com/quantive/entra-scim-harness/suites/matchers"
+)
+
+// readGroup reads a group with all attributes (members included when the
+// target returns them).
+func readGroup(f *framework.Framework, id string) map[string]any {
+	GinkgoHelper()
+	x := f.Get("/Groups/"+id, nil)
+	Expect(x).To(HaveStatus(http.StatusOK))
+	var g map[string]any
+	Expect(json.Unmarshal(x.Body, &g)).To(Succeed())
+	return g
+}
+
+var _ = Describe("Groups", func() {
+	f := New()
+
+	It("ENTRA-FLOW-13 creating a group with the ADSCIM schema URI answers 201 with an id", Req("ENTRA-FLOW-13", "ENTRA-REQ-18"), func() {
+		name := f.Name("team")
+		x := f.Send(f.Entra().CreateGroup(name, name))
+		Expect(x).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID(), BeAcceptedByEntra(outcome.CreateGroup)))
+		Expect(x).To(HaveAttribute("displayName", name))
+	})
+
+	It("ENTRA-REQ-17 a second group with the same displayName answers 409", Req("ENTRA-REQ-17"), func() {
+		name := f.Name("dupteam")
+		f.CreateGroup(name)
+		Expect(f.Send(f.Entra().CreateGroup(name+"-ext", name))).To(BeSCIMError(http.StatusConflict, ""))
+	})
+
+	It("ENTRA-FLOW-12 matching a group by displayName returns it without members", Req("ENTRA-FLOW-12", "ENTRA-REQ-06"), func() {
+		name := f.Name("match")
+		g := f.CreateGroup(name)
+		u := f.CreateUser(f.UserAttributes("member"))
+		for _, r := range f.Entra().AddMembers(g, []string{u}) {
+			expectPatched(f.Send(r), outcome.PatchGroup)
+		}
+		Expect(f.Send(f.Entra().MatchGroup(name))).To(SatisfyAll(BeListResponseWith(1), BeAcceptedByEntra(outcome.QueryGroups)))
+	})
+
+	It("ENTRA-FLOW-14 GET /Groups/{id}?excludedAttributes=members leaves members out", Req("ENTRA-FLOW-14", "ENTRA-REQ-06"), func() {
+		g := f.CreateGroup(f.Name("get"))
+		u := f.CreateUser(f.UserAttributes("member"))
+		for _, r := range f.Entra().AddMembers(g, []string{u}) {
+			expectPatched(f.Send(r), outcome.PatchGroup)
+		}
+		x := f.Send(f.Entra().GetGroup(g))
+		Expect(x).To(SatisfyAll(HaveStatus(http.StatusOK), BeAcceptedByEntra(outcome.GetGroup)))
+		var got map[string]any
+		Expect(json.Unmarshal(x.Body, &got)).To(Succeed())
+		Expect(got).NotTo(HaveKey("members"))
+	})
+
+	It("ENTRA-FLOW-18 DELETE /Groups/{id} answers 204 and the group is gone", Req("ENTRA-FLOW-18"), func() {
+		g := f.CreateGroup(f.Name("del"))
+		Expect(f.Send(f.Entra().DeleteGroup(g))).To(HaveStatus(http.StatusNoContent))
+		Expect(f.Send(f.Entra().GetGroup(g))).To(HaveStatus(http.StatusNotFound))
+	})
+
+	ForEachDialect(func(dialect string) {
+		It("ENTRA-FLOW-15 replacing displayName renames the group", Req("ENTRA-FLOW-15"), func() {
+			g := f.CreateGroup(f.Name("old"))
+			renamed := f.Name("new")
+			expectPatched(f.Send(f.Entra().RenameGroup(g, renamed)), outcome.PatchGroup)
+			Expect(f.Send(f.Entra().MatchGroup(renamed))).To(BeListResponseWith(1))
+		})
+
+		It("ENTRA-FLOW-16 several members are added in one PATCH and re-adding is idempotent", Req("ENTRA-FLOW-16", "ENTRA-PATCH-09"), func() {
+			g := f.CreateGroup(f.Name("add"))
+			u1 := f.CreateUser(f.UserAttributes("m1"))
+			u2 := f.CreateUser(f.UserAttributes("m2"))
+			reqs := f.Entra().AddMembers(g, []string{u1, u2})
+			Expect(reqs).To(HaveLen(1), "both members travel in one PATCH")
+			expectPatched(f.Send(reqs[0]), outcome.PatchGroup)
+			for _, r := range f.Entra().AddMembers(g, []string{u1}) {
+				expectPatched(f.Send(r), outcome.PatchGroup)
+			}
+			if ids, ok := memberIDs(readGroup(f, g)); ok {
+				Expect(ids).To(ConsistOf(u1, u2))
+			}
+		})
+
+		It("ENTRA-FLOW-17 members are removed in the dialect's form and removing a non-member does not fail", Req("ENTRA-FLOW-17", "ENTRA-PATCH-05"), func() {
+			g := f.CreateGroup(f.Name("rm"))
+			u1 := f.CreateUser(f.UserAttributes("m1"))
+			u2 := f.CreateUser(f.UserAttributes("m2"))
+			for _, r := range f.Entra().AddMembers(g, []string{u1, u2}) {
+				expectPatched(f.Send(r), outcome.PatchGroup)
+			}
+			for _, r := range f.Entra().RemoveMembers(g, []string{u1}) {
+				expectPatched(f.Send(r), outcome.PatchGroup)
+			}
+			if ids, ok := memberIDs(readGroup(f, g)); ok {
+				Expect(ids).To(ConsistOf(u2))
+			}
+			By("removing the same member again")
+			for _, r := range f.Entra().RemoveMembers(g, []string{u1}) {
+				expectPatched(f.Send(r), outcome.PatchGroup)
+			}
+		})
+	})
+})

@@ -1,0 +1,65 @@
+package suites_test
+
+import (
+	"encoding/json"
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/client/outcome"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	. "github.com/quantive/entra-scim-harness/suites/matchers"
+)
+
+// readUser reads a user by id as Entra does and decodes it.
+func readUser(f *framework.Framework, id string) map[string]any {
+	GinkgoHelper()
+	x := f.Send(f.Entra().GetUser(id))
+	Expect(x).To(SatisfyAll(HaveStatus(http.StatusOK), BeAcceptedByEntra(outcome.GetUser)))
+	var u map[string]any
+	Expect(json.Unmarshal(x.Body, &u)).To(Succeed())
+	return u
+}
+
+// workEmail returns the value of the work email of a decoded user.
+func workEmail(u map[string]any) any {
+	emails, _ := u["emails"].([]any)
+	for _, e := range emails {
+		if m, ok := e.(map[string]any); ok && m["type"] == "work" {
+			return m["value"]
+		}
+	}
+	return nil
+}
+
+// enterprise returns the enterprise extension object of a decoded user.
+func enterprise(u map[string]any) map[string]any {
+	e, _ := u["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"].(map[string]any)
+	return e
+}
+
+// memberIDs returns the member ids of a decoded group, and whether the
+// group carried a members attribute at all.
+func memberIDs(g map[string]any) ([]string, bool) {
+	raw, ok := g["members"]
+	if !ok {
+		return nil, false
+	}
+	list, _ := raw.([]any)
+	var ids []string
+	for _, m := range list {
+		if mm, ok := m.(map[string]any); ok {
+			if v, ok := mm["value"].(string); ok {
+				ids = append(ids, v)
+			}
+		}
+	}
+	return ids, true
+}
+
+// expectPatched checks a PATCH answer: 200 or 204, and Entra accepts it.
+func expectPatched(x any, call outcome.Call) {
+	GinkgoHelper()
+	Expect(x).To(SatisfyAll(HaveStatus(http.StatusOK, http.StatusNoContent), BeAcceptedByEntra(call)))
+}

@@ -1,0 +1,130 @@
+package suites_test
+
+import (
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/client/outcome"
+	"github.com/quantive/entra-scim-harness/client/scim"
+	. "github.com/quantive/entra-scim-harness/suites/framework"
+	. "github.com/quantive/entra-scim-harness/suites/matchers"
+)
+
+var _ = Describe("Users", func() {
+	f := New()
+
+	It("ENTRA-FLOW-04 creating a user answers 201 with the full resource and an id", Req("ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-REQ-11"), func() {
+		attrs := f.UserAttributes("create")
+		x := f.Send(f.Entra().CreateUser(attrs))
+		Expect(x).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID(), BeAcceptedByEntra(outcome.CreateUser)))
+		Expect(x).To(HaveAttribute("userName", attrs["userName"]))
+	})
+
+	It("ENTRA-REQ-16 user answers use application/scim+json", Req("ENTRA-REQ-16"), func() {
+		Expect(f.Send(f.Entra().CreateUser(f.UserAttributes("ctype")))).To(HaveSCIMContentType())
+	})
+
+	It("ENTRA-REQ-24 a second user with the same userName in another case answers 409 uniqueness", Req("ENTRA-REQ-24"), func() {
+		attrs := f.UserAttributes("dup")
+		f.CreateUser(attrs)
+		again := f.UserAttributes("dup2")
+		again["userName"] = strings.ToUpper(attrs["userName"].(string))
+		Expect(f.Send(f.Entra().CreateUser(again))).To(BeSCIMError(http.StatusConflict, "uniqueness"))
+	})
+
+	It("ENTRA-FLOW-05 GET /Users/{id} returns the user Entra created", Req("ENTRA-FLOW-05", "ENTRA-REQ-03"), func() {
+		attrs := f.UserAttributes("get")
+		id := f.CreateUser(attrs)
+		u := readUser(f, id)
+		Expect(u).To(HaveKeyWithValue("id", id))
+		Expect(u).To(HaveKeyWithValue("userName", attrs["userName"]))
+	})
+
+	It("ENTRA-FLOW-05 GET of an unknown id answers 404 with a SCIM Error", Req("ENTRA-FLOW-05", "RFC-01"), func() {
+		Expect(f.Send(f.Entra().GetUser("no-such-" + randomGUID()))).To(BeSCIMError(http.StatusNotFound, ""))
+	})
+
+	It("ENTRA-REQ-04 users can be matched by externalId", Req("ENTRA-REQ-04", "ENTRA-REQ-20"), func() {
+		attrs := f.UserAttributes("ext")
+		f.CreateUser(attrs)
+		Expect(f.Send(f.Entra().MatchUser("externalId", attrs["externalId"].(string)))).
+			To(SatisfyAll(BeListResponseWith(1), BeAcceptedByEntra(outcome.QueryUsers)))
+	})
+
+	It("ENTRA-FLOW-11 DELETE answers 204, then GET answers 404 and filters find nothing", Req("ENTRA-FLOW-11", "RFC-07"), func() {
+		attrs := f.UserAttributes("delete")
+		id := f.CreateUser(attrs)
+		Expect(f.Send(f.Entra().DeleteUser(id))).To(HaveStatus(http.StatusNoContent))
+		Expect(f.Send(f.Entra().GetUser(id))).To(HaveStatus(http.StatusNotFound))
+		Expect(f.Send(f.Entra().MatchUser("userName", attrs["userName"].(string)))).To(BeListResponseWith(0))
+	})
+
+	It("ENTRA-FLOW-06 the manager reference check finds a user with that manager", Req("ENTRA-FLOW-06"), func() {
+		manager := f.CreateUser(f.UserAttributes("mgr"))
+		user := f.CreateUser(f.UserAttributes("report"))
+		expectPatched(f.Send(f.Entra().SetManager(user, manager)), outcome.PatchUser)
+		Expect(f.Send(f.Entra().CheckManager(user, manager))).To(SatisfyAll(BeListResponseWith(1), BeAcceptedByEntra(outcome.QueryUsers)))
+		Expect(f.Send(f.Entra().CheckManager(user, user))).To(BeListResponseWith(0))
+	})
+
+	ForEachDialect(func(dialect string) {
+		It("ENTRA-FLOW-07 changed attributes are applied and read back", Req("ENTRA-FLOW-07", "ENTRA-PATCH-04", "ENTRA-REQ-02"), func() {
+			attrs := f.UserAttributes("update")
+			id := f.CreateUser(attrs)
+			newMail := "new-" + attrs[`emails[type eq "work"].value`].(string)
+			changes := []scim.Change{
+				{Path: "displayName", New: "Changed Display", HadOld: true},
+				{Path: "name.familyName", New: "Changed", HadOld: true},
+				{Path: `emails[type eq "work"].value`, New: newMail, HadOld: true},
+				{Path: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", New: "Changed Dept", HadOld: true},
+			}
+			expectPatched(f.Send(f.Entra().UpdateUser(id, changes)), outcome.PatchUser)
+			u := readUser(f, id)
+			Expect(u).To(HaveKeyWithValue("displayName", "Changed Display"))
+			Expect(u).To(HaveKeyWithValue("name", HaveKeyWithValue("familyName", "Changed")))
+			Expect(workEmail(u)).To(Equal(newMail))
+			Expect(enterprise(u)).To(HaveKeyWithValue("department", "Changed Dept"))
+		})
+
+		It("ENTRA-PATCH-07 setting a work email on a user without one creates it", Req("ENTRA-PATCH-07", "ENTRA-PATCH-08"), func() {
+			attrs := f.UserAttributes("upsert")
+			delete(attrs, `emails[type eq "work"].value`)
+			id := f.CreateUser(attrs)
+			mail := "upsert-" + attrs["userName"].(string)
+			expectPatched(f.Send(f.Entra().UpdateUser(id, []scim.Change{{Path: `emails[type eq "work"].value`, New: mail}})), outcome.PatchUser)
+			Expect(workEmail(readUser(f, id))).To(Equal(mail))
+		})
+
+		It("ENTRA-FLOW-10 a disabled user is re-enabled with active true", Req("ENTRA-FLOW-10", "GTM-05"), func() {
+			id := f.CreateUser(f.UserAttributes("reenable"))
+			expectPatched(f.Send(f.Entra().DisableUser(id)), outcome.PatchUser)
+			Expect(readUser(f, id)).To(HaveKeyWithValue("active", false))
+			expectPatched(f.Send(f.Entra().EnableUser(id)), outcome.PatchUser)
+			Expect(readUser(f, id)).To(HaveKeyWithValue("active", true))
+		})
+
+		DescribeTable("ENTRA-FLOW-08 the manager is accepted in every shape, returned as manager.value and cleared by an empty value",
+			Req("ENTRA-FLOW-08", "ENTRA-REQ-21"),
+			func(shape scim.ManagerShape) {
+				manager := f.CreateUser(f.UserAttributes("mgr"))
+				user := f.CreateUser(f.UserAttributes("emp"))
+				b := f.Entra()
+				b.ManagerShape = shape
+				expectPatched(f.Send(b.SetManager(user, manager)), outcome.PatchUser)
+				Expect(enterprise(readUser(f, user))).To(HaveKeyWithValue("manager", HaveKeyWithValue("value", manager)),
+					"the manager must come back in complex form; a bare string makes Entra fail with ServiceIncompatible")
+
+				expectPatched(f.Send(b.ClearManager(user)), outcome.PatchUser)
+				if m, ok := enterprise(readUser(f, user))["manager"]; ok {
+					Expect(m).To(Or(BeNil(), HaveKeyWithValue("value", BeEmpty())), "an empty manager value means removal")
+				}
+			},
+			Entry("bare string (observed)", scim.ManagerString),
+			Entry("{value} object", scim.ManagerObject),
+			Entry("[{value,$ref}] array (documented)", scim.ManagerArrayRef),
+		)
+	})
+})
