@@ -68,7 +68,9 @@ func TestCharacteristics(t *testing.T) {
 	}{
 		{User(), "userName", func(a *Attribute) bool { return a.Required && !a.CaseExact && a.Uniqueness == UniqueServer }, "required, caseExact false, unique (ENTRA-FLOW-03)"},
 		{User(), "externalId", func(a *Attribute) bool { return a.CaseExact && !a.Required }, "caseExact"},
-		{User(), "id", func(a *Attribute) bool { return a.CaseExact && a.Mutability == ReadOnly && a.Returned == ReturnedAlways }, "readOnly always"},
+		{User(), "id", func(a *Attribute) bool {
+			return a.CaseExact && a.Mutability == ReadOnly && a.Returned == ReturnedAlways
+		}, "readOnly always"},
 		{User(), "password", func(a *Attribute) bool { return a.Mutability == WriteOnly && a.Returned == ReturnedNever }, "writeOnly never"},
 		{User(), "groups", func(a *Attribute) bool { return a.Mutability == ReadOnly && a.MultiValued }, "readOnly multi"},
 		{User(), "emails.type", func(a *Attribute) bool { return strings.Join(a.CanonicalValues, ",") == "work,home,other" }, "canonical work,home,other"},
