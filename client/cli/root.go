@@ -1,6 +1,13 @@
 // Package cli holds the entrasim commands (architecture note, "client:
-// entrasim"). The root command carries the common flags; each subcommand
-// lives in its own file and adds itself with register from an init func.
+// entrasim"). The root command carries the common flags (--tenant-url,
+// --token, --dialect, --timeout); each subcommand lives in its own file and
+// adds itself from an init func:
+//
+//	func init() { register("cycle", newCycleCommand) }
+//
+// Commands build their SCIM client with NewClient(cmd, adjust), return
+// usagef(...) for bad input (exit 2) and any other error for a failure
+// (exit 1); Run maps errors to exit codes.
 package cli
 
 import (

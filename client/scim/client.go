@@ -17,6 +17,10 @@ import (
 	"github.com/quantive/entra-scim-harness/protocol"
 )
 
+// maxResponseBody bounds what is read from one answer; a larger answer is
+// a transport failure rather than an out-of-memory crash.
+const maxResponseBody = 16 << 20
+
 // Client sends Entra's requests to one tenant URL and reads the answers as
 // Entra does. It is safe for concurrent use.
 type Client struct {
@@ -91,7 +95,8 @@ func New(opts Options) (*Client, error) {
 		SetTimeout(opts.Timeout).
 		SetAuthToken(opts.Token).
 		SetHeader("User-Agent", "entrasim (Entra provisioning emulator)").
-		SetLogger(restyLogger{opts.Logger})
+		SetLogger(restyLogger{opts.Logger}).
+		SetResponseBodyLimit(maxResponseBody)
 	if opts.Transport != nil {
 		hc.SetTransport(opts.Transport)
 	} else {

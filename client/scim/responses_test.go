@@ -474,3 +474,23 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("%d requests sent for bad input", n)
 	}
 }
+
+// TestOversizedAnswer proves that an endless answer is cut off and
+// reported as a protocol error instead of exhausting memory.
+func TestOversizedAnswer(t *testing.T) {
+	ft := newTarget(t)
+	ft.handle = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		w.WriteHeader(200)
+		chunk := []byte(strings.Repeat(" ", 1<<20))
+		for range maxResponseBody/len(chunk) + 2 {
+			if _, err := w.Write(chunk); err != nil {
+				break
+			}
+		}
+		return true
+	}
+	r, err := newClient(t, ft.URL, nil).GetUser(ctx(), "u1")
+	if err != nil || r.Outcome.ErrorCode != outcome.CodeWebExceptionProtocolError {
+		t.Fatalf("%v %+v", err, r.Outcome)
+	}
+}
