@@ -184,14 +184,15 @@ func (a *applier) valuePath(op string, ref schema.Ref, expr filter.Expression, v
 		return a.upsert(ref, expr, obj)
 	}
 	nv, keep, err := resource.NormalizeElement(attr, ref.String(), obj)
-	if err != nil || !keep {
+	if err != nil {
 		return err
 	}
 	for _, i := range idx {
 		m := list[i].(map[string]any)
-		for k, v := range nv.(map[string]any) {
-			m[k] = v
+		if keep {
+			mergeInto(m, nv.(map[string]any))
 		}
+		clearSubs(m, attr, obj)
 	}
 	return setList(c, attr, ref.String(), list)
 }

@@ -65,17 +65,23 @@ func (a *applier) whole(op string, ref schema.Ref, val any, hasValue bool) error
 		return a.addValues(c, attr, path, elems)
 	case attr.Complex():
 		nv, keep, err := resource.NormalizeAttr(attr, path, val)
-		if err != nil || !keep {
+		if err != nil {
 			return err
 		}
 		// add and replace both merge the sub-attributes given, leaving the
-		// others as they are (RFC 7644 §3.5.2.1, §3.5.2.3).
+		// others as they are (RFC 7644 §3.5.2.1, §3.5.2.3); a sub-attribute
+		// given as null or "" is cleared (ENTRA-PATCH-12).
 		obj, _ := c[attr.Name].(map[string]any)
 		if obj == nil {
 			obj = map[string]any{}
 		}
-		for k, v := range nv.(map[string]any) {
-			obj[k] = v
+		if keep {
+			mergeInto(obj, nv.(map[string]any))
+		}
+		clearSubs(obj, attr, val)
+		if len(obj) == 0 {
+			delete(c, attr.Name)
+			return nil
 		}
 		c[attr.Name] = obj
 		return nil
@@ -234,4 +240,31 @@ func valueEqual(attr *schema.Attribute, a, b any) bool {
 		return strings.EqualFold(as, bs)
 	}
 	return as == bs
+}
+
+// mergeInto copies src's keys into dst.
+func mergeInto(dst, src map[string]any) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
+
+// clearSubs deletes from obj the sub-attributes of attr that the raw value
+// val gives as null or "" (ENTRA-PATCH-12).
+func clearSubs(obj map[string]any, attr *schema.Attribute, val any) {
+	raw, ok := val.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, v := range raw {
+		if !isEmpty(v) {
+			continue
+		}
+		if sub := attr.Sub(k); sub != nil {
+			if _, isStr := v.(string); isStr && sub.Type != schema.TypeString && sub.Type != schema.TypeReference {
+				continue // "" is not a value of a non-string type; NormalizeAttr judged it
+			}
+			delete(obj, sub.Name)
+		}
+	}
 }
