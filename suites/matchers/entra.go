@@ -27,8 +27,8 @@ func BeAcceptedByEntra(call outcome.Call) types.GomegaMatcher {
 				return ""
 			}
 			msg := fmt.Sprintf("Entra would log %s", o)
-			if o.Quarantine != "" {
-				msg += fmt.Sprintf(" and quarantine the job (%s)", o.Quarantine)
+			if o.QuarantineReason != "" {
+				msg += fmt.Sprintf(" and quarantine the job (%s)", o.QuarantineReason)
 			}
 			return msg
 		},
