@@ -173,3 +173,32 @@ func (f *Framework) NewGroup(base string) map[string]any {
 		"meta":        map[string]any{"resourceType": "Group"},
 	}
 }
+
+// IsolateAccount moves the spec onto a fresh account of the reference server
+// (admin API), so fault plans and the journal of this spec cannot disturb
+// specs running in parallel. It returns the admin client and the account id;
+// the spec must be labelled needs:admin (catalogue NeedsAdmin), otherwise it
+// fails on targets without an admin API.
+func (f *Framework) IsolateAccount() (*AdminClient, string) {
+	GinkgoHelper()
+	if f.Target.Admin == nil {
+		Fail("IsolateAccount needs the admin API; label the spec with a needs:admin requirement")
+	}
+	admin := NewAdminClient(f.Target.Admin, f.Config.RequestTimeout)
+	ctx, cancel := f.Ctx()
+	defer cancel()
+	id, tenantURL, token, err := admin.NewAccount(ctx)
+	if err != nil {
+		Fail(err.Error())
+	}
+	t := *f.Target
+	t.TenantURL, t.Token = tenantURL, token
+	t.Admin = &Admin{URL: f.Target.Admin.URL, Token: f.Target.Admin.Token, AccountID: id}
+	f.Target = &t
+	h, err := NewHTTP(tenantURL, token, f.Config.RequestTimeout, f.rec)
+	if err != nil {
+		Fail(err.Error())
+	}
+	f.HTTP = h
+	return admin, id
+}
