@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as the refserver binary: with REFSERVER_CHILD=1
+// it runs the server with the remaining arguments.
+func TestMain(m *testing.M) {
+	if os.Getenv("REFSERVER_CHILD") == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "refserver:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+var tenantLine = regexp.MustCompile(`tenant URL: (\S+)`)
+
+// child starts the server as a subprocess and returns it with its tenant
+// URL and everything it printed on stdout.
+func child(t *testing.T, args ...string) (*exec.Cmd, string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "REFSERVER_CHILD=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(out)
+	var printed strings.Builder
+	tenant := ""
+	for sc.Scan() {
+		printed.WriteString(sc.Text() + "\n")
+		if m := tenantLine.FindStringSubmatch(sc.Text()); m != nil {
+			tenant = m[1]
+		}
+		if tenant != "" && (strings.Contains(sc.Text(), "SCIM token") || len(args) > 0 && contains(args, "--seed-token")) {
+			break
+		}
+	}
+	if tenant == "" {
+		t.Fatalf("no tenant URL printed: %q", printed.String())
+	}
+	go io.Copy(io.Discard, out)
+	base := tenant[:strings.Index(tenant, "/api/")]
+	for range 100 {
+		if res, err := http.Get(base + "/healthz"); err == nil && res.StatusCode == 200 {
+			res.Body.Close()
+			return cmd, tenant, printed.String()
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("healthz never answered 200")
+	return nil, "", ""
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func scim(method, u, token, body string) (int, string, error) {
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/scim+json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), nil
+}
+
+func TestFlags(t *testing.T) {
+	for _, bad := range [][]string{{"--seed-account", "a"}, {"--seed-token", "t"}, {"--seed-account", "a/b", "--seed-token", "t"}, {"extra"}, {"--nope"}} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("%v: want an error", bad)
+		}
+	}
+	t.Setenv("REFSERVER_ADMIN_TOKEN", "from-env")
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil || o.addr != "127.0.0.1:8080" || o.db != "refserver.db" || o.adminToken != "from-env" {
+		t.Fatalf("defaults: %+v %v", o, err)
+	}
+	if o, _ := parseFlags([]string{"--admin-token", "flag"}, io.Discard); o.adminToken != "flag" {
+		t.Fatalf("flag must win over env: %+v", o)
+	}
+}
+
+// Without seed flags a fresh database gets one account, and the server
+// prints its tenant URL and a token once; a restart prints no new token.
+func TestBootstrapPrintsTenantURLAndTokenOnce(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ref.db")
+	cmd, tenant, printed := child(t, "--addr", "127.0.0.1:0", "--db", db, "--admin-token", "adm")
+	m := regexp.MustCompile(`SCIM token \(shown once\): (\S+)`).FindStringSubmatch(printed)
+	if m == nil {
+		t.Fatalf("no token printed: %q", printed)
+	}
+	if st, body, err := scim("GET", tenant+"/Users?aadOptscim062020", m[1], ""); err != nil || st != 200 {
+		t.Fatalf("printed token does not work: %d %s %v", st, body, err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("graceful shutdown exit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no shutdown on SIGTERM")
+	}
+	// Second start: account exists, nothing new printed, old token valid.
+	cmd2 := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", db, "--admin-token", "adm")
+	cmd2.Env = append(os.Environ(), "REFSERVER_CHILD=1")
+	var out bytes.Buffer
+	cmd2.Stdout = &out
+	if err := cmd2.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd2.Process.Signal(syscall.SIGINT)
+	cmd2.Wait()
+	if strings.Contains(out.String(), "SCIM token") {
+		t.Fatalf("restart printed a new token: %q", out.String())
+	}
+}
+
+// kill -9 during a write load loses no acknowledged write.
+func TestKill9LosesNoAcknowledgedWrite(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ref.db")
+	args := []string{"--addr", "127.0.0.1:0", "--db", db, "--admin-token", "adm", "--seed-account", "acme", "--seed-token", "tok"}
+	cmd, tenant, _ := child(t, args...)
+	var acked sync.Map
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				name := fmt.Sprintf("w%d-%d@contoso.com", w, i)
+				st, _, err := scim("POST", tenant+"/Users", "tok", `{"userName":"`+name+`"}`)
+				if err != nil {
+					return // the server is gone
+				}
+				if st == 201 {
+					acked.Store(name, true)
+					n.Add(1)
+				}
+			}
+		}()
+	}
+	for n.Load() < 40 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Kill() // SIGKILL mid-load
+	close(stop)
+	wg.Wait()
+	cmd.Wait()
+
+	_, tenant2, _ := child(t, args...)
+	missing := 0
+	acked.Range(func(k, _ any) bool {
+		st, body, err := scim("GET", tenant2+"/Users?filter="+url.QueryEscape(`userName eq "`+k.(string)+`"`), "tok", "")
+		if err != nil || st != 200 || !strings.Contains(body, `"totalResults":1`) {
+			missing++
+			t.Errorf("acknowledged user %s lost: %d %s", k, st, body)
+		}
+		return missing < 5
+	})
+	t.Logf("%d acknowledged creates survived kill -9", n.Load())
+}
+
+func TestFaultsFileIsLoaded(t *testing.T) {
+	err := run(context.Background(), []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--admin-token", "a", "--faults", filepath.Join(t.TempDir(), "missing.yaml")}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--faults") {
+		t.Fatalf("a missing fault file must stop the start with a clear error, got %v", err)
+	}
+}
