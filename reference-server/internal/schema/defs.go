@@ -77,6 +77,13 @@ func multiValue(valueType string, types ...string) []*Attribute {
 	}
 }
 
+// photoValues are the photos sub-attributes: the value is an external URL.
+func photoValues() []*Attribute {
+	subs := multiValue(TypeReference, "photo", "thumbnail")
+	subs[0].ReferenceTypes = []string{"external"}
+	return subs
+}
+
 var userSchema = &Schema{
 	ID:          protocol.UserSchema,
 	Name:        "User",
@@ -108,7 +115,7 @@ var userSchema = &Schema{
 		complexAttr("ims", "Instant messaging addresses for the User.",
 			multiValue(TypeString, "aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"), multi, uniqueTypes),
 		complexAttr("photos", "URLs of images of the user.",
-			multiValue(TypeReference, "photo", "thumbnail"), multi, uniqueTypes),
+			photoValues(), multi, uniqueTypes),
 		complexAttr("addresses", "A physical mailing address for this User.", []*Attribute{
 			str("formatted", "The full mailing address, formatted for display."),
 			str("streetAddress", "The full street address component."),
