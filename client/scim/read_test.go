@@ -93,3 +93,24 @@ func TestExportUserSequence_FLOW22(t *testing.T) {
 		}
 	})
 }
+
+// FuzzReadAttributes proves that no resource body, however odd, panics the
+// reader (seed corpus runs in go test).
+func FuzzReadAttributes(f *testing.F) {
+	for _, s := range []string{userBody, `{"emails":"x"}`, `{"emails":[1,null,{"type":null}]}`, `{"name":[]}`,
+		`{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":[{"value":1}]}}`, `{"active":"maybe"}`, `null`, `[]`} {
+		f.Add([]byte(s))
+	}
+	paths := []string{"userName", "active", "name.givenName", `emails[type eq "work"].value`,
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", `roles[primary eq "True"].value`}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		attrs, err := ReadAttributes(body, paths)
+		if err == nil {
+			for k, v := range attrs {
+				if v == nil {
+					t.Fatalf("nil value kept for %s", k)
+				}
+			}
+		}
+	})
+}
