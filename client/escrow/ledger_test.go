@@ -65,9 +65,9 @@ func TestLedger_RESP23_RetriesSpacedThenRemovedOnSuccess(t *testing.T) {
 	}
 	m := time.Minute
 	want := []time.Duration{0, 40 * m, 80 * m, 120 * m, // first failure and three next-cycle retries
-		200 * m, // 120m + 1h, rounded up to the next cycle at 200m
-		320 * m, // 200m + 2h
-		560 * m, // 320m + 4h
+		200 * m,  // 120m + 1h, rounded up to the next cycle at 200m
+		320 * m,  // 200m + 2h
+		560 * m,  // 320m + 4h
 		1040 * m, // 560m + 8h
 	}
 	if !reflect.DeepEqual(tries, want) {
