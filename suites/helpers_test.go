@@ -3,11 +3,13 @@ package suites_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
+	"github.com/quantive/entra-scim-harness/suites/exchange"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	. "github.com/quantive/entra-scim-harness/suites/matchers"
 )
@@ -62,4 +64,27 @@ func memberIDs(g map[string]any) ([]string, bool) {
 func expectPatched(x any, call outcome.Call) {
 	GinkgoHelper()
 	Expect(x).To(SatisfyAll(HaveStatus(http.StatusOK, http.StatusNoContent), BeAcceptedByEntra(call)))
+}
+
+// patchBody wraps operations in a PatchOp message.
+func patchBody(ops ...map[string]any) map[string]any {
+	list := make([]any, len(ops))
+	for i, op := range ops {
+		list[i] = op
+	}
+	return map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}, "Operations": list}
+}
+
+// opName writes an op as the dialect does: capitalised in legacy (ENTRA-PATCH-01).
+func opName(dialect, op string) string {
+	if dialect == "legacy" {
+		return strings.ToUpper(op[:1]) + op[1:]
+	}
+	return op
+}
+
+// patchUser sends a raw PATCH to a user.
+func patchUser(f *framework.Framework, id string, ops ...map[string]any) *exchange.Response {
+	GinkgoHelper()
+	return f.Do(framework.Request{Method: http.MethodPatch, Path: "/Users/" + id, Body: patchBody(ops...)})
 }
