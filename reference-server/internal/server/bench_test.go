@@ -2,13 +2,16 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -149,4 +152,82 @@ func BenchmarkServerFilterUserName(b *testing.B) {
 		}
 		loadgen(b, conc, "tok-acme", func(i int) string { return urls[i%len(urls)] })
 	})
+}
+
+// handlerEnv is a server on a durable SQLite file (with the mirror), called
+// in-process so that only the server's own cost is measured.
+func handlerEnv(b *testing.B) (http.Handler, store.Store) {
+	ctx := context.Background()
+	st, err := store.OpenCached(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if err := auth.Seed(ctx, st, "acme", "tok-acme", "bench"); err != nil {
+		b.Fatal(err)
+	}
+	s, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s.Handler(), st
+}
+
+func serveOne(b *testing.B, h http.Handler, method, path, body string, want int) string {
+	req := httptest.NewRequest(method, "http://bench"+TenantPrefix+"acme"+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer tok-acme")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body.String())
+	}
+	return rec.Body.String()
+}
+
+// BenchmarkCreateUser is POST /Users (ENTRA-FLOW-04) through the handler,
+// each create a durable SQLite transaction (synchronous=FULL).
+func BenchmarkCreateUser(b *testing.B) {
+	h, _ := handlerEnv(b)
+	for i := 0; b.Loop(); i++ {
+		serveOne(b, h, "POST", "/Users", fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"c%d@contoso.com","externalId":"x%d","active":true,"emails":[{"primary":true,"type":"work","value":"c%d@contoso.com"}],"name":{"givenName":"G","familyName":"F"}}`, i, i, i), http.StatusCreated)
+	}
+}
+
+// BenchmarkPatchGroupMembers is PATCH /Groups/{id} adding one member
+// (ENTRA-FLOW-16) to a group that already has `size` members, then removing
+// it again (FLOW-17), so the group size stays fixed.
+func BenchmarkPatchGroupMembers(b *testing.B) {
+	for _, size := range []int{10, 1000} {
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			h, _ := handlerEnv(b)
+			var ids []string
+			for i := range size + 1 {
+				body := serveOne(b, h, "POST", "/Users", fmt.Sprintf(`{"userName":"m%d@contoso.com"}`, i), http.StatusCreated)
+				ids = append(ids, idOf(body))
+			}
+			gid := idOf(serveOne(b, h, "POST", "/Groups", `{"displayName":"Big"}`, http.StatusCreated))
+			var vals []string
+			for _, id := range ids[:size] {
+				vals = append(vals, fmt.Sprintf(`{"value":%q}`, id))
+			}
+			serveOne(b, h, "PATCH", "/Groups/"+gid, `{"Operations":[{"op":"Add","path":"members","value":[`+strings.Join(vals, ",")+`]}]}`, http.StatusNoContent)
+			extra := ids[size]
+			add := `{"Operations":[{"op":"Add","path":"members","value":[{"$ref":null,"value":"` + extra + `"}]}]}`
+			rm := `{"Operations":[{"op":"remove","path":"members[value eq \"` + extra + `\"]"}]}`
+			for i := 0; b.Loop(); i++ {
+				if i%2 == 0 {
+					serveOne(b, h, "PATCH", "/Groups/"+gid, add, http.StatusNoContent)
+				} else {
+					serveOne(b, h, "PATCH", "/Groups/"+gid, rm, http.StatusNoContent)
+				}
+			}
+		})
+	}
+}
+
+func idOf(body string) string {
+	var m map[string]any
+	_ = json.Unmarshal([]byte(body), &m)
+	s, _ := m["id"].(string)
+	return s
 }
