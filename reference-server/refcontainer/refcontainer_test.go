@@ -243,3 +243,41 @@ func (c *client) do(method, u, body string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// A catalogue entry given in memory as JSON applies to the seeded account
+// (the entry has no account: it applies to every account).
+func TestContainerWithCatalogueFaults(t *testing.T) {
+	img := image()
+	requireDocker(t, img)
+	plan, err := fixtures.LookupFaultPlan("err-22-credentials-rejected")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctr, err := refcontainer.Run(context.Background(), img, refcontainer.WithFaults(plan.JSON, ".json"))
+	testcontainers.CleanupContainer(t, ctr)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if ctr.AccountID() != refcontainer.DefaultAccount || len(ctr.Token()) < 32 || len(ctr.AdminToken()) < 32 {
+		t.Errorf("defaults: account %q token %q admin %q", ctr.AccountID(), ctr.Token(), ctr.AdminToken())
+	}
+	code, body := (&client{t: t, token: ctr.Token()}).do("GET", ctr.TenantURL()+"/Users", "")
+	var se protocol.Error
+	if err := json.Unmarshal([]byte(body), &se); err != nil || code != 401 || se.StatusCode() != 401 {
+		t.Errorf("ERR-22 plan: %d %s", code, body)
+	}
+}
+
+// A server that cannot start makes Run fail quickly with the exit status,
+// not wait for the whole startup timeout.
+func TestContainerThatExitsFailsRun(t *testing.T) {
+	img := image()
+	requireDocker(t, img)
+	start := time.Now()
+	ctr, err := refcontainer.Run(context.Background(), img, refcontainer.WithArgs("--no-such-flag"))
+	testcontainers.CleanupContainer(t, ctr)
+	if err == nil || !strings.Contains(err.Error(), "exited") || !strings.Contains(err.Error(), "no-such-flag") {
+		t.Fatalf("Run = %v, want an error saying the server exited, with its output", err)
+	}
+	t.Logf("failed after %v: %v", time.Since(start).Round(time.Millisecond), err)
+}

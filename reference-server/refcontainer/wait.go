@@ -3,7 +3,9 @@ package refcontainer
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/testcontainers/testcontainers-go/wait"
@@ -35,7 +37,8 @@ func (h *healthz) WaitUntilReady(ctx context.Context, target wait.StrategyTarget
 	for {
 		state, err := target.State(ctx)
 		if err == nil && !state.Running && state.Status == "exited" {
-			return fmt.Errorf("refserver exited with code %d before %s answered (last: %v)", state.ExitCode, h.url, last)
+			return fmt.Errorf("refserver exited with code %d before %s answered; its output: %s",
+				state.ExitCode, h.url, tail(ctx, target))
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, h.url, nil)
 		resp, err := client.Do(req)
@@ -53,4 +56,19 @@ func (h *healthz) WaitUntilReady(ctx context.Context, target wait.StrategyTarget
 		case <-tick.C:
 		}
 	}
+}
+
+// tail returns the end of the container's output, to say why it exited.
+func tail(ctx context.Context, target wait.StrategyTarget) string {
+	rc, err := target.Logs(ctx)
+	if err != nil {
+		return fmt.Sprintf("(no logs: %v)", err)
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+	s := strings.TrimSpace(string(b))
+	if len(s) > 1000 {
+		s = "…" + s[len(s)-1000:]
+	}
+	return s
 }
