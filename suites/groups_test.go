@@ -112,3 +112,13 @@ var _ = Describe("Groups", func() {
 		})
 	})
 })
+
+var _ = Describe("Group creation", func() {
+	f := New()
+
+	It("ENTRA-REQ-18 a group created without members has no members", Req("ENTRA-REQ-18"), func() {
+		g := f.CreateGroup(f.Name("empty"))
+		ids, _ := memberIDs(readGroup(f, g))
+		Expect(ids).To(BeEmpty())
+	})
+})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/protocol"
 	. "github.com/quantive/entra-scim-harness/suites/framework"
 	. "github.com/quantive/entra-scim-harness/suites/matchers"
 )
@@ -126,5 +127,60 @@ var _ = Describe("Users", func() {
 			Entry("{value} object", scim.ManagerObject),
 			Entry("[{value,$ref}] array (documented)", scim.ManagerArrayRef),
 		)
+	})
+})
+
+var _ = Describe("Stored values", func() {
+	f := New()
+
+	It("ENTRA-REQ-12 values come back exactly as sent (no reformatting)", Req("ENTRA-REQ-12"), func() {
+		attrs := f.UserAttributes("verbatim")
+		attrs[`phoneNumbers[type eq "work"].value`] = "+1 (555) 010-0199 ext. 7"
+		attrs["title"] = "Directrice Générale — R&D"
+		id := f.CreateUser(attrs)
+		u := readUser(f, id)
+		Expect(u).To(HaveKeyWithValue("title", attrs["title"]))
+		phones, _ := u["phoneNumbers"].([]any)
+		Expect(phones).To(ContainElement(HaveKeyWithValue("value", "+1 (555) 010-0199 ext. 7")))
+	})
+
+	It("ENTRA-REQ-15 setting the work email again keeps a single work email", Req("ENTRA-REQ-15"), func() {
+		attrs := f.UserAttributes("onework")
+		id := f.CreateUser(attrs)
+		expectPatched(f.Send(f.Entra().UpdateUser(id, []scim.Change{{Path: `emails[type eq "work"].value`, New: "second-" + attrs["userName"].(string)}})), outcome.PatchUser)
+		emails, _ := readUser(f, id)["emails"].([]any)
+		work := 0
+		for _, e := range emails {
+			if m, ok := e.(map[string]any); ok && m["type"] == "work" {
+				work++
+			}
+		}
+		Expect(work).To(Equal(1))
+	})
+
+	It("ENTRA-FLOW-19 roles are accepted as objects on create and as JSON strings on PATCH", Req("ENTRA-FLOW-19"), func() {
+		body := f.NewUser("roles")
+		body["roles"] = []map[string]any{{"primary": true, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}}
+		x := f.Create("Users", body)
+		Expect(x).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID()))
+		var u struct {
+			ID string `json:"id"`
+		}
+		Expect(x.DecodeJSON(&u)).To(Succeed())
+		expectPatchedAny(patchUser(f, u.ID, map[string]any{"op": "Add", "path": "roles",
+			"value": []map[string]any{{"value": `{"id":"5f3e","value":"25","displayName":"Role1234"}`}}}))
+	})
+
+	It("ENTRA-FLOW-20 extension attributes are accepted without their URN in schemas", Req("ENTRA-FLOW-20"), func() {
+		body := f.NewUser("ext")
+		body["schemas"] = []string{protocol.UserSchema}
+		body[protocol.EnterpriseUserSchema] = map[string]any{"department": "No URN"}
+		x := f.Create("Users", body)
+		Expect(x).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID()))
+		var u struct {
+			ID string `json:"id"`
+		}
+		Expect(x.DecodeJSON(&u)).To(Succeed())
+		Expect(enterprise(readUser(f, u.ID))).To(HaveKeyWithValue("department", "No URN"))
 	})
 })
