@@ -94,7 +94,8 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 		ArtefactEntry:  framework.ArtefactEntry,
 	})
 	Expect(writeReports(cfg.ReportDir, rep)).To(Succeed())
-	fmt.Fprintf(GinkgoWriter, "conformance report: %s\n", filepath.Join(cfg.ReportDir, "conformance.html"))
+	// Printed on stdout so that `make conformance` shows where the report is.
+	fmt.Printf("\nconformance report: %s (and conformance.yaml)\n", filepath.Join(cfg.ReportDir, "conformance.html"))
 })
 
 func writeReports(dir string, rep *reports.Report) error {
