@@ -52,20 +52,6 @@ func (e *Engine) SetPlan(account string, meta Meta, rules []Rule) error {
 	return nil
 }
 
-// SetDefault validates rules and makes them the plan of every account that
-// has none of its own; each such account gets its own copy (own hit counts
-// and budgets) the first time it is used.
-func (e *Engine) SetDefault(meta Meta, rules []Rule) error {
-	cs, err := compileAll(rules)
-	if err != nil {
-		return err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.defaults = &plan{meta: meta, rules: cs}
-	return nil
-}
-
 // Clear removes the plan of account, including the default plan copy it
 // would otherwise get: after Clear the account has no faults.
 func (e *Engine) Clear(account string) {

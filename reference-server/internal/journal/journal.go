@@ -18,6 +18,11 @@ const DefaultCapacity = 1000
 // DefaultBodyLimit caps each recorded request and response body.
 const DefaultBodyLimit = 64 << 10
 
+// MaxAccounts bounds how many accounts get a ring, so that requests to
+// made-up account ids cannot grow memory without end; requests to further
+// accounts are not recorded.
+const MaxAccounts = 10000
+
 // Entry is one recorded request and its answer, as the admin API shows it.
 type Entry struct {
 	// Seq numbers the account's requests from 1; it keeps growing across Clear.
@@ -82,13 +87,17 @@ type ring struct {
 	lastSeq int64
 }
 
-// add stores e under the next sequence number, which it returns.
+// add stores e under the next sequence number, which it returns (0 when
+// the account cannot get a ring: MaxAccounts reached).
 func (j *Journal) add(account string, e Entry) int64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	r := j.rings[account]
 	if r == nil {
-		r = &ring{entries: make([]Entry, 0, min(j.capacity, 64))}
+		if len(j.rings) >= MaxAccounts {
+			return 0
+		}
+		r = &ring{entries: make([]Entry, 0, min(j.capacity, 16))}
 		j.rings[account] = r
 	}
 	r.lastSeq++

@@ -344,3 +344,25 @@ func TestNoTenantInfoIsNotRecorded(t *testing.T) {
 		t.Errorf("code %d entries %d", rec.Code, len(j.Since("", 0)))
 	}
 }
+
+// Requests to made-up account ids cannot grow the journal without end.
+func TestAccountsAreBounded(t *testing.T) {
+	j := journal.New(5)
+	h := j.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) }))
+	hit := func(account string) {
+		req := httptest.NewRequest("GET", "/Users", nil)
+		req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: account, Path: "/Users"}))
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	for i := range journal.MaxAccounts {
+		hit(fmt.Sprintf("acct-%d", i))
+	}
+	hit("one-too-many")
+	if n := len(j.Since("one-too-many", 0)); n != 0 {
+		t.Errorf("account beyond MaxAccounts recorded %d entries", n)
+	}
+	hit("acct-0") // known accounts still record
+	if n := len(j.Since("acct-0", 0)); n != 2 {
+		t.Errorf("acct-0 has %d entries, want 2", n)
+	}
+}
