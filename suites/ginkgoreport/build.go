@@ -24,6 +24,11 @@ type Input struct {
 	Unsupported []string
 	// Catalogue describes spec IDs; nil means requirements.Describe.
 	Catalogue func(id string) (reports.Requirement, bool)
+	// PerDialect says whether a behaviour is reported once per dialect; nil
+	// means the catalogue's PerDialect. A per-dialect behaviour checked by a
+	// spec outside ForEachDialect counts for every dialect of the run; a
+	// behaviour that is not per dialect folds its dialect runs into one row.
+	PerDialect func(id string) bool
 	// Uncovered, when set, lists catalogue entries that get a "skipped" row
 	// if no spec checked them, so the report shows what is not tested yet.
 	Uncovered []requirements.Requirement
@@ -60,6 +65,10 @@ func Build(r types.Report, in Input) *reports.Report {
 	for _, reason := range r.SpecialSuiteFailureReasons {
 		out.Notes = append(out.Notes, "suite: "+reason)
 	}
+	perDialect := in.PerDialect
+	if perDialect == nil {
+		perDialect = func(id string) bool { r, ok := requirements.Lookup(id); return ok && r.PerDialect }
+	}
 	rows := map[key]*acc{}
 	var order []key
 	for _, s := range r.SpecReports {
@@ -79,18 +88,20 @@ func Build(r types.Report, in Input) *reports.Report {
 			continue
 		}
 		for _, id := range labels.IDs {
-			k := key{id, labels.Dialect}
-			a, ok := rows[k]
-			if !ok {
-				req, known := describe(id)
-				if !known {
-					req = reports.Requirement{ID: id, Title: "(not in the catalogue)", Level: reports.Must, Profile: "unknown", Feature: "unknown"}
+			for _, dialect := range rowDialects(perDialect(id), labels.Dialect, in.Dialects) {
+				k := key{id, dialect}
+				a, ok := rows[k]
+				if !ok {
+					req, known := describe(id)
+					if !known {
+						req = reports.Requirement{ID: id, Title: "(not in the catalogue)", Level: reports.Must, Profile: "unknown", Feature: "unknown"}
+					}
+					a = &acc{res: reports.Result{Requirement: req, Dialect: dialect}}
+					rows[k] = a
+					order = append(order, k)
 				}
-				a = &acc{res: reports.Result{Requirement: req, Dialect: labels.Dialect}}
-				rows[k] = a
-				order = append(order, k)
+				a.add(s, in.ArtefactEntry)
 			}
-			a.add(s, in.ArtefactEntry)
 		}
 	}
 	for _, k := range order {
@@ -111,6 +122,20 @@ func Build(r types.Report, in Input) *reports.Report {
 	}
 	out.Finalize(in.Unsupported, runOK)
 	return out
+}
+
+// rowDialects says which rows a spec's result goes to.
+func rowDialects(perDialect bool, specDialect string, runDialects []string) []string {
+	switch {
+	case !perDialect:
+		return []string{""}
+	case specDialect != "":
+		return []string{specDialect}
+	case len(runDialects) > 0:
+		return runDialects
+	default:
+		return []string{""}
+	}
 }
 
 func (a *acc) add(s types.SpecReport, artefactEntry string) {

@@ -153,3 +153,31 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildFoldsDialectsByCatalogue(t *testing.T) {
+	rep := types.Report{SpecReports: types.SpecReports{
+		// ENTRA-REQ-21 is not per dialect: its dialect runs fold into one row.
+		spec("manager legacy", types.SpecStatePassed, "", append(labels(t, "ENTRA-FLOW-08", "ENTRA-REQ-21"), "dialect:legacy")...),
+		spec("manager compliant", types.SpecStateFailed, "boom", append(labels(t, "ENTRA-FLOW-08", "ENTRA-REQ-21"), "dialect:compliant")...),
+		// ENTRA-REQ-13 is per dialect: a spec outside ForEachDialect counts for both.
+		spec("attribute case", types.SpecStatePassed, "", labels(t, "ENTRA-REQ-13")...),
+	}}
+	r := Build(rep, Input{Dialects: []string{"legacy", "compliant"}})
+	got := map[string]string{}
+	for _, res := range r.Results {
+		got[res.Key()] = string(res.Result)
+	}
+	want := map[string]string{
+		"ENTRA-FLOW-08/legacy": "passed", "ENTRA-FLOW-08/compliant": "failed",
+		"ENTRA-REQ-21":        "failed",
+		"ENTRA-REQ-13/legacy": "passed", "ENTRA-REQ-13/compliant": "passed",
+	}
+	if len(got) != len(want) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+}
