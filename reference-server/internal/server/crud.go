@@ -27,14 +27,14 @@ func (c *call) load(ctx context.Context, r store.Reader, k *kind, id string) (re
 		if err != nil {
 			return nil, 0, c.missing(k, id, err)
 		}
-		res, err := userResource(c.base, u)
+		res, err := c.userResource(u)
 		return res, u.Version, err
 	}
 	g, err := r.Group(ctx, c.acct.ID, id, c.teams())
 	if err != nil {
 		return nil, 0, c.missing(k, id, err)
 	}
-	res, err := groupResource(c.base, g)
+	res, err := c.groupResource(g)
 	return res, g.Version, err
 }
 
@@ -47,7 +47,7 @@ func (c *call) missing(k *kind, id string, err error) error {
 
 // respond answers one resource, projected by the query's attributes.
 func (c *call) respond(k *kind, status int, res resource.Resource, version int64) {
-	attrs, excluded := projectionFromQuery(c.r)
+	attrs, excluded := c.q.projection()
 	if wants(attrs, excluded, k.derived) {
 		if err := c.enrich(k, res); err != nil {
 			c.fail(err)

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	filter "github.com/scim2/filter-parser/v2"
@@ -113,7 +114,7 @@ func (c *call) candidates(k *kind, expr filter.Expression) ([]resource.Resource,
 			return nil, err
 		}
 		for _, u := range us {
-			res, err := userResource(c.base, u)
+			res, err := c.userResource(u)
 			if err != nil {
 				return nil, err
 			}
@@ -132,7 +133,7 @@ func (c *call) candidates(k *kind, expr filter.Expression) ([]resource.Resource,
 		return nil, err
 	}
 	for _, g := range gs {
-		res, err := groupResource(c.base, g)
+		res, err := c.groupResource(g)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +223,7 @@ func (c *call) listPage(k *kind, p listParams) {
 		}
 		total = n
 		for _, u := range us {
-			res, err := userResource(c.base, u)
+			res, err := c.userResource(u)
 			if err != nil {
 				c.fail(err)
 				return
@@ -237,7 +238,7 @@ func (c *call) listPage(k *kind, p listParams) {
 		}
 		total = n
 		for _, g := range gs {
-			res, err := groupResource(c.base, g)
+			res, err := c.groupResource(g)
 			if err != nil {
 				c.fail(err)
 				return
@@ -271,8 +272,34 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 		}
 		raws = append(raws, b)
 	}
-	lr := protocol.NewListResponse(total, p.startIndex, raws)
-	c.s.writeValue(c.w, c.r, http.StatusOK, lr)
+	writeJSON(c.w, http.StatusOK, listResponse(total, p.startIndex, raws))
+}
+
+// listResponse renders a ListResponse (RFC-03) around resources that are
+// already JSON; writing it by hand spares encoding/json re-validating every
+// resource.
+func listResponse(total, startIndex int, raws []json.RawMessage) []byte {
+	n := 160
+	for _, r := range raws {
+		n += len(r) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"schemas":["`+protocol.ListResponseSchema+`"],"totalResults":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	b = append(b, `,"startIndex":`...)
+	b = strconv.AppendInt(b, int64(startIndex), 10)
+	if len(raws) > 0 { // omitted when 0, as protocol.ListResponse does
+		b = append(b, `,"itemsPerPage":`...)
+		b = strconv.AppendInt(b, int64(len(raws)), 10)
+	}
+	b = append(b, `,"Resources":[`...)
+	for i, r := range raws {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, r...)
+	}
+	return append(b, "]}"...)
 }
 
 // search serves POST /.search (k nil: every resource type) and

@@ -21,7 +21,8 @@ type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	acct store.Account
-	base string // tenant URL
+	base string      // tenant URL
+	q    queryParams // parsed once
 }
 
 func (c *call) fail(err error) { c.s.writeError(c.w, c.r, err) }
@@ -45,7 +46,7 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c := &call{s: s, w: w, r: r, acct: acct, base: TenantURL(r, acct.ID)}
+	c := &call{s: s, w: w, r: r, acct: acct, base: TenantURL(r, acct.ID), q: parseQuery(r)}
 	segs := segments(info.Path)
 	if len(segs) == 0 {
 		c.fail(notFound("nothing at the tenant URL itself; use /Users, /Groups, /ServiceProviderConfig, /ResourceTypes or /Schemas"))
@@ -98,7 +99,7 @@ func (c *call) collection(k *kind, rest []string) {
 	case len(rest) == 0:
 		switch m {
 		case http.MethodGet:
-			p, err := listParamsFromQuery(c.r)
+			p, err := listParamsFromQuery(c.q)
 			if err != nil {
 				c.fail(err)
 				return
@@ -172,41 +173,53 @@ const (
 	MaxCount     = 1000
 )
 
-// queryParam reads a query parameter by case-insensitive name; unknown
-// parameters (aadOptscim062020) are simply never read (ENTRA-HTTP-01).
-func queryParam(r *http.Request, name string) (string, bool) {
+// queryParams are the request's query parameters by lower-cased name (the
+// first value of each). Unknown parameters (aadOptscim062020) are simply
+// never read (ENTRA-HTTP-01). url.ParseQuery decodes "+" and %XX, and takes
+// raw quotes as they are (ENTRA-HTTP-05).
+type queryParams map[string]string
+
+func parseQuery(r *http.Request) queryParams {
+	q := queryParams{}
 	for k, v := range r.URL.Query() {
-		if strings.EqualFold(k, name) && len(v) > 0 {
-			return v[0], true
+		if lk := strings.ToLower(k); len(v) > 0 {
+			if _, seen := q[lk]; !seen {
+				q[lk] = v[0]
+			}
 		}
 	}
-	return "", false
+	return q
 }
 
-func projectionFromQuery(r *http.Request) (attrs, excluded []string) {
-	if v, ok := queryParam(r, "attributes"); ok {
+func (q queryParams) get(name string) (string, bool) {
+	v, ok := q[strings.ToLower(name)]
+	return v, ok
+}
+
+func (q queryParams) projection() (attrs, excluded []string) {
+	if v, ok := q.get("attributes"); ok {
 		attrs = []string{v}
 	}
-	if v, ok := queryParam(r, "excludedAttributes"); ok {
+	if v, ok := q.get("excludedAttributes"); ok {
 		excluded = []string{v}
 	}
 	return attrs, excluded
 }
 
-func listParamsFromQuery(r *http.Request) (listParams, error) {
+func listParamsFromQuery(q queryParams) (listParams, error) {
 	p := listParams{startIndex: 1, count: DefaultCount}
-	p.filter, _ = queryParam(r, "filter")
-	p.attrs, p.excluded = projectionFromQuery(r)
-	p.sortBy, _ = queryParam(r, "sortBy")
-	p.sortOrder, _ = queryParam(r, "sortOrder")
-	if v, ok := queryParam(r, "startIndex"); ok {
+	p.filter, _ = q.get("filter")
+	p.attrs, p.excluded = q.projection()
+	p.sortBy, _ = q.get("sortBy")
+	p.sortOrder, _ = q.get("sortOrder")
+	if v, ok := q.get("startIndex"); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
 			return p, protocol.Errorf(http.StatusBadRequest, protocol.ScimTypeInvalidValue, "startIndex %q is not an integer", v)
 		}
 		p.startIndex = n
 	}
-	if v, ok := queryParam(r, "count"); ok {
+	if v, ok := q.get("count"); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
 			return p, protocol.Errorf(http.StatusBadRequest, protocol.ScimTypeInvalidValue, "count %q is not an integer", v)

@@ -52,6 +52,7 @@ type Server struct {
 	log     *slog.Logger
 	faults  *faults.Engine
 	journal *journal.Journal
+	docs    *docCache
 	handler http.Handler
 }
 
@@ -60,7 +61,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("server: a store is required")
 	}
-	s := &Server{st: cfg.Store, log: cfg.Logger, faults: cfg.Faults, journal: cfg.Journal}
+	s := &Server{st: cfg.Store, log: cfg.Logger, faults: cfg.Faults, journal: cfg.Journal, docs: newDocCache(100000)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
