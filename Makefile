@@ -34,7 +34,7 @@ refserver: ## run the reference server on 127.0.0.1:8080 with an ephemeral store
 entrasim: ## build the Entra-behaviour client into bin/
 	$(GO) build -o bin/entrasim ./client/cmd/entrasim
 
-image: ## build a static refserver and the container image $(IMAGE) (FROM scratch; needs Docker: scripts/docker-up.sh)
+image: ## build a static refserver and the image refserver:dev (FROM scratch; IMAGE= to rename; Docker: scripts/docker-up.sh)
 	rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/rootfs/tmp && chmod 1777 $(IMAGE_DIR)/rootfs/tmp
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(IMAGE_DIR)/refserver ./reference-server/cmd/refserver
 	docker build -q -f reference-server/Dockerfile -t $(IMAGE) $(IMAGE_DIR)
