@@ -66,6 +66,9 @@ var _ = Describe("How Entra reads failed answers", func() {
 		Entry("ENTRA-RESP-13 500", Req("ENTRA-RESP-13"), "ENTRA-RESP-13", framework.FaultRule{Method: "POST", Path: "^/Users$", Status: 500}, outcome.CreateUser, request(create)),
 		Entry("ENTRA-RESP-14 501", Req("ENTRA-RESP-14"), "ENTRA-RESP-14", framework.FaultRule{Method: "PATCH", Path: "^/Users/", Status: 501}, outcome.PatchUser, request(disable)),
 		Entry("ENTRA-RESP-17 a 2xx body that is not SCIM", Req("ENTRA-RESP-17"), "ENTRA-RESP-17", framework.FaultRule{Method: "POST", Path: "^/Users$", Action: "malformed"}, outcome.CreateUser, request(create)),
+		Entry("ENTRA-RESP-18 a group returned with members despite excludedAttributes", Req("ENTRA-RESP-18"), "ENTRA-RESP-18", framework.FaultRule{Method: "GET", Path: "^/Groups/", Status: 200,
+			Body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"g1","displayName":"Sales","members":[{"value":"u1"}]}`}, outcome.GetGroup,
+			request(func(b scim.Builder, _ string) scim.Request { return b.GetGroup("g1") })),
 		Entry("ENTRA-RESP-19 a filter matching two users", Req("ENTRA-RESP-19"), "ENTRA-RESP-19", framework.FaultRule{Method: "GET", Path: "^/Users$", Status: 200,
 			Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":2,"Resources":[{"id":"a","userName":"x"},{"id":"b","userName":"x"}]}`}, outcome.QueryUsers, request(match)),
 	)
