@@ -1,0 +1,563 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/expr"
+	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/state"
+)
+
+// run is one cycle in progress.
+type run struct {
+	e       *Engine
+	dir     *directory.Directory
+	job     state.Job
+	cycleID string
+	kind    string
+	now     time.Time
+	objs    map[state.Key]*state.Object
+	users   []*item
+	groups  []*item
+	plog    *provlog.Job
+	env     *expr.Env
+	done    atomic.Int64
+	total   int
+	// inScopeUsers are the users in scope this cycle, by object id.
+	inScopeUsers map[string]bool
+	// userItems are the user items by source object id.
+	userItems map[string]*item
+}
+
+// Cycle runs one cycle against dir: an initial cycle when the state is new
+// or was restarted, an incremental one otherwise. Failed exports are not
+// errors: they are in the summary and the logs. The error is non-nil when
+// the cycle could not run (stopped job, state file, context ended).
+func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary, error) {
+	st := e.opt.Store
+	job, err := st.Job(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if job.Code == state.CodeDisabled {
+		return nil, ErrStopped
+	}
+	if job.Code == state.CodeQuarantine && job.Quarantine != nil && job.Quarantine.Reason == ReasonTooManyDeletes &&
+		!e.opt.AllowDeletes && !job.AllowDeletes {
+		// ENTRA-DEL-01: the job stays stopped until deletes are allowed or
+		// it is restarted. The clock still moves on.
+		s := &Summary{Kind: KindIncremental, Job: job, Stopped: "quarantined: " + ReasonTooManyDeletes +
+			" (run `entrasim allow-deletes` or restart)"}
+		job.Clock = job.Clock.Add(job.Interval)
+		s.Job = job
+		if err := st.SaveJob(ctx, job); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	objs, err := st.Objects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs,
+		inScopeUsers: map[string]bool{}, userItems: map[string]*item{}}
+	r.kind = KindIncremental
+	if job.NeedsInitial {
+		r.kind = KindInitial
+	}
+	clock := r.now
+	r.env = &expr.Env{Now: func() time.Time { return clock }}
+	r.plog = &provlog.Job{
+		JobID: job.JobID, TenantID: job.TenantID, ServicePrincipal: e.opt.ServicePrincipal,
+		SourceSystem: provlog.System{ID: job.TenantID, DisplayName: "Entra ID"},
+		TargetSystem: provlog.System{ID: job.JobID, DisplayName: e.opt.ServicePrincipal.DisplayName},
+		InitiatedBy:  provlog.ProvisioningServiceInitiator(),
+		Now:          func() time.Time { return clock },
+	}
+	if err := r.plan(); err != nil {
+		return nil, err
+	}
+	allowed := e.opt.AllowDeletes || job.AllowDeletes
+	staged := r.threshold(allowed)
+	r.progressTotal()
+
+	if err := r.phase(ctx, r.users, func(ctx context.Context, it *item) error {
+		if it.op == opExport {
+			return r.exportUser(ctx, it)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := r.phase(ctx, r.groups, func(ctx context.Context, it *item) error {
+		if it.op == opExport {
+			return r.exportGroup(ctx, it)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := r.phase(ctx, r.users, r.resolveManager); err != nil {
+		return nil, err
+	}
+	if err := r.phase(ctx, r.groups, r.resolveMembers); err != nil {
+		return nil, err
+	}
+	if err := r.phase(ctx, r.users, r.deprovision); err != nil {
+		return nil, err
+	}
+	if err := r.phase(ctx, r.groups, r.deprovision); err != nil {
+		return nil, err
+	}
+	return r.finish(ctx, staged)
+}
+
+// phase runs fn over items with the engine's concurrency.
+func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context, *item) error) error {
+	n := r.e.opt.Concurrency
+	if n <= 1 || len(items) < 2 {
+		for _, it := range items {
+			if err := fn(ctx, it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	errs := make([]error, n)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) || ctx.Err() != nil {
+					return
+				}
+				if err := fn(ctx, items[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+func (r *run) progressTotal() {
+	for _, it := range append(append([]*item{}, r.users...), r.groups...) {
+		if it.op != opNone {
+			r.total++
+		}
+	}
+	r.tick(0)
+}
+
+// tick reports progress after an item's main action.
+func (r *run) tick(n int) {
+	if r.e.opt.Progress == nil {
+		return
+	}
+	d := r.done.Add(int64(n))
+	r.e.opt.Progress(int(d), r.total)
+}
+
+// begin starts the item's log record.
+func (r *run) begin(it *item, a provlog.Action) {
+	idType := provlog.IdentityUser
+	if it.key.Kind == state.KindGroup {
+		idType = provlog.IdentityGroup
+	}
+	it.action = a
+	it.rec = r.plog.Begin(r.cycleID, a, provlog.Identity{ID: it.key.SourceID, DisplayName: it.displayName(),
+		IdentityType: idType, Details: map[string]string{}})
+}
+
+// threshold applies accidental-deletion prevention (ENTRA-DEL-01): disables
+// and deletes of users and groups are counted once per cycle; above the
+// threshold none is sent and each is logged as stagedDelete. It returns
+// the number staged.
+func (r *run) threshold(allowed bool) int {
+	cfg := r.e.cfg
+	if !cfg.AccidentalDeletionPrevention || allowed {
+		return 0
+	}
+	limit := cfg.DeletionThreshold
+	if limit <= 0 {
+		limit = 500
+	}
+	var pending []*item
+	for _, it := range append(append([]*item{}, r.users...), r.groups...) {
+		if it.op == opDisable || it.op == opDelete {
+			pending = append(pending, it)
+		}
+	}
+	if len(pending) <= limit {
+		return 0
+	}
+	for _, it := range pending {
+		it.staged = true
+		r.begin(it, provlog.ActionStagedDelete)
+		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingDelete, provlog.StatusSkipped,
+			fmt.Sprintf("The %s of this object was staged: this cycle would delete or disable %d objects, over the accidental deletions threshold of %d.",
+				opName(it.op), len(pending), limit), map[string]string{"reason": it.reason})
+		it.skipped = true
+		it.op = opNone
+		// The watermark stays, so the deprovision is planned again once
+		// deletes are allowed.
+		it.dirty = false
+	}
+	return len(pending)
+}
+
+func opName(o op) string {
+	if o == opDelete {
+		return "delete"
+	}
+	return "disable"
+}
+
+// finish records outcomes, summarises, and commits the state.
+func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
+	e := r.e
+	s := &Summary{CycleID: r.cycleID, Kind: r.kind, Objects: len(r.users) + len(r.groups)}
+	var commit state.Commit
+	for _, it := range append(append([]*item{}, r.users...), r.groups...) {
+		if it.forget {
+			commit.Forget = append(commit.Forget, it.key)
+		} else if it.dirty {
+			if !it.failed {
+				it.obj.Watermark = it.watermark
+			}
+			commit.Upsert = append(commit.Upsert, it.obj)
+		}
+		s.Counts.Requests += it.calls
+		if it.rec == nil {
+			continue
+		}
+		status := provlog.StatusSuccess
+		switch {
+		case it.failed:
+			status = provlog.StatusFailure
+			s.Counts.Failed++
+			if it.refFail {
+				s.Counts.ReferenceFailures++
+			}
+		case it.skipped:
+			status = provlog.StatusSkipped
+			if it.staged {
+				s.Counts.StagedDeletes++
+			} else {
+				s.Counts.Skipped++
+			}
+		default:
+			switch it.action {
+			case provlog.ActionCreate:
+				s.Counts.Created++
+			case provlog.ActionUpdate:
+				s.Counts.Updated++
+			case provlog.ActionDisable:
+				s.Counts.Disabled++
+			case provlog.ActionDelete:
+				s.Counts.Deleted++
+			default:
+				s.Counts.Skipped++
+			}
+		}
+		it.rec.Action(it.action)
+		if status == provlog.StatusSkipped {
+			it.rec.Skip()
+		}
+		rec := it.rec.Build()
+		s.Records = append(s.Records, rec)
+		if e.opt.Observer != nil {
+			out := it.out
+			if !it.failed {
+				out.Success = true
+			}
+			e.opt.Observer.Exported(ctx, Event{CycleID: r.cycleID, Key: it.key, TargetID: it.obj.TargetID,
+				Action: it.action, Status: status, Outcome: out, Reference: it.refFail})
+		}
+	}
+	job := r.job
+	job.Cycles++
+	job.NeedsInitial = false
+	job.AllowDeletes = false
+	if job.Code == state.CodeNotRun || job.Code == "" {
+		job.Code = state.CodeActive
+	}
+	if staged > 0 {
+		job.Code = state.CodeQuarantine
+		job.Quarantine = &state.Quarantine{Reason: ReasonTooManyDeletes, CurrentBegan: r.now, SeriesBegan: r.now,
+			SeriesCount: 1, Error: fmt.Sprintf("%d deletes and disables exceed the accidental deletions threshold of %d", staged, e.cfg.DeletionThreshold)}
+	} else if job.Quarantine != nil && job.Quarantine.Reason == ReasonTooManyDeletes {
+		job.Code, job.Quarantine = state.CodeActive, nil
+	}
+	job.Clock = r.now.Add(job.Interval)
+	cyc := &state.Cycle{ID: r.cycleID, Kind: r.kind, Started: r.now, Finished: r.now, Counts: s.Counts, Objects: s.Objects}
+	job.LastCycle = cyc
+	s.Job = job
+	if e.opt.Observer != nil {
+		e.opt.Observer.CycleDone(ctx, s)
+	}
+	cyc.Counts = s.Counts
+	commit.Records, commit.Cycle, commit.Job = s.Records, cyc, s.Job
+	if err := e.opt.Store.Commit(ctx, commit); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// plan evaluates every source object against the state and decides what
+// to do (ENTRA-CYCLE-01/02, DEPROV-01..06).
+func (r *run) plan() error {
+	cfg := r.e.cfg
+	seen := map[state.Key]bool{}
+	for _, u := range r.dir.Users {
+		k := state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
+		seen[k] = true
+		if err := r.planUser(u, r.objs[k]); err != nil {
+			return err
+		}
+	}
+	// Objects the directory no longer holds are hard deleted.
+	var gone []*state.Object
+	for k, o := range r.objs {
+		if !seen[k] && k.Kind == state.KindUser {
+			gone = append(gone, o)
+		}
+	}
+	sort.Slice(gone, func(i, j int) bool { return gone[i].SourceID < gone[j].SourceID })
+	for _, o := range gone {
+		if err := r.planUser(nil, o); err != nil {
+			return err
+		}
+	}
+	r.duplicates()
+	if !cfg.Groups.Enabled {
+		return nil
+	}
+	gone = gone[:0]
+	for _, g := range r.dir.Groups {
+		k := state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}
+		seen[k] = true
+		r.planGroup(g, r.objs[k])
+	}
+	for k, o := range r.objs {
+		if !seen[k] && k.Kind == state.KindGroup {
+			gone = append(gone, o)
+		}
+	}
+	sort.Slice(gone, func(i, j int) bool { return gone[i].SourceID < gone[j].SourceID })
+	for _, o := range gone {
+		r.planGroup(nil, o)
+	}
+	return nil
+}
+
+func (r *run) planUser(u *directory.User, prev *state.Object) error {
+	cfg := r.e.cfg
+	var k state.Key
+	it := &item{user: u}
+	if u != nil {
+		k = state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
+	} else {
+		k = prev.Key()
+	}
+	it.key = k
+	hard := u == nil || u.Deleted == directory.HardDeleted
+	assigned := !hard && r.dir.IsAssigned(u)
+	inScope := assigned
+	if inScope && cfg.Users.Scoping != nil {
+		inScope = cfg.Users.Scoping.InScope(directory.UserSource(u, true))
+	}
+	it.inScope = inScope
+	if inScope {
+		r.inScopeUsers[u.ObjectID] = true
+	}
+	if u != nil {
+		it.watermark = u.Fingerprint() + "|" + scopeBit(inScope)
+	} else {
+		it.watermark = "gone"
+	}
+	if prev == nil {
+		prev = &state.Object{Kind: k.Kind, SourceID: k.SourceID}
+		r.objs[k] = prev
+	}
+	it.obj = prev
+	if u != nil {
+		it.obj.DisplayName = u.DisplayName
+	}
+	if r.kind == KindIncremental && prev.Watermark == it.watermark {
+		r.users = append(r.users, it) // nothing changed: no work, no log
+		return nil
+	}
+	it.dirty = true
+	linked := prev.Linked()
+	softOrBlocked := u != nil && (u.Deleted == directory.SoftDeleted || !u.AccountEnabled)
+	switch {
+	case hard:
+		if linked && prev.Status != state.StatusUnmanaged {
+			it.op, it.reason = opDelete, "hardDeleted"
+			if !cfg.Users.Actions.Delete {
+				it.op = opSkip
+			}
+		} else {
+			it.forget = true
+		}
+	case !inScope:
+		reason := "unassigned"
+		if assigned {
+			reason = "outOfScope"
+		}
+		it.reason = reason
+		switch {
+		case linked && prev.Status == state.StatusActive:
+			if cfg.SkipOutOfScopeDeletions {
+				it.op = opNone // ENTRA-DEPROV-04: left alone
+			} else {
+				it.op = r.deprovOp()
+			}
+		case !linked && r.dir.App.Scope == directory.ScopeAll:
+			it.op = opSkip // ENTRA-CYCLE-07: logged as skipped under "sync all"
+		}
+	case softOrBlocked:
+		it.reason = "softDeleted"
+		if u.Deleted != directory.SoftDeleted {
+			it.reason = "blocked"
+		}
+		switch {
+		case linked && prev.Status == state.StatusActive:
+			it.op = r.deprovOp()
+		case linked:
+			it.op = opNone // already disabled, or unmanaged (DEPROV-05)
+		default:
+			it.op = opExport // matched and disabled if found, never created (DEPROV-06)
+		}
+	default:
+		it.op = opExport
+	}
+	r.users = append(r.users, it)
+	r.userItems[k.SourceID] = it
+	return nil
+}
+
+// deprovOp is disable when active is mapped and updates are allowed, else
+// delete (ENTRA-DEPROV-01/03/08).
+func (r *run) deprovOp() op {
+	m := &r.e.cfg.Users
+	switch {
+	case m.MapsActive() && m.Actions.Update:
+		return opDisable
+	case !m.MapsActive() && m.Actions.Delete:
+		return opDelete
+	}
+	return opSkip
+}
+
+func (r *run) planGroup(g *directory.Group, prev *state.Object) {
+	cfg := r.e.cfg
+	it := &item{group: g}
+	if g != nil {
+		it.key = state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}
+	} else {
+		it.key = prev.Key()
+	}
+	present := g != nil && g.Deleted == directory.NotDeleted
+	inScope := present && r.dir.IsGroupAssigned(g)
+	if inScope && cfg.Groups.Scoping != nil {
+		inScope = cfg.Groups.Scoping.InScope(directory.GroupSource(g))
+	}
+	it.inScope = inScope
+	if g != nil {
+		it.watermark = g.Fingerprint() + "|" + scopeBit(inScope)
+	} else {
+		it.watermark = "gone"
+	}
+	if prev == nil {
+		prev = &state.Object{Kind: state.KindGroup, SourceID: it.key.SourceID}
+		r.objs[it.key] = prev
+	}
+	it.obj = prev
+	if g != nil {
+		it.obj.DisplayName = g.DisplayName
+	}
+	if r.kind == KindIncremental && prev.Watermark == it.watermark {
+		r.groups = append(r.groups, it)
+		return
+	}
+	it.dirty = true
+	switch {
+	case !inScope && prev.Linked():
+		it.op, it.reason = opDelete, "outOfScope"
+		if !present {
+			it.reason = "deleted"
+		}
+		if !cfg.Groups.Actions.Delete {
+			it.op = opSkip
+		}
+	case !inScope:
+		if g == nil {
+			it.forget = true
+		}
+	default:
+		it.op = opExport
+	}
+	r.groups = append(r.groups, it)
+}
+
+// duplicates fails users whose first matching value another user being
+// provisioned already has (ENTRA-MATCH-05 DuplicateSourceEntries).
+func (r *run) duplicates() {
+	ms := r.e.cfg.Users.Matching()
+	if len(ms) == 0 {
+		return
+	}
+	first := ms[0]
+	owner := map[string]string{}
+	for _, o := range r.objs {
+		if o.Kind == state.KindUser && o.Linked() {
+			if v, ok := o.Exported[first.Target].(string); ok && v != "" {
+				owner[strings.ToLower(v)] = o.SourceID
+			}
+		}
+	}
+	for _, it := range r.users {
+		if it.op != opExport || it.obj.Linked() {
+			continue
+		}
+		v, err := r.matchValue(it, 0)
+		if err != nil || v == "" {
+			continue
+		}
+		lv := strings.ToLower(v)
+		if o, ok := owner[lv]; ok && o != it.key.SourceID {
+			it.op = opFail
+			r.begin(it, provlog.ActionOther)
+			it.rec.Step(provlog.StepImport, provlog.NameImportAdd, provlog.StatusSuccess, "Retrieved the user from Entra ID.", nil)
+			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusFailure,
+				fmt.Sprintf("Another source object (%s) has the same value %q for the matching attribute %s.", o, v, first.Target), nil)
+			it.failed = true
+			it.out.ErrorCode = "DuplicateSourceEntries"
+			it.out.Reason = fmt.Sprintf("Two source objects match the same target value %s=%q.", first.Target, v)
+			it.rec.Fail(provlog.ErrorInfo{ErrorCode: "DuplicateSourceEntries", Reason: it.out.Reason,
+				RecommendedAction: "Make the matching attribute unique in the source directory."})
+			continue
+		}
+		owner[lv] = it.key.SourceID
+	}
+}

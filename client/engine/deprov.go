@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/client/state"
+)
+
+var reasonText = map[string]string{
+	"unassigned":  "The user is no longer assigned to the application.",
+	"outOfScope":  "The object no longer passes the scoping filters.",
+	"softDeleted": "The user was deleted in Entra ID (recycle bin).",
+	"blocked":     "The user's sign-in is blocked (accountEnabled=false).",
+	"hardDeleted": "The user was permanently deleted in Entra ID.",
+	"deleted":     "The group was deleted in Entra ID.",
+}
+
+// deprovision sends the disables and deletes the plan decided
+// (ENTRA-DEPROV-01..03, group deletes), after every export and reference;
+// it also logs planned skips.
+func (r *run) deprovision(ctx context.Context, it *item) error {
+	switch it.op {
+	case opSkip:
+		if it.rec == nil {
+			defer r.tick(1)
+			r.begin(it, provlog.ActionOther)
+			why := reasonText[it.reason]
+			if it.reason == "" || it.reason == "unassigned" {
+				why = "The object is out of scope (not assigned, or filtered out by a scoping filter)."
+			}
+			if it.obj.Linked() {
+				why += " The target object action for it is turned off (ENTRA-DEPROV-08)."
+			}
+			it.rec.Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSkipped, why, map[string]string{"reason": it.reason})
+			it.skipped = true
+		}
+		return nil
+	case opFail:
+		r.tick(1)
+		return nil
+	case opDisable, opDelete:
+	default:
+		return nil
+	}
+	defer r.tick(1)
+	c := r.e.opt.Client
+	obj := it.obj
+	isGroup := it.key.Kind == state.KindGroup
+	var res *scim.Result
+	var err error
+	if it.op == opDisable {
+		r.begin(it, provlog.ActionDisable)
+		it.rec.Step(provlog.StepImport, provlog.NameImportUpdate, provlog.StatusSuccess, reasonText[it.reason], map[string]string{"reason": it.reason})
+		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingDelete, provlog.StatusSuccess,
+			"IsSoftDeleted is true: the target user will be disabled (ENTRA-DEPROV-01).", nil)
+		res, err = c.DisableUser(ctx, obj.TargetID)
+	} else {
+		r.begin(it, provlog.ActionDelete)
+		it.rec.Step(provlog.StepImport, provlog.NameImportDelete, provlog.StatusSuccess, reasonText[it.reason], map[string]string{"reason": it.reason})
+		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingDelete, provlog.StatusSuccess,
+			"The target object will be deleted.", nil)
+		if isGroup {
+			res, err = c.DeleteGroup(ctx, obj.TargetID)
+		} else {
+			res, err = c.DeleteUser(ctx, obj.TargetID)
+		}
+	}
+	it.count(res)
+	if err != nil {
+		return fmt.Errorf("cycle: deprovision %s %s: %w", it.key.Kind, it.key.SourceID, err)
+	}
+	idType := provlog.IdentityTargetUser
+	if isGroup {
+		idType = provlog.IdentityTargetGroup
+	}
+	it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: obj.DisplayName, IdentityType: idType})
+	name := provlog.NameExportDelete
+	if it.op == opDisable {
+		name = provlog.NameExportDisable
+	}
+	if !res.Outcome.Success {
+		it.rec.Step(provlog.StepExport, name, provlog.StatusFailure, res.Outcome.Reason, nil)
+		it.fail(res, false)
+		return nil
+	}
+	it.rec.Step(provlog.StepExport, name, provlog.StatusSuccess, "Exported the change to the target.", nil)
+	if it.op == opDisable {
+		old := "True"
+		if v, ok := obj.Exported["active"]; ok {
+			old = *str(v)
+		}
+		f := "False"
+		it.rec.Modified("active", &old, &f)
+		if obj.Exported == nil {
+			obj.Exported = map[string]any{}
+		}
+		obj.Exported["active"] = "False"
+		obj.Status, obj.DisableReason = state.StatusDisabled, it.reason
+		if it.reason == "unassigned" {
+			obj.Status = state.StatusUnmanaged // ENTRA-DEPROV-05
+		}
+		return nil
+	}
+	if (isGroup && it.group == nil) || (!isGroup && (it.user == nil || it.reason == "hardDeleted")) {
+		it.forget = true
+		return nil
+	}
+	// Deleted in the target but still in the source (DEPROV-03, groups
+	// leaving scope): forget the link, keep the watermark.
+	obj.TargetID, obj.MatchedBy, obj.Status, obj.Exported, obj.Manager, obj.Members = "", "", state.StatusNone, nil, "", nil
+	return nil
+}

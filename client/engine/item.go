@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/outcome"
+	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/client/state"
+)
+
+// op is what the plan decided for an object.
+type op int
+
+const (
+	opNone    op = iota // nothing to do, nothing logged
+	opExport            // match, create or update
+	opDisable           // PATCH active=false (DEPROV-01)
+	opDelete            // DELETE (DEPROV-02/03, groups leaving scope)
+	opSkip              // logged as skipped, nothing sent
+	opFail              // logged as failed, nothing sent (e.g. DuplicateSourceEntries)
+)
+
+// item is one source object's work in a cycle. Each phase touches an item
+// from one goroutine only.
+type item struct {
+	key   state.Key
+	obj   *state.Object // the state entry, updated in place
+	user  *directory.User
+	group *directory.Group
+	op    op
+	// reason explains a disable/delete/skip (unassigned, outOfScope,
+	// softDeleted, blocked, hardDeleted, ...).
+	reason string
+	// inScope is assignment and scoping together.
+	inScope bool
+	// watermark is the value stored once the item is done.
+	watermark string
+	// dirty marks the state entry for writing; forget drops it.
+	dirty, forget bool
+	// staged: a disable/delete held back by the deletion threshold.
+	staged bool
+
+	rec     *provlog.Builder
+	action  provlog.Action
+	failed  bool
+	refFail bool
+	skipped bool
+	out     outcome.Outcome
+	calls   int
+	// exported is true when the export phase left the object linked and
+	// in sync, so references may be resolved.
+	exported bool
+	// created is true when the object was created in this cycle.
+	created bool
+	// refs are the reference values (manager, members) by target path.
+	refs map[string][]string
+}
+
+// fail records a failed call on the item (first failure wins).
+func (it *item) fail(r *scim.Result, ref bool) {
+	if it.failed {
+		return
+	}
+	it.failed, it.refFail, it.out = true, ref, r.Outcome
+	it.rec.Fail(provlog.ErrorInfo{
+		ErrorCode:         r.Outcome.ErrorCode,
+		Reason:            r.Outcome.Reason,
+		AdditionalDetails: r.Outcome.AdditionalDetails,
+		RecommendedAction: r.Outcome.RecommendedAction,
+	})
+}
+
+// count adds sent requests to the item's tally.
+func (it *item) count(rs ...*scim.Result) {
+	for _, r := range rs {
+		if r != nil && r.Sent {
+			it.calls++
+		}
+	}
+}
+
+func (it *item) displayName() string {
+	switch {
+	case it.user != nil:
+		return it.user.DisplayName
+	case it.group != nil:
+		return it.group.DisplayName
+	}
+	return it.obj.DisplayName
+}
+
+// str renders a value as the provisioning log shows it.
+func str(v any) *string {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return &t
+	case []string:
+		s := strings.Join(t, ",")
+		return &s
+	case []any:
+		parts := make([]string, len(t))
+		for i, x := range t {
+			parts[i] = fmt.Sprint(x)
+		}
+		s := strings.Join(parts, ",")
+		return &s
+	case bool:
+		s := "False"
+		if t {
+			s = "True"
+		}
+		return &s
+	}
+	s := fmt.Sprint(v)
+	return &s
+}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func scopeBit(b bool) string {
+	if b {
+		return "in"
+	}
+	return "out"
+}

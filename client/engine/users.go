@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/mapping"
+	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/client/state"
+)
+
+// matchValue is the user's value for the i-th matching attribute.
+func (r *run) matchValue(it *item, i int) (string, error) {
+	ms := r.e.cfg.Users.Matching()
+	return mapping.MatchValue(ms[i], directory.UserSource(it.user, it.inScope), r.env)
+}
+
+// importSteps writes the import and scoping steps every exported object
+// starts with (LOG-05).
+func (r *run) importSteps(it *item, linked bool) {
+	name := provlog.NameImportAdd
+	if linked {
+		name = provlog.NameImportUpdate
+	}
+	kind := "user"
+	if it.key.Kind == state.KindGroup {
+		kind = "group"
+	}
+	it.rec.Step(provlog.StepImport, name, provlog.StatusSuccess,
+		fmt.Sprintf("Retrieved the %s %s from Entra ID.", kind, it.key.SourceID), nil)
+	it.rec.Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSuccess,
+		fmt.Sprintf("The %s is in scope: it is assigned to the application and passes the scoping filters.", kind), nil)
+}
+
+// activeOf reads the mapped active value; true when active is not mapped.
+func activeOf(vals map[string]any) bool {
+	switch v := vals["active"].(type) {
+	case bool:
+		return v
+	case string:
+		return v != "False" && v != "false"
+	}
+	return true
+}
+
+func statusOf(vals map[string]any) state.ObjectStatus {
+	if activeOf(vals) {
+		return state.StatusActive
+	}
+	return state.StatusDisabled
+}
+
+// exportUser matches, creates or updates one user (ENTRA-CYCLE-01 steps
+// 3-5, ENTRA-FLOW-22 without the manager, which waits for the reference
+// phase).
+func (r *run) exportUser(ctx context.Context, it *item) error {
+	defer r.tick(1)
+	c := r.e.opt.Client
+	m := &r.e.cfg.Users
+	obj := it.obj
+	linked := obj.Linked()
+	r.begin(it, provlog.ActionUpdate)
+	r.importSteps(it, linked)
+	get := directory.UserSource(it.user, it.inScope)
+	if !linked {
+		var matchers []scim.Matcher
+		for i, a := range m.Matching() {
+			v, err := r.matchValue(it, i)
+			if err != nil {
+				return r.evalFailed(it, err)
+			}
+			matchers = append(matchers, scim.Matcher{Attribute: a.Target, Value: v})
+		}
+		if !hasValue(matchers) {
+			// ENTRA-MATCH-02
+			it.action, it.skipped = provlog.ActionOther, true
+			it.rec.Step(provlog.StepImport, provlog.NameImportSkipped, provlog.StatusSkipped,
+				"ImportSkipped: the user has no value for any matching attribute.", nil)
+			return nil
+		}
+		rs, err := c.MatchUserInOrder(ctx, matchers)
+		it.count(rs...)
+		if err != nil {
+			return fmt.Errorf("cycle: match user %s: %w", it.key.SourceID, err)
+		}
+		if n := len(rs); n > 0 {
+			last := rs[n-1]
+			if !last.Outcome.Success {
+				it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusFailure, last.Outcome.Reason, nil)
+				it.fail(last, false)
+				return nil
+			}
+			if id := last.ID(); id != "" {
+				obj.TargetID, obj.MatchedBy = id, attrOf(matchers, n-1)
+			}
+		}
+		if obj.TargetID == "" {
+			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
+				"No target user matched; the user will be created.", map[string]string{"matchedBy": ""})
+			return r.createUser(ctx, it)
+		}
+		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
+			fmt.Sprintf("Matched the target user %s by %s.", obj.TargetID, obj.MatchedBy),
+			map[string]string{"matchedBy": obj.MatchedBy, "targetId": obj.TargetID})
+	} else {
+		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
+			"The user is linked to target user "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
+	}
+	it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: it.user.DisplayName, IdentityType: provlog.IdentityTargetUser})
+	res, err := mapping.Evaluate(m, get, false, r.env)
+	if err != nil {
+		return r.evalFailed(it, err)
+	}
+	it.refs = res.References
+	if !m.Actions.Update {
+		return r.skipProcessing(it, "Update is not a target object action of this mapping (ENTRA-DEPROV-08).")
+	}
+	if linked && r.kind == KindIncremental && sameValues(obj.Exported, res.Values) && obj.Status == statusOf(res.Values) {
+		// Nothing mapped changed: Entra sends nothing (EntrySynchronizationSkipped).
+		it.exported = true
+		return r.skipProcessing(it, "The target user is already in sync with the source.")
+	}
+	got, err := c.GetUser(ctx, obj.TargetID)
+	it.count(got)
+	if err != nil {
+		return fmt.Errorf("cycle: get user %s: %w", it.key.SourceID, err)
+	}
+	if !got.Outcome.Success {
+		it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusFailure, got.Outcome.Reason, nil)
+		it.fail(got, false)
+		return nil
+	}
+	desired := scim.Attributes(res.Values)
+	paths := sortedKeys(res.Values)
+	for p := range res.IfTargetEmpty {
+		paths = append(paths, p)
+	}
+	current, err := scim.ReadAttributes(got.Parsed.Resources[0], paths)
+	if err != nil {
+		return fmt.Errorf("cycle: read user %s: %w", it.key.SourceID, err)
+	}
+	for p, v := range res.IfTargetEmpty {
+		if _, ok := current[p]; !ok {
+			desired[p] = v
+		}
+	}
+	changes := scim.Diff(current, desired)
+	upd, err := c.UpdateUser(ctx, obj.TargetID, current, desired)
+	if err != nil {
+		return fmt.Errorf("cycle: update user %s: %w", it.key.SourceID, err)
+	}
+	it.count(upd)
+	if upd.Sent && !upd.Outcome.Success {
+		it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusFailure, upd.Outcome.Reason, nil)
+		it.fail(upd, false)
+		return nil
+	}
+	obj.Exported, obj.Status = map[string]any(desired), statusOf(desired)
+	it.exported = true
+	if !upd.Sent {
+		return r.skipProcessing(it, "The target user is already in sync with the source.")
+	}
+	it.action = provlog.ActionUpdate
+	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingUpdate, provlog.StatusSuccess,
+		"Determined that the target user must be updated.", nil)
+	for _, ch := range changes {
+		it.rec.Modified(ch.Path, str(current[ch.Path]), str(ch.New))
+	}
+	it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess,
+		fmt.Sprintf("Updated %d attribute(s) of target user %s.", len(changes), obj.TargetID), nil)
+	return nil
+}
+
+// createUser creates an unmatched user, unless it is disabled in the
+// source (ENTRA-DEPROV-06) or Create is off (ENTRA-DEPROV-08).
+func (r *run) createUser(ctx context.Context, it *item) error {
+	m := &r.e.cfg.Users
+	res, err := mapping.Evaluate(m, directory.UserSource(it.user, it.inScope), true, r.env)
+	if err != nil {
+		return r.evalFailed(it, err)
+	}
+	it.refs = res.References
+	if !activeOf(res.Values) {
+		return r.skipProcessing(it, "The user is disabled or soft deleted in Entra ID: disabled users are never created (ENTRA-DEPROV-06).")
+	}
+	if !m.Actions.Create {
+		return r.skipProcessing(it, "Create is not a target object action of this mapping (ENTRA-DEPROV-08).")
+	}
+	it.action = provlog.ActionCreate
+	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingAdd, provlog.StatusSuccess,
+		"Determined that the user must be created in the target.", nil)
+	cr, err := r.e.opt.Client.CreateUser(ctx, res.Values)
+	it.count(cr)
+	if err != nil {
+		return fmt.Errorf("cycle: create user %s: %w", it.key.SourceID, err)
+	}
+	for _, p := range sortedKeys(res.Values) {
+		it.rec.Modified(p, nil, str(res.Values[p]))
+	}
+	if !cr.Outcome.Success {
+		it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusFailure, cr.Outcome.Reason, nil)
+		it.fail(cr, false)
+		return nil
+	}
+	obj := it.obj
+	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", res.Values, state.StatusActive
+	it.created, it.exported = true, true
+	it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: it.user.DisplayName, IdentityType: provlog.IdentityTargetUser})
+	it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusSuccess,
+		"Created the user in the target with id "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
+	return nil
+}
+
+// skipProcessing logs "nothing to do" (action other, status skipped); the
+// reference phase may still turn it into an update.
+func (r *run) skipProcessing(it *item, why string) error {
+	it.action, it.skipped = provlog.ActionOther, true
+	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingSkipped, provlog.StatusSkipped, why, nil)
+	return nil
+}
+
+// evalFailed logs a mapping that could not be evaluated for the object.
+func (r *run) evalFailed(it *item, err error) error {
+	it.failed = true
+	it.out.ErrorCode = "AttributeMappingEvaluationFailed"
+	it.out.Reason = err.Error()
+	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingUpdate, provlog.StatusFailure, err.Error(), nil)
+	it.rec.Fail(provlog.ErrorInfo{ErrorCode: it.out.ErrorCode, Reason: err.Error(),
+		RecommendedAction: "Fix the attribute mapping expression or the source value."})
+	return nil
+}
+
+func hasValue(ms []scim.Matcher) bool {
+	for _, m := range ms {
+		if m.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// attrOf names the matcher behind the n-th query sent (matchers without a
+// value send nothing).
+func attrOf(ms []scim.Matcher, n int) string {
+	for _, m := range ms {
+		if m.Value == "" {
+			continue
+		}
+		if n == 0 {
+			return m.Attribute
+		}
+		n--
+	}
+	return ""
+}
+
+func sameValues(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range b {
+		ov, ok := a[k]
+		if !ok || *str(ov) != *str(v) {
+			return false
+		}
+	}
+	return true
+}

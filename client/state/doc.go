@@ -1,0 +1,18 @@
+// Package state is the provisioning job's state file: one SQLite database
+// (modernc.org/sqlite, no cgo) holding what Entra keeps between cycles so
+// that running `entrasim cycle` again after editing the directory is an
+// incremental cycle (ENTRA-CYCLE-02):
+//
+//   - objects: per source object its link to the target id, the attribute
+//     that matched it, the values last exported, the exported manager and
+//     members, and the watermark (the source fingerprint and scope seen at
+//     the last cycle);
+//   - the job: status code (NotRun, Active, Quarantine, Disabled), quarantine
+//     reason, simulated clock, next run, counts of the last cycle;
+//   - cycle history, provisioning-log records (Graph provisioningObjectSummary
+//     as JSON), escrow entries (filled by the escrow logic of issue 6) and the
+//     job configuration (tenant URL, dialect, mapping file).
+//
+// The schema is created on Open. A cycle's results are written by Commit in
+// one transaction, so a state file never holds half a cycle.
+package state

@@ -1,0 +1,179 @@
+package state
+
+import (
+	"time"
+)
+
+// Kind is a source object type.
+type Kind string
+
+// Object kinds.
+const (
+	KindUser  Kind = "user"
+	KindGroup Kind = "group"
+)
+
+// Key identifies a source object.
+type Key struct {
+	Kind     Kind
+	SourceID string
+}
+
+// ObjectStatus is what the job did last to a linked target object.
+type ObjectStatus string
+
+// Object statuses.
+const (
+	// StatusNone is an object seen but never provisioned (out of scope,
+	// disabled at creation time, skipped).
+	StatusNone ObjectStatus = ""
+	// StatusActive is a provisioned, enabled target object.
+	StatusActive ObjectStatus = "active"
+	// StatusDisabled is a target user disabled by the job (DEPROV-01).
+	StatusDisabled ObjectStatus = "disabled"
+	// StatusUnmanaged is a target user disabled after being unassigned:
+	// Entra no longer manages it (ENTRA-DEPROV-05).
+	StatusUnmanaged ObjectStatus = "unmanaged"
+)
+
+// Object is the job's memory of one source object.
+type Object struct {
+	Kind        Kind
+	SourceID    string
+	DisplayName string
+	// TargetID is the linked target id; "" when not linked.
+	TargetID string
+	// MatchedBy is the matching attribute that found the target object, or
+	// "created" when the job created it.
+	MatchedBy string
+	Status    ObjectStatus
+	// DisableReason says why a user was disabled (unassigned,
+	// outOfScope, softDeleted, blocked).
+	DisableReason string
+	// Watermark is the source fingerprint and scope seen at the last cycle;
+	// an incremental cycle looks only at objects whose value changed.
+	Watermark string
+	// Exported holds the attribute values last sent (or read back) for the
+	// target, keyed by target path.
+	Exported map[string]any
+	// Manager is the source object id of the manager last exported.
+	Manager string
+	// Members are the source object ids of the members last exported.
+	Members []string
+}
+
+// Key returns the object's key.
+func (o *Object) Key() Key { return Key{o.Kind, o.SourceID} }
+
+// Linked reports whether the object has a target id.
+func (o *Object) Linked() bool { return o.TargetID != "" }
+
+// Job status codes (ENTRA-QUAR-07, plus Disabled for a stopped job).
+const (
+	CodeNotRun     = "NotRun"
+	CodeActive     = "Active"
+	CodeQuarantine = "Quarantine"
+	CodeDisabled   = "Disabled"
+)
+
+// DefaultInterval is Entra's incremental cycle interval (ENTRA-CYCLE-03).
+const DefaultInterval = 40 * time.Minute
+
+// Epoch is the simulated clock's start for a new state file.
+var Epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Counts are the per-action counts of a cycle.
+type Counts struct {
+	Created       int `json:"created"`
+	Updated       int `json:"updated"`
+	Disabled      int `json:"disabled"`
+	Deleted       int `json:"deleted"`
+	Skipped       int `json:"skipped"`
+	Failed        int `json:"failed"`
+	StagedDeletes int `json:"stagedDeletes"`
+	// ReferenceFailures are failed manager and member updates, counted
+	// separately because quarantine thresholds leave them out (QUAR-03).
+	ReferenceFailures int `json:"referenceFailures"`
+	// Requests is the number of HTTP requests sent in the cycle.
+	Requests int `json:"requests"`
+}
+
+// Add adds other to c.
+func (c *Counts) Add(o Counts) {
+	c.Created += o.Created
+	c.Updated += o.Updated
+	c.Disabled += o.Disabled
+	c.Deleted += o.Deleted
+	c.Skipped += o.Skipped
+	c.Failed += o.Failed
+	c.StagedDeletes += o.StagedDeletes
+	c.ReferenceFailures += o.ReferenceFailures
+	c.Requests += o.Requests
+}
+
+// Quarantine is the job's quarantine state (ENTRA-QUAR-06).
+type Quarantine struct {
+	Reason       string    `json:"reason"`
+	CurrentBegan time.Time `json:"currentBegan"`
+	SeriesBegan  time.Time `json:"seriesBegan"`
+	NextAttempt  time.Time `json:"nextAttempt,omitzero"`
+	SeriesCount  int       `json:"seriesCount"`
+	Error        string    `json:"error,omitempty"`
+}
+
+// Job is the provisioning job's status and schedule.
+type Job struct {
+	// Code is NotRun, Active, Quarantine or Disabled.
+	Code string `json:"code"`
+	// Quarantine is set while Code is Quarantine.
+	Quarantine *Quarantine `json:"quarantine,omitempty"`
+	// JobID is the LOG-09 job id; TenantID the simulated Entra tenant.
+	JobID    string `json:"jobId"`
+	TenantID string `json:"tenantId"`
+	// Clock is the simulated time of the next cycle.
+	Clock time.Time `json:"clock"`
+	// Interval between cycles (PT40M by default).
+	Interval time.Duration `json:"interval"`
+	// NeedsInitial is true until an initial cycle completes, and again
+	// after a restart (ENTRA-CYCLE-05).
+	NeedsInitial bool `json:"needsInitial"`
+	// AllowDeletes lets the next cycle go over the deletion threshold
+	// once ("Allow deletes", ENTRA-DEL-01).
+	AllowDeletes bool `json:"allowDeletes"`
+	// Cycles counts completed cycles.
+	Cycles int `json:"cycles"`
+	// LastCycle summarises the last cycle.
+	LastCycle *Cycle `json:"lastCycle,omitempty"`
+}
+
+// Cycle is one entry of the cycle history.
+type Cycle struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"` // initial | incremental
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Counts   Counts    `json:"counts"`
+	// Objects is the number of source objects the cycle evaluated.
+	Objects int `json:"objects"`
+	// Stopped names why the cycle did not export (quarantine), "" if it ran.
+	Stopped string `json:"stopped,omitempty"`
+}
+
+// Config is the job's configuration kept with the state, so that later
+// commands need not repeat it.
+type Config struct {
+	TenantURL   string `json:"tenantUrl"`
+	Dialect     string `json:"dialect"`
+	MappingFile string `json:"mappingFile"`
+}
+
+// Escrow is one object whose export failed and will be retried (issue 6
+// fills the table; the engine only reads and clears it for now).
+type Escrow struct {
+	Key          Key
+	ErrorCode    string
+	Reference    bool
+	FirstFailure time.Time
+	Attempts     int
+	NextAttempt  time.Time
+}
