@@ -86,6 +86,19 @@ func FuzzApply(f *testing.F) {
 		if _, ok := got["password"]; ok {
 			t.Fatal("password stored")
 		}
+		// What PATCH produces, POST/PUT must accept as it is: a patch cannot
+		// create a resource the server would refuse to store.
+		body := got.Clone()
+		delete(body, "id")
+		b, _ := body.Marshal()
+		again, err := resource.Normalize(rt, b)
+		if err != nil {
+			t.Fatalf("patched resource fails Normalize: %v\n%s", err, b)
+		}
+		if !reflect.DeepEqual(map[string]any(again), map[string]any(body)) {
+			b2, _ := again.Marshal()
+			t.Fatalf("patched resource is not normal:\n%s\n%s", b, b2)
+		}
 	})
 }
 
