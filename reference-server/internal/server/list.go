@@ -34,6 +34,7 @@ func (c *call) teams() bool { return c.acct.Settings.TeamsFromDepartment }
 type item struct {
 	k   *kind
 	res resource.Resource
+	doc []byte // stored document of a user, for renderUser
 }
 
 func (it item) id() string { s, _ := it.res["id"].(string); return s }
@@ -95,13 +96,13 @@ var groupField = map[string]store.GroupField{
 
 // candidates returns the resources that may match expr: those an index
 // finds for its mandatory equality, else all of them.
-func (c *call) candidates(k *kind, expr filter.Expression) ([]resource.Resource, error) {
+func (c *call) candidates(k *kind, expr filter.Expression) ([]item, error) {
 	ctx, acct := c.r.Context(), c.acct.ID
 	attr, value, indexed := "", "", false
 	if expr != nil {
 		attr, value, indexed = query.IndexLookup(expr)
 	}
-	var out []resource.Resource
+	var out []item
 	if k == userKind {
 		var us []*store.User
 		var err error
@@ -118,7 +119,7 @@ func (c *call) candidates(k *kind, expr filter.Expression) ([]resource.Resource,
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, res)
+			out = append(out, item{k: k, res: res, doc: u.Doc})
 		}
 		return out, nil
 	}
@@ -137,7 +138,7 @@ func (c *call) candidates(k *kind, expr filter.Expression) ([]resource.Resource,
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, res)
+		out = append(out, item{k: k, res: res})
 	}
 	return out, nil
 }
@@ -156,15 +157,15 @@ func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, 
 		return nil, err
 	}
 	early := expr != nil && mentions(p.filter, k.derived)
-	var out []resource.Resource
-	for _, res := range cands {
+	var out []item
+	for _, it := range cands {
 		if early {
-			if err := c.enrich(k, res); err != nil {
+			if err := c.enrich(k, it.res); err != nil {
 				return nil, err
 			}
 		}
 		if expr != nil {
-			ok, err := query.Match(expr, res, k.rt)
+			ok, err := query.Match(expr, it.res, k.rt)
 			if err != nil {
 				return nil, err
 			}
@@ -172,18 +173,24 @@ func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, 
 				continue
 			}
 		}
-		out = append(out, res)
+		out = append(out, it)
 	}
 	if p.sortBy != "" {
-		if err := query.Sort(k.rt, out, p.sortBy, p.sortOrder); err != nil {
+		byID := make(map[string]item, len(out))
+		rs := make([]resource.Resource, len(out))
+		for i, it := range out {
+			byID[it.id()] = it
+			rs[i] = it.res
+		}
+		if err := query.Sort(k.rt, rs, p.sortBy, p.sortOrder); err != nil {
 			return nil, err
 		}
+		for i, r := range rs {
+			id, _ := r["id"].(string)
+			out[i] = byID[id]
+		}
 	}
-	items := make([]item, len(out))
-	for i, res := range out {
-		items[i] = item{k: k, res: res}
-	}
-	return items, nil
+	return out, nil
 }
 
 // list answers a query on one resource type (GET or POST .search).
@@ -228,7 +235,7 @@ func (c *call) listPage(k *kind, p listParams) {
 				c.fail(err)
 				return
 			}
-			items = append(items, item{k: k, res: res})
+			items = append(items, item{k: k, res: res, doc: u.Doc})
 		}
 	} else {
 		gs, n, err := c.s.st.Groups(ctx, c.acct.ID, c.teams(), page)
@@ -265,7 +272,13 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 				return
 			}
 		}
-		b, err := project(it.k.rt, it.res, p.attrs, p.excluded)
+		var b []byte
+		var err error
+		if it.doc != nil && len(p.attrs) == 0 && len(p.excluded) == 0 {
+			b, err = renderUser(it.res, it.doc)
+		} else {
+			b, err = project(it.k.rt, it.res, p.attrs, p.excluded)
+		}
 		if err != nil {
 			c.fail(err)
 			return

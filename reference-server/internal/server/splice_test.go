@@ -1,0 +1,64 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
+)
+
+// renderUser must give exactly what Project + Marshal give without
+// attributes/excludedAttributes.
+func TestSpliceMatchesProject(t *testing.T) {
+	e := newEnv(t)
+	boss := e.createUser("boss@contoso.com")
+	ids := []string{
+		e.createUser("full@contoso.com", "displayName", "Full User", "title", "CFO", "password", "pw", "custom:attr", map[string]any{"x": []any{1, "two", nil}},
+			"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", map[string]any{"manager": boss, "department": "Finance", "employeeNumber": "42"},
+			"phoneNumbers", []any{map[string]any{"type": "work", "value": "+1 555"}}),
+		boss,
+	}
+	gid := e.createGroup("G")
+	e.do("PATCH", "/Groups/"+gid, patchBody(op("add", "members", []any{map[string]any{"value": ids[0]}})))
+	ctx := context.Background()
+	for _, id := range ids {
+		u, err := e.st.User(ctx, "acme", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := resource.Decode(u.Doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res["id"] = id
+		res["meta"] = metaOf("User", "http://x/Users/"+id, u.Created, u.LastModified, u.Version)
+		if id == ids[0] {
+			res["groups"] = []any{map[string]any{"value": gid, "display": "G"}}
+		}
+		fast, err := renderUser(res, u.Doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := project(userKind.rt, res, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b any
+		if err := json.Unmarshal(fast, &a); err != nil {
+			t.Fatalf("splice is not JSON: %s", fast)
+		}
+		json.Unmarshal(slow, &b)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("splice %s\n!= project %s", fast, slow)
+		}
+	}
+	// Through HTTP: the filter answer (splice) equals GET by id with a
+	// projection that keeps everything (Project path).
+	fast := e.get("/Users/" + ids[0])
+	slow := e.get("/Users/" + ids[0] + "?excludedAttributes=nothing")
+	if !reflect.DeepEqual(fast.body, slow.body) {
+		t.Fatalf("GET %s\n!= projected %s", fast.raw, slow.raw)
+	}
+}
