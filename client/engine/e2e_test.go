@@ -119,11 +119,11 @@ func TestIncrementalEdits_ENTRA_CYCLE_02(t *testing.T) {
 	}
 	sales := env.link(state.KindGroup, "g-sales").TargetID
 
-	y = edit(t, y, "users: [u01, u09]", "users: [u09]")                                 // unassign u01
+	y = edit(t, y, "users: [u01, u09]", "users: [u09]") // unassign u01
 	y = edit(t, y, "    jobTitle: Account Executive\n    department: Sales\n    employeeId: \"1003\"",
 		"    jobTitle: Senior Account Executive\n    department: Sales\n    employeeId: \"1003\"") // attribute
 	y = edit(t, y, "    employeeId: \"1006\"\n    manager: u05", "    employeeId: \"1006\"\n    manager: u09") // manager
-	y = edit(t, y, "members: [u02, u03, u04]", "members: [u03, u04, u09]")                  // membership
+	y = edit(t, y, "members: [u02, u03, u04]", "members: [u03, u04, u09]")                                     // membership
 	y = edit(t, y, "    employeeId: \"1005\"\n    manager: u01", "    employeeId: \"1005\"\n    manager: u01\n    deleted: soft")
 	y = edit(t, y, "    employeeId: \"1002\"\n    manager: u01", "    employeeId: \"1002\"\n    manager: u01\n    deleted: hard")
 	y = edit(t, y, "    employeeId: \"1003\"\n    manager: u02", "    employeeId: \"1003\"\n    manager: u01")
@@ -134,10 +134,10 @@ func TestIncrementalEdits_ENTRA_CYCLE_02(t *testing.T) {
 		"GET /Users/" + ids["u03"], "PATCH /Users/" + ids["u03"], // attribute change
 		"GET /Users", "PATCH /Users/" + ids["u03"], // u03 manager u02 -> u01 (FLOW-06 check, FLOW-08)
 		"GET /Users", "PATCH /Users/" + ids["u06"], // u06 manager u05 -> u09
-		"PATCH /Groups/" + sales, // add u09 (u02 leaves with its DELETE)
-		"PATCH /Users/" + ids["u01"], // unassigned: disable
+		"PATCH /Groups/" + sales,      // add u09 (u02 leaves with its DELETE)
+		"PATCH /Users/" + ids["u01"],  // unassigned: disable
 		"DELETE /Users/" + ids["u02"], // hard delete
-		"PATCH /Users/" + ids["u05"], // soft delete: disable
+		"PATCH /Users/" + ids["u05"],  // soft delete: disable
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("incremental requests\n got %v\nwant %v", got, want)
@@ -237,4 +237,3 @@ func hasStep(r provlog.Record, t provlog.StepType) bool {
 	}
 	return false
 }
-
