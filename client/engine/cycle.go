@@ -34,6 +34,9 @@ type run struct {
 	inScopeUsers map[string]bool
 	// userItems are the user items by source object id.
 	userItems map[string]*item
+	// onDemand marks a provision-on-demand run (ENTRA-CYCLE-08): no cycle
+	// history, job status untouched.
+	onDemand bool
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -62,7 +65,24 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 		}
 		return s, nil
 	}
-	objs, err := st.Objects(ctx)
+	r, err := e.newRun(ctx, job, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.plan(); err != nil {
+		return nil, err
+	}
+	allowed := e.opt.AllowDeletes || job.AllowDeletes
+	staged := r.threshold(allowed)
+	if err := r.execute(ctx); err != nil {
+		return nil, err
+	}
+	return r.finish(ctx, staged)
+}
+
+// newRun prepares a cycle: state, ids, clock, log job.
+func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Directory) (*run, error) {
+	objs, err := e.opt.Store.Objects(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -81,42 +101,39 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 		InitiatedBy:  provlog.ProvisioningServiceInitiator(),
 		Now:          func() time.Time { return clock },
 	}
-	if err := r.plan(); err != nil {
-		return nil, err
-	}
-	allowed := e.opt.AllowDeletes || job.AllowDeletes
-	staged := r.threshold(allowed)
-	r.progressTotal()
+	return r, nil
+}
 
-	if err := r.phase(ctx, r.users, func(ctx context.Context, it *item) error {
-		if it.op == opExport {
-			return r.exportUser(ctx, it)
+// execute runs the export, reference and deprovisioning phases in order.
+func (r *run) execute(ctx context.Context) error {
+	r.progressTotal()
+	phases := []struct {
+		items []*item
+		fn    func(context.Context, *item) error
+	}{
+		{r.users, func(ctx context.Context, it *item) error {
+			if it.op == opExport {
+				return r.exportUser(ctx, it)
+			}
+			return nil
+		}},
+		{r.groups, func(ctx context.Context, it *item) error {
+			if it.op == opExport {
+				return r.exportGroup(ctx, it)
+			}
+			return nil
+		}},
+		{r.users, r.resolveManager},
+		{r.groups, r.resolveMembers},
+		{r.users, r.deprovision},
+		{r.groups, r.deprovision},
+	}
+	for _, p := range phases {
+		if err := r.phase(ctx, p.items, p.fn); err != nil {
+			return err
 		}
-		return nil
-	}); err != nil {
-		return nil, err
 	}
-	if err := r.phase(ctx, r.groups, func(ctx context.Context, it *item) error {
-		if it.op == opExport {
-			return r.exportGroup(ctx, it)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := r.phase(ctx, r.users, r.resolveManager); err != nil {
-		return nil, err
-	}
-	if err := r.phase(ctx, r.groups, r.resolveMembers); err != nil {
-		return nil, err
-	}
-	if err := r.phase(ctx, r.users, r.deprovision); err != nil {
-		return nil, err
-	}
-	if err := r.phase(ctx, r.groups, r.deprovision); err != nil {
-		return nil, err
-	}
-	return r.finish(ctx, staged)
+	return nil
 }
 
 // phase runs fn over items with the engine's concurrency.
@@ -294,27 +311,32 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 		}
 	}
 	job := r.job
-	job.Cycles++
-	job.NeedsInitial = false
-	job.AllowDeletes = false
-	if job.Code == state.CodeNotRun || job.Code == "" {
-		job.Code = state.CodeActive
+	var cyc *state.Cycle
+	if !r.onDemand {
+		job.Cycles++
+		job.NeedsInitial = false
+		job.AllowDeletes = false
+		if job.Code == state.CodeNotRun || job.Code == "" {
+			job.Code = state.CodeActive
+		}
+		if staged > 0 {
+			job.Code = state.CodeQuarantine
+			job.Quarantine = &state.Quarantine{Reason: ReasonTooManyDeletes, CurrentBegan: r.now, SeriesBegan: r.now,
+				SeriesCount: 1, Error: fmt.Sprintf("%d deletes and disables exceed the accidental deletions threshold of %d", staged, e.cfg.DeletionThreshold)}
+		} else if job.Quarantine != nil && job.Quarantine.Reason == ReasonTooManyDeletes {
+			job.Code, job.Quarantine = state.CodeActive, nil
+		}
+		job.Clock = r.now.Add(job.Interval)
+		cyc = &state.Cycle{ID: r.cycleID, Kind: r.kind, Started: r.now, Finished: r.now, Counts: s.Counts, Objects: s.Objects}
+		job.LastCycle = cyc
 	}
-	if staged > 0 {
-		job.Code = state.CodeQuarantine
-		job.Quarantine = &state.Quarantine{Reason: ReasonTooManyDeletes, CurrentBegan: r.now, SeriesBegan: r.now,
-			SeriesCount: 1, Error: fmt.Sprintf("%d deletes and disables exceed the accidental deletions threshold of %d", staged, e.cfg.DeletionThreshold)}
-	} else if job.Quarantine != nil && job.Quarantine.Reason == ReasonTooManyDeletes {
-		job.Code, job.Quarantine = state.CodeActive, nil
-	}
-	job.Clock = r.now.Add(job.Interval)
-	cyc := &state.Cycle{ID: r.cycleID, Kind: r.kind, Started: r.now, Finished: r.now, Counts: s.Counts, Objects: s.Objects}
-	job.LastCycle = cyc
 	s.Job = job
-	if e.opt.Observer != nil {
+	if e.opt.Observer != nil && !r.onDemand {
 		e.opt.Observer.CycleDone(ctx, s)
 	}
-	cyc.Counts = s.Counts
+	if cyc != nil {
+		cyc.Counts = s.Counts
+	}
 	commit.Records, commit.Cycle, commit.Job = s.Records, cyc, s.Job
 	if err := e.opt.Store.Commit(ctx, commit); err != nil {
 		return nil, err

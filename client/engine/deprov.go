@@ -31,7 +31,10 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 			if it.reason == "" || it.reason == "unassigned" {
 				why = "The object is out of scope (not assigned, or filtered out by a scoping filter)."
 			}
-			if it.obj.Linked() {
+			switch {
+			case r.onDemand && (it.reason == "softDeleted" || it.reason == "blocked" || it.reason == "hardDeleted"):
+				why = reasonText[it.reason] + " On-demand provisioning cannot disable or delete users disabled or deleted in Entra ID (ENTRA-CYCLE-08)."
+			case it.obj.Linked():
 				why += " The target object action for it is turned off (ENTRA-DEPROV-08)."
 			}
 			it.rec.Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSkipped, why, map[string]string{"reason": it.reason})
