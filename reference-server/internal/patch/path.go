@@ -97,7 +97,9 @@ func checkMutability(op string, ref schema.Ref, filtered bool) error {
 			return mutability("sub-attribute %q is required and cannot be removed", ref.String())
 		}
 	}
-	if op == protocol.OpReplace && ref.Sub != nil && ref.Sub.Mutability == schema.Immutable && filtered {
+	if op != protocol.OpRemove && ref.Sub != nil && ref.Sub.Mutability == schema.Immutable {
+		// A member's value or type is set with the member, never changed
+		// in place; add or remove the member instead.
 		return mutability("sub-attribute %q is immutable", ref.String())
 	}
 	return nil
