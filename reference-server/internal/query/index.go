@@ -24,12 +24,12 @@ const (
 )
 
 // IndexCaseExact reports whether values of the indexed attribute compare
-// case-sensitively (id, externalId, manager, members) or not (userName,
-// displayName, emails.work); a store must fold case (strings.ToLower) for
-// the latter when it indexes and looks up.
+// case-sensitively (id, externalId, manager, members: ids) or not
+// (userName, displayName, emails.work); a store must fold case
+// (strings.ToLower) for the latter when it indexes and looks up.
 func IndexCaseExact(attr string) bool {
 	switch attr {
-	case IndexID, IndexExternalID:
+	case IndexID, IndexExternalID, IndexManager, IndexMember:
 		return true
 	}
 	return false

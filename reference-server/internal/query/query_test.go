@@ -49,6 +49,7 @@ func TestMatch(t *testing.T) {
 		{"ENTRA-FLOW-06_id_and_manager", `id eq "A1b2" and manager eq "M9"`, false, true},
 		{"ENTRA-FLOW-06_id_and_wrong_manager", `id eq "A1b2" and manager eq "M8"`, false, false},
 		{"ENTRA-FLOW-06_id_caseExact", `id eq "a1b2"`, false, false},
+		{"ENTRA-FLOW-06_manager_id_caseExact", `manager eq "m9"`, false, false},
 		{"ENTRA-FLOW-06_manager_value_urn", `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "M9"`, false, true},
 		{"ENTRA-FLOW-06_manager_urn", `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq "M9"`, false, true},
 		{"ENTRA-FLOW-06_group_members_eq", `id eq "g1" and members eq "u2"`, true, true},

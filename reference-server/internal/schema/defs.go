@@ -127,7 +127,7 @@ var userSchema = &Schema{
 			attr("primary", TypeBoolean, "Whether this is the primary address."),
 		}, multi, uniqueTypes),
 		complexAttr("groups", "A list of groups to which the user belongs.", []*Attribute{
-			str("value", "The identifier of the User's group.", readOnly),
+			str("value", "The identifier of the User's group.", readOnly, caseExact),
 			attr("$ref", TypeReference, "The URI of the Group resource.", readOnly, refTypes("User", "Group")),
 			str("display", "A human-readable name of the group.", readOnly),
 			str("type", "Membership type.", readOnly, canonical("direct", "indirect")),
@@ -137,6 +137,10 @@ var userSchema = &Schema{
 	),
 }
 
+// Reference values (manager.value, members.value, groups.value) hold
+// resource ids, which are caseExact like id itself (RFC 7643 leaves them
+// caseExact false); filters and member changes then compare them exactly,
+// as the store's indexes do.
 var enterpriseSchema = &Schema{
 	ID:          protocol.EnterpriseUserSchema,
 	Name:        "EnterpriseUser",
@@ -148,7 +152,7 @@ var enterpriseSchema = &Schema{
 		str("division", "Identifies the name of a division."),
 		str("department", "Identifies the name of a department."),
 		complexAttr("manager", "The User's manager.", []*Attribute{
-			str("value", "The id of the SCIM resource representing the User's manager."),
+			str("value", "The id of the SCIM resource representing the User's manager.", caseExact),
 			attr("$ref", TypeReference, "The URI of the manager's User resource.", refTypes("User")),
 			str("displayName", "The displayName of the User's manager.", readOnly),
 		}),
@@ -164,7 +168,7 @@ var groupSchema = &Schema{
 		// matches groups by displayName (ENTRA-FLOW-12, ENTRA-REQ-17).
 		str("displayName", "A human-readable name for the Group.", required, uniqueSrv),
 		complexAttr("members", "A list of members of the Group.", []*Attribute{
-			str("value", "Identifier of the member of this Group.", immutable, required),
+			str("value", "Identifier of the member of this Group.", immutable, required, caseExact),
 			attr("$ref", TypeReference, "The URI of the member resource.", immutable, refTypes("User", "Group")),
 			str("display", "A human-readable name of the member."),
 			str("type", "The type of the member.", immutable, canonical("User", "Group")),
