@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quantive/entra-scim-harness/client/engine"
+	"github.com/quantive/entra-scim-harness/client/provlog"
+)
+
+func init() {
+	register("cycle", newCycleCommand)
+	register("run", newRunCommand)
+}
+
+const cycleExitHelp = "Exit codes: 0 the cycle ran and no object failed; 1 objects failed, the job is quarantined\n" +
+	"or stopped, or the state could not be written; 2 bad flags, directory, mapping or state file."
+
+func newCycleCommand() *cobra.Command {
+	var f jobFlags
+	cmd := &cobra.Command{
+		Use:   "cycle",
+		Short: "Run one provisioning cycle (initial when the state is new, incremental otherwise)",
+		Long: "Runs one cycle of Entra's sync engine (ENTRA-CYCLE-01/02) from the directory file to the tenant URL:\n" +
+			"scoping, matching, create/update, references (manager, members), disables and deletes. The state file\n" +
+			"keeps links, watermarks, the job status, the simulated clock and the provisioning logs, so running it\n" +
+			"again after editing the directory is an incremental cycle.\n\n" + cycleExitHelp,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCycles(cmd, &f, 1, 0)
+		},
+	}
+	f.add(cmd, true)
+	return cmd
+}
+
+func newRunCommand() *cobra.Command {
+	var f jobFlags
+	var cycles int
+	var interval time.Duration
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run N cycles on the simulated clock",
+		Long: "Runs --cycles cycles one after another, the simulated clock advancing by --interval between them\n" +
+			"(Entra: every 40 minutes, ENTRA-CYCLE-03). Stops early when the job is stopped.\n\n" + cycleExitHelp,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cycles < 1 {
+				return usagef("%s: --cycles must be at least 1, got %d", cmd.CommandPath(), cycles)
+			}
+			if interval <= 0 {
+				return usagef("%s: --interval must be positive, got %s", cmd.CommandPath(), interval)
+			}
+			return runCycles(cmd, &f, cycles, interval)
+		},
+	}
+	f.add(cmd, true)
+	cmd.Flags().IntVar(&cycles, "cycles", 1, "number of cycles")
+	cmd.Flags().DurationVar(&interval, "interval", 40*time.Minute, "simulated time between cycles")
+	return cmd
+}
+
+func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) error {
+	s, err := openJob(cmd, f, "cycle")
+	if err != nil {
+		return err
+	}
+	defer s.st.Close()
+	ctx := cmd.Context()
+	if interval > 0 {
+		j, err := s.st.Job(ctx)
+		if err != nil {
+			return failure(err)
+		}
+		j.Interval = interval
+		if err := s.st.SaveJob(ctx, j); err != nil {
+			return failure(err)
+		}
+	}
+	var all []provlog.Record
+	failed, stopped := false, false
+	for i := 0; i < n; i++ {
+		sum, err := s.eng.Cycle(ctx, s.dir)
+		s.bar.Finish()
+		if errors.Is(err, engine.ErrStopped) {
+			return failure(fmt.Errorf("the provisioning job is stopped (run `entrasim start --state %s`)", f.state))
+		}
+		if err != nil {
+			return failure(err)
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), summaryLine(sum))
+		all = append(all, sum.Records...)
+		failed = failed || sum.Counts.Failed > 0
+		stopped = stopped || sum.Stopped != "" || sum.Job.Quarantine != nil
+	}
+	if f.logs != "" {
+		if err := writeJSONFile(f.logs, all); err != nil {
+			return failure(err)
+		}
+	}
+	switch {
+	case failed:
+		return failure(errors.New("some objects failed; see `entrasim logs`"))
+	case stopped:
+		return failure(errors.New("the job is quarantined; see `entrasim status`"))
+	}
+	return nil
+}
+
+func writeJSONFile(path string, records []provlog.Record) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write logs: %w", err)
+	}
+	if err := provlog.WriteJSON(fh, records); err != nil {
+		fh.Close()
+		return fmt.Errorf("write logs %s: %w", path, err)
+	}
+	if err := fh.Close(); err != nil {
+		return fmt.Errorf("write logs %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quantive/entra-scim-harness/fixtures"
+	"github.com/quantive/entra-scim-harness/reference-server/embedded"
+)
+
+// TestCycleStatusLogsCommands drives cycle, status, logs, restart and
+// provision through the cobra commands with a temp state file against the
+// embedded reference server.
+func TestCycleStatusLogsCommands(t *testing.T) {
+	srv, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	tmp := t.TempDir()
+	dirFile := filepath.Join(tmp, "small.yaml")
+	small, err := fixtures.Directory("small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dirFile, small, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stateFile := filepath.Join(tmp, "state.db")
+	logsFile := filepath.Join(tmp, "cycle1.json")
+
+	code, out, errOut := run("cycle", "--tenant-url", srv.TenantURL(), "--token", srv.Token,
+		"--directory", dirFile, "--state", stateFile, "--logs", logsFile)
+	if code != ExitOK || !strings.Contains(out, "(initial): created 8, updated 0, disabled 0, deleted 0, skipped 2, failed 0") {
+		t.Fatalf("cycle: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if errOut != "" {
+		t.Fatalf("progress bar drawn on a non-terminal: %q", errOut)
+	}
+	var recs []map[string]any
+	b, _ := os.ReadFile(logsFile)
+	if err := json.Unmarshal(b, &recs); err != nil || len(recs) != 10 {
+		t.Fatalf("--logs: %v, %d records", err, len(recs))
+	}
+
+	// Second run: the tenant URL comes from the state; incremental, nothing to do.
+	code, out, errOut = run("cycle", "--token", srv.Token, "--directory", dirFile, "--state", stateFile)
+	if code != ExitOK || !strings.Contains(out, "(incremental): created 0, updated 0, disabled 0, deleted 0, skipped 0, failed 0; 0 requests") {
+		t.Fatalf("second cycle: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	code, out, _ = run("status", "--state", stateFile, "--json")
+	var st struct {
+		Code      string         `json:"code"`
+		Cycles    int            `json:"cycles"`
+		Linked    map[string]int `json:"linked"`
+		NextCycle string         `json:"nextCycleKind"`
+		NextRun   string         `json:"nextRun"`
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &st) != nil {
+		t.Fatalf("status: %d %s", code, out)
+	}
+	if st.Code != "Active" || st.Cycles != 2 || st.Linked["users"] != 6 || st.Linked["groups"] != 2 ||
+		st.NextCycle != "incremental" || st.NextRun != "2026-01-01T01:20:00Z" {
+		t.Fatalf("status %+v", st)
+	}
+	if code, out, _ = run("status", "--state", stateFile); code != ExitOK || !strings.Contains(out, "Status: Active") {
+		t.Fatalf("status text: %d %s", code, out)
+	}
+
+	csvDir := filepath.Join(tmp, "csv")
+	if code, out, errOut = run("logs", "--state", stateFile, "--format", "csv", "--out", csvDir); code != ExitOK {
+		t.Fatalf("logs csv: %d %s %s", code, out, errOut)
+	}
+	fh, err := os.Open(filepath.Join(csvDir, "ProvisioningLogs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(fh).ReadAll()
+	fh.Close()
+	if err != nil || len(rows) != 11 {
+		t.Fatalf("csv rows %d: %v", len(rows), err)
+	}
+	for _, f := range []string{"ProvisioningLogs_ProvisioningSteps.csv", "ProvisioningLogs_ModifiedProperties.csv"} {
+		if _, err := os.Stat(filepath.Join(csvDir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, out, _ = run("logs", "--state", stateFile, "--format", "json"); code != ExitOK || !strings.HasPrefix(strings.TrimSpace(out), "[") {
+		t.Fatalf("logs json: %d %.200s", code, out)
+	}
+
+	// Edit and run again: exactly the change.
+	edited := strings.Replace(string(small), "jobTitle: CTO", "jobTitle: Chief Technology Officer", 1)
+	if err := os.WriteFile(dirFile, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = run("cycle", "--token", srv.Token, "--directory", dirFile, "--state", stateFile)
+	if code != ExitOK || !strings.Contains(out, "updated 1,") || !strings.Contains(out, "; 2 requests") {
+		t.Fatalf("edit cycle: %d\n%s\n%s", code, out, errOut)
+	}
+
+	if code, out, _ = run("restart", "--state", stateFile); code != ExitOK || !strings.Contains(out, "links kept") {
+		t.Fatalf("restart: %d %s", code, out)
+	}
+	if code, out, _ = run("status", "--state", stateFile, "--json"); !strings.Contains(out, `"nextCycleKind": "initial"`) {
+		t.Fatalf("status after restart: %d %s", code, out)
+	}
+	code, out, errOut = run("provision", "--token", srv.Token, "--directory", dirFile, "--state", stateFile, "--user", "hugo.hansen@contoso.com")
+	if code != ExitOK || !strings.Contains(out, "[skipped] Determine if user is in scope") {
+		t.Fatalf("provision out-of-scope user: %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestJobCommandsUsageErrors(t *testing.T) {
+	tmp := t.TempDir()
+	notState := filepath.Join(tmp, "x.txt")
+	_ = os.WriteFile(notState, []byte("hello, this is not sqlite at all"), 0o644)
+	badDir := filepath.Join(tmp, "bad.yaml")
+	_ = os.WriteFile(badDir, []byte("users:\n  - objectId: u1\n    manager: nobody\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"cycle", "--state", filepath.Join(tmp, "s.db")}, "--directory is required"},
+		{[]string{"cycle", "--directory", badDir, "--state", filepath.Join(tmp, "s.db")}, "bad.yaml:"},
+		{[]string{"status", "--state", notState}, "not an entrasim state file"},
+		{[]string{"status"}, "--state is required"},
+		{[]string{"logs", "--state", filepath.Join(tmp, "s.db"), "--format", "xml"}, "--format must be json or csv"},
+		{[]string{"logs", "--state", filepath.Join(tmp, "s.db"), "--format", "csv"}, "--out DIR is required"},
+		{[]string{"restart", "--state", filepath.Join(tmp, "s.db"), "--reset-scope", "partial"}, "--reset-scope must be full"},
+		{[]string{"provision", "--state", filepath.Join(tmp, "s.db")}, "exactly one of --user and --group"},
+		{[]string{"run", "--cycles", "0"}, "--cycles must be at least 1"},
+	} {
+		code, _, errOut := run(tc.args...)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q, want usage error with %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}

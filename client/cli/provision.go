@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quantive/entra-scim-harness/client/engine"
+)
+
+func init() { register("provision", newProvisionCommand) }
+
+func mkdirAll(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	return nil
+}
+
+func newProvisionCommand() *cobra.Command {
+	var f jobFlags
+	var user, group string
+	cmd := &cobra.Command{
+		Use:   "provision",
+		Short: "Provision one user, or one group with up to 5 members, on demand (ENTRA-CYCLE-08)",
+		Long: "Provisions on demand, printing the steps Entra shows: Test connection (only on failure), Import,\n" +
+			"Scope, Match, Perform action. It can disable an unassigned user, not one disabled or deleted in Entra.\n\n" +
+			"Exit codes: 0 provisioned or skipped; 1 a step failed; 2 bad flags, unknown user or group, a group\n" +
+			"with more than 5 members.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (user == "") == (group == "") {
+				return usagef("%s: give exactly one of --user and --group", cmd.CommandPath())
+			}
+			s, err := openJob(cmd, &f, "provision")
+			if err != nil {
+				return err
+			}
+			defer s.st.Close()
+			var res *engine.OnDemandResult
+			if user != "" {
+				res, err = s.eng.ProvisionUser(cmd.Context(), s.dir, user)
+			} else {
+				res, err = s.eng.ProvisionGroup(cmd.Context(), s.dir, group)
+			}
+			s.bar.Finish()
+			if errors.Is(err, engine.ErrNotFound) {
+				return usagef("%s: %v", cmd.CommandPath(), err)
+			}
+			if err != nil {
+				if user == "" {
+					return usagef("%s: %v", cmd.CommandPath(), err)
+				}
+				return failure(err)
+			}
+			w := cmd.OutOrStdout()
+			obj := ""
+			for _, st := range res.Steps {
+				if st.Object != obj {
+					obj = st.Object
+					fmt.Fprintln(w, obj)
+				}
+				fmt.Fprintf(w, "  [%s] %s: %s\n", st.Status, st.Name, st.Detail)
+			}
+			if res.Failed {
+				return failure(errors.New("provision on demand failed; see the steps above"))
+			}
+			return nil
+		},
+	}
+	f.add(cmd, false)
+	cmd.Flags().StringVar(&user, "user", "", "userPrincipalName or object id of the user")
+	cmd.Flags().StringVar(&group, "group", "", "object id or display name of the group")
+	return cmd
+}
