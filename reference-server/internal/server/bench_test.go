@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,6 +94,7 @@ func loadgen(b *testing.B, conc int, token string, urlFor func(i int) string) {
 	var failed atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	start := time.Now()
 	for range conc {
 		wg.Add(1)
@@ -120,11 +122,24 @@ func loadgen(b *testing.B, conc int, token string, urlFor func(i int) string) {
 	}
 	wg.Wait()
 	el := time.Since(start)
+	cpu := cpuTime() - cpu0
 	b.StopTimer()
 	if f := failed.Load(); f > 0 {
 		b.Fatalf("%d of %d requests failed", f, b.N)
 	}
 	b.ReportMetric(float64(b.N)/el.Seconds(), "req/s")
+	// CPU per request (server and load generator, user+system) does not
+	// depend on what else runs on the machine, unlike req/s.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/req")
+}
+
+// cpuTime is the process's user+system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkServerFilterUserName is the throughput target: filter by

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/protocol"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/query"
 )
 
 var fastFilterSeeds = []string{
@@ -73,4 +74,30 @@ func FuzzFastFilter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkFastFilter(t, s) })
+}
+
+// Match may be skipped only where the index compares exactly as Match does.
+func TestExactIndex(t *testing.T) {
+	cases := map[string]bool{
+		`userName eq "A@b.c"`:                 true,
+		`id eq "1"`:                           true,
+		`externalId eq "x"`:                   true,
+		`manager eq "m"`:                      false,
+		`emails[type eq "work"].value eq "a"`: false,
+		`id eq "1" and manager eq "2"`:        false,
+		`userName ne "a"`:                     false,
+		`userName eq true`:                    false,
+		`displayName eq "x"`:                  false,
+		`urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"`: false,
+	}
+	for f, want := range cases {
+		e, err := parseFilter(f)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		attr, _, _ := query.IndexLookup(e)
+		if got := exactIndex(e, attr); got != want {
+			t.Errorf("%s: exactIndex=%v, want %v", f, got, want)
+		}
+	}
 }

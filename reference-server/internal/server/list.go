@@ -33,11 +33,46 @@ func (c *call) teams() bool { return c.acct.Settings.TeamsFromDepartment }
 // item is a resource found by a query, with its kind.
 type item struct {
 	k   *kind
-	res resource.Resource
-	doc []byte // stored document of a user, for renderUser
+	res resource.Resource // nil until needed (see full)
+	u   *store.User       // the stored user, for renderUser
 }
 
-func (it item) id() string { s, _ := it.res["id"].(string); return s }
+// full decodes the item's resource if that has not happened yet.
+func (c *call) full(it *item) error {
+	if it.res != nil {
+		return nil
+	}
+	res, err := c.userResource(it.u)
+	it.res = res
+	return err
+}
+
+func (it item) id() string {
+	if it.u != nil {
+		return it.u.ID
+	}
+	s, _ := it.res["id"].(string)
+	return s
+}
+
+// exactIndex reports whether the index answer for expr is exactly the set
+// of matches, so that Match is not needed: a lone `eq` with a string on id,
+// userName or externalId, whose index compares as Match does (id and
+// externalId case-exact, userName lower-cased on both sides).
+func exactIndex(expr filter.Expression, attr string) bool {
+	ae, ok := expr.(*filter.AttributeExpression)
+	if !ok || ae.Operator != filter.EQ || ae.AttributePath.SubAttribute != nil || ae.AttributePath.URIPrefix != nil {
+		return false
+	}
+	if _, isStr := ae.CompareValue.(string); !isStr {
+		return false
+	}
+	switch attr {
+	case query.IndexID, query.IndexUserName, query.IndexExternalID:
+		return true
+	}
+	return false
+}
 
 // enrich adds the membership-derived attribute (user groups, group
 // members) to res.
@@ -95,8 +130,9 @@ var groupField = map[string]store.GroupField{
 }
 
 // candidates returns the resources that may match expr: those an index
-// finds for its mandatory equality, else all of them.
-func (c *call) candidates(k *kind, expr filter.Expression) ([]item, error) {
+// finds for its mandatory equality, else all of them. exact says they are
+// exactly the matches (exactIndex); their resources are then not decoded.
+func (c *call) candidates(k *kind, expr filter.Expression) (items []item, exact bool, err error) {
 	ctx, acct := c.r.Context(), c.acct.ID
 	attr, value, indexed := "", "", false
 	if expr != nil {
@@ -105,42 +141,44 @@ func (c *call) candidates(k *kind, expr filter.Expression) ([]item, error) {
 	var out []item
 	if k == userKind {
 		var us []*store.User
-		var err error
-		if f, ok := userField[attr]; indexed && ok {
+		f, ok := userField[attr]
+		if indexed && ok {
 			us, err = c.s.st.UsersBy(ctx, acct, f, value)
+			exact = exactIndex(expr, attr)
 		} else {
 			us, _, err = c.s.st.Users(ctx, acct, store.Page{Limit: -1})
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		for _, u := range us {
-			res, err := c.userResource(u)
-			if err != nil {
-				return nil, err
+			it := item{k: k, u: u}
+			if !exact {
+				if err := c.full(&it); err != nil {
+					return nil, false, err
+				}
 			}
-			out = append(out, item{k: k, res: res, doc: u.Doc})
+			out = append(out, it)
 		}
-		return out, nil
+		return out, exact, nil
 	}
 	var gs []*store.Group
-	var err error
 	if f, ok := groupField[attr]; indexed && ok {
 		gs, err = c.s.st.GroupsBy(ctx, acct, c.teams(), f, value)
 	} else {
 		gs, _, err = c.s.st.Groups(ctx, acct, c.teams(), store.Page{Limit: -1})
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, g := range gs {
 		res, err := c.groupResource(g)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		out = append(out, item{k: k, res: res})
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // mentions reports whether the filter names attribute name, so that it
@@ -152,13 +190,19 @@ func mentions(filterText, name string) bool {
 // matching returns the resources of kind k that match the filter (all when
 // it is empty), sorted as asked.
 func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, error) {
-	cands, err := c.candidates(k, expr)
+	cands, exact, err := c.candidates(k, expr)
 	if err != nil {
 		return nil, err
+	}
+	if exact && p.sortBy == "" {
+		return cands, nil
 	}
 	early := expr != nil && mentions(p.filter, k.derived)
 	var out []item
 	for _, it := range cands {
+		if err := c.full(&it); err != nil {
+			return nil, err
+		}
 		if early {
 			if err := c.enrich(k, it.res); err != nil {
 				return nil, err
@@ -235,7 +279,7 @@ func (c *call) listPage(k *kind, p listParams) {
 				c.fail(err)
 				return
 			}
-			items = append(items, item{k: k, res: res, doc: u.Doc})
+			items = append(items, item{k: k, res: res, u: u})
 		}
 	} else {
 		gs, n, err := c.s.st.Groups(ctx, c.acct.ID, c.teams(), page)
@@ -266,6 +310,17 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 	}
 	raws := make([]json.RawMessage, 0, len(items))
 	for _, it := range items {
+		spliced := it.u != nil && len(p.attrs) == 0 && len(p.excluded) == 0
+		if it.res == nil {
+			if spliced {
+				// The splice needs only what the server adds.
+				it.res = resource.Resource{"id": it.u.ID,
+					"meta": metaOf("User", c.base+"/Users/"+it.u.ID, it.u.Created, it.u.LastModified, it.u.Version)}
+			} else if err := c.full(&it); err != nil {
+				c.fail(err)
+				return
+			}
+		}
 		if !enriched && wants(p.attrs, p.excluded, it.k.derived) {
 			if err := c.enrich(it.k, it.res); err != nil {
 				c.fail(err)
@@ -274,8 +329,8 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 		}
 		var b []byte
 		var err error
-		if it.doc != nil && len(p.attrs) == 0 && len(p.excluded) == 0 {
-			b, err = renderUser(it.res, it.doc)
+		if spliced {
+			b, err = renderUser(it.res, it.u.Doc)
 		} else {
 			b, err = project(it.k.rt, it.res, p.attrs, p.excluded)
 		}
