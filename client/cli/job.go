@@ -142,4 +142,3 @@ func summaryLine(s *engine.Summary) string {
 	}
 	return line + ", next run " + s.Job.Clock.Format("2006-01-02T15:04:05Z") + "."
 }
-
