@@ -15,23 +15,67 @@ import (
 // and re-encoding the whole resource, which is most of the CPU of a match
 // query (ENTRA-FLOW-03) otherwise.
 func renderUser(res resource.Resource, doc json.RawMessage) ([]byte, error) {
-	extra := map[string]any{"id": res["id"], "meta": res["meta"]}
-	if g, ok := res["groups"]; ok {
-		extra["groups"] = g
-	}
-	head, err := marshal(extra)
-	if err != nil {
-		return nil, fmt.Errorf("render user: %w", err)
-	}
 	doc = bytes.TrimSpace(doc)
 	if len(doc) < 2 || doc[0] != '{' {
 		return nil, fmt.Errorf("render user: stored document is not an object")
 	}
-	if bytes.Equal(doc, []byte("{}")) {
-		return head, nil
+	out := make([]byte, 0, len(doc)+400)
+	out = append(out, `{"id":`...)
+	id, _ := res["id"].(string)
+	out = appendJSONString(out, id)
+	out = append(out, `,"meta":`...)
+	var err error
+	if out, err = appendMeta(out, res["meta"]); err != nil {
+		return nil, err
 	}
-	out := make([]byte, 0, len(head)+len(doc))
-	out = append(out, head[:len(head)-1]...)
-	out = append(out, ',')
-	return append(out, doc[1:]...), nil
+	if g, ok := res["groups"]; ok {
+		b, err := marshal(g)
+		if err != nil {
+			return nil, fmt.Errorf("render user groups: %w", err)
+		}
+		out = append(append(out, `,"groups":`...), b...)
+	}
+	if bytes.Equal(doc, []byte("{}")) {
+		return append(out, '}'), nil
+	}
+	return append(append(out, ','), doc[1:]...), nil
+}
+
+var metaKeys = []string{"resourceType", "created", "lastModified", "location", "version"}
+
+// appendMeta writes meta (as metaOf builds it) without reflection.
+func appendMeta(out []byte, meta any) ([]byte, error) {
+	m, ok := meta.(map[string]any)
+	plain := ok && len(m) == len(metaKeys)
+	for _, k := range metaKeys {
+		if _, isStr := m[k].(string); !isStr {
+			plain = false
+		}
+	}
+	if !plain {
+		b, err := marshal(meta)
+		return append(out, b...), err
+	}
+	out = append(out, '{')
+	for i, k := range metaKeys {
+		v := m[k].(string)
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(append(append(out, '"'), k...), `":`...)
+		out = appendJSONString(out, v)
+	}
+	return append(out, '}'), nil
+}
+
+// appendJSONString appends s as a JSON string; plain strings (the ids,
+// dates and URLs the server makes) skip the encoder.
+func appendJSONString(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			b, _ := marshal(s) // a string always marshals
+			return append(out, b...)
+		}
+	}
+	return append(append(append(out, '"'), s...), '"')
 }

@@ -62,3 +62,21 @@ func TestSpliceMatchesProject(t *testing.T) {
 		t.Fatalf("GET %s\n!= projected %s", fast.raw, slow.raw)
 	}
 }
+
+func TestAppendJSONStringRoundTrips(t *testing.T) {
+	for _, s := range []string{"", "a", `a"b`, `back\slash`, "é ü 中", "\n\t\x01", "<&>", "\x7f", "W/\"3\""} {
+		var got string
+		if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil || got != s {
+			t.Fatalf("%q: got %q, %v", s, got, err)
+		}
+	}
+	// Unusual meta still renders as valid JSON.
+	b, err := renderUser(resource.Resource{"id": "x", "meta": map[string]any{"resourceType": "User", "n": 1}}, []byte(`{"userName":"a"}`))
+	var m map[string]any
+	if err != nil || json.Unmarshal(b, &m) != nil || m["meta"].(map[string]any)["n"] != float64(1) || m["userName"] != "a" {
+		t.Fatalf("fallback meta: %s %v", b, err)
+	}
+	if _, err := renderUser(resource.Resource{"id": "x"}, []byte(`[]`)); err == nil {
+		t.Fatal("a non-object document must be an error")
+	}
+}
