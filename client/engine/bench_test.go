@@ -1,0 +1,82 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/fixtures"
+)
+
+// largeDir is the generated directory with scope "all", so that every
+// user and group is in scope (10k users and 500 groups for the large one).
+func largeDir(b *testing.B, users, groups int) *directory.Directory {
+	b.Helper()
+	d, err := directory.Parse("generated.yaml", fixtures.GenerateDirectory(users, groups))
+	if err != nil {
+		b.Fatal(err)
+	}
+	app := d.App
+	app.Scope = directory.ScopeAll
+	d, err = directory.New(app, d.Users, d.Groups)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d
+}
+
+// BenchmarkInitialCycle measures an initial cycle of the large directory
+// (10k users, 500 groups, scope all) against the embedded reference
+// server; objects/s counts source users and groups.
+func BenchmarkInitialCycle(b *testing.B) {
+	for _, conc := range []int{1, 4, 8, 16} {
+		b.Run(fmt.Sprintf("users=%d/groups=%d/concurrency=%d", fixtures.LargeUsers, fixtures.LargeGroups, conc), func(b *testing.B) {
+			d := largeDir(b, fixtures.LargeUsers, fixtures.LargeGroups)
+			objects := len(d.Users) + len(d.Groups)
+			var reqs int
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				env := newEnv(b, nil)
+				eng := env.engine(nil, func(o *Options) { o.Concurrency = conc })
+				b.StartTimer()
+				s, err := eng.Cycle(context.Background(), d)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if s.Counts.Failed != 0 {
+					b.Fatalf("failures: %+v", s.Counts)
+				}
+				reqs = s.Counts.Requests
+			}
+			b.ReportMetric(float64(objects*b.N)/b.Elapsed().Seconds(), "objects/s")
+			b.ReportMetric(float64(reqs), "requests/cycle")
+		})
+	}
+}
+
+// BenchmarkIncrementalNoChange measures an incremental cycle with no
+// change after an initial one: 0 requests, and local cost only.
+func BenchmarkIncrementalNoChange(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			d := largeDir(b, n, n/20)
+			env := newEnv(b, nil)
+			eng := env.engine(nil, func(o *Options) { o.Concurrency = 8 })
+			if _, err := eng.Cycle(context.Background(), d); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s, err := eng.Cycle(context.Background(), d)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if s.Counts.Requests != 0 || len(s.Records) != 0 {
+					b.Fatalf("no-change cycle: %+v", s.Counts)
+				}
+			}
+			b.ReportMetric(0, "requests/cycle")
+		})
+	}
+}
