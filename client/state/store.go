@@ -180,6 +180,9 @@ func (s *Store) Objects(ctx context.Context) (map[Key]*Object, error) {
 		if err := json.Unmarshal([]byte(members), &o.Members); err != nil {
 			return nil, fmt.Errorf("read object %s %s: members: %w", o.Kind, o.SourceID, err)
 		}
+		if len(o.Members) == 0 {
+			o.Members = nil
+		}
 		out[o.Key()] = o
 	}
 	if err := rows.Err(); err != nil {

@@ -1,0 +1,177 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quantive/entra-scim-harness/client/provlog"
+)
+
+func open(t *testing.T) (*Store, string) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "s.db")
+	s, err := Open(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, p
+}
+
+func TestNewStateIsNotRunAndNeedsInitial(t *testing.T) {
+	s, _ := open(t)
+	j, err := s.Job(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Code != CodeNotRun || !j.NeedsInitial || j.Interval != DefaultInterval || !j.Clock.Equal(Epoch) {
+		t.Fatalf("job %+v", j)
+	}
+	if _, _, _, err := provlog.ParseJobID(j.JobID); err != nil {
+		t.Fatalf("job id %q: %v (LOG-09)", j.JobID, err)
+	}
+}
+
+func TestCommitRoundTripAndReopen(t *testing.T) {
+	ctx := context.Background()
+	s, p := open(t)
+	j, _ := s.Job(ctx)
+	j.Code, j.NeedsInitial, j.Cycles = CodeActive, false, 1
+	u := &Object{Kind: KindUser, SourceID: "u1", DisplayName: "Ann", TargetID: "t1", MatchedBy: "userName",
+		Status: StatusActive, Watermark: "w1", Exported: map[string]any{"userName": "a@x", "active": "True"}, Manager: "u2"}
+	g := &Object{Kind: KindGroup, SourceID: "g1", TargetID: "tg", Members: []string{"u1"}, Exported: map[string]any{}}
+	gone := &Object{Kind: KindUser, SourceID: "old", TargetID: "t0"}
+	rec := provlog.Record{ID: "r1", CycleID: "c1", ChangeID: "ch1", ProvisioningAction: provlog.ActionCreate,
+		SourceIdentity: provlog.Identity{ID: "u1"}, ProvisioningStatusInfo: provlog.StatusInfo{Status: provlog.StatusSuccess}}
+	if err := s.Commit(ctx, Commit{Upsert: []*Object{u, g, gone}, Records: []provlog.Record{rec},
+		Cycle: &Cycle{ID: "c1", Kind: "initial", Counts: Counts{Created: 1}}, Job: j}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(ctx, Commit{Forget: []Key{{KindUser, "old"}}, Job: j}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	objs, err := s2.Objects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 2 || !reflect.DeepEqual(objs[Key{KindUser, "u1"}], u) || !reflect.DeepEqual(objs[Key{KindGroup, "g1"}].Members, []string{"u1"}) {
+		t.Fatalf("objects %+v", objs)
+	}
+	j2, _ := s2.Job(ctx)
+	if j2.JobID != j.JobID || j2.Code != CodeActive || j2.NeedsInitial {
+		t.Fatalf("job %+v", j2)
+	}
+	recs, _ := s2.Records(ctx, LogFilter{})
+	if len(recs) != 1 || recs[0].ID != "r1" {
+		t.Fatalf("records %+v", recs)
+	}
+	if recs, _ := s2.Records(ctx, LogFilter{CycleID: "other"}); len(recs) != 0 {
+		t.Fatalf("filter: %+v", recs)
+	}
+	cs, _ := s2.Cycles(ctx)
+	if len(cs) != 1 || cs[0].Counts.Created != 1 {
+		t.Fatalf("cycles %+v", cs)
+	}
+}
+
+// TestRestart_ENTRA_CYCLE_05: watermarks, escrows and quarantine cleared;
+// links kept, or dropped with resetScope Full.
+func TestRestart_ENTRA_CYCLE_05(t *testing.T) {
+	ctx := context.Background()
+	for _, full := range []bool{false, true} {
+		s, _ := open(t)
+		j, _ := s.Job(ctx)
+		j.Code, j.NeedsInitial = CodeQuarantine, false
+		j.Quarantine = &Quarantine{Reason: "TooManyDeletes"}
+		u := &Object{Kind: KindUser, SourceID: "u1", TargetID: "t1", Watermark: "w"}
+		if err := s.Commit(ctx, Commit{Upsert: []*Object{u}, Job: j}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutEscrow(ctx, Escrow{Key: u.Key(), ErrorCode: "InternalServerError", FirstFailure: time.Now(), Attempts: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Restart(ctx, full); err != nil {
+			t.Fatal(err)
+		}
+		j, _ = s.Job(ctx)
+		objs, _ := s.Objects(ctx)
+		esc, _ := s.Escrows(ctx)
+		if j.Code != CodeActive || j.Quarantine != nil || !j.NeedsInitial || len(esc) != 0 {
+			t.Fatalf("full=%v job %+v escrows %d", full, j, len(esc))
+		}
+		o := objs[Key{KindUser, "u1"}]
+		switch {
+		case full && o != nil:
+			t.Fatalf("resetScope Full kept the link: %+v", o)
+		case !full && (o == nil || o.TargetID != "t1" || o.Watermark != ""):
+			t.Fatalf("restart: %+v", o)
+		}
+	}
+}
+
+func TestEscrows(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := Escrow{Key: Key{KindUser, "u1"}, ErrorCode: "Timeout", Reference: true, FirstFailure: first, Attempts: 2, NextAttempt: first.Add(6 * time.Hour)}
+	if err := s.PutEscrow(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Escrows(ctx)
+	if len(got) != 1 || !reflect.DeepEqual(got[0], e) {
+		t.Fatalf("escrows %+v", got)
+	}
+	if err := s.DeleteEscrow(ctx, e.Key); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Escrows(ctx); len(got) != 0 {
+		t.Fatalf("escrows %+v", got)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk")
+	_ = os.WriteFile(junk, []byte("this is a text file, not a database"), 0o644)
+	if _, err := Open(ctx, junk); !errors.Is(err, ErrNotStateFile) {
+		t.Fatalf("junk: %v", err)
+	}
+	if _, err := Open(ctx, dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("dir: %v", err)
+	}
+	if _, err := Open(ctx, " "); err == nil {
+		t.Fatal("empty path accepted")
+	}
+	if _, err := Open(ctx, filepath.Join(dir, "missing", "s.db")); err == nil {
+		t.Fatal("missing parent accepted")
+	}
+	// A state file of another schema version is refused, not misread.
+	p := filepath.Join(dir, "v.db")
+	s, err := Open(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, _ := sql.Open("sqlite", p)
+	if _, err := db.Exec(`UPDATE meta SET value='99' WHERE key='schema'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(ctx, p); err == nil || !strings.Contains(err.Error(), "schema version 99") {
+		t.Fatalf("version: %v", err)
+	}
+}
