@@ -62,8 +62,11 @@ func fastTerm(s string) (*filter.AttributeExpression, string, bool) {
 		return nil, "", false
 	}
 	value := rest[1 : 1+end]
-	if strings.ContainsAny(value, "\\") {
-		return nil, "", false
+	for i := 0; i < len(value); i++ {
+		// Escapes and control characters are left to the full parser.
+		if c := value[i]; c == '\\' || c < 0x20 || c == 0x7f {
+			return nil, "", false
+		}
 	}
 	after := rest[2+end:]
 	if after != "" && after[0] != ' ' {
