@@ -273,7 +273,7 @@ func (c *call) patch(k *kind, id string) {
 			}
 			return c.put(ctx, tx, k, id, out, false)
 		}
-		ms, err := tx.Members(ctx, c.acct.ID, id)
+		ms, err := c.currentMembers(ctx, tx, id, req.Operations)
 		if err != nil {
 			return err
 		}
