@@ -115,3 +115,7 @@ func (c Config) RetryOffset(n int64) time.Duration {
 	}
 	return min(off, c.MaxDuration)
 }
+
+// WithDefaults returns c with every unset field at its documented default,
+// for callers that show the numbers in force (status output, emails).
+func (c Config) WithDefaults() Config { return c.withDefaults() }
