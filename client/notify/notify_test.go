@@ -136,7 +136,7 @@ func TestRender_EveryReasonIsWellFormed(t *testing.T) {
 		body, _ := io.ReadAll(msg.Body)
 		text := strings.Join(strings.Fields(string(body)), " ")
 		for _, want := range []string{"Gtmhub", "Quarantine reason: " + string(r), explanations[r].meaning, explanations[r].action,
-			"The next attempt is on Monday, 2 March 2026 14:00 UTC", // +6 h
+			"The next attempt is on Monday, 2 March 2026 14:00 UTC",  // +6 h
 			"still in quarantine on Monday, 30 March 2026 08:00 UTC", // +28 days
 		} {
 			if !strings.Contains(text, strings.Join(strings.Fields(want), " ")) {
