@@ -17,7 +17,7 @@
 //
 // and acts on the returned Transition: log it, write the notification email
 // when tr.Notify() (QUAR-06), and drop the escrows when tr.DropEscrows.
-// Admin actions are Restart, AllowDeletes, Resume and Impose.
+// Admin actions are Restart, Start, AllowDeletes and Impose.
 //
 // Microsoft says the threshold logic "is subject to change" (QUAR-03) and
 // that the schedule "may be different for certain connectors" (QUAR-04):
