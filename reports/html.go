@@ -15,6 +15,15 @@ var htmlTemplateText string
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"lower": strings.ToLower,
 	"join":  strings.Join,
+	"failuresOf": func(r *Report) []Result {
+		var out []Result
+		for _, res := range r.Results {
+			if res.Result == Failed {
+				out = append(out, res)
+			}
+		}
+		return out
+	},
 	"resultsOf": func(r *Report, profile string) []Result {
 		var out []Result
 		for _, res := range r.Results {

@@ -48,7 +48,7 @@ func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {
 			t.Errorf("page contains %q: it must be self-contained and must escape messages", forbidden)
 		}
 	}
-	for _, want := range []string{`id="summary"`, "SystemForCrossDomainIdentityManagementServiceIncompatible", "Accept members[value eq &#34;id&#34;] paths with no value", `id="r-ENTRA-FLOW-17/compliant"`} {
+	for _, want := range []string{`id="summary"`, `id="failures"`, `id="f-ENTRA-FLOW-02"`, "SystemForCrossDomainIdentityManagementServiceIncompatible", "Accept members[value eq &#34;id&#34;] paths with no value", `id="r-ENTRA-FLOW-17/compliant"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -6,8 +6,10 @@ package ginkgoreport
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -59,7 +61,7 @@ func Build(r types.Report, in Input) *reports.Report {
 		Date:           r.StartTime.UTC(),
 		TargetKind:     in.TargetKind,
 		Dialects:       in.Dialects,
-		Duration:       r.RunTime,
+		Duration:       r.RunTime.Round(time.Millisecond),
 	}
 	runOK := len(r.SpecialSuiteFailureReasons) == 0
 	for _, reason := range r.SpecialSuiteFailureReasons {
@@ -166,11 +168,20 @@ func (a *acc) add(s types.SpecReport, artefactEntry string) {
 	}
 }
 
+// observedCode finds the provisioning-log code a failure message reports
+// (matchers.BeAcceptedByEntra writes "Entra would log <code>: …").
+var observedCode = regexp.MustCompile(`Entra would log ([A-Za-z]+)`)
+
 func (a *acc) result() reports.Result {
 	res := a.res
 	switch {
 	case len(a.failures) > 0:
 		res.Result, res.Message = reports.Failed, strings.Join(a.failures, "\n")
+		// What Entra would really log for this answer beats the catalogue's
+		// typical code for the behaviour.
+		if m := observedCode.FindStringSubmatch(res.Message); m != nil {
+			res.ErrorCode = m[1]
+		}
 	case a.passed > 0:
 		res.Result = reports.Passed
 	case len(a.skips) > 0:

@@ -181,3 +181,13 @@ func TestBuildFoldsDialectsByCatalogue(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildTakesTheObservedErrorCode(t *testing.T) {
+	rep := types.Report{SpecReports: types.SpecReports{
+		spec("update", types.SpecStateFailed, "Expected Entra to accept the answer to GetUser, but Entra would log SystemForCrossDomainIdentityManagementServiceIncompatible: manager is a bare string", labels(t, "ENTRA-FLOW-05")...),
+	}}
+	r := Build(rep, Input{})
+	if got := r.Results[0].ErrorCode; got != "SystemForCrossDomainIdentityManagementServiceIncompatible" {
+		t.Errorf("error code %q; the catalogue's InvalidAnchor should give way to the observed code", got)
+	}
+}
