@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
 
@@ -29,6 +30,8 @@ type Framework struct {
 	Dialect string
 
 	rec *Recorder
+	// deadline ends the spec's HTTP calls once the spec timeout is spent.
+	deadline time.Time
 }
 
 var nameSeq atomic.Int64
@@ -49,6 +52,7 @@ func New() *Framework {
 			Skip(requirements.NotApplicablePrefix + why)
 		}
 		f.Dialect = labels.Dialect
+		f.deadline = time.Now().Add(cfg.SpecTimeout)
 		f.rec = &Recorder{}
 		h, err := NewHTTP(t.TenantURL, t.Token, cfg.RequestTimeout, f.rec)
 		if err != nil {
@@ -82,9 +86,18 @@ func (f *Framework) Name(base string) string {
 	return fmt.Sprintf("%s-%s-p%d-%d", f.Config.RunPrefix, base, GinkgoParallelProcess(), nameSeq.Add(1))
 }
 
-// Ctx returns a context bounded by the request timeout.
+// Ctx returns a context bounded by the request timeout and by what is left
+// of the spec timeout (options timeouts.spec).
 func (f *Framework) Ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), f.Config.RequestTimeout)
+	return requestContext(time.Now(), f.Config.RequestTimeout, f.deadline)
+}
+
+func requestContext(now time.Time, timeout time.Duration, specDeadline time.Time) (context.Context, context.CancelFunc) {
+	d := now.Add(timeout)
+	if !specDeadline.IsZero() && specDeadline.Before(d) {
+		d = specDeadline
+	}
+	return context.WithDeadline(context.Background(), d)
 }
 
 // Do sends a request, failing the spec on a transport error.
