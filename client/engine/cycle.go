@@ -369,7 +369,9 @@ func (r *run) plan() error {
 			return err
 		}
 	}
-	r.duplicates()
+	if err := r.duplicates(); err != nil {
+		return err
+	}
 	if !cfg.Groups.Enabled {
 		return nil
 	}
@@ -544,15 +546,25 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 
 // duplicates fails users whose first matching value another user being
 // provisioned already has (ENTRA-MATCH-05 DuplicateSourceEntries).
-func (r *run) duplicates() {
+func (r *run) duplicates() error {
 	ms := r.e.cfg.Users.Matching()
 	if len(ms) == 0 {
-		return
+		return nil
 	}
 	first := ms[0]
+	pending := false
+	for _, it := range r.users {
+		pending = pending || (it.op == opExport && !it.obj.Linked())
+	}
+	if !pending {
+		return nil // nobody to match: no need to read every link
+	}
 	owner := map[string]string{}
 	for _, o := range r.objs {
 		if o.Kind == state.KindUser && o.Linked() {
+			if err := o.Decode(); err != nil {
+				return err
+			}
 			if v, ok := o.Exported[first.Target].(string); ok && v != "" {
 				owner[strings.ToLower(v)] = o.SourceID
 			}
@@ -582,4 +594,5 @@ func (r *run) duplicates() {
 		}
 		owner[lv] = it.key.SourceID
 	}
+	return nil
 }

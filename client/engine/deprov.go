@@ -51,6 +51,9 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	defer r.tick(1)
 	c := r.e.opt.Client
 	obj := it.obj
+	if err := obj.Decode(); err != nil {
+		return err
+	}
 	isGroup := it.key.Kind == state.KindGroup
 	var res *scim.Result
 	var err error

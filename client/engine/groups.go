@@ -14,6 +14,9 @@ import (
 // members follow in the reference phase.
 func (r *run) exportGroup(ctx context.Context, it *item) error {
 	defer r.tick(1)
+	if err := it.obj.Decode(); err != nil {
+		return err
+	}
 	c := r.e.opt.Client
 	m := &r.e.cfg.Groups
 	obj := it.obj

@@ -116,6 +116,9 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 		return nil
 	}
 	obj := it.obj
+	if err := obj.Decode(); err != nil {
+		return err
+	}
 	inSource := map[string]bool{}
 	for _, id := range it.group.Members {
 		inSource[id] = true

@@ -67,6 +67,11 @@ func TestCommitRoundTripAndReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, o := range objs {
+		if err := o.Decode(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if len(objs) != 2 || !reflect.DeepEqual(objs[Key{KindUser, "u1"}], u) || !reflect.DeepEqual(objs[Key{KindGroup, "g1"}].Members, []string{"u1"}) {
 		t.Fatalf("objects %+v", objs)
 	}

@@ -158,7 +158,8 @@ func (s *Store) SaveConfig(ctx context.Context, c Config) error {
 	return putMeta(ctx, s.db, "config", c)
 }
 
-// Objects returns every object the job remembers.
+// Objects returns every object the job remembers. Call Decode on an
+// object before using its Exported or Members.
 func (s *Store) Objects(ctx context.Context) (map[Key]*Object, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, source_id, display_name, target_id, matched_by, status,
 		disable_reason, watermark, exported, manager, members FROM objects`)
@@ -168,20 +169,10 @@ func (s *Store) Objects(ctx context.Context) (map[Key]*Object, error) {
 	defer rows.Close()
 	out := map[Key]*Object{}
 	for rows.Next() {
-		o := &Object{}
-		var exported, members string
+		o := &Object{encoded: true}
 		if err := rows.Scan(&o.Kind, &o.SourceID, &o.DisplayName, &o.TargetID, &o.MatchedBy, &o.Status,
-			&o.DisableReason, &o.Watermark, &exported, &o.Manager, &members); err != nil {
+			&o.DisableReason, &o.Watermark, &o.rawExported, &o.Manager, &o.rawMembers); err != nil {
 			return nil, fmt.Errorf("read objects: %w", err)
-		}
-		if err := json.Unmarshal([]byte(exported), &o.Exported); err != nil {
-			return nil, fmt.Errorf("read object %s %s: exported values: %w", o.Kind, o.SourceID, err)
-		}
-		if err := json.Unmarshal([]byte(members), &o.Members); err != nil {
-			return nil, fmt.Errorf("read object %s %s: members: %w", o.Kind, o.SourceID, err)
-		}
-		if len(o.Members) == 0 {
-			o.Members = nil
 		}
 		out[o.Key()] = o
 	}
@@ -222,6 +213,14 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
 		for _, o := range c.Upsert {
+			if o.encoded {
+				// Never decoded: write back what was read.
+				if _, err := st.ExecContext(ctx, o.Kind, o.SourceID, o.DisplayName, o.TargetID, o.MatchedBy, o.Status,
+					o.DisableReason, o.Watermark, o.rawExported, o.Manager, o.rawMembers); err != nil {
+					return fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
+				}
+				continue
+			}
 			exp := o.Exported
 			if exp == nil {
 				exp = map[string]any{}

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -60,6 +62,32 @@ type Object struct {
 	Manager string
 	// Members are the source object ids of the members last exported.
 	Members []string
+
+	// Objects read by Store.Objects keep Exported and Members encoded
+	// until Decode, so that a cycle with few changes does not pay for
+	// decoding every object (cost follows changes, ENTRA-CYCLE-02).
+	rawExported, rawMembers string
+	encoded                 bool
+}
+
+// Decode makes Exported and Members usable on an object read from the
+// store; it is a no-op for new or already decoded objects.
+func (o *Object) Decode() error {
+	if !o.encoded {
+		return nil
+	}
+	o.Exported, o.Members = nil, nil
+	if err := json.Unmarshal([]byte(o.rawExported), &o.Exported); err != nil {
+		return fmt.Errorf("state: object %s %s: exported values: %w", o.Kind, o.SourceID, err)
+	}
+	if err := json.Unmarshal([]byte(o.rawMembers), &o.Members); err != nil {
+		return fmt.Errorf("state: object %s %s: members: %w", o.Kind, o.SourceID, err)
+	}
+	if len(o.Members) == 0 {
+		o.Members = nil
+	}
+	o.encoded, o.rawExported, o.rawMembers = false, "", ""
+	return nil
 }
 
 // Key returns the object's key.
