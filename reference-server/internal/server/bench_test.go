@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -93,6 +94,9 @@ func loadgen(b *testing.B, conc int, token string, urlFor func(i int) string) {
 	var next atomic.Int64
 	var failed atomic.Int64
 	var wg sync.WaitGroup
+	var m0 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	start := time.Now()
@@ -131,6 +135,13 @@ func loadgen(b *testing.B, conc int, token string, urlFor func(i int) string) {
 	// CPU per request (server and load generator, user+system) does not
 	// depend on what else runs on the machine, unlike req/s.
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/req")
+	// Live heap after the load minus before it: stays flat (bounded caches
+	// and journal) however many requests are sent.
+	var m1 runtime.MemStats
+	tr.CloseIdleConnections()
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	b.ReportMetric(float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc))/1024, "heap-growth-KiB")
 }
 
 // cpuTime is the process's user+system CPU time so far.
