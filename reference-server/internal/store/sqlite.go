@@ -123,6 +123,14 @@ func (s *SQLite) Update(ctx context.Context, fn func(tx Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	defer func() {
+		// A panic in fn (a bug) must not leave the write transaction open:
+		// every later write would wait for it forever.
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	t := &tx{reader: reader{st: &s.st, tx: sqlTx}}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()

@@ -234,3 +234,23 @@ func TestRestartKeepsEverything(t *testing.T) {
 		t.Fatalf("second revoke: %v", err)
 	}
 }
+
+// A panic inside Update rolls back and frees the writer for the next one.
+func TestUpdatePanicRollsBack(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	s.CreateAccount(ctx, "a")
+	func() {
+		defer func() { _ = recover() }()
+		_ = s.Update(ctx, func(tx Tx) error {
+			_ = tx.PutUser(ctx, "a", &User{ID: "u", UserName: "x", Doc: []byte(`{}`)})
+			panic("bug")
+		})
+	}()
+	if _, err := s.User(ctx, "a", "u"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("write of a panicking Update survived: %v", err)
+	}
+	if err := putUser(t, s, "a", &User{ID: "v", UserName: "y", Doc: []byte(`{}`)}); err != nil {
+		t.Fatalf("next write after a panic: %v", err)
+	}
+}
