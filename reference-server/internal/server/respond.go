@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -36,16 +35,6 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
-}
-
-// writeValue marshals v and answers it.
-func (s *Server) writeValue(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := marshal(v)
-	if err != nil {
-		s.writeError(w, r, fmt.Errorf("marshal answer: %w", err))
-		return
-	}
-	writeJSON(w, status, b)
 }
 
 // writeSCIMError answers a SCIM Error body (RFC 7644 §3.12, RFC-01).
