@@ -143,3 +143,29 @@ func TestJobCommandsUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRunCommandAdvancesSimulatedClock: run --cycles N moves the clock by
+// --interval per cycle (ENTRA-CYCLE-03); a bad token makes objects fail
+// and the command exit 1.
+func TestRunCommandAdvancesSimulatedClock(t *testing.T) {
+	srv, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	tmp := t.TempDir()
+	dirFile := filepath.Join(tmp, "small.yaml")
+	small, _ := fixtures.Directory("small.yaml")
+	_ = os.WriteFile(dirFile, small, 0o644)
+	stateFile := filepath.Join(tmp, "state.db")
+	code, out, errOut := run("run", "--tenant-url", srv.TenantURL(), "--token", srv.Token, "--directory", dirFile,
+		"--state", stateFile, "--cycles", "3", "--interval", "10m", "--concurrency", "4")
+	if code != ExitOK || strings.Count(out, "Cycle ") != 3 || !strings.Contains(out, "next run 2026-01-01T00:30:00Z") {
+		t.Fatalf("run: %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = run("cycle", "--token", "wrong", "--directory", dirFile, "--state", filepath.Join(tmp, "other.db"),
+		"--tenant-url", srv.TenantURL())
+	if code != ExitFailure || !strings.Contains(out, "failed 10") || !strings.Contains(errOut, "some objects failed") {
+		t.Fatalf("bad token: %d\n%s\n%s", code, out, errOut)
+	}
+}
