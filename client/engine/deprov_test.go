@@ -258,3 +258,38 @@ func TestMatchingValueProblems_ENTRA_MATCH_02_05(t *testing.T) {
 		t.Fatalf("c (duplicate) %+v", rs)
 	}
 }
+
+// TestTargetObjectActions_ENTRA_DEPROV_08: with Create off nothing is
+// created; with Update off changes and disables are not sent.
+func TestTargetObjectActions_ENTRA_DEPROV_08(t *testing.T) {
+	t.Run("create off", func(t *testing.T) {
+		env := newEnv(t, nil)
+		cfg := mapping.Gtmhub()
+		cfg.Users.Actions.Create = false
+		s := env.cycle(env.engine(cfg, nil), parseDir(t, threeUsers))
+		for _, r := range env.requests() {
+			if r.Method != "GET" {
+				t.Fatalf("sent %s with Create off", r)
+			}
+		}
+		if s.Counts.Created != 0 || s.Counts.Skipped != 3 {
+			t.Fatalf("counts %+v", s.Counts)
+		}
+	})
+	t.Run("update off", func(t *testing.T) {
+		env := newEnv(t, nil)
+		cfg := mapping.Gtmhub()
+		cfg.Users.Actions.Update = false
+		eng := env.engine(cfg, nil)
+		env.cycle(eng, parseDir(t, threeUsers))
+		env.requests()
+		y := strings.Replace(benWith("deleted: soft")(threeUsers), "displayName: Ann", "displayName: Anna", 1)
+		s := env.cycle(eng, parseDir(t, y))
+		if reqs := env.requests(); len(reqs) != 0 {
+			t.Fatalf("sent %v with Update off", methodsPaths(reqs))
+		}
+		if s.Counts.Skipped != 2 || s.Counts.Updated != 0 || s.Counts.Disabled != 0 {
+			t.Fatalf("counts %+v", s.Counts)
+		}
+	})
+}
