@@ -97,3 +97,51 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkIncrementalChanges measures incremental cycles on 10k users
+// where k users change each cycle (their job title flips between two
+// values): requests and time follow k, not the 10k users.
+func BenchmarkIncrementalChanges(b *testing.B) {
+	for _, k := range []int{0, 10, 100} {
+		b.Run(fmt.Sprintf("users=10000/changes=%d", k), func(b *testing.B) {
+			d0 := largeDir(b, 10000, 500)
+			d1 := largeDir(b, 10000, 500)
+			changed := 0
+			for _, u := range d1.Users {
+				if changed == k {
+					break
+				}
+				if u.AccountEnabled && u.Deleted == directory.NotDeleted {
+					u.JobTitle += " II"
+					changed++
+				}
+			}
+			d1, err := directory.New(d1.App, d1.Users, d1.Groups)
+			if err != nil {
+				b.Fatal(err)
+			}
+			env := newEnv(b, nil)
+			eng := env.engine(nil, func(o *Options) { o.Concurrency = 4 })
+			if _, err := eng.Cycle(context.Background(), d0); err != nil {
+				b.Fatal(err)
+			}
+			reqs := 0
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				d := d1
+				if i%2 == 1 {
+					d = d0
+				}
+				s, err := eng.Cycle(context.Background(), d)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if s.Counts.Updated != k {
+					b.Fatalf("updated %d, want %d", s.Counts.Updated, k)
+				}
+				reqs = s.Counts.Requests
+			}
+			b.ReportMetric(float64(reqs), "requests/cycle")
+		})
+	}
+}
