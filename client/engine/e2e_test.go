@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
@@ -108,7 +109,13 @@ func TestInitialCycleSmall_ENTRA_CYCLE_01_REF_01(t *testing.T) {
 // manager, membership, soft delete, hard delete, unassign) and checks that
 // the incremental cycle sends exactly the difference, in order.
 func TestIncrementalEdits_ENTRA_CYCLE_02(t *testing.T) {
-	env := newEnv(t, nil)
+	for _, d := range []scim.Dialect{scim.Legacy, scim.Compliant} {
+		t.Run(string(d), func(t *testing.T) { incrementalEdits(t, d) })
+	}
+}
+
+func incrementalEdits(t *testing.T, dialect scim.Dialect) {
+	env := newEnv(t, func(o *scim.Options) { o.Dialect = dialect })
 	eng := env.engine(nil, nil)
 	y := smallYAML(t)
 	env.cycle(eng, parseDir(t, y))
