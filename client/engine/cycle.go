@@ -69,7 +69,7 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 	if err != nil {
 		return nil, err
 	}
-	if err := r.plan(); err != nil {
+	if err := r.plan(ctx); err != nil {
 		return nil, err
 	}
 	allowed := e.opt.AllowDeletes || job.AllowDeletes
@@ -346,7 +346,7 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 
 // plan evaluates every source object against the state and decides what
 // to do (ENTRA-CYCLE-01/02, DEPROV-01..06).
-func (r *run) plan() error {
+func (r *run) plan(ctx context.Context) error {
 	cfg := r.e.cfg
 	seen := map[state.Key]bool{}
 	for _, u := range r.dir.Users {
@@ -369,7 +369,7 @@ func (r *run) plan() error {
 			return err
 		}
 	}
-	if err := r.duplicates(); err != nil {
+	if err := r.duplicates(ctx); err != nil {
 		return err
 	}
 	if !cfg.Groups.Enabled {
@@ -546,7 +546,7 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 
 // duplicates fails users whose first matching value another user being
 // provisioned already has (ENTRA-MATCH-05 DuplicateSourceEntries).
-func (r *run) duplicates() error {
+func (r *run) duplicates(ctx context.Context) error {
 	ms := r.e.cfg.Users.Matching()
 	if len(ms) == 0 {
 		return nil
@@ -562,7 +562,7 @@ func (r *run) duplicates() error {
 	owner := map[string]string{}
 	for _, o := range r.objs {
 		if o.Kind == state.KindUser && o.Linked() {
-			if err := o.Decode(); err != nil {
+			if err := o.Decode(ctx); err != nil {
 				return err
 			}
 			if v, ok := o.Exported[first.Target].(string); ok && v != "" {

@@ -51,7 +51,7 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	defer r.tick(1)
 	c := r.e.opt.Client
 	obj := it.obj
-	if err := obj.Decode(); err != nil {
+	if err := obj.Decode(ctx); err != nil {
 		return err
 	}
 	isGroup := it.key.Kind == state.KindGroup

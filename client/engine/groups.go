@@ -14,7 +14,7 @@ import (
 // members follow in the reference phase.
 func (r *run) exportGroup(ctx context.Context, it *item) error {
 	defer r.tick(1)
-	if err := it.obj.Decode(); err != nil {
+	if err := it.obj.Decode(ctx); err != nil {
 		return err
 	}
 	c := r.e.opt.Client

@@ -116,7 +116,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 		return nil
 	}
 	obj := it.obj
-	if err := obj.Decode(); err != nil {
+	if err := obj.Decode(ctx); err != nil {
 		return err
 	}
 	inSource := map[string]bool{}

@@ -57,7 +57,7 @@ func statusOf(vals map[string]any) state.ObjectStatus {
 // phase).
 func (r *run) exportUser(ctx context.Context, it *item) error {
 	defer r.tick(1)
-	if err := it.obj.Decode(); err != nil {
+	if err := it.obj.Decode(ctx); err != nil {
 		return err
 	}
 	c := r.e.opt.Client

@@ -159,19 +159,20 @@ func (s *Store) SaveConfig(ctx context.Context, c Config) error {
 }
 
 // Objects returns every object the job remembers. Call Decode on an
-// object before using its Exported or Members.
+// object before using its Exported or Members, and before closing the
+// store.
 func (s *Store) Objects(ctx context.Context) (map[Key]*Object, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, source_id, display_name, target_id, matched_by, status,
-		disable_reason, watermark, exported, manager, members FROM objects`)
+		disable_reason, watermark, manager FROM objects`)
 	if err != nil {
 		return nil, fmt.Errorf("read objects: %w", err)
 	}
 	defer rows.Close()
 	out := map[Key]*Object{}
 	for rows.Next() {
-		o := &Object{encoded: true}
+		o := &Object{store: s, pending: true}
 		if err := rows.Scan(&o.Kind, &o.SourceID, &o.DisplayName, &o.TargetID, &o.MatchedBy, &o.Status,
-			&o.DisableReason, &o.Watermark, &o.rawExported, &o.Manager, &o.rawMembers); err != nil {
+			&o.DisableReason, &o.Watermark, &o.Manager); err != nil {
 			return nil, fmt.Errorf("read objects: %w", err)
 		}
 		out[o.Key()] = o
@@ -213,10 +214,11 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
 		for _, o := range c.Upsert {
-			if o.encoded {
-				// Never decoded: write back what was read.
-				if _, err := st.ExecContext(ctx, o.Kind, o.SourceID, o.DisplayName, o.TargetID, o.MatchedBy, o.Status,
-					o.DisableReason, o.Watermark, o.rawExported, o.Manager, o.rawMembers); err != nil {
+			if o.pending {
+				// Values never read: they stay as they are in the file.
+				if _, err := tx.ExecContext(ctx, `UPDATE objects SET display_name=?, target_id=?, matched_by=?, status=?,
+					disable_reason=?, watermark=?, manager=? WHERE kind=? AND source_id=?`, o.DisplayName, o.TargetID,
+					o.MatchedBy, o.Status, o.DisableReason, o.Watermark, o.Manager, o.Kind, o.SourceID); err != nil {
 					return fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
 				}
 				continue

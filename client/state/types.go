@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -63,30 +64,37 @@ type Object struct {
 	// Members are the source object ids of the members last exported.
 	Members []string
 
-	// Objects read by Store.Objects keep Exported and Members encoded
-	// until Decode, so that a cycle with few changes does not pay for
-	// decoding every object (cost follows changes, ENTRA-CYCLE-02).
-	rawExported, rawMembers string
-	encoded                 bool
+	// Objects read by Store.Objects leave Exported and Members in the
+	// file until Decode, so that a cycle with few changes does not pay
+	// for reading every object's values (cost follows changes,
+	// ENTRA-CYCLE-02).
+	store   *Store
+	pending bool
 }
 
-// Decode makes Exported and Members usable on an object read from the
-// store; it is a no-op for new or already decoded objects.
-func (o *Object) Decode() error {
-	if !o.encoded {
+// Decode reads Exported and Members of an object returned by
+// Store.Objects; it is a no-op for new or already decoded objects.
+func (o *Object) Decode(ctx context.Context) error {
+	if !o.pending {
 		return nil
 	}
+	var exported, members string
+	err := o.store.db.QueryRowContext(ctx, `SELECT exported, members FROM objects WHERE kind=? AND source_id=?`,
+		o.Kind, o.SourceID).Scan(&exported, &members)
+	if err != nil {
+		return fmt.Errorf("state: object %s %s: %w", o.Kind, o.SourceID, err)
+	}
 	o.Exported, o.Members = nil, nil
-	if err := json.Unmarshal([]byte(o.rawExported), &o.Exported); err != nil {
+	if err := json.Unmarshal([]byte(exported), &o.Exported); err != nil {
 		return fmt.Errorf("state: object %s %s: exported values: %w", o.Kind, o.SourceID, err)
 	}
-	if err := json.Unmarshal([]byte(o.rawMembers), &o.Members); err != nil {
+	if err := json.Unmarshal([]byte(members), &o.Members); err != nil {
 		return fmt.Errorf("state: object %s %s: members: %w", o.Kind, o.SourceID, err)
 	}
 	if len(o.Members) == 0 {
 		o.Members = nil
 	}
-	o.encoded, o.rawExported, o.rawMembers = false, "", ""
+	o.pending = false
 	return nil
 }
 
