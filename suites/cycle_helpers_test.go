@@ -1,0 +1,277 @@
+package suites_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/engine"
+	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/client/state"
+	"github.com/quantive/entra-scim-harness/fixtures"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+)
+
+// placeholder is replaced in directory fixtures by the spec's unique name.
+const placeholder = "PFX"
+
+// cycleRun is one provisioning job of a cycle spec: the engine with its own
+// state file (in the spec's temp dir, so parallel specs never share one), a
+// client in the spec's dialect whose requests are recorded, and the
+// directory text with the run prefix filled in.
+type cycleRun struct {
+	f      *framework.Framework
+	pfx    string
+	yaml   string
+	store  *state.Store
+	wire   *wire
+	client *scim.Client
+	eng    *engine.Engine
+	events *eventLog
+
+	// seen collects every userName, externalId and group name this job may
+	// have provisioned, for the cleanup sweep.
+	mu    sync.Mutex
+	seen  map[string]bool // "u:"+userName, "x:"+externalId, "g:"+displayName
+	dirty bool
+}
+
+// eventLog is an engine.Observer that keeps the outcome events of every
+// cycle (the hook escrow and quarantine attach to).
+type eventLog struct {
+	mu     sync.Mutex
+	events []engine.Event
+}
+
+func (l *eventLog) Exported(_ context.Context, e engine.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, e)
+}
+
+func (l *eventLog) CycleDone(context.Context, *engine.Summary) {}
+
+func (l *eventLog) all() []engine.Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]engine.Event(nil), l.events...)
+}
+
+// fixtureDirectory reads a directory fixture and fills in the prefix.
+func fixtureDirectory(name, pfx string) string {
+	GinkgoHelper()
+	b, err := fixtures.Directory(name)
+	Expect(err).NotTo(HaveOccurred())
+	return strings.ReplaceAll(string(b), placeholder, pfx)
+}
+
+// newCycleRun sets up a provisioning job against the spec's target (call it
+// after IsolateAccount, if any). Everything the job provisions is deleted
+// after the spec, even when it fails: every linked object in the state file,
+// and every object found by the directory's userNames, externalIds and group
+// names (in case a cycle died before committing its links).
+func newCycleRun(f *framework.Framework, fixture string, mod func(*engine.Options)) *cycleRun {
+	GinkgoHelper()
+	pfx := f.Name("cyc")
+	r := &cycleRun{f: f, pfx: pfx, yaml: fixtureDirectory(fixture, pfx), wire: newWire(), events: &eventLog{}, seen: map[string]bool{}}
+	dialect := scim.Legacy
+	if f.Dialect == string(scim.Compliant) {
+		dialect = scim.Compliant
+	}
+	c, err := scim.New(scim.Options{TenantURL: f.Target.TenantURL, Token: f.Target.Token, Dialect: dialect,
+		Timeout: f.Config.RequestTimeout, Transport: r.wire})
+	Expect(err).NotTo(HaveOccurred())
+	r.client = c
+	ctx, cancel := f.Ctx()
+	defer cancel()
+	st, err := state.Open(ctx, filepath.Join(GinkgoT().TempDir(), "state.db"))
+	Expect(err).NotTo(HaveOccurred())
+	r.store = st
+	DeferCleanup(func() { _ = st.Close() })
+	cleaner, err := scim.New(scim.Options{TenantURL: f.Target.TenantURL, Token: f.Target.Token, Timeout: f.Config.RequestTimeout})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { r.cleanup(cleaner) })
+	opt := engine.Options{Client: c, Store: st, Observer: r.events}
+	if mod != nil {
+		mod(&opt)
+	}
+	r.eng, err = engine.New(opt)
+	Expect(err).NotTo(HaveOccurred())
+	return r
+}
+
+// id is the source object id of a fixture object ("u1" → "<prefix>-u1").
+func (r *cycleRun) id(short string) string { return r.pfx + "-" + short }
+
+// edit replaces exactly one occurrence of old (with PFX filled in) in the
+// directory text, so a typo in a spec cannot silently edit nothing.
+func (r *cycleRun) edit(old, new string) {
+	GinkgoHelper()
+	old = strings.ReplaceAll(old, placeholder, r.pfx)
+	new = strings.ReplaceAll(new, placeholder, r.pfx)
+	Expect(strings.Count(r.yaml, old)).To(Equal(1), "directory edit %q", old)
+	r.yaml = strings.Replace(r.yaml, old, new, 1)
+}
+
+// cycle runs one cycle on the current directory text and returns its
+// summary; the engine's requests since the last cycle are in r.wire.
+func (r *cycleRun) cycle() *engine.Summary {
+	GinkgoHelper()
+	d, err := directory.Parse("conformance.yaml", []byte(r.yaml))
+	Expect(err).NotTo(HaveOccurred())
+	r.remember(d)
+	ctx, cancel := context.WithTimeout(context.Background(), r.f.Config.SpecTimeout)
+	defer cancel()
+	r.wire.take()
+	s, err := r.eng.Cycle(ctx, d)
+	Expect(err).NotTo(HaveOccurred(), "the cycle could not run")
+	return s
+}
+
+func (r *cycleRun) remember(d *directory.Directory) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, u := range d.Users {
+		r.seen["u:"+u.UserPrincipalName] = true
+		if u.MailNickname != "" {
+			r.seen["x:"+u.MailNickname] = true
+		}
+	}
+	for _, g := range d.Groups {
+		r.seen["g:"+g.DisplayName] = true
+	}
+}
+
+// link returns the target id the job linked to a fixture object.
+func (r *cycleRun) link(kind state.Kind, short string) string {
+	GinkgoHelper()
+	ctx, cancel := r.f.Ctx()
+	defer cancel()
+	objs, err := r.store.Objects(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	o := objs[state.Key{Kind: kind, SourceID: r.id(short)}]
+	Expect(o).NotTo(BeNil(), "the job has no %s %s", kind, short)
+	Expect(o.Linked()).To(BeTrue(), "the job did not link %s %s to a target object", kind, short)
+	return o.TargetID
+}
+
+// object returns the job's memory of a fixture object (nil if none).
+func (r *cycleRun) object(kind state.Kind, short string) *state.Object {
+	GinkgoHelper()
+	ctx, cancel := r.f.Ctx()
+	defer cancel()
+	objs, err := r.store.Objects(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	return objs[state.Key{Kind: kind, SourceID: r.id(short)}]
+}
+
+// recordsOf returns the cycle's provisioning-log records of a fixture object.
+func (r *cycleRun) recordsOf(s *engine.Summary, short string) []provlog.Record {
+	var out []provlog.Record
+	for _, rec := range s.Records {
+		if rec.SourceIdentity.ID == r.id(short) {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// expectRecord asserts the cycle logged exactly one record for the object,
+// with the action and status.
+func (r *cycleRun) expectRecord(s *engine.Summary, short string, action provlog.Action, status provlog.Status) provlog.Record {
+	GinkgoHelper()
+	recs := r.recordsOf(s, short)
+	Expect(recs).To(HaveLen(1), "provisioning-log records of %s", short)
+	rec := recs[0]
+	Expect(rec.ProvisioningStatusInfo.Status).To(Equal(status), "status of %s's record: %s", short, describeRecord(rec))
+	Expect(rec.ProvisioningAction).To(Equal(action), "action of %s's record", short)
+	return rec
+}
+
+// expectClean fails the spec when any record of the cycle failed, naming
+// what Entra would log (the report picks the code up from the message).
+func expectClean(s *engine.Summary) {
+	GinkgoHelper()
+	var failed []string
+	for _, rec := range s.Records {
+		if rec.ProvisioningStatusInfo.Status == provlog.StatusFailure {
+			failed = append(failed, describeRecord(rec))
+		}
+	}
+	if len(failed) > 0 {
+		Fail(fmt.Sprintf("the cycle logged %d failure(s): %s", len(failed), strings.Join(failed, "; ")))
+	}
+	Expect(s.Counts.Failed).To(BeZero(), "failed objects in the cycle's counts")
+}
+
+func describeRecord(rec provlog.Record) string {
+	s := fmt.Sprintf("%s %s %s", rec.SourceIdentity.ID, rec.ProvisioningAction, rec.ProvisioningStatusInfo.Status)
+	if e := rec.ProvisioningStatusInfo.ErrorInformation; e != nil {
+		s += fmt.Sprintf(": Entra would log %s: %s (%s)", e.ErrorCode, e.Reason, strings.TrimSpace(e.AdditionalDetails))
+	}
+	return s
+}
+
+// cleanup deletes what the job provisioned: linked objects first, then a
+// sweep by matching attribute for anything left unlinked.
+func (r *cycleRun) cleanup(c *scim.Client) {
+	ctx, cancel := context.WithTimeout(context.Background(), r.f.Config.SpecTimeout)
+	defer cancel()
+	ids := map[string]bool{}
+	groups := map[string]bool{}
+	if objs, err := r.store.Objects(ctx); err == nil {
+		for k, o := range objs {
+			if !o.Linked() {
+				continue
+			}
+			if k.Kind == state.KindGroup {
+				groups[o.TargetID] = true
+			} else {
+				ids[o.TargetID] = true
+			}
+		}
+	}
+	r.mu.Lock()
+	seen := make([]string, 0, len(r.seen))
+	for k := range r.seen {
+		seen = append(seen, k)
+	}
+	r.mu.Unlock()
+	for _, k := range seen {
+		var res *scim.Result
+		var err error
+		switch k[:2] {
+		case "u:":
+			res, err = c.MatchUser(ctx, "userName", k[2:])
+		case "x:":
+			res, err = c.MatchUser(ctx, "externalId", k[2:])
+		case "g:":
+			res, err = c.MatchGroup(ctx, k[2:])
+		}
+		if err != nil || res == nil || !res.Found() {
+			continue
+		}
+		if k[:2] == "g:" {
+			groups[res.ID()] = true
+		} else {
+			ids[res.ID()] = true
+		}
+	}
+	for id := range groups {
+		if _, err := c.DeleteGroup(ctx, id); err != nil {
+			GinkgoWriter.Printf("cleanup: delete group %s: %v\n", id, err)
+		}
+	}
+	for id := range ids {
+		if _, err := c.DeleteUser(ctx, id); err != nil {
+			GinkgoWriter.Printf("cleanup: delete user %s: %v\n", id, err)
+		}
+	}
+}

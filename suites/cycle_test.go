@@ -1,0 +1,221 @@
+package suites_test
+
+import (
+	"net/http"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/state"
+	. "github.com/quantive/entra-scim-harness/suites/framework"
+	. "github.com/quantive/entra-scim-harness/suites/matchers"
+)
+
+// The cycle specs run the provisioning engine against the target with the
+// fixture directory fixtures/directories/conformance.yaml (names carry the
+// run prefix) and check both what the target holds afterwards and what
+// Entra's provisioning logs would say.
+const cycleFixture = "conformance.yaml"
+
+func managerOf(u map[string]any) any {
+	m, _ := enterprise(u)["manager"].(map[string]any)
+	return m["value"]
+}
+
+var _ = Describe("Provisioning cycles", func() {
+	f := New()
+
+	ForEachDialect(func(dialect string) {
+		It("ENTRA-CYCLE-01 an initial cycle creates every in-scope user and group, then sets managers and members (ENTRA-FLOW-22, ENTRA-REF-01)",
+			Req("ENTRA-CYCLE-01", "ENTRA-FLOW-22", "ENTRA-REF-01"), func() {
+				r := newCycleRun(f, cycleFixture, nil)
+				s := r.cycle()
+				Expect(s.Kind).To(Equal("initial"))
+				expectClean(s)
+				calls := r.wire.take()
+				Expect(only(calls, http.MethodPost)).To(HaveLen(5), "4 assigned users and 1 group are created")
+				lastPost, firstPatch := -1, len(calls)
+				for i, c := range calls {
+					if c.Method == http.MethodPost {
+						lastPost = i
+					}
+					if c.Method == http.MethodPatch && i < firstPatch {
+						firstPatch = i
+					}
+				}
+				Expect(firstPatch).To(BeNumerically("<", len(calls)), "managers and members are PATCHed")
+				Expect(lastPost).To(BeNumerically("<", firstPatch), "references are written after every create (ENTRA-REF-01)")
+
+				for _, u := range []string{"u1", "u2", "u3", "u4"} {
+					r.expectRecord(s, u, provlog.ActionCreate, provlog.StatusSuccess)
+				}
+				r.expectRecord(s, "g1", provlog.ActionCreate, provlog.StatusSuccess)
+				Expect(r.recordsOf(s, "u5")).To(BeEmpty(), "an unassigned user is not provisioned")
+				Expect(r.object(state.KindUser, "u5").Linked()).To(BeFalse())
+
+				ann, ben, cid := r.link(state.KindUser, "u1"), r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3")
+				u := readUser(f, cid)
+				Expect(u["userName"]).To(Equal(r.pfx + "-cid@conformance.example.test"))
+				Expect(u["externalId"]).To(Equal(r.pfx + "-cid"))
+				Expect(u["active"]).To(BeTrue())
+				Expect(managerOf(u)).To(Equal(ben))
+				Expect(managerOf(readUser(f, ben))).To(Equal(ann))
+				ids, _ := memberIDs(readGroup(f, r.link(state.KindGroup, "g1")))
+				Expect(ids).To(ConsistOf(ben, cid))
+
+				By("a second cycle without changes sends nothing and logs nothing")
+				s2 := r.cycle()
+				Expect(s2.Kind).To(Equal("incremental"))
+				Expect(s2.Records).To(BeEmpty())
+				Expect(r.wire.take()).To(BeEmpty())
+			})
+
+		It("ENTRA-CYCLE-02 an attribute edit sends exactly one PATCH with the difference",
+			Req("ENTRA-CYCLE-02"), func() {
+				r := newCycleRun(f, cycleFixture, nil)
+				expectClean(r.cycle())
+				ben := r.link(state.KindUser, "u2")
+				r.edit("jobTitle: Engineer\n    department: Sales\n    employeeId: \"1002\"", "jobTitle: Staff Engineer\n    department: Sales\n    employeeId: \"1002\"")
+				s := r.cycle()
+				expectClean(s)
+				calls := r.wire.take()
+				patches := only(calls, http.MethodPatch)
+				Expect(patches).To(HaveLen(1), "requests of the incremental cycle: %v", calls)
+				Expect(only(calls, http.MethodPost)).To(BeEmpty())
+				Expect(only(calls, http.MethodDelete)).To(BeEmpty())
+				Expect(patches[0].Path).To(HaveSuffix("/Users/" + ben))
+				Expect(patches[0].Body).To(ContainSubstring("Staff Engineer"))
+				Expect(patches[0].Body).NotTo(ContainSubstring("userName"), "only the difference is sent")
+				Expect(patches[0].Body).NotTo(ContainSubstring("Berg"), "only the difference is sent")
+				rec := r.expectRecord(s, "u2", provlog.ActionUpdate, provlog.StatusSuccess)
+				Expect(rec.ModifiedProperties).To(ContainElement(HaveField("DisplayName", "title")))
+				Expect(s.Records).To(HaveLen(1), "only the edited user is logged")
+				Expect(readUser(f, ben)["title"]).To(Equal("Staff Engineer"))
+			})
+
+		It("ENTRA-REF-01 a manager change in the directory PATCHes the manager in a later cycle (ENTRA-FLOW-08)",
+			Req("ENTRA-REF-01", "ENTRA-FLOW-08"), func() {
+				r := newCycleRun(f, cycleFixture, nil)
+				expectClean(r.cycle())
+				ann, cid := r.link(state.KindUser, "u1"), r.link(state.KindUser, "u3")
+				r.edit("employeeId: \"1003\"\n    manager: PFX-u2", "employeeId: \"1003\"\n    manager: PFX-u1")
+				s := r.cycle()
+				expectClean(s)
+				patches := only(r.wire.take(), http.MethodPatch)
+				Expect(patches).To(HaveLen(1))
+				Expect(patches[0].Path).To(HaveSuffix("/Users/" + cid))
+				Expect(patches[0].Body).To(ContainSubstring(ann))
+				r.expectRecord(s, "u3", provlog.ActionUpdate, provlog.StatusSuccess)
+				Expect(managerOf(readUser(f, cid))).To(Equal(ann))
+			})
+
+		It("ENTRA-FLOW-16 team membership changes are member adds and removes, and a rename replaces displayName (ENTRA-FLOW-17, ENTRA-FLOW-15)",
+			Req("ENTRA-FLOW-16", "ENTRA-FLOW-17", "ENTRA-FLOW-15", "ENTRA-CYCLE-02"), func() {
+				r := newCycleRun(f, cycleFixture, nil)
+				expectClean(r.cycle())
+				g, cid, dee := r.link(state.KindGroup, "g1"), r.link(state.KindUser, "u3"), r.link(state.KindUser, "u4")
+				r.edit("displayName: PFX Team\n    members: [PFX-u2, PFX-u3]", "displayName: PFX Team Renamed\n    members: [PFX-u3, PFX-u4]")
+				s := r.cycle()
+				expectClean(s)
+				calls := r.wire.take()
+				Expect(only(calls, http.MethodPut)).To(BeEmpty(), "members are never replaced as a whole")
+				for _, c := range only(calls, http.MethodPatch) {
+					Expect(c.Path).To(HaveSuffix("/Groups/"+g), "only the group changes: %v", calls)
+				}
+				body := ""
+				for _, c := range only(calls, http.MethodPatch) {
+					body += c.Body
+				}
+				Expect(strings.ToLower(body)).To(SatisfyAll(ContainSubstring(`"add"`), ContainSubstring(`"remove"`), ContainSubstring("renamed")))
+				r.expectRecord(s, "g1", provlog.ActionUpdate, provlog.StatusSuccess)
+				grp := readGroup(f, g)
+				Expect(grp["displayName"]).To(Equal(r.pfx + " Team Renamed"))
+				ids, _ := memberIDs(grp)
+				Expect(ids).To(ConsistOf(cid, dee))
+			})
+
+		It("ENTRA-DEPROV-01 unassigned, soft-deleted and blocked users are disabled with active=false and kept",
+			Req("ENTRA-DEPROV-01"), func() {
+				r := newCycleRun(f, cycleFixture, nil)
+				expectClean(r.cycle())
+				ben, cid, dee := r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3"), r.link(state.KindUser, "u4")
+				r.edit("users: [PFX-u1, PFX-u2, PFX-u3, PFX-u4]", "users: [PFX-u1, PFX-u2, PFX-u3]") // Dee unassigned
+				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")      // Cid soft-deleted
+				r.edit("employeeId: \"1002\"", "employeeId: \"1002\"\n    accountEnabled: false") // Ben blocked
+				s := r.cycle()
+				expectClean(s)
+				Expect(only(r.wire.take(), http.MethodDelete)).To(BeEmpty(), "disabling never deletes")
+				for short, id := range map[string]string{"u2": ben, "u3": cid, "u4": dee} {
+					r.expectRecord(s, short, provlog.ActionDisable, provlog.StatusSuccess)
+					Expect(readUser(f, id)["active"]).To(BeFalse(), "active of %s", short)
+				}
+			})
+
+		It("ENTRA-DEPROV-07 a restored user is re-activated and keeps its memberships",
+			Req("ENTRA-DEPROV-07"), func() {
+				r := newCycleRun(f, cycleFixture, nil)
+				expectClean(r.cycle())
+				g, ben, cid := r.link(state.KindGroup, "g1"), r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3")
+				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")
+				s := r.cycle()
+				expectClean(s)
+				r.expectRecord(s, "u3", provlog.ActionDisable, provlog.StatusSuccess)
+				Expect(readUser(f, cid)["active"]).To(BeFalse())
+
+				r.edit("employeeId: \"1003\"\n    deleted: soft", "employeeId: \"1003\"")
+				s = r.cycle()
+				expectClean(s)
+				r.expectRecord(s, "u3", provlog.ActionUpdate, provlog.StatusSuccess)
+				Expect(readUser(f, cid)["active"]).To(BeTrue())
+				ids, _ := memberIDs(readGroup(f, g))
+				Expect(ids).To(ConsistOf(ben, cid), "memberships survive disable and restore")
+			})
+	})
+
+	It("ENTRA-DEPROV-02 a hard-deleted source user is deleted in the target",
+		Req("ENTRA-DEPROV-02"), func() {
+			r := newCycleRun(f, cycleFixture, nil)
+			expectClean(r.cycle())
+			dee := r.link(state.KindUser, "u4")
+			r.edit("employeeId: \"1004\"", "employeeId: \"1004\"\n    deleted: hard")
+			s := r.cycle()
+			expectClean(s)
+			deletes := only(r.wire.take(), http.MethodDelete)
+			Expect(deletes).To(HaveLen(1))
+			Expect(deletes[0].Path).To(HaveSuffix("/Users/" + dee))
+			r.expectRecord(s, "u4", provlog.ActionDelete, provlog.StatusSuccess)
+			Expect(f.Send(f.Entra().GetUser(dee))).To(HaveStatus(http.StatusNotFound))
+		})
+
+	It("ENTRA-MATCH-01 users already in the target are matched by userName and by externalId, not duplicated (ENTRA-MATCH-04)",
+		Req("ENTRA-MATCH-01", "ENTRA-MATCH-04"), func() {
+			r := newCycleRun(f, cycleFixture, nil)
+			byName := f.UserAttributes("pre-ann")
+			byName["userName"] = r.pfx + "-ann@conformance.example.test"
+			preAnn := f.CreateUser(byName)
+			byExt := f.UserAttributes("pre-ben")
+			byExt["externalId"] = r.pfx + "-ben"
+			preBen := f.CreateUser(byExt)
+
+			s := r.cycle()
+			expectClean(s)
+			Expect(only(r.wire.take(), http.MethodPost)).To(HaveLen(3), "only Cid, Dee and the team are created")
+			Expect(r.link(state.KindUser, "u1")).To(Equal(preAnn))
+			Expect(r.link(state.KindUser, "u2")).To(Equal(preBen))
+			Expect(r.object(state.KindUser, "u1").MatchedBy).To(Equal("userName"))
+			Expect(r.object(state.KindUser, "u2").MatchedBy).To(Equal("externalId"))
+			for _, short := range []string{"u1", "u2"} {
+				rec := r.expectRecord(s, short, provlog.ActionUpdate, provlog.StatusSuccess)
+				Expect(rec.ProvisioningAction).NotTo(Equal(provlog.ActionCreate))
+			}
+
+			By("each matching attribute filters to exactly the one user (ENTRA-MATCH-04)")
+			Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ann@conformance.example.test"))).To(BeListResponseWith(1))
+			Expect(f.Send(f.Entra().MatchUser("externalId", r.pfx+"-ben"))).To(BeListResponseWith(1))
+			Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ben@conformance.example.test"))).To(BeListResponseWith(1),
+				"the matched user's userName was updated to the source's, without a duplicate")
+			Expect(readUser(f, preBen)["userName"]).To(Equal(r.pfx + "-ben@conformance.example.test"))
+		})
+})
