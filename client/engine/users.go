@@ -149,7 +149,6 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 			desired[p] = v
 		}
 	}
-	alignActive(current, desired)
 	changes := scim.Diff(current, desired)
 	upd, err := c.UpdateUser(ctx, obj.TargetID, current, desired)
 	if err != nil {
@@ -271,15 +270,4 @@ func sameValues(a, b map[string]any) bool {
 		}
 	}
 	return true
-}
-
-// alignActive renders the target's boolean active the way the mapping
-// produces it ("True"/"False", MAP-03), so that scim.Diff, which compares
-// a string with a bool as different, does not resend an unchanged active.
-func alignActive(current, desired scim.Attributes) {
-	cb, ok := current["active"].(bool)
-	if _, isStr := desired["active"].(string); !ok || !isStr {
-		return
-	}
-	current["active"] = *str(cb)
 }

@@ -37,7 +37,19 @@ func Diff(current, desired Attributes) []Change {
 	return out
 }
 
+// equalValue compares a target value with a desired one. A boolean and the
+// string the mapping produces for it ("True"/"False", MAP-03) are equal, so
+// a target's active true is not re-sent against the mapping's "True".
 func equalValue(a, b any) bool {
+	if ab, ok := activeValue(a); ok {
+		if bb, ok := activeValue(b); ok {
+			_, aStr := a.(string)
+			_, bStr := b.(string)
+			if aStr != bStr {
+				return ab == bb
+			}
+		}
+	}
 	if as, ok := a.(string); ok {
 		bs, ok := b.(string)
 		return ok && as == bs
