@@ -142,8 +142,8 @@ var _ = Describe("Provisioning cycles", func() {
 				expectClean(r.cycle())
 				ben, cid, dee := r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3"), r.link(state.KindUser, "u4")
 				r.edit("users: [PFX-u1, PFX-u2, PFX-u3, PFX-u4]", "users: [PFX-u1, PFX-u2, PFX-u3]") // Dee unassigned
-				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")      // Cid soft-deleted
-				r.edit("employeeId: \"1002\"", "employeeId: \"1002\"\n    accountEnabled: false") // Ben blocked
+				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")            // Cid soft-deleted
+				r.edit("employeeId: \"1002\"", "employeeId: \"1002\"\n    accountEnabled: false")    // Ben blocked
 				s := r.cycle()
 				expectClean(s)
 				Expect(only(r.wire.take(), http.MethodDelete)).To(BeEmpty(), "disabling never deletes")

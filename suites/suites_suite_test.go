@@ -93,6 +93,14 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 		Uncovered:      requirements.All(),
 		ArtefactEntry:  framework.ArtefactEntry,
 	})
+	// Figures specs measured (e.g. the load spec's throughput and latency).
+	for _, s := range r.SpecReports {
+		for _, e := range s.ReportEntries {
+			if e.Name == framework.NoteEntry {
+				rep.Notes = append(rep.Notes, e.Value.String())
+			}
+		}
+	}
 	Expect(writeReports(cfg.ReportDir, rep)).To(Succeed())
 	// Printed on stdout so that `make conformance` shows where the report is.
 	fmt.Printf("\nconformance report: %s (and conformance.yaml)\n", filepath.Join(cfg.ReportDir, "conformance.html"))

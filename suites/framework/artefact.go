@@ -37,3 +37,7 @@ func WriteArtefact(reportDir, name, specText, failure string, xs []*exchange.Res
 	}
 	return rel, nil
 }
+
+// NoteEntry is the name of the Ginkgo report entry whose value the suite
+// copies into the conformance report's notes (e.g. the load figures).
+const NoteEntry = "conformance note"

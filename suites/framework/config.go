@@ -68,6 +68,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	SpecTimeout    time.Duration
 	RunPrefix      string
+	// Load sizes the load spec (defaults filled in by Load).
+	Load LoadOptions
 }
 
 // Flags are the command-line flags, passed after `--` to ginkgo or with
@@ -111,7 +113,8 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 	var problems []error
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
 
-	c := &Config{RequestTimeout: 30 * time.Second, SpecTimeout: 2 * time.Minute, Dialects: slices.Clone(requirements.Dialects)}
+	c := &Config{RequestTimeout: 30 * time.Second, SpecTimeout: 2 * time.Minute, Dialects: slices.Clone(requirements.Dialects),
+		Load: LoadOptions{Users: DefaultLoadUsers, Groups: DefaultLoadGroups, Concurrency: DefaultLoadConcurrency, EntraTimeout: DefaultLoadEntraTimeout}}
 
 	// Layer 1: the options file.
 	c.OptionsFile, _ = pick(fl.Options, EnvOptions)
@@ -225,6 +228,28 @@ func (c *Config) applyOptions(o *Options, bad func(string, ...any)) {
 		bad("%s: timeouts.request (%s) exceeds timeouts.spec (%s)", where, c.RequestTimeout, c.SpecTimeout)
 	}
 	c.RunPrefix = o.RunPrefix
+	c.applyLoad(o.Load, where, bad)
+}
+
+func (c *Config) applyLoad(l LoadOptions, where string, bad func(string, ...any)) {
+	if l.Users < 0 || l.Groups < 0 || l.Concurrency < 0 || l.EntraTimeout < 0 {
+		bad("%s: load: sizes and timeouts must be positive", where)
+		return
+	}
+	if l.Users > 0 {
+		c.Load.Users = l.Users
+	}
+	if l.Groups > 0 {
+		c.Load.Groups = l.Groups
+	}
+	if l.Concurrency > 5 {
+		bad("%s: load.concurrency %d: Entra exports at most 5 objects at once", where, l.Concurrency)
+	} else if l.Concurrency > 0 {
+		c.Load.Concurrency = l.Concurrency
+	}
+	if l.EntraTimeout > 0 {
+		c.Load.EntraTimeout = l.EntraTimeout
+	}
 }
 
 // refserverPath is the reference server's tenant-URL shape (GTM-01, GTM-08),

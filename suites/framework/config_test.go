@@ -135,6 +135,8 @@ func TestLoadRejectsBadOptionsFilesPrecisely(t *testing.T) {
 		{"bad dialect", "dialects: [legacy, rfc]\n", []string{`dialects: unknown dialect "rfc"`}},
 		{"request above spec", "timeouts: {request: 5m, spec: 1m}\n", []string{"timeouts.request (5m0s) exceeds timeouts.spec (1m0s)"}},
 		{"not a mapping", "- a\n- b\n", []string{"line 1", "cannot unmarshal"}},
+		{"load above Entra's concurrency", "load: {concurrency: 8}\n", []string{"load.concurrency 8: Entra exports at most 5"}},
+		{"negative load size", "load: {users: -1}\n", []string{"load: sizes and timeouts must be positive"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeOptions(t, tc.text)
@@ -166,5 +168,22 @@ func TestReportDirFromEnv(t *testing.T) {
 	c, err := Load(Flags{}, env(map[string]string{EnvReportDir: abs}))
 	if err != nil || c.ReportDir != abs {
 		t.Errorf("%v %q", err, c.ReportDir)
+	}
+}
+
+func TestLoadOptionsDefaultAndOverride(t *testing.T) {
+	c, err := Load(Flags{}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Load != (LoadOptions{Users: 200, Groups: 10, Concurrency: 4, EntraTimeout: time.Minute}) {
+		t.Errorf("default load %+v", c.Load)
+	}
+	c, err = Load(Flags{Options: writeOptions(t, "load: {users: 20, concurrency: 1, entraTimeout: 5s}\n")}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Load != (LoadOptions{Users: 20, Groups: 10, Concurrency: 1, EntraTimeout: 5 * time.Second}) {
+		t.Errorf("load from options %+v", c.Load)
 	}
 }

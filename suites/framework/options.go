@@ -39,7 +39,33 @@ type Options struct {
 	} `yaml:"timeouts"`
 	// RunPrefix is put in front of every name the suite creates.
 	RunPrefix string `yaml:"runPrefix"`
+	// Load sizes the load spec (feature load).
+	Load LoadOptions `yaml:"load"`
 }
+
+// LoadOptions size the load spec: an Entra-like initial cycle of generated
+// users and groups at Entra's pace.
+//
+//	load: {users: 200, groups: 10, concurrency: 4, entraTimeout: 60s}
+type LoadOptions struct {
+	// Users and Groups in the generated directory (default 200 and 10).
+	Users  int `yaml:"users"`
+	Groups int `yaml:"groups"`
+	// Concurrency is the number of objects exported at once, 1-5 as Entra
+	// does (default 4).
+	Concurrency int `yaml:"concurrency"`
+	// EntraTimeout is Entra's per-request timeout every answer must beat
+	// (ENTRA-HTTP-08; default 60s).
+	EntraTimeout time.Duration `yaml:"entraTimeout"`
+}
+
+// Load defaults.
+const (
+	DefaultLoadUsers        = 200
+	DefaultLoadGroups       = 10
+	DefaultLoadConcurrency  = 4
+	DefaultLoadEntraTimeout = 60 * time.Second
+)
 
 // ReadOptions reads and strictly decodes an options file: unknown keys are
 // errors, reported with their line, so a typo cannot silently drop a setting.

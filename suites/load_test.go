@@ -1,0 +1,99 @@
+package suites_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/quantive/entra-scim-harness/client/engine"
+	"github.com/quantive/entra-scim-harness/fixtures"
+	. "github.com/quantive/entra-scim-harness/suites/framework"
+)
+
+// quarantineProportion is QUAR-03's failure-proportion threshold: a job is
+// quarantined when more than 40 % of its provisioning events fail
+// (reference failures not counted).
+const quarantineProportion = 0.40
+
+var (
+	genUser = regexp.MustCompile(`\bu(\d{5})\b`)
+	genNick = regexp.MustCompile(`\buser(\d{5})\b`)
+	genGrp  = regexp.MustCompile(`\bg(\d{4})\b`)
+	genName = regexp.MustCompile(`(?m)^(\s+displayName: )`)
+)
+
+// prefixGenerated puts pfx on every object id, userName, mailNickname and
+// displayName of a fixtures.GenerateDirectory text, and moves the users to
+// a reserved example domain.
+func prefixGenerated(y, pfx string) string {
+	y = genUser.ReplaceAllString(y, pfx+"-u$1")
+	y = genNick.ReplaceAllString(y, pfx+"-user$1")
+	y = genGrp.ReplaceAllString(y, pfx+"-g$1")
+	y = genName.ReplaceAllString(y, "${1}"+pfx+" ")
+	return regexp.MustCompile(`@contoso\.com\b`).ReplaceAllString(y, "@conformance.example.test")
+}
+
+// percentile returns the p-th percentile (0-100) of sorted durations.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted)-1) * p / 100)
+	return sorted[i]
+}
+
+var _ = Describe("Load", func() {
+	f := New()
+
+	It("ENTRA-QUAR-03 an Entra-paced initial cycle stays below the quarantine thresholds, every answer within Entra's timeout (ENTRA-HTTP-08)",
+		Req("ENTRA-QUAR-03", "ENTRA-HTTP-08"), func() {
+			l := f.Config.Load
+			r := newCycleRun(f, cycleFixture, func(o *engine.Options) { o.Concurrency = l.Concurrency })
+			r.yaml = prefixGenerated(string(fixtures.GenerateDirectory(l.Users, l.Groups)), r.pfx)
+
+			start := time.Now()
+			s := r.cycle()
+			wall := time.Since(start)
+			calls := r.wire.take()
+			Expect(calls).NotTo(BeEmpty())
+
+			var lat []time.Duration
+			failedReqs := 0
+			for _, c := range calls {
+				lat = append(lat, c.Latency)
+				if c.Status == 0 || c.Status >= 500 || c.Status == 429 {
+					failedReqs++
+				}
+			}
+			slices.Sort(lat)
+			events := s.Counts.Created + s.Counts.Updated + s.Counts.Disabled + s.Counts.Deleted + s.Counts.Failed
+			note := fmt.Sprintf("load (ENTRA-QUAR-03, ENTRA-HTTP-08): %d users + %d groups, concurrency %d, %s dialect: %d requests in %s (%.1f requests/s); latency p50 %s, p95 %s, p99 %s, max %s; %d of %d objects failed, %d reference failures, %d requests failed (5xx, 429 or no answer)",
+				l.Users, l.Groups, l.Concurrency, r.client.Dialect(), len(calls), wall.Round(time.Millisecond),
+				float64(len(calls))/wall.Seconds(), percentile(lat, 50), percentile(lat, 95), percentile(lat, 99), lat[len(lat)-1],
+				s.Counts.Failed, events, s.Counts.ReferenceFailures, failedReqs)
+			AddReportEntry(NoteEntry, note)
+			GinkgoWriter.Println(note)
+
+			Expect(events).To(BeNumerically(">", 0), "the cycle provisioned something")
+			Expect(s.Counts.Created).To(BeNumerically(">", l.Users/3), "most in-scope objects were created")
+			Expect(float64(s.Counts.Failed)/float64(events)).To(BeNumerically("<=", quarantineProportion),
+				"failed provisioning events stay at or below QUAR-03's 40 %%: %s", firstFailures(s, 3))
+			Expect(float64(failedReqs)/float64(len(calls))).To(BeNumerically("<=", quarantineProportion), "failed requests")
+			Expect(lat[len(lat)-1]).To(BeNumerically("<", l.EntraTimeout), "the slowest answer beats Entra's per-request timeout")
+		})
+})
+
+// firstFailures describes up to n failed records of a cycle.
+func firstFailures(s *engine.Summary, n int) string {
+	var out []string
+	for _, rec := range s.Records {
+		if rec.ProvisioningStatusInfo.ErrorInformation != nil && len(out) < n {
+			out = append(out, describeRecord(rec))
+		}
+	}
+	return fmt.Sprint(out)
+}
