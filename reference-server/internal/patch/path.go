@@ -46,7 +46,7 @@ func (a *applier) applyPath(op, path string, val any, hasValue bool) error {
 	if strings.EqualFold(path, "schemas") {
 		return invalidPath("schemas cannot be patched; it follows from the attributes")
 	}
-	p, err := protocol.ParsePath(path)
+	p, err := protocol.ParsePathCached(path)
 	if err != nil {
 		return err
 	}

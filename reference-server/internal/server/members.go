@@ -23,7 +23,7 @@ func referencedMembers(ops []protocol.PatchOperation) (ids []string, ok bool) {
 		if kind != protocol.OpAdd && kind != protocol.OpRemove {
 			return nil, false
 		}
-		p, err := protocol.ParsePath(op.Path)
+		p, err := protocol.ParsePathCached(op.Path)
 		if err != nil || !strings.EqualFold(p.AttributePath.AttributeName, "members") ||
 			p.AttributePath.URIPrefix != nil || p.AttributePath.SubAttribute != nil || p.SubAttribute != nil {
 			return nil, false

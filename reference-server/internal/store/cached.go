@@ -20,6 +20,9 @@ import (
 // the mirror equals the committed state whenever Update has returned.
 type Cached struct {
 	base Store
+	// wmu is held for a whole Update, mirror update included, so that a
+	// transaction may read the mirror: it then holds every earlier commit.
+	wmu  sync.Mutex
 	mu   sync.RWMutex
 	accs map[string]*mirror
 }
@@ -399,11 +402,15 @@ func (c *Cached) GroupsOf(_ context.Context, account, userID string, derived boo
 }
 
 // Update runs fn on the base store and, once committed, applies its writes
-// to the mirror.
+// to the mirror. The transaction's reads come from the mirror and from the
+// transaction's own writes where that is exact (see recTx), because a
+// SQLite read costs more than the rest of a PATCH.
 func (c *Cached) Update(ctx context.Context, fn func(tx Tx) error) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
 	var rt *recTx
 	err := c.base.Update(ctx, func(tx Tx) error {
-		rt = &recTx{Tx: tx}
+		rt = &recTx{Tx: tx, c: c}
 		return fn(rt)
 	})
 	if err != nil {
@@ -427,52 +434,140 @@ type mirrorOp struct {
 	apply   func(m *mirror)
 }
 
-// recTx records the writes of a transaction for the mirror. Its reads go
-// to the base transaction, so they see the transaction's own writes.
+// recTx records the writes of a transaction for the mirror.
+//
+// Reads by id (User, Group) come from the transaction's own writes, then
+// the mirror: both are exact, since Update holds the write lock from
+// before fn until the mirror holds the commit. The other reads come from
+// the mirror until the transaction's first write, and from the base
+// transaction after it (which sees the transaction's own writes).
 type recTx struct {
 	Tx
-	ops []mirrorOp
+	c      *Cached
+	ops    []mirrorOp
+	wrote  bool
+	users  map[resKey]*User  // written in this tx; nil: deleted
+	groups map[resKey]*Group // written in this tx; nil: deleted
 }
+
+type resKey struct{ account, id string }
 
 func (t *recTx) rec(account string, f func(m *mirror)) {
 	t.ops = append(t.ops, mirrorOp{account: account, apply: f})
 }
 
+// User implements Reader: the transaction's write, else the mirror.
+func (t *recTx) User(ctx context.Context, account, id string) (*User, error) {
+	if u, ok := t.users[resKey{account, id}]; ok {
+		if u == nil {
+			return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
+		}
+		return u, nil
+	}
+	return t.c.User(ctx, account, id)
+}
+
+// Group implements Reader: the transaction's write, else the mirror.
+func (t *recTx) Group(ctx context.Context, account, id string, derived bool) (*Group, error) {
+	if g, ok := t.groups[resKey{account, id}]; ok {
+		if g == nil || g.Derived != derived {
+			return nil, fmt.Errorf("group %s: %w", id, ErrNotFound)
+		}
+		return g, nil
+	}
+	return t.c.Group(ctx, account, id, derived)
+}
+
+// UsersBy implements Reader.
+func (t *recTx) UsersBy(ctx context.Context, account string, f UserField, v string) ([]*User, error) {
+	if t.wrote {
+		return t.Tx.UsersBy(ctx, account, f, v)
+	}
+	return t.c.UsersBy(ctx, account, f, v)
+}
+
+// GroupsBy implements Reader.
+func (t *recTx) GroupsBy(ctx context.Context, account string, derived bool, f GroupField, v string) ([]*Group, error) {
+	if t.wrote {
+		return t.Tx.GroupsBy(ctx, account, derived, f, v)
+	}
+	return t.c.GroupsBy(ctx, account, derived, f, v)
+}
+
+// Members implements Reader.
+func (t *recTx) Members(ctx context.Context, account, groupID string) ([]Member, error) {
+	if t.wrote {
+		return t.Tx.Members(ctx, account, groupID)
+	}
+	return t.c.Members(ctx, account, groupID)
+}
+
+// GroupsOf implements Reader.
+func (t *recTx) GroupsOf(ctx context.Context, account, userID string, derived bool) ([]GroupRef, error) {
+	if t.wrote {
+		return t.Tx.GroupsOf(ctx, account, userID, derived)
+	}
+	return t.c.GroupsOf(ctx, account, userID, derived)
+}
+
+func (t *recTx) setUser(account, id string, u *User) {
+	if t.users == nil {
+		t.users = map[resKey]*User{}
+	}
+	t.users[resKey{account, id}] = u
+}
+
+func (t *recTx) setGroup(account, id string, g *Group) {
+	if t.groups == nil {
+		t.groups = map[resKey]*Group{}
+	}
+	t.groups[resKey{account, id}] = g
+}
+
 func (t *recTx) PutUser(ctx context.Context, account string, u *User) error {
+	t.wrote = true
 	if err := t.Tx.PutUser(ctx, account, u); err != nil {
 		return err
 	}
 	cp := *u
+	t.setUser(account, u.ID, &cp)
 	t.rec(account, func(m *mirror) { m.putUser(&cp) })
 	return nil
 }
 
 func (t *recTx) DeleteUser(ctx context.Context, account, id string) error {
+	t.wrote = true
 	if err := t.Tx.DeleteUser(ctx, account, id); err != nil {
 		return err
 	}
+	t.setUser(account, id, nil)
 	t.rec(account, func(m *mirror) { m.deleteUser(id) })
 	return nil
 }
 
 func (t *recTx) PutGroup(ctx context.Context, account string, g *Group) error {
+	t.wrote = true
 	if err := t.Tx.PutGroup(ctx, account, g); err != nil {
 		return err
 	}
 	cp := *g
+	t.setGroup(account, g.ID, &cp)
 	t.rec(account, func(m *mirror) { m.putGroup(&cp) })
 	return nil
 }
 
 func (t *recTx) DeleteGroup(ctx context.Context, account, id string) error {
+	t.wrote = true
 	if err := t.Tx.DeleteGroup(ctx, account, id); err != nil {
 		return err
 	}
+	t.setGroup(account, id, nil)
 	t.rec(account, func(m *mirror) { m.deleteGroup(id) })
 	return nil
 }
 
 func (t *recTx) AddMember(ctx context.Context, account, groupID, userID string) (bool, error) {
+	t.wrote = true
 	added, err := t.Tx.AddMember(ctx, account, groupID, userID)
 	if err == nil && added {
 		t.rec(account, func(m *mirror) { m.addMember(groupID, userID) })
@@ -481,6 +576,7 @@ func (t *recTx) AddMember(ctx context.Context, account, groupID, userID string) 
 }
 
 func (t *recTx) RemoveMember(ctx context.Context, account, groupID, userID string) (bool, error) {
+	t.wrote = true
 	removed, err := t.Tx.RemoveMember(ctx, account, groupID, userID)
 	if err == nil && removed {
 		t.rec(account, func(m *mirror) { m.removeMember(groupID, userID) })

@@ -71,6 +71,53 @@ func TestCachedAgreesWithBase(t *testing.T) {
 	compareReaders(t, c2, base2)
 }
 
+// Reads inside a Cached transaction (served from the mirror and the
+// transaction's own writes) must equal the base transaction's reads after
+// every write of the transaction, failed writes included.
+func TestCachedTxReadsAgreeWithBaseTx(t *testing.T) {
+	ctx := context.Background()
+	base, _ := openTemp(t)
+	c, err := NewCached(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.CreateAccount(ctx, "a")
+	rng := rand.New(rand.NewPCG(3, 4))
+	pick := func(p string, n int) string { return fmt.Sprintf("%s%d", p, rng.IntN(n)) }
+	for i := range 150 {
+		_ = c.Update(ctx, func(tx Tx) error {
+			rt := tx.(*recTx)
+			compareReaders(t, rt, rt.Tx)
+			for range 1 + rng.IntN(4) {
+				switch rng.IntN(7) {
+				case 0, 1:
+					u := &User{ID: pick("u", 30), UserName: pick("name", 40), ExternalID: pick("x", 5), ManagerID: pick("u", 30),
+						Department: pick("D", 4), DisplayName: pick("N", 9), WorkEmail: pick("E", 50), Doc: []byte(fmt.Sprintf(`{"n":%d}`, i))}
+					_ = tx.PutUser(ctx, "a", u) // a uniqueness clash leaves the transaction going
+				case 2:
+					_ = tx.DeleteUser(ctx, "a", pick("u", 30))
+				case 3:
+					g := &Group{ID: pick("g", 8), DisplayName: pick("G", 12), ExternalID: pick("y", 3), Derived: rng.IntN(2) == 0, Department: pick("D", 4), Doc: []byte(`{}`)}
+					_ = tx.PutGroup(ctx, "a", g)
+				case 4:
+					_ = tx.DeleteGroup(ctx, "a", pick("g", 8))
+				case 5:
+					_, _ = tx.AddMember(ctx, "a", pick("g", 8), pick("u", 30))
+				case 6:
+					_, _ = tx.RemoveMember(ctx, "a", pick("g", 8), pick("u", 30))
+				}
+				compareReaders(t, rt, rt.Tx)
+			}
+			if rng.IntN(8) == 0 {
+				return fmt.Errorf("abort")
+			}
+			return nil
+		})
+	}
+	compareReaders(t, c, base)
+}
+
 func compareReaders(t *testing.T, c, base Reader) {
 	t.Helper()
 	ctx := context.Background()

@@ -239,26 +239,17 @@ func (t *tx) PutUser(ctx context.Context, account string, u *User) error {
 	}
 	u.WorkEmail = key(u.WorkEmail)
 	now := time.Now().UTC()
-	cur, err := t.User(ctx, account, u.ID)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		u.Version, u.Created, u.LastModified = 1, now, now
-		_, err = t.exec(ctx, t.st.userInsert, account, u.ID, u.UserName, key(u.UserName), u.ExternalID,
-			u.ManagerID, u.Department, u.DisplayName, key(u.WorkEmail), b2i(u.Active), string(u.Doc), u.Version,
-			now.UnixNano(), now.UnixNano())
-	case err != nil:
-		return err
-	default:
-		u.Version, u.Created, u.LastModified = cur.Version+1, cur.Created, now
-		_, err = t.exec(ctx, t.st.userUpdate, u.UserName, key(u.UserName), u.ExternalID, u.ManagerID,
-			u.Department, u.DisplayName, key(u.WorkEmail), b2i(u.Active), string(u.Doc), u.Version, now.UnixNano(), account, u.ID)
-	}
+	var created int64
+	err := t.stmt(ctx, t.st.userUpsert).QueryRowContext(ctx, account, u.ID, u.UserName, key(u.UserName), u.ExternalID,
+		u.ManagerID, u.Department, u.DisplayName, key(u.WorkEmail), b2i(u.Active), string(u.Doc),
+		now.UnixNano(), now.UnixNano()).Scan(&u.Version, &created)
 	if isUnique(err) {
 		return fmt.Errorf("userName %q is already taken: %w", u.UserName, ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("write user %s: %w", u.ID, err)
 	}
+	u.Created, u.LastModified = time.Unix(0, created).UTC(), now
 	return nil
 }
 
@@ -281,25 +272,16 @@ func (t *tx) PutGroup(ctx context.Context, account string, g *Group) error {
 		return fmt.Errorf("put group: id and displayName are required")
 	}
 	now := time.Now().UTC()
-	cur, err := t.Group(ctx, account, g.ID, g.Derived)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		g.Version, g.Created, g.LastModified = 1, now, now
-		_, err = t.exec(ctx, t.st.groupInsert, account, g.ID, b2i(g.Derived), g.DisplayName, key(g.DisplayName),
-			g.ExternalID, g.Department, string(g.Doc), g.Version, now.UnixNano(), now.UnixNano())
-	case err != nil:
-		return err
-	default:
-		g.Version, g.Created, g.LastModified = cur.Version+1, cur.Created, now
-		_, err = t.exec(ctx, t.st.groupUpdate, g.DisplayName, key(g.DisplayName), g.ExternalID, g.Department,
-			string(g.Doc), g.Version, now.UnixNano(), account, g.ID)
-	}
-	if isUnique(err) {
+	var created int64
+	err := t.stmt(ctx, t.st.groupUpsert).QueryRowContext(ctx, account, g.ID, b2i(g.Derived), g.DisplayName, key(g.DisplayName),
+		g.ExternalID, g.Department, string(g.Doc), now.UnixNano(), now.UnixNano()).Scan(&g.Version, &created)
+	if isUnique(err) || errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("displayName %q is already taken: %w", g.DisplayName, ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("write group %s: %w", g.ID, err)
 	}
+	g.Created, g.LastModified = time.Unix(0, created).UTC(), now
 	return nil
 }
 
@@ -318,7 +300,15 @@ func (t *tx) DeleteGroup(ctx context.Context, account, id string) error {
 }
 
 func (t *tx) AddMember(ctx context.Context, account, groupID, userID string) (bool, error) {
-	// Both ends must exist, so that no membership outlives its group or user.
+	n, err := t.exec(ctx, t.st.memberAddChecked, account, groupID, userID)
+	if err != nil {
+		return false, fmt.Errorf("add member %s to %s: %w", userID, groupID, err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	// Nothing added: a missing end (no membership may outlive its group or
+	// user) or already a member; the checks below tell which.
 	var one int
 	if err := t.stmt(ctx, t.st.groupExists).QueryRowContext(ctx, account, groupID).Scan(&one); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -332,7 +322,7 @@ func (t *tx) AddMember(ctx context.Context, account, groupID, userID string) (bo
 		}
 		return false, fmt.Errorf("add member %s: %w", userID, err)
 	}
-	n, err := t.exec(ctx, t.st.memberAdd, account, groupID, userID)
+	n, err = t.exec(ctx, t.st.memberAdd, account, groupID, userID)
 	if err != nil {
 		return false, fmt.Errorf("add member %s to %s: %w", userID, groupID, err)
 	}

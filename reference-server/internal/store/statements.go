@@ -13,10 +13,10 @@ type statements struct {
 
 	userByID, usersByName, usersByExternal, usersByManager, usersByDepartment *sql.Stmt
 	usersByWorkEmail                                                          *sql.Stmt
-	usersPage, usersCount, userInsert, userUpdate, userDelete                 *sql.Stmt
+	usersPage, usersCount, userUpsert, userDelete                             *sql.Stmt
 	groupByID, groupsByName, groupsByExternal, groupsByDepartment             *sql.Stmt
-	groupsPage, groupsCount, groupInsert, groupUpdate, groupDelete            *sql.Stmt
-	members, groupsOf, memberAdd, memberRemove                                *sql.Stmt
+	groupsPage, groupsCount, groupUpsert, groupDelete                        *sql.Stmt
+	members, groupsOf, memberAdd, memberAddChecked, memberRemove              *sql.Stmt
 	membersDropUser, membersDropGroup, groupExists, userExists                *sql.Stmt
 }
 
@@ -36,10 +36,15 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&s.usersByWorkEmail, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? AND work_email_key=? ORDER BY seq`},
 		{&s.usersPage, `SELECT ` + userCols + ` FROM scim_users WHERE account_id=? ORDER BY seq LIMIT ? OFFSET ?`},
 		{&s.usersCount, `SELECT COUNT(*) FROM scim_users WHERE account_id=?`},
-		{&s.userInsert, `INSERT INTO scim_users(account_id, id, user_name, user_name_key, external_id, manager_id,
-			department, display_name, work_email_key, active, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
-		{&s.userUpdate, `UPDATE scim_users SET user_name=?, user_name_key=?, external_id=?, manager_id=?,
-			department=?, display_name=?, work_email_key=?, active=?, doc=?, version=?, modified=? WHERE account_id=? AND id=?`},
+		// One statement per write: insert, or update keeping created and
+		// bumping version; RETURNING gives both without a prior SELECT.
+		{&s.userUpsert, `INSERT INTO scim_users(account_id, id, user_name, user_name_key, external_id, manager_id,
+			department, display_name, work_email_key, active, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,?,?,?,1,?,?)
+			ON CONFLICT(account_id, id) DO UPDATE SET user_name=excluded.user_name, user_name_key=excluded.user_name_key,
+			external_id=excluded.external_id, manager_id=excluded.manager_id, department=excluded.department,
+			display_name=excluded.display_name, work_email_key=excluded.work_email_key, active=excluded.active,
+			doc=excluded.doc, version=scim_users.version+1, modified=excluded.modified
+			RETURNING version, created`},
 		{&s.userDelete, `DELETE FROM scim_users WHERE account_id=? AND id=?`},
 
 		{&s.groupByID, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND id=? AND derived=?`},
@@ -48,10 +53,15 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 		{&s.groupsByDepartment, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND derived=? AND department=? ORDER BY seq`},
 		{&s.groupsPage, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND derived=? ORDER BY seq LIMIT ? OFFSET ?`},
 		{&s.groupsCount, `SELECT COUNT(*) FROM scim_groups WHERE account_id=? AND derived=?`},
-		{&s.groupInsert, `INSERT INTO scim_groups(account_id, id, derived, display_name, display_name_key, external_id,
-			department, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,?,?,?)`},
-		{&s.groupUpdate, `UPDATE scim_groups SET display_name=?, display_name_key=?, external_id=?, department=?,
-			doc=?, version=?, modified=? WHERE account_id=? AND id=?`},
+		// As userUpsert; an id held by a group of the other kind (derived or
+		// not) returns no row, which PutGroup reports as a conflict.
+		{&s.groupUpsert, `INSERT INTO scim_groups(account_id, id, derived, display_name, display_name_key, external_id,
+			department, doc, version, created, modified) VALUES(?,?,?,?,?,?,?,?,1,?,?)
+			ON CONFLICT(account_id, id) DO UPDATE SET display_name=excluded.display_name,
+			display_name_key=excluded.display_name_key, external_id=excluded.external_id, department=excluded.department,
+			doc=excluded.doc, version=scim_groups.version+1, modified=excluded.modified
+			WHERE scim_groups.derived=excluded.derived
+			RETURNING version, created`},
 		{&s.groupDelete, `DELETE FROM scim_groups WHERE account_id=? AND id=?`},
 
 		{&s.members, `SELECT m.user_id, COALESCE(u.display_name, '') FROM scim_members m
@@ -61,6 +71,11 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 			JOIN scim_groups g ON g.account_id=m.account_id AND g.id=m.group_id
 			WHERE m.account_id=? AND m.user_id=? AND g.derived=? ORDER BY m.seq`},
 		{&s.memberAdd, `INSERT OR IGNORE INTO scim_members(account_id, group_id, user_id) VALUES(?,?,?)`},
+		// The common add (both ends exist, not yet a member) in one statement;
+		// 0 rows sends AddMember to the checks that say why.
+		{&s.memberAddChecked, `INSERT OR IGNORE INTO scim_members(account_id, group_id, user_id) SELECT ?1, ?2, ?3
+			WHERE EXISTS(SELECT 1 FROM scim_groups WHERE account_id=?1 AND id=?2)
+			AND EXISTS(SELECT 1 FROM scim_users WHERE account_id=?1 AND id=?3)`},
 		{&s.memberRemove, `DELETE FROM scim_members WHERE account_id=? AND group_id=? AND user_id=?`},
 		{&s.membersDropUser, `DELETE FROM scim_members WHERE account_id=? AND user_id=?`},
 		{&s.groupExists, `SELECT 1 FROM scim_groups WHERE account_id=? AND id=?`},
