@@ -9,8 +9,17 @@ IMAGE_DIR := bin/image
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-conformance: ## the main job: the conformance suites against the embedded reference server
-	$(GO) tool ginkgo -p ./suites
+# make conformance [SCIM_TENANT_URL=… SCIM_TOKEN=…] [SCIM_OPTIONS=…] [SCIM_REPORT_DIR=…]
+# (TENANT_URL/TOKEN work too); without a tenant URL the embedded reference server is tested.
+TENANT_URL ?=
+TOKEN ?=
+SCIM_TENANT_URL ?= $(TENANT_URL)
+SCIM_TOKEN ?= $(TOKEN)
+CONFORMANCE_ENV = $(if $(SCIM_TENANT_URL),SCIM_TENANT_URL='$(SCIM_TENANT_URL)') $(if $(SCIM_TOKEN),SCIM_TOKEN='$(SCIM_TOKEN)') \
+	$(if $(SCIM_OPTIONS),SCIM_OPTIONS='$(SCIM_OPTIONS)') $(if $(SCIM_REPORT_DIR),SCIM_REPORT_DIR='$(SCIM_REPORT_DIR)')
+
+conformance: ## the main job: the conformance suites (embedded reference server, or SCIM_TENANT_URL + SCIM_TOKEN)
+	$(CONFORMANCE_ENV) $(GO) tool ginkgo -p ./suites
 
 test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when Docker answers)
 	$(GO) test -count=1 $(PKGS)

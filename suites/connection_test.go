@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/quantive/entra-scim-harness/client/outcome"
 	. "github.com/quantive/entra-scim-harness/suites/framework"
 	. "github.com/quantive/entra-scim-harness/suites/matchers"
 )
@@ -25,7 +26,7 @@ var _ = Describe("Test Connection and authentication", func() {
 
 	It("ENTRA-FLOW-01 a userName filter on a random GUID answers 200 with an empty ListResponse", Req("ENTRA-FLOW-01", "ENTRA-REQ-19"), func() {
 		x := f.Get("/Users", map[string]string{"filter": fmt.Sprintf("userName eq %q", randomGUID())})
-		Expect(x).To(BeListResponseWith(0))
+		Expect(x).To(SatisfyAll(BeAcceptedByEntra(outcome.QueryUsers), BeListResponseWith(0)))
 		Expect(string(x.Body)).To(MatchRegexp(`"totalResults"\s*:\s*0`))
 	})
 

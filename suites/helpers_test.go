@@ -18,7 +18,7 @@ import (
 func readUser(f *framework.Framework, id string) map[string]any {
 	GinkgoHelper()
 	x := f.Send(f.Entra().GetUser(id))
-	Expect(x).To(SatisfyAll(HaveStatus(http.StatusOK), BeAcceptedByEntra(outcome.GetUser)))
+	Expect(x).To(SatisfyAll(BeAcceptedByEntra(outcome.GetUser), HaveStatus(http.StatusOK)))
 	var u map[string]any
 	Expect(json.Unmarshal(x.Body, &u)).To(Succeed())
 	return u

@@ -107,6 +107,12 @@ func (c *AdminClient) SetFaults(ctx context.Context, account string, rules ...Fa
 	return c.call(ctx, http.MethodPut, "/admin/accounts/"+url.PathEscape(account)+"/faults", map[string]any{"rules": rules}, nil)
 }
 
+// PutFaultPlan installs a fault plan given as the JSON body of PUT
+// /admin/accounts/{id}/faults (fixtures.FaultPlan.JSON).
+func (c *AdminClient) PutFaultPlan(ctx context.Context, account string, plan []byte) error {
+	return c.call(ctx, http.MethodPut, "/admin/accounts/"+url.PathEscape(account)+"/faults", json.RawMessage(plan), nil)
+}
+
 // ClearFaults removes an account's fault plan.
 func (c *AdminClient) ClearFaults(ctx context.Context, account string) error {
 	return c.call(ctx, http.MethodDelete, "/admin/accounts/"+url.PathEscape(account)+"/faults", nil, nil)
