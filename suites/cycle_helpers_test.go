@@ -36,11 +36,11 @@ type cycleRun struct {
 	eng    *engine.Engine
 	events *eventLog
 
-	// seen collects every userName, externalId and group name this job may
-	// have provisioned, for the cleanup sweep.
-	mu    sync.Mutex
-	seen  map[string]bool // "u:"+userName, "x:"+externalId, "g:"+displayName
-	dirty bool
+	// seen collects, per source object id, every userName, externalId and
+	// group name this job may have provisioned it under, for the cleanup
+	// sweep of objects the state file does not link.
+	mu   sync.Mutex
+	seen map[string]map[string]bool // id → "u:"+userName, "x:"+externalId, "g:"+displayName
 }
 
 // eventLog is an engine.Observer that keeps the outcome events of every
@@ -80,7 +80,7 @@ func fixtureDirectory(name, pfx string) string {
 func newCycleRun(f *framework.Framework, fixture string, mod func(*engine.Options)) *cycleRun {
 	GinkgoHelper()
 	pfx := f.Name("cyc")
-	r := &cycleRun{f: f, pfx: pfx, yaml: fixtureDirectory(fixture, pfx), wire: newWire(), events: &eventLog{}, seen: map[string]bool{}}
+	r := &cycleRun{f: f, pfx: pfx, yaml: fixtureDirectory(fixture, pfx), wire: newWire(), events: &eventLog{}, seen: map[string]map[string]bool{}}
 	dialect := scim.Legacy
 	if f.Dialect == string(scim.Compliant) {
 		dialect = scim.Compliant
@@ -138,14 +138,20 @@ func (r *cycleRun) cycle() *engine.Summary {
 func (r *cycleRun) remember(d *directory.Directory) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	add := func(id, key string) {
+		if r.seen[id] == nil {
+			r.seen[id] = map[string]bool{}
+		}
+		r.seen[id][key] = true
+	}
 	for _, u := range d.Users {
-		r.seen["u:"+u.UserPrincipalName] = true
+		add(u.ObjectID, "u:"+u.UserPrincipalName)
 		if u.MailNickname != "" {
-			r.seen["x:"+u.MailNickname] = true
+			add(u.ObjectID, "x:"+u.MailNickname)
 		}
 	}
 	for _, g := range d.Groups {
-		r.seen["g:"+g.DisplayName] = true
+		add(g.ObjectID, "g:"+g.DisplayName)
 	}
 }
 
@@ -226,11 +232,13 @@ func (r *cycleRun) cleanup(c *scim.Client) {
 	defer cancel()
 	ids := map[string]bool{}
 	groups := map[string]bool{}
+	linked := map[string]bool{}
 	if objs, err := r.store.Objects(ctx); err == nil {
 		for k, o := range objs {
 			if !o.Linked() {
 				continue
 			}
+			linked[k.SourceID] = true
 			if k.Kind == state.KindGroup {
 				groups[o.TargetID] = true
 			} else {
@@ -239,9 +247,14 @@ func (r *cycleRun) cleanup(c *scim.Client) {
 		}
 	}
 	r.mu.Lock()
-	seen := make([]string, 0, len(r.seen))
-	for k := range r.seen {
-		seen = append(seen, k)
+	var seen []string
+	for id, keys := range r.seen {
+		if linked[id] {
+			continue // deleted by its link; no need to search for it
+		}
+		for k := range keys {
+			seen = append(seen, k)
+		}
 	}
 	r.mu.Unlock()
 	for _, k := range seen {

@@ -1,10 +1,13 @@
 package suites_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -61,7 +64,37 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	framework.Use(cfg, &s.Target)
 })
 
-var _ = SynchronizedAfterSuite(func() {}, func() { stopTarget() })
+var _ = SynchronizedAfterSuite(func() {}, func(ctx SpecContext) {
+	defer stopTarget()
+	if cfg, t := framework.Current(); t != nil && t.Kind == framework.TargetEmbedded {
+		// Every spec cleans up after itself (safety against a real
+		// tenant); on the embedded server, prove it: nothing with the run
+		// prefix is left in the seeded account once every process is done.
+		Expect(leftovers(ctx, cfg, t)).To(BeEmpty(), "resources the specs did not clean up")
+	}
+})
+
+// leftovers lists the users and groups of the run still in the target.
+func leftovers(ctx context.Context, cfg *framework.Config, t *framework.Target) []string {
+	GinkgoHelper()
+	h, err := framework.NewHTTP(t.TenantURL, t.Token, cfg.RequestTimeout, nil)
+	Expect(err).NotTo(HaveOccurred())
+	var left []string
+	for coll, attr := range map[string]string{"Users": "userName", "Groups": "displayName"} {
+		x, err := h.Do(ctx, framework.Request{Method: http.MethodGet, Path: "/" + coll,
+			Query: url.Values{"filter": {fmt.Sprintf("%s sw %q", attr, cfg.RunPrefix)}, "count": {"1000"}}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(x.Status).To(Equal(http.StatusOK), "listing leftovers: %s", x)
+		var list struct {
+			Resources []map[string]any `json:"Resources"`
+		}
+		Expect(x.DecodeJSON(&list)).To(Succeed())
+		for _, r := range list.Resources {
+			left = append(left, fmt.Sprintf("%s %v", coll, r[attr]))
+		}
+	}
+	return left
+}
 
 // The conformance report is written once, after every process finished,
 // even when the suite setup failed (the report then says why).
