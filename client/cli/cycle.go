@@ -83,30 +83,63 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 	}
 	var all []provlog.Record
 	failed, stopped := false, false
+	out := cmd.OutOrStdout()
+	// Consecutive skipped slots (quarantined until a later retry) are
+	// folded into one line, so weeks of quarantine stay readable.
+	var skipFirst, skipLast *engine.Summary
+	skips := 0
+	flushSkips := func() {
+		if skips == 0 {
+			return
+		}
+		if skips == 1 {
+			fmt.Fprintln(out, summaryLine(skipFirst))
+		} else {
+			fmt.Fprintf(out, "%s .. %s skipped %d cycles: %s.\n", skipFirst.At.UTC().Format(time.RFC3339),
+				skipLast.At.UTC().Format(time.RFC3339), skips, skipLast.Stopped)
+		}
+		skips = 0
+	}
 	for i := 0; i < n; i++ {
 		sum, err := s.eng.Cycle(ctx, s.dir)
 		s.bar.Finish()
 		if errors.Is(err, engine.ErrStopped) {
+			flushSkips()
+			if errors.Is(err, engine.ErrDisabledByQuarantine) || errors.Is(err, engine.ErrPaused) {
+				return failure(fmt.Errorf("%w (run `entrasim restart --state %s`)", err, f.state))
+			}
 			return failure(fmt.Errorf("the provisioning job is stopped (run `entrasim start --state %s`)", f.state))
 		}
 		if err != nil {
+			flushSkips()
 			return failure(err)
 		}
-		fmt.Fprintln(cmd.OutOrStdout(), summaryLine(sum))
+		if sum.Skipped {
+			if skips == 0 || skipLast.Stopped != sum.Stopped {
+				flushSkips()
+				skipFirst = sum
+			}
+			skipLast = sum
+			skips++
+		} else {
+			flushSkips()
+			fmt.Fprintln(out, summaryLine(sum))
+		}
 		all = append(all, sum.Records...)
 		failed = failed || sum.Counts.Failed > 0
-		stopped = stopped || sum.Stopped != "" || sum.Job.Quarantine != nil
+		stopped = sum.Job.Quarantine != nil
 	}
+	flushSkips()
 	if f.logs != "" {
 		if err := writeJSONFile(f.logs, all); err != nil {
 			return failure(err)
 		}
 	}
 	switch {
-	case failed:
-		return failure(errors.New("some objects failed; see `entrasim logs`"))
 	case stopped:
 		return failure(errors.New("the job is quarantined; see `entrasim status`"))
+	case failed:
+		return failure(errors.New("some objects failed; see `entrasim logs`"))
 	}
 	return nil
 }

@@ -146,7 +146,7 @@ func TestJobCommandsUsageErrors(t *testing.T) {
 
 // TestRunCommandAdvancesSimulatedClock: run --cycles N moves the clock by
 // --interval per cycle (ENTRA-CYCLE-03); a bad token makes objects fail
-// and the command exit 1.
+// and quarantines the job after the first request (QUAR-01): exit 1.
 func TestRunCommandAdvancesSimulatedClock(t *testing.T) {
 	srv, err := embedded.Start(context.Background(), embedded.Options{})
 	if err != nil {
@@ -165,7 +165,8 @@ func TestRunCommandAdvancesSimulatedClock(t *testing.T) {
 	}
 	code, out, errOut = run("cycle", "--token", "wrong", "--directory", dirFile, "--state", filepath.Join(tmp, "other.db"),
 		"--tenant-url", srv.TenantURL())
-	if code != ExitFailure || !strings.Contains(out, "failed 10") || !strings.Contains(errOut, "some objects failed") {
+	if code != ExitFailure || !strings.Contains(out, "failed 1;") || !strings.Contains(out, "Job Quarantine (EncounteredQuarantineException)") ||
+		!strings.Contains(errOut, "the job is quarantined") {
 		t.Fatalf("bad token: %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/engine"
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/progress"
+	"github.com/quantive/entra-scim-harness/client/quarantine"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
@@ -21,6 +24,9 @@ type jobFlags struct {
 	directory, state, mapping, logs string
 	concurrency                     int
 	allowDeletes                    bool
+	// failure behaviour (issue 6); remembered in the state file
+	outbox, notificationEmail string
+	thresholds                state.Thresholds
 }
 
 func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
@@ -32,7 +38,42 @@ func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
 	if withLogs {
 		fl.StringVar(&f.logs, "logs", "", "also write this run's provisioning-log records to FILE (JSON)")
 		fl.BoolVar(&f.allowDeletes, "allow-deletes", false, "allow this cycle to go over the accidental-deletion threshold (ENTRA-DEL-01)")
+		fl.StringVar(&f.outbox, "outbox", "", "folder for the quarantine emails (.eml, QUAR-06); default: outbox/ next to the state file")
+		fl.StringVar(&f.notificationEmail, "notification-email", "", "the app's Notification Email; without one no quarantine email is written (QUAR-06)")
+		fl.Int64Var(&f.thresholds.MinFailures, "quarantine-min-failures", 0, "failures before the thresholds are evaluated (QUAR-03; 0 = default 5000)")
+		fl.Int64Var(&f.thresholds.ProportionPercent, "quarantine-proportion", 0, "quarantine above this % of failed events (QUAR-03; 0 = default 40)")
+		fl.Int64Var(&f.thresholds.BaseFailures, "quarantine-base-failures", 0, "quarantine above this many non-reference failures (QUAR-03; 0 = default 40000)")
+		fl.Int64Var(&f.thresholds.TotalFailures, "quarantine-total-failures", 0, "quarantine above this many failures in total (QUAR-03; 0 = default 60000)")
 	}
+}
+
+// failureSettings merges the failure-behaviour flags over the stored
+// configuration: a flag given wins and is remembered.
+func (f *jobFlags) failureSettings(cmd *cobra.Command, c *state.Config) {
+	fl := cmd.Flags()
+	if fl.Lookup("outbox") == nil {
+		return
+	}
+	if fl.Changed("outbox") {
+		c.Outbox = f.outbox
+	}
+	if fl.Changed("notification-email") {
+		c.NotificationEmail = f.notificationEmail
+	}
+	set := func(name string, dst *int64, v int64) {
+		if fl.Changed(name) {
+			*dst = v
+		}
+	}
+	set("quarantine-min-failures", &c.Thresholds.MinFailures, f.thresholds.MinFailures)
+	set("quarantine-proportion", &c.Thresholds.ProportionPercent, f.thresholds.ProportionPercent)
+	set("quarantine-base-failures", &c.Thresholds.BaseFailures, f.thresholds.BaseFailures)
+	set("quarantine-total-failures", &c.Thresholds.TotalFailures, f.thresholds.TotalFailures)
+}
+
+// defaultOutbox is outbox/ next to the state file.
+func defaultOutbox(statePath string) string {
+	return filepath.Join(filepath.Dir(statePath), "outbox")
 }
 
 // openState opens --state, a usage error when missing or not a state file.
@@ -112,12 +153,23 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 		tenantURL = os.Getenv(EnvTenantURL)
 	}
 	dialect, _ := fl.GetString("dialect")
-	if err := st.SaveConfig(cmd.Context(), state.Config{TenantURL: tenantURL, Dialect: dialect, MappingFile: mapFile}); err != nil {
+	stored := cfgStored
+	stored.TenantURL, stored.Dialect, stored.MappingFile = tenantURL, dialect, mapFile
+	f.failureSettings(cmd, &stored)
+	if err := st.SaveConfig(cmd.Context(), stored); err != nil {
 		return nil, failure(err)
 	}
+	outbox := stored.Outbox
+	if outbox == "" {
+		outbox = defaultOutbox(f.state)
+	}
+	th := stored.Thresholds
 	bar := progress.ForWriter(cmd.ErrOrStderr(), label)
 	eng, err := engine.New(engine.Options{Client: client, Store: st, Config: cfg, Concurrency: f.concurrency,
-		AllowDeletes: f.allowDeletes, Progress: bar.Update})
+		AllowDeletes: f.allowDeletes, Progress: bar.Update,
+		Quarantine: quarantine.Config{MinFailures: th.MinFailures, ProportionPercent: th.ProportionPercent,
+			BaseFailures: th.BaseFailures, TotalFailures: th.TotalFailures},
+		Outbox: outbox, NotificationEmail: stored.NotificationEmail})
 	if err != nil {
 		return nil, usagef("%s: %v", cmd.CommandPath(), err)
 	}
@@ -125,20 +177,39 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 	return &setup{st: st, dir: dir, eng: eng, bar: bar}, nil
 }
 
-// summaryLine is the end-of-cycle summary.
+// summaryLine is the end-of-cycle summary: the simulated time, what the
+// cycle did, the job status and the next run.
 func summaryLine(s *engine.Summary) string {
+	at := s.At.UTC().Format(time.RFC3339)
+	if s.Skipped {
+		return fmt.Sprintf("%s skipped: %s. Job %s.", at, s.Stopped, s.Job.Code)
+	}
 	if s.Stopped != "" {
-		return fmt.Sprintf("Cycle not run: %s. Job %s.", s.Stopped, s.Job.Code)
+		return fmt.Sprintf("%s Cycle not run: %s. Job %s.", at, s.Stopped, s.Job.Code)
 	}
 	c := s.Counts
-	line := fmt.Sprintf("Cycle %s (%s): created %d, updated %d, disabled %d, deleted %d, skipped %d, failed %d",
-		s.CycleID, s.Kind, c.Created, c.Updated, c.Disabled, c.Deleted, c.Skipped, c.Failed)
+	kind := s.Kind
+	if s.Retry {
+		kind += ", quarantine retry"
+	}
+	line := fmt.Sprintf("%s Cycle %s (%s): created %d, updated %d, disabled %d, deleted %d, skipped %d, failed %d",
+		at, s.CycleID, kind, c.Created, c.Updated, c.Disabled, c.Deleted, c.Skipped, c.Failed)
 	if c.StagedDeletes > 0 {
 		line += fmt.Sprintf(", staged deletes %d", c.StagedDeletes)
 	}
-	line += fmt.Sprintf("; %d requests. Job %s", c.Requests, s.Job.Code)
+	if s.Deferred > 0 {
+		line += fmt.Sprintf(", deferred %d", s.Deferred)
+	}
+	line += fmt.Sprintf("; %d requests; escrowed %d (+%d reference). Job %s", c.Requests, s.Escrow.Failures, s.Escrow.ReferenceFailures, s.Job.Code)
 	if q := s.Job.Quarantine; q != nil {
 		line += " (" + q.Reason + ")"
 	}
-	return line + ", next run " + s.Job.Clock.Format("2006-01-02T15:04:05Z") + "."
+	if t := s.Transition; t != nil && t.Event != quarantine.EventRan {
+		line += " [" + string(t.Event) + "]"
+	}
+	line += ", next run " + s.NextRun.UTC().Format(time.RFC3339) + "."
+	if s.Notification != "" {
+		line += " Quarantine email: " + s.Notification
+	}
+	return line
 }

@@ -3,29 +3,49 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/quantive/entra-scim-harness/client/escrow"
+	"github.com/quantive/entra-scim-harness/client/quarantine"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
 func init() { register("status", newStatusCommand) }
 
-// statusView is the JSON form of `entrasim status`, shaped like Graph's
-// synchronizationStatus (ENTRA-QUAR-07) where the fields overlap.
+// statusView is the JSON form of `entrasim status`: Graph's
+// synchronizationStatus with the field names of ENTRA-QUAR-06/07 (code,
+// quarantine, countSuccessiveCompleteFailures, escrowsPruned,
+// lastExecution, lastSuccessfulExecution,
+// lastSuccessfulExecutionWithExports), plus the emulator's job details:
+// clock, next run, links, escrow entries and the thresholds in force.
 type statusView struct {
-	Code       string            `json:"code"`
-	Quarantine *state.Quarantine `json:"quarantine"`
-	JobID      string            `json:"jobId"`
-	Clock      time.Time         `json:"clock"`
-	NextRun    time.Time         `json:"nextRun"`
-	Interval   string            `json:"interval"`
-	Cycles     int               `json:"cycles"`
-	LastCycle  *state.Cycle      `json:"lastExecution"`
-	Linked     map[string]int    `json:"linked"`
-	Escrows    int               `json:"escrows"`
-	NextCycle  string            `json:"nextCycleKind"`
+	Code                               string                 `json:"code"`
+	Quarantine                         *quarantine.Quarantine `json:"quarantine"`
+	CountSuccessiveCompleteFailures    int64                  `json:"countSuccessiveCompleteFailures"`
+	EscrowsPruned                      bool                   `json:"escrowsPruned"`
+	LastExecution                      *quarantine.Execution  `json:"lastExecution"`
+	LastSuccessfulExecution            *quarantine.Execution  `json:"lastSuccessfulExecution"`
+	LastSuccessfulExecutionWithExports *quarantine.Execution  `json:"lastSuccessfulExecutionWithExports"`
+
+	JobID     string         `json:"jobId"`
+	Clock     time.Time      `json:"clock"`
+	NextRun   time.Time      `json:"nextRun"`
+	Interval  string         `json:"interval"`
+	Cycles    int            `json:"cycles"`
+	LastCycle *state.Cycle   `json:"lastCycle"`
+	Linked    map[string]int `json:"linked"`
+	NextCycle string         `json:"nextCycleKind"`
+	// Escrows is the number of escrow entries; EscrowCounts splits them as
+	// QUAR-03 counts them; EscrowEntries lists them, next attempt first.
+	Escrows       int            `json:"escrows"`
+	EscrowCounts  escrow.Counts  `json:"escrowCounts"`
+	EscrowEntries []escrow.Entry `json:"escrowEntries"`
+	// Thresholds are the QUAR-03 numbers in force.
+	Thresholds        state.Thresholds `json:"thresholds"`
+	NotificationEmail string           `json:"notificationEmail,omitempty"`
 }
 
 func newStatusCommand() *cobra.Command {
@@ -33,9 +53,11 @@ func newStatusCommand() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show the provisioning job's status: code, quarantine reason, counts, next run",
-		Long: "Shows the job status kept in the state file: code (NotRun | Active | Quarantine | Disabled), the\n" +
-			"quarantine reason, the last cycle's counts and the next run on the simulated clock.\n\n" +
+		Short: "Show the provisioning job's status: code, quarantine, escrows, counts, next run",
+		Long: "Shows the job status kept in the state file: code (NotRun | Active | Quarantine | Paused | Disabled),\n" +
+			"the quarantine (reason, began, next attempt, series), the escrowed objects waiting for a retry, the\n" +
+			"last cycle's counts and the next run on the simulated clock. --json uses Graph's field names\n" +
+			"(synchronizationStatus, ENTRA-QUAR-06/07).\n\n" +
 			"Exit codes: 0 shown; 1 the state file cannot be read; 2 bad flags or not a state file.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,29 +66,9 @@ func newStatusCommand() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			ctx := cmd.Context()
-			j, err := st.Job(ctx)
+			v, err := buildStatus(cmd, st)
 			if err != nil {
 				return failure(err)
-			}
-			objs, err := st.Objects(ctx)
-			if err != nil {
-				return failure(err)
-			}
-			esc, err := st.Escrows(ctx)
-			if err != nil {
-				return failure(err)
-			}
-			v := statusView{Code: j.Code, Quarantine: j.Quarantine, JobID: j.JobID, Clock: j.Clock, NextRun: j.Clock,
-				Interval: j.Interval.String(), Cycles: j.Cycles, LastCycle: j.LastCycle, Linked: map[string]int{"users": 0, "groups": 0},
-				Escrows: len(esc), NextCycle: "incremental"}
-			if j.NeedsInitial {
-				v.NextCycle = "initial"
-			}
-			for _, o := range objs {
-				if o.Linked() {
-					v.Linked[string(o.Kind)+"s"]++
-				}
 			}
 			w := cmd.OutOrStdout()
 			if asJSON {
@@ -74,24 +76,101 @@ func newStatusCommand() *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(v)
 			}
-			fmt.Fprintf(w, "Job %s\nStatus: %s\n", v.JobID, v.Code)
-			if q := v.Quarantine; q != nil {
-				fmt.Fprintf(w, "Quarantine reason: %s (since %s)\n", q.Reason, q.CurrentBegan.Format(time.RFC3339))
-				if q.Error != "" {
-					fmt.Fprintf(w, "  %s\n", q.Error)
-				}
-			}
-			fmt.Fprintf(w, "Cycles run: %d; next run %s (%s, every %s)\n", v.Cycles, v.NextRun.Format(time.RFC3339), v.NextCycle, v.Interval)
-			fmt.Fprintf(w, "Linked: %d users, %d groups; escrows: %d\n", v.Linked["users"], v.Linked["groups"], v.Escrows)
-			if c := v.LastCycle; c != nil {
-				n := c.Counts
-				fmt.Fprintf(w, "Last cycle %s (%s at %s): created %d, updated %d, disabled %d, deleted %d, skipped %d, failed %d, staged deletes %d; %d requests\n",
-					c.ID, c.Kind, c.Started.Format(time.RFC3339), n.Created, n.Updated, n.Disabled, n.Deleted, n.Skipped, n.Failed, n.StagedDeletes, n.Requests)
-			}
+			printStatus(w, v)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&path, "state", "", "state file; required")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (Graph synchronizationStatus field names)")
 	return cmd
+}
+
+func buildStatus(cmd *cobra.Command, st *state.Store) (*statusView, error) {
+	ctx := cmd.Context()
+	j, err := st.Job(ctx)
+	if err != nil {
+		return nil, err
+	}
+	js, err := st.JobState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := st.Objects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := st.Config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	j = state.Mirror(j, js.Status)
+	qs := js.Status.Status
+	def := quarantine.DefaultConfig()
+	th := cfg.Thresholds
+	pick := func(v, d int64) int64 {
+		if v == 0 {
+			return d
+		}
+		return v
+	}
+	v := &statusView{Code: j.Code, Quarantine: qs.Quarantine,
+		CountSuccessiveCompleteFailures: qs.CountSuccessiveCompleteFailures, EscrowsPruned: qs.EscrowsPruned,
+		LastExecution: qs.LastExecution, LastSuccessfulExecution: qs.LastSuccessfulExecution,
+		LastSuccessfulExecutionWithExports: qs.LastSuccessfulExecutionWithExports,
+		JobID:                              j.JobID, Clock: j.Clock, NextRun: j.Clock, Interval: j.Interval.String(), Cycles: j.Cycles,
+		LastCycle: j.LastCycle, Linked: map[string]int{"users": 0, "groups": 0}, NextCycle: "incremental",
+		Escrows: js.Escrow.Len(), EscrowCounts: js.Escrow.Counts(), EscrowEntries: js.Escrow.All(),
+		Thresholds: state.Thresholds{MinFailures: pick(th.MinFailures, def.MinFailures),
+			ProportionPercent: pick(th.ProportionPercent, def.ProportionPercent),
+			BaseFailures:      pick(th.BaseFailures, def.BaseFailures), TotalFailures: pick(th.TotalFailures, def.TotalFailures)},
+		NotificationEmail: cfg.NotificationEmail}
+	if q := qs.Quarantine; q != nil && js.Status.Quarantined() && q.NextAttempt.After(v.NextRun) {
+		v.NextRun = q.NextAttempt
+	}
+	if j.NeedsInitial {
+		v.NextCycle = "initial"
+	}
+	for _, o := range objs {
+		if o.Linked() {
+			v.Linked[string(o.Kind)+"s"]++
+		}
+	}
+	return v, nil
+}
+
+func printStatus(w io.Writer, v *statusView) {
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	fmt.Fprintf(w, "Job %s\nStatus: %s\n", v.JobID, v.Code)
+	if q := v.Quarantine; q != nil {
+		fmt.Fprintf(w, "Quarantine reason: %s (since %s; first failure %s; %d failed retries)\n",
+			q.Reason, ts(q.CurrentBegan), ts(q.SeriesBegan), q.SeriesCount)
+		if !q.NextAttempt.IsZero() {
+			fmt.Fprintf(w, "  next attempt %s\n", ts(q.NextAttempt))
+		}
+		if q.Error != nil {
+			fmt.Fprintf(w, "  %s: %s\n", q.Error.Code, q.Error.Message)
+		}
+	}
+	if v.EscrowsPruned {
+		fmt.Fprintln(w, "Escrows pruned: the initial cycle reached the failure thresholds; the job is paused (QUAR-07).")
+	}
+	fmt.Fprintf(w, "Cycles run: %d; next run %s (%s, every %s); successive complete failures: %d\n",
+		v.Cycles, ts(v.NextRun), v.NextCycle, v.Interval, v.CountSuccessiveCompleteFailures)
+	fmt.Fprintf(w, "Linked: %d users, %d groups; escrows: %d (%d failures, %d reference failures)\n",
+		v.Linked["users"], v.Linked["groups"], v.Escrows, v.EscrowCounts.Failures, v.EscrowCounts.ReferenceFailures)
+	for _, e := range v.EscrowEntries {
+		kind := "own"
+		if e.Reference {
+			kind = "reference"
+		}
+		fmt.Fprintf(w, "  %s %s (%s %s): %s, %d attempt(s) since %s, next attempt %s\n",
+			e.Kind, e.ID, e.Action, kind, e.ErrorCode, e.Attempts, ts(e.FirstFailure), ts(e.NextAttempt))
+	}
+	if c := v.LastCycle; c != nil {
+		n := c.Counts
+		fmt.Fprintf(w, "Last cycle %s (%s at %s): created %d, updated %d, disabled %d, deleted %d, skipped %d, failed %d, staged deletes %d; %d requests\n",
+			c.ID, c.Kind, ts(c.Started), n.Created, n.Updated, n.Disabled, n.Deleted, n.Skipped, n.Failed, n.StagedDeletes, n.Requests)
+	}
+	fmt.Fprintf(w, "Thresholds (QUAR-03): evaluated from %d failures; >%d%% failed, >%d failures, >%d in total\n",
+		v.Thresholds.MinFailures, v.Thresholds.ProportionPercent, v.Thresholds.BaseFailures, v.Thresholds.TotalFailures)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/expr"
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/quarantine"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
@@ -37,6 +38,18 @@ type run struct {
 	// onDemand marks a provision-on-demand run (ENTRA-CYCLE-08): no cycle
 	// history, job status untouched.
 	onDemand bool
+
+	// js is the job's failure state (quarantine, escrow), nil on demand.
+	js state.JobState
+	// retry marks a quarantine retry: every escrowed object is retried.
+	retry bool
+	// fatal is the first job-level failure (QUAR-01); it stops the cycle.
+	fatal fatalOnce
+	// deferred counts objects whose escrow entry was not due.
+	deferred int
+	// exports and exported count attempted and successful provisioning
+	// events (QUAR-03's proportion); probeCalls the retry probe's requests.
+	exports, exported, probeCalls int
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -49,33 +62,50 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 	if err != nil {
 		return nil, err
 	}
-	if job.Code == state.CodeDisabled {
-		return nil, ErrStopped
+	js, err := e.loadJobState(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if job.Code == state.CodeQuarantine && job.Quarantine != nil && job.Quarantine.Reason == ReasonTooManyDeletes &&
-		!e.opt.AllowDeletes && !job.AllowDeletes {
-		// ENTRA-DEL-01: the job stays stopped until deletes are allowed or
-		// it is restarted. The clock still moves on.
-		s := &Summary{Kind: KindIncremental, Job: job, Stopped: "quarantined: " + ReasonTooManyDeletes +
-			" (run `entrasim allow-deletes` or restart)"}
-		job.Clock = job.Clock.Add(job.Interval)
-		s.Job = job
-		if err := st.SaveJob(ctx, job); err != nil {
-			return nil, err
+	if err := stoppedErr(job, js.Status); err != nil {
+		return nil, err
+	}
+	now := job.Clock
+	q := js.Status
+	if e.opt.AllowDeletes && q.Quarantined() && q.Status.Quarantine.Reason == quarantine.ReasonTooManyDeletes {
+		if _, err := q.AllowDeletes(now); err != nil {
+			return nil, fmt.Errorf("cycle: %w", err)
 		}
-		return s, nil
+	}
+	retry := false
+	if q.Quarantined() {
+		if now.Before(q.Status.Quarantine.NextAttempt) {
+			return e.skip(ctx, job, js, now)
+		}
+		retry = true
 	}
 	r, err := e.newRun(ctx, job, dir)
 	if err != nil {
 		return nil, err
 	}
+	r.js, r.retry = js, retry
+	if err := q.CycleStarted(now); err != nil {
+		return nil, fmt.Errorf("cycle: %w", err)
+	}
+	if retry && q.Status.Quarantine.Reason == quarantine.ReasonQuarantineException {
+		if err := r.probe(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.plan(ctx); err != nil {
 		return nil, err
 	}
-	allowed := e.opt.AllowDeletes || job.AllowDeletes
+	r.deferEscrowed()
+	allowed := e.opt.AllowDeletes || q.DeletesAllowed()
 	staged := r.threshold(allowed)
-	if err := r.execute(ctx); err != nil {
-		return nil, err
+	if r.fatal.get() == nil {
+		if err := r.execute(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return r.finish(ctx, staged)
 }
@@ -139,8 +169,12 @@ func (r *run) execute(ctx context.Context) error {
 // phase runs fn over items with the engine's concurrency.
 func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context, *item) error) error {
 	n := r.e.opt.Concurrency
+	fn = r.watchFatal(fn)
 	if n <= 1 || len(items) < 2 {
 		for _, it := range items {
+			if r.fatal.get() != nil {
+				return nil
+			}
 			if err := fn(ctx, it); err != nil {
 				return err
 			}
@@ -156,7 +190,7 @@ func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context,
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(items) || ctx.Err() != nil {
+				if i >= len(items) || ctx.Err() != nil || r.fatal.get() != nil {
 					return
 				}
 				if err := fn(ctx, items[i]); err != nil {
@@ -173,6 +207,21 @@ func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context,
 		}
 	}
 	return ctx.Err()
+}
+
+// watchFatal notes a job-level failure (401, 404 on a filter) of the item
+// fn worked on, so that the cycle stops sending (QUAR-01).
+func (r *run) watchFatal(fn func(context.Context, *item) error) func(context.Context, *item) error {
+	if r.onDemand {
+		return fn
+	}
+	return func(ctx context.Context, it *item) error {
+		err := fn(ctx, it)
+		if it.failed {
+			r.fatal.note(it.out)
+		}
+		return err
+	}
 }
 
 func (r *run) progressTotal() {
@@ -251,13 +300,18 @@ func opName(o op) string {
 // finish records outcomes, summarises, and commits the state.
 func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	e := r.e
-	s := &Summary{CycleID: r.cycleID, Kind: r.kind, Objects: len(r.users) + len(r.groups)}
+	s := &Summary{CycleID: r.cycleID, Kind: r.kind, Objects: len(r.users) + len(r.groups), At: r.now,
+		Retry: r.retry, Deferred: r.deferred}
+	s.Counts.Requests += r.probeCalls
+	fatal := r.fatal.get() != nil
 	var commit state.Commit
 	for _, it := range append(append([]*item{}, r.users...), r.groups...) {
-		if it.forget {
+		if it.forget && !fatal {
 			commit.Forget = append(commit.Forget, it.key)
-		} else if it.dirty {
-			if !it.failed {
+		} else if it.dirty || (it.forget && fatal) {
+			// After a job-level failure no watermark moves: the cycle
+			// stopped part-way, and the next one redoes it (links kept).
+			if !it.failed && !fatal {
 				it.obj.Watermark = it.watermark
 			}
 			commit.Upsert = append(commit.Upsert, it.obj)
@@ -301,6 +355,17 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 		}
 		rec := it.rec.Build()
 		s.Records = append(s.Records, rec)
+		if !r.onDemand {
+			if it.failed || !it.skipped {
+				r.exports++
+				if !it.failed {
+					r.exported++
+				}
+			}
+			if err := r.escrowOutcome(it, status); err != nil {
+				return nil, err
+			}
+		}
 		if e.opt.Observer != nil {
 			out := it.out
 			if !it.failed {
@@ -315,22 +380,19 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	if !r.onDemand {
 		job.Cycles++
 		job.NeedsInitial = false
-		job.AllowDeletes = false
-		if job.Code == state.CodeNotRun || job.Code == "" {
-			job.Code = state.CodeActive
-		}
-		if staged > 0 {
-			job.Code = state.CodeQuarantine
-			job.Quarantine = &state.Quarantine{Reason: ReasonTooManyDeletes, CurrentBegan: r.now, SeriesBegan: r.now,
-				SeriesCount: 1, Error: fmt.Sprintf("%d deletes and disables exceed the accidental deletions threshold of %d", staged, e.cfg.DeletionThreshold)}
-		} else if job.Quarantine != nil && job.Quarantine.Reason == ReasonTooManyDeletes {
-			job.Code, job.Quarantine = state.CodeActive, nil
+		if err := r.settle(s, staged); err != nil {
+			return nil, err
 		}
 		job.Clock = r.now.Add(job.Interval)
+		job = state.Mirror(job, r.js.Status)
 		cyc = &state.Cycle{ID: r.cycleID, Kind: r.kind, Started: r.now, Finished: r.now, Counts: s.Counts, Objects: s.Objects}
 		job.LastCycle = cyc
+		commit.JobState = r.js
 	}
 	s.Job = job
+	if !r.onDemand {
+		e.describe(s, r.js)
+	}
 	if e.opt.Observer != nil && !r.onDemand {
 		e.opt.Observer.CycleDone(ctx, s)
 	}

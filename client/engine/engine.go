@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
+	"github.com/quantive/entra-scim-harness/client/escrow"
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/quarantine"
 	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
@@ -37,6 +40,19 @@ type Options struct {
 	Logger *slog.Logger
 	// ServicePrincipal names the app in log records; zero means Gtmhub.
 	ServicePrincipal provlog.ServicePrincipal
+	// Quarantine holds the failure thresholds and the retry schedule
+	// (ENTRA-QUAR-03/04); zero fields mean the documented defaults.
+	// Accidental-deletion prevention comes from the mapping (DEL-01).
+	Quarantine quarantine.Config
+	// Escrow spaces the retries of failed objects (ENTRA-RESP-23); zero
+	// means escrow's documented defaults.
+	Escrow escrow.Policy
+	// Outbox is the folder that receives the quarantine emails as .eml
+	// files (QUAR-06); "" writes none.
+	Outbox string
+	// NotificationEmail is the app's Notification Email; without one Entra
+	// sends no quarantine email (QUAR-06).
+	NotificationEmail string
 }
 
 // Event is the outcome of one object in a cycle: the one place where
@@ -80,6 +96,33 @@ type Summary struct {
 	Stopped string
 	// Records are the cycle's provisioning-log records.
 	Records []provlog.Record
+
+	// At is the cycle's time on the simulated clock.
+	At time.Time
+	// Skipped is true for a slot that did not run because the job is
+	// quarantined until a later retry (QUAR-04); Stopped says until when.
+	Skipped bool
+	// Retry is true for a quarantine retry (QUAR-04): every escrowed object
+	// was retried.
+	Retry bool
+	// Deferred counts objects left out because their escrow entry was not
+	// due yet (ENTRA-RESP-23).
+	Deferred int
+	// Status is Graph's synchronizationStatus after the cycle
+	// (ENTRA-QUAR-06/07).
+	Status quarantine.Status
+	// Transition is what the cycle did to the job status; nil for a
+	// skipped slot.
+	Transition *quarantine.Transition
+	// Escrow counts the escrowed failures after the cycle (QUAR-03).
+	Escrow escrow.Counts
+	// Escrows are the escrow entries after the cycle.
+	Escrows []escrow.Entry
+	// Notification is the path of the quarantine email written, if any.
+	Notification string
+	// NextRun is when the next cycle will run: the next slot, or the
+	// quarantine's next attempt.
+	NextRun time.Time
 }
 
 // Cycle kinds.
@@ -131,43 +174,49 @@ func New(opt Options) (*Engine, error) {
 
 // Stop turns provisioning off (ENTRA-CYCLE-04): later cycles do not start.
 func Stop(ctx context.Context, st *state.Store) error {
-	j, err := st.Job(ctx)
-	if err != nil {
-		return err
-	}
-	j.Code = state.CodeDisabled
-	return st.SaveJob(ctx, j)
+	return adminAction(ctx, st, func(j *state.Job, _ *quarantine.Job) error {
+		j.Stopped = true
+		return nil
+	})
 }
 
-// Start turns a stopped job back on; the next cycle runs.
+// Start turns a stopped, paused or disabled job back on (Graph's start):
+// it leaves quarantine and keeps its escrows; the next cycle runs.
 func Start(ctx context.Context, st *state.Store) error {
-	j, err := st.Job(ctx)
-	if err != nil {
-		return err
-	}
-	if j.Code == state.CodeDisabled {
-		j.Code = state.CodeActive
-		if j.Cycles == 0 {
-			j.Code = state.CodeNotRun
-		}
-	}
-	return st.SaveJob(ctx, j)
+	return adminAction(ctx, st, func(j *state.Job, q *quarantine.Job) error {
+		j.Stopped = false
+		q.Start(j.Clock)
+		return nil
+	})
 }
 
 // AllowDeletes is the admin's "Allow deletes" after a TooManyDeletes
 // quarantine (ENTRA-DEL-01): the next cycle applies the staged deletes and
-// the job is healthy again.
+// the job is healthy again. On a job in another state it only lets the
+// next cycle go over the threshold.
 func AllowDeletes(ctx context.Context, st *state.Store) error {
+	return adminAction(ctx, st, func(j *state.Job, q *quarantine.Job) error {
+		if _, err := q.AllowDeletes(j.Clock); err != nil {
+			q.AllowDeletesOnce = true
+		}
+		return nil
+	})
+}
+
+func adminAction(ctx context.Context, st *state.Store, act func(*state.Job, *quarantine.Job) error) error {
 	j, err := st.Job(ctx)
 	if err != nil {
 		return err
 	}
-	j.AllowDeletes = true
-	if j.Code == state.CodeQuarantine && j.Quarantine != nil && j.Quarantine.Reason == ReasonTooManyDeletes {
-		j.Code, j.Quarantine = state.CodeActive, nil
+	js, err := st.JobState(ctx)
+	if err != nil {
+		return err
 	}
-	return st.SaveJob(ctx, j)
+	if err := act(&j, js.Status); err != nil {
+		return err
+	}
+	return st.SaveJobState(ctx, j, js)
 }
 
 // ReasonTooManyDeletes is the Graph quarantine reason of ENTRA-DEL-01.
-const ReasonTooManyDeletes = "TooManyDeletes"
+const ReasonTooManyDeletes = string(quarantine.ReasonTooManyDeletes)

@@ -34,6 +34,9 @@ type Outcome struct {
 	// Reference is true for a reference update (manager, group members),
 	// which QUAR-03 counts apart from other failures.
 	Reference bool
+	// RetryAfter is the delay the target asked for (429 Retry-After,
+	// ENTRA-RESP-12); the next attempt is never earlier than that.
+	RetryAfter time.Duration
 }
 
 // Entry is one escrowed failure: an object whose export, or whose reference
@@ -125,7 +128,7 @@ func (l *Ledger) Record(now time.Time, obj Object, out Outcome) (Entry, bool, er
 	e.Action = out.Action
 	e.ErrorCode = out.ErrorCode
 	e.LastFailure = now
-	e.NextAttempt = now.Add(l.Policy.Delay(e.Attempts))
+	e.NextAttempt = now.Add(max(l.Policy.Delay(e.Attempts), out.RetryAfter))
 	l.Entries[key] = e
 	return e, true, nil
 }

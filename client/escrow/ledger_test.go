@@ -219,3 +219,35 @@ func BenchmarkLedger_Record60000(b *testing.B) {
 		_ = l.Counts()
 	}
 }
+
+// TestRetryAfterDefersNextAttempt_ENTRA_RESP_12: a 429's Retry-After pushes
+// the next attempt out when it is longer than the policy's spacing, never in.
+func TestRetryAfterDefersNextAttempt_ENTRA_RESP_12(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	obj := Object{ID: "u1", Kind: KindUser}
+	for _, tc := range []struct {
+		name       string
+		attempts   int
+		retryAfter time.Duration
+		want       time.Duration
+	}{
+		{"retry-after beats next cycle", 1, time.Hour, time.Hour},
+		{"no retry-after", 1, 0, 0},
+		{"policy longer than retry-after", 5, time.Minute, 2 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var l Ledger
+			var e Entry
+			for i := 0; i < tc.attempts; i++ {
+				var err error
+				e, _, err = l.Record(now, obj, Outcome{Action: "create", ErrorCode: "TooManyRequests", RetryAfter: tc.retryAfter})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := e.NextAttempt.Sub(now); got != tc.want {
+				t.Fatalf("next attempt after %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

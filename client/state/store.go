@@ -13,6 +13,7 @@ import (
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/quarantine"
 )
 
 // Store is an open state file. It is safe for concurrent use, but one
@@ -195,6 +196,9 @@ type Commit struct {
 	Cycle *Cycle
 	// Job is the job status after the cycle.
 	Job Job
+	// JobState, when its parts are set, is the failure state after the
+	// cycle (quarantine, escrow); Job's code and quarantine mirror it.
+	JobState JobState
 }
 
 // Commit writes a cycle's results in one transaction.
@@ -271,7 +275,10 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle history: %w", err)
 		}
 	}
-	if err := putMeta(ctx, tx, "job", c.Job); err != nil {
+	if err := putJobState(ctx, tx, c.JobState); err != nil {
+		return err
+	}
+	if err := putMeta(ctx, tx, "job", Mirror(c.Job, c.JobState.Status)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -399,6 +406,15 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 	if err != nil {
 		return err
 	}
+	js, err := s.JobState(ctx)
+	if err != nil {
+		return err
+	}
+	js.Status.Restart(j.Clock)
+	if js.Status.Code() == quarantine.CodeNotRun && (j.Cycles > 0 || (j.Code != "" && j.Code != CodeNotRun)) {
+		js.Status.Status.Code = quarantine.CodeActive // a job that ran stays Active
+	}
+	js.Escrow.DropAll()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("restart: %w", err)
@@ -414,11 +430,11 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM escrows`); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
-	j.NeedsInitial, j.Quarantine, j.AllowDeletes = true, nil, false
-	if j.Code != CodeNotRun {
-		j.Code = CodeActive
+	j.NeedsInitial, j.Quarantine, j.AllowDeletes, j.Stopped = true, nil, false, false
+	if err := putJobState(ctx, tx, js); err != nil {
+		return err
 	}
-	if err := putMeta(ctx, tx, "job", j); err != nil {
+	if err := putMeta(ctx, tx, "job", Mirror(j, js.Status)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -176,6 +176,9 @@ type Job struct {
 	// AllowDeletes lets the next cycle go over the deletion threshold
 	// once ("Allow deletes", ENTRA-DEL-01).
 	AllowDeletes bool `json:"allowDeletes"`
+	// Stopped is set by `entrasim stop` (ENTRA-CYCLE-04) and cleared by
+	// start; Code then reads Disabled.
+	Stopped bool `json:"stopped,omitempty"`
 	// Cycles counts completed cycles.
 	Cycles int `json:"cycles"`
 	// LastCycle summarises the last cycle.
@@ -201,6 +204,23 @@ type Config struct {
 	TenantURL   string `json:"tenantUrl"`
 	Dialect     string `json:"dialect"`
 	MappingFile string `json:"mappingFile"`
+	// NotificationEmail receives the quarantine emails (QUAR-06).
+	NotificationEmail string `json:"notificationEmail,omitempty"`
+	// Outbox is the folder the emails are written to.
+	Outbox string `json:"outbox,omitempty"`
+	// Thresholds are the QUAR-03 numbers set by flags; zero means the
+	// documented default.
+	Thresholds Thresholds `json:"thresholds,omitzero"`
+}
+
+// Thresholds are the configurable failure thresholds (ENTRA-QUAR-03:
+// "subject to change"); zero means the default, negative switches a rule
+// off.
+type Thresholds struct {
+	MinFailures       int64 `json:"minFailures,omitempty"`
+	ProportionPercent int64 `json:"proportionPercent,omitempty"`
+	BaseFailures      int64 `json:"baseFailures,omitempty"`
+	TotalFailures     int64 `json:"totalFailures,omitempty"`
 }
 
 // Escrow is one object whose export failed and will be retried (issue 6
