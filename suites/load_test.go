@@ -2,6 +2,8 @@ package suites_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"time"
@@ -79,11 +81,67 @@ var _ = Describe("Load", func() {
 			GinkgoWriter.Println(note)
 
 			Expect(events).To(BeNumerically(">", 0), "the cycle provisioned something")
-			Expect(s.Counts.Created).To(BeNumerically(">", l.Users/3), "most in-scope objects were created")
 			Expect(float64(s.Counts.Failed)/float64(events)).To(BeNumerically("<=", quarantineProportion),
 				"failed provisioning events stay at or below QUAR-03's 40 %%: %s", firstFailures(s, 3))
 			Expect(float64(failedReqs)/float64(len(calls))).To(BeNumerically("<=", quarantineProportion), "failed requests")
 			Expect(lat[len(lat)-1]).To(BeNumerically("<", l.EntraTimeout), "the slowest answer beats Entra's per-request timeout")
+			Expect(s.Counts.Created).To(BeNumerically(">", l.Users/3), "most in-scope objects were created: %s", firstFailures(s, 3))
+		})
+})
+
+// entraRate is the request rate per tenant an endpoint must keep up with
+// (ENTRA-HTTP-06, ENTRA-REQ-22), and rateWindow how long the spec offers it.
+const (
+	entraRate  = 25
+	rateWindow = 2 * time.Second
+)
+
+var _ = Describe("Request rate", func() {
+	f := New()
+
+	It("ENTRA-HTTP-06 the endpoint answers 25 requests per second without throttling (ENTRA-REQ-22)",
+		Req("ENTRA-HTTP-06", "ENTRA-REQ-22"), func() {
+			// Read-only filter queries, as Entra's matching sends them, so the
+			// spec is harmless against a real tenant.
+			n := int(rateWindow.Seconds() * entraRate)
+			type answer struct {
+				status  int
+				latency time.Duration
+				err     error
+			}
+			answers := make(chan answer, n)
+			tick := time.NewTicker(time.Second / entraRate)
+			defer tick.Stop()
+			start := time.Now()
+			for i := 0; i < n; i++ {
+				<-tick.C
+				go func(i int) {
+					ctx, cancel := f.Ctx()
+					defer cancel()
+					t0 := time.Now()
+					x, err := f.HTTP.Do(ctx, Request{Method: http.MethodGet, Path: "/Users",
+						Query: url.Values{"filter": {fmt.Sprintf("userName eq %q", f.Name(fmt.Sprintf("rate%d", i)))}}})
+					a := answer{latency: time.Since(t0), err: err}
+					if x != nil {
+						a.status = x.Status
+					}
+					answers <- a
+				}(i)
+			}
+			var lat []time.Duration
+			statuses := map[int]int{}
+			for i := 0; i < n; i++ {
+				a := <-answers
+				Expect(a.err).NotTo(HaveOccurred())
+				statuses[a.status]++
+				lat = append(lat, a.latency)
+			}
+			wall := time.Since(start)
+			slices.Sort(lat)
+			note := fmt.Sprintf("rate (ENTRA-HTTP-06, ENTRA-REQ-22): %d filter queries offered at %d/s answered in %s (%.1f/s); latency p50 %s, p95 %s, max %s; statuses %v",
+				n, entraRate, wall.Round(time.Millisecond), float64(n)/wall.Seconds(), percentile(lat, 50), percentile(lat, 95), lat[len(lat)-1], statuses)
+			AddReportEntry(NoteEntry, note)
+			Expect(statuses).To(Equal(map[int]int{http.StatusOK: n}), "every query at Entra's rate answers 200 (no 429 or 5xx)")
 		})
 })
 

@@ -55,7 +55,7 @@ func all(code string, ids ...string) map[string]string {
 
 var defects = []defect{
 	// Baseline: the same subsets pass against the healthy server.
-	{plan: "", filter: "ENTRA-FLOW-01 || ENTRA-FLOW-03 || ENTRA-FLOW-04 || ENTRA-FLOW-05 || ENTRA-FLOW-13 || ENTRA-CYCLE-01 || ENTRA-CYCLE-02 || ENTRA-MATCH-01"},
+	{plan: "", filter: "ENTRA-FLOW-01 || ENTRA-FLOW-03 || ENTRA-FLOW-04 || ENTRA-FLOW-05 || ENTRA-FLOW-13 || ENTRA-CYCLE-01 || ENTRA-CYCLE-02 || ENTRA-MATCH-01 || ENTRA-QUAR-03"},
 	{plan: "err-01-conflict-on-create", filter: "ENTRA-FLOW-04 || ENTRA-FLOW-13 || ENTRA-CYCLE-01 || ENTRA-FLOW-01",
 		fail: all(conflict, "ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-REQ-11", "ENTRA-CYCLE-01", "ENTRA-FLOW-22", "ENTRA-REF-01")},
 	{plan: "err-22-credentials-rejected", filter: "ENTRA-FLOW-01 || ENTRA-FLOW-04 || ENTRA-CYCLE-01",
@@ -68,6 +68,8 @@ var defects = []defect{
 		fail: all(incompatible, "ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-REQ-11")},
 	{plan: "err-04-method-not-allowed", filter: "ENTRA-CYCLE-02 || ENTRA-FLOW-13",
 		fail: all(notAllowed, "ENTRA-CYCLE-02", "ENTRA-FLOW-15", "ENTRA-FLOW-16", "ENTRA-FLOW-17")},
+	{plan: "err-03-internal-server-error", filter: "ENTRA-QUAR-03 || ENTRA-FLOW-13",
+		fail: all("InternalServerError", "ENTRA-QUAR-03", "ENTRA-HTTP-08")},
 	{plan: "resp-03-filter-not-found", filter: "ENTRA-FLOW-01 || ENTRA-FLOW-13",
 		fail: all(incompatible, "ENTRA-FLOW-01", "ENTRA-REQ-19")}, // and a quarantine
 }
