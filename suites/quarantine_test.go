@@ -11,16 +11,16 @@ import (
 	"github.com/quantive/entra-scim-harness/client/engine"
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/state"
 	"github.com/quantive/entra-scim-harness/fixtures"
 	. "github.com/quantive/entra-scim-harness/suites/framework"
 )
 
 // The quarantine-trigger specs need the admin API: each moves onto a fresh
 // account, installs a fault plan from the fault catalogue and runs a cycle,
-// then checks what Entra would log. Escrow and quarantine are not wired into
-// the engine yet (issue 6), so they assert the per-object log records and the
-// outcome's quarantine reason (the engine's Observer events), which is what
-// the quarantine logic consumes.
+// then checks what Entra would log: the per-object log records, the
+// outcome's quarantine reason (the engine's Observer events) and the job's
+// status after the cycle.
 
 // faultRules turns a fault-catalogue entry into admin-API rules.
 func faultRules(name string) []FaultRule {
@@ -75,6 +75,14 @@ func quarantineReasons(r *cycleRun) []string {
 	return out
 }
 
+// expectQuarantined asserts the job went to quarantine with the reason.
+func expectQuarantined(s *engine.Summary, reason string) {
+	GinkgoHelper()
+	Expect(s.Job.Code).To(Equal(state.CodeQuarantine), "the job is quarantined")
+	Expect(s.Job.Quarantine).NotTo(BeNil())
+	Expect(s.Job.Quarantine.Reason).To(Equal(reason))
+}
+
 var _ = Describe("Quarantine triggers", func() {
 	f := New()
 
@@ -87,6 +95,7 @@ var _ = Describe("Quarantine triggers", func() {
 			Expect(codes).NotTo(BeEmpty(), "records: %v", s.Records)
 			Expect(codes).To(HaveEach(outcome.CodeCredentialValidationFailure))
 			Expect(quarantineReasons(r)).NotTo(BeEmpty(), "a 401 is a quarantine trigger (ENTRA-RESP-06)")
+			expectQuarantined(s, outcome.QuarantineException)
 			for _, c := range r.wire.take() {
 				Expect(c.Status).To(Equal(http.StatusUnauthorized), "every request met the fault")
 			}
@@ -98,6 +107,7 @@ var _ = Describe("Quarantine triggers", func() {
 			s := r.cycle()
 			Expect(s.Counts.Failed).To(BeNumerically(">", 0))
 			Expect(quarantineReasons(r)).NotTo(BeEmpty(), "a 404 on a filter is a SCIM-compliance quarantine trigger")
+			expectQuarantined(s, outcome.QuarantineException)
 			for _, c := range only(r.wire.take(), http.MethodPost) {
 				Expect(c.Path).NotTo(HaveSuffix("/Users"), "no user is created after a failed match")
 			}
@@ -113,5 +123,6 @@ var _ = Describe("Quarantine triggers", func() {
 			Expect(e.ErrorCode).To(Equal(outcome.CodeEntryConflict), describeRecord(rec))
 			Expect(e.AdditionalDetails).To(ContainSubstring("already exists"), "the log carries the endpoint's answer (ENTRA-RESP-24)")
 			Expect(quarantineReasons(r)).To(BeEmpty(), fmt.Sprintf("a 409 is an object-level failure, not a quarantine trigger: %v", quarantineReasons(r)))
+			Expect(s.Job.Code).NotTo(Equal(state.CodeQuarantine), "a few conflicts stay far below the QUAR-03 thresholds")
 		})
 })
