@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/engine"
+	"github.com/quantive/entra-scim-harness/client/state"
 	"github.com/quantive/entra-scim-harness/fixtures"
 	. "github.com/quantive/entra-scim-harness/suites/framework"
 )
@@ -85,6 +86,7 @@ var _ = Describe("Load", func() {
 				"failed provisioning events stay at or below QUAR-03's 40 %%: %s", firstFailures(s, 3))
 			Expect(float64(failedReqs)/float64(len(calls))).To(BeNumerically("<=", quarantineProportion), "failed requests")
 			Expect(lat[len(lat)-1]).To(BeNumerically("<", l.EntraTimeout), "the slowest answer beats Entra's per-request timeout")
+			Expect(s.Job.Code).NotTo(Equal(state.CodeQuarantine), "the job is not quarantined: %+v", s.Job.Quarantine)
 			Expect(s.Counts.Created).To(BeNumerically(">", l.Users/3), "most in-scope objects were created: %s", firstFailures(s, 3))
 		})
 })
