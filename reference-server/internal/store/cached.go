@@ -526,8 +526,21 @@ func (t *recTx) setGroup(account, id string, g *Group) {
 
 func (t *recTx) PutUser(ctx context.Context, account string, u *User) error {
 	t.wrote = true
-	if err := t.Tx.PutUser(ctx, account, u); err != nil {
-		return err
+	done := false
+	if st, isSQL := t.Tx.(*tx); isSQL {
+		// The current row is known here (mirror or this transaction), so
+		// an update can skip the indexes whose columns did not change.
+		if old, err := t.User(ctx, account, u.ID); err == nil {
+			var err error
+			if done, err = st.updateUser(ctx, account, u, old); err != nil {
+				return err
+			}
+		}
+	}
+	if !done {
+		if err := t.Tx.PutUser(ctx, account, u); err != nil {
+			return err
+		}
 	}
 	cp := *u
 	t.setUser(account, u.ID, &cp)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -90,11 +91,31 @@ func TestCachedTxReadsAgreeWithBaseTx(t *testing.T) {
 			rt := tx.(*recTx)
 			compareReaders(t, rt, rt.Tx)
 			for range 1 + rng.IntN(4) {
-				switch rng.IntN(7) {
+				switch rng.IntN(9) {
 				case 0, 1:
 					u := &User{ID: pick("u", 30), UserName: pick("name", 40), ExternalID: pick("x", 5), ManagerID: pick("u", 30),
 						Department: pick("D", 4), DisplayName: pick("N", 9), WorkEmail: pick("E", 50), Doc: []byte(fmt.Sprintf(`{"n":%d}`, i))}
 					_ = tx.PutUser(ctx, "a", u) // a uniqueness clash leaves the transaction going
+				case 7, 8:
+					// Entra's usual update: only manager, displayName, active or
+					// the document change (the store's narrow UPDATE).
+					cur, err := tx.User(ctx, "a", pick("u", 30))
+					if err != nil {
+						continue
+					}
+					u := *cur
+					if rng.IntN(2) == 0 {
+						u.ManagerID = pick("u", 30)
+					}
+					u.DisplayName, u.Active = pick("N", 9), rng.IntN(2) == 0
+					u.WorkEmail = strings.ToUpper(u.WorkEmail) // the same key
+					u.Doc = []byte(fmt.Sprintf(`{"m":%d}`, i))
+					if err := tx.PutUser(ctx, "a", &u); err != nil {
+						t.Fatalf("update %s: %v", u.ID, err)
+					}
+					if u.Version != cur.Version+1 || !u.Created.Equal(cur.Created) {
+						t.Fatalf("update %s: version %d created %v, was %d %v", u.ID, u.Version, u.Created, cur.Version, cur.Created)
+					}
 				case 2:
 					_ = tx.DeleteUser(ctx, "a", pick("u", 30))
 				case 3:

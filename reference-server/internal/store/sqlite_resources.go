@@ -253,6 +253,36 @@ func (t *tx) PutUser(ctx context.Context, account string, u *User) error {
 	return nil
 }
 
+// updateUser writes u over old, the user's current row (read by the
+// caller from the committed state or this transaction's writes), with
+// the statement that touches the fewest indexes. ok is false when an
+// indexed unique or lookup column changed: the caller then uses PutUser.
+func (t *tx) updateUser(ctx context.Context, account string, u, old *User) (ok bool, err error) {
+	if u.ID == "" || u.UserName == "" {
+		return false, nil
+	}
+	if u.UserName != old.UserName || u.ExternalID != old.ExternalID || u.Department != old.Department ||
+		key(u.WorkEmail) != old.WorkEmail {
+		return false, nil
+	}
+	u.WorkEmail = key(u.WorkEmail)
+	now := time.Now().UTC()
+	var created int64
+	var row *sql.Row
+	if u.ManagerID == old.ManagerID {
+		row = t.stmt(ctx, t.st.userUpdateDoc).QueryRowContext(ctx, u.DisplayName, b2i(u.Active), string(u.Doc),
+			now.UnixNano(), account, u.ID)
+	} else {
+		row = t.stmt(ctx, t.st.userUpdateDocManager).QueryRowContext(ctx, u.ManagerID, u.DisplayName, b2i(u.Active),
+			string(u.Doc), now.UnixNano(), account, u.ID)
+	}
+	if err := row.Scan(&u.Version, &created); err != nil {
+		return false, fmt.Errorf("write user %s: %w", u.ID, err)
+	}
+	u.Created, u.LastModified = time.Unix(0, created).UTC(), now
+	return true, nil
+}
+
 func (t *tx) DeleteUser(ctx context.Context, account, id string) error {
 	n, err := t.exec(ctx, t.st.userDelete, account, id)
 	if err != nil {

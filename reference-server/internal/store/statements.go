@@ -14,6 +14,7 @@ type statements struct {
 	userByID, usersByName, usersByExternal, usersByManager, usersByDepartment *sql.Stmt
 	usersByWorkEmail                                                          *sql.Stmt
 	usersPage, usersCount, userUpsert, userDelete                             *sql.Stmt
+	userUpdateDoc, userUpdateDocManager                                       *sql.Stmt
 	groupByID, groupsByName, groupsByExternal, groupsByDepartment             *sql.Stmt
 	groupsPage, groupsCount, groupUpsert, groupDelete                        *sql.Stmt
 	members, groupsOf, memberAdd, memberAddChecked, memberRemove              *sql.Stmt
@@ -45,6 +46,14 @@ func (s *statements) prepare(ctx context.Context, db *sql.DB) error {
 			display_name=excluded.display_name, work_email_key=excluded.work_email_key, active=excluded.active,
 			doc=excluded.doc, version=scim_users.version+1, modified=excluded.modified
 			RETURNING version, created`},
+		// Updates that leave userName, externalId, department and work email
+		// as they were (Entra's PATCHes of manager, title, active…) set only
+		// unindexed columns, plus manager_id when it changed: SQLite then
+		// rewrites one index or none instead of all six.
+		{&s.userUpdateDoc, `UPDATE scim_users SET display_name=?, active=?, doc=?, version=version+1, modified=?
+			WHERE account_id=? AND id=? RETURNING version, created`},
+		{&s.userUpdateDocManager, `UPDATE scim_users SET manager_id=?, display_name=?, active=?, doc=?, version=version+1, modified=?
+			WHERE account_id=? AND id=? RETURNING version, created`},
 		{&s.userDelete, `DELETE FROM scim_users WHERE account_id=? AND id=?`},
 
 		{&s.groupByID, `SELECT ` + groupCols + ` FROM scim_groups WHERE account_id=? AND id=? AND derived=?`},
