@@ -12,11 +12,13 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/engine"
+	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/provlog"
 	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/client/state"
 	"github.com/quantive/entra-scim-harness/fixtures"
 	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 // placeholder is replaced in directory fixtures by the spec's unique name.
@@ -35,6 +37,10 @@ type cycleRun struct {
 	client *scim.Client
 	eng    *engine.Engine
 	events *eventLog
+	// groups is false when the target does not offer groups (options or
+	// discovery): the job then provisions users only, as an admin would
+	// configure it, and specs leave the group checks out.
+	groups bool
 
 	// seen collects, per source object id, every userName, externalId and
 	// group name this job may have provisioned it under, for the cleanup
@@ -99,12 +105,26 @@ func newCycleRun(f *framework.Framework, fixture string, mod func(*engine.Option
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() { r.cleanup(cleaner) })
 	opt := engine.Options{Client: c, Store: st, Observer: r.events}
+	r.groups = f.Supports(requirements.FeatureGroups)
+	if !r.groups {
+		cfg := mapping.Gtmhub()
+		cfg.Groups.Enabled = false
+		opt.Config = cfg
+	}
 	if mod != nil {
 		mod(&opt)
 	}
 	r.eng, err = engine.New(opt)
 	Expect(err).NotTo(HaveOccurred())
 	return r
+}
+
+// ifGroups returns n when the job provisions groups, else 0.
+func (r *cycleRun) ifGroups(n int) int {
+	if r.groups {
+		return n
+	}
+	return 0
 }
 
 // id is the source object id of a fixture object ("u1" → "<prefix>-u1").
