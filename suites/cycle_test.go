@@ -1,7 +1,9 @@
 package suites_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -18,6 +20,32 @@ import (
 // run prefix) and check both what the target holds afterwards and what
 // Entra's provisioning logs would say.
 const cycleFixture = "conformance.yaml"
+
+// expectMatchedBeforeCreate checks Entra's per-object sequence (ENTRA-FLOW-22):
+// every create was preceded by a filter query for the object's matching value.
+func expectMatchedBeforeCreate(calls []wireCall) {
+	GinkgoHelper()
+	for i, c := range calls {
+		if c.Method != http.MethodPost {
+			continue
+		}
+		var body map[string]any
+		Expect(json.Unmarshal([]byte(c.Body), &body)).To(Succeed())
+		value, _ := body["userName"].(string)
+		if value == "" {
+			value, _ = body["displayName"].(string)
+		}
+		Expect(value).NotTo(BeEmpty(), "POST %s carries neither userName nor displayName", c.Path)
+		matched := false
+		for _, q := range calls[:i] {
+			v, err := url.ParseQuery(q.Query)
+			if q.Method == http.MethodGet && err == nil && strings.Contains(v.Get("filter"), value) {
+				matched = true
+			}
+		}
+		Expect(matched).To(BeTrue(), "POST %s for %q without a filter query for it first", c.Path, value)
+	}
+}
 
 func managerOf(u map[string]any) any {
 	m, _ := enterprise(u)["manager"].(map[string]any)
@@ -47,6 +75,7 @@ var _ = Describe("Provisioning cycles", func() {
 				}
 				Expect(firstPatch).To(BeNumerically("<", len(calls)), "managers and members are PATCHed")
 				Expect(lastPost).To(BeNumerically("<", firstPatch), "references are written after every create (ENTRA-REF-01)")
+				expectMatchedBeforeCreate(calls)
 
 				for _, u := range []string{"u1", "u2", "u3", "u4"} {
 					r.expectRecord(s, u, provlog.ActionCreate, provlog.StatusSuccess)
