@@ -86,11 +86,23 @@ func (c *call) write(k *kind, id string, status int, fn func(ctx context.Context
 	ctx := c.r.Context()
 	var res resource.Resource
 	var version int64
+	// A user answered in full is rendered by splicing its stored document
+	// (as in a list), which spares decoding the document just written.
+	attrs, excluded := c.q.projection()
+	var spliced *store.User
 	err := c.s.st.Update(ctx, func(tx store.Tx) error {
 		if err := fn(ctx, tx); err != nil {
 			return err
 		}
 		if status == http.StatusNoContent {
+			return nil
+		}
+		if k == userKind && len(attrs) == 0 && len(excluded) == 0 {
+			u, err := tx.User(ctx, c.acct.ID, id)
+			if err != nil {
+				return c.missing(k, id, err)
+			}
+			spliced = u
 			return nil
 		}
 		var err error
@@ -105,7 +117,31 @@ func (c *call) write(k *kind, id string, status int, fn func(ctx context.Context
 		c.w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	if spliced != nil {
+		c.respondSpliced(status, spliced)
+		return
+	}
 	c.respond(k, status, res, version)
+}
+
+// respondSpliced answers the full representation of a user: the same
+// bytes as respond (renderUser equals Project + Marshal).
+func (c *call) respondSpliced(status int, u *store.User) {
+	res := resource.Resource{"id": u.ID, "meta": metaOf("User", c.base+"/Users/"+u.ID, u.Created, u.LastModified, u.Version)}
+	if err := c.enrich(userKind, res); err != nil {
+		c.fail(err)
+		return
+	}
+	b, err := renderUser(res, u.Doc)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.w.Header().Set("ETag", etag(u.Version))
+	if status == http.StatusCreated {
+		c.w.Header().Set("Location", c.base+"/"+userKind.endpoint+"/"+u.ID)
+	}
+	writeJSON(c.w, status, b)
 }
 
 func (c *call) create(k *kind) {

@@ -18,12 +18,22 @@ func stripServerAttrs(res resource.Resource, derived string) {
 	delete(res, derived)
 }
 
+// shallow copies the top level of res: enough to drop the server's
+// attributes before encoding, which never modifies nested values.
+func shallow(res resource.Resource) resource.Resource {
+	out := make(resource.Resource, len(res))
+	for k, v := range res {
+		out[k] = v
+	}
+	return out
+}
+
 func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
 // userRecord turns a normalised User into a store record, extracting the
 // indexed values (userName, externalId, manager, department, work email).
 func userRecord(id string, res resource.Resource) (*store.User, error) {
-	res = res.Clone()
+	res = shallow(res)
 	stripServerAttrs(res, "groups")
 	u := &store.User{ID: id, UserName: str(res, "userName"), ExternalID: str(res, "externalId"),
 		DisplayName: str(res, "displayName"), Active: true}
@@ -59,7 +69,7 @@ func userRecord(id string, res resource.Resource) (*store.User, error) {
 // member ids it carried (POST/PUT bodies may list members).
 func groupRecord(id string, res resource.Resource) (*store.Group, []string, error) {
 	members := memberIDs(res["members"])
-	res = res.Clone()
+	res = shallow(res)
 	stripServerAttrs(res, "members")
 	g := &store.Group{ID: id, DisplayName: str(res, "displayName"), ExternalID: str(res, "externalId")}
 	if strings.TrimSpace(g.DisplayName) == "" {

@@ -16,7 +16,7 @@ type statements struct {
 	usersPage, usersCount, userUpsert, userDelete                             *sql.Stmt
 	userUpdateDoc, userUpdateDocManager                                       *sql.Stmt
 	groupByID, groupsByName, groupsByExternal, groupsByDepartment             *sql.Stmt
-	groupsPage, groupsCount, groupUpsert, groupDelete                        *sql.Stmt
+	groupsPage, groupsCount, groupUpsert, groupDelete                         *sql.Stmt
 	members, groupsOf, memberAdd, memberAddChecked, memberRemove              *sql.Stmt
 	membersDropUser, membersDropGroup, groupExists, userExists                *sql.Stmt
 }
