@@ -122,10 +122,14 @@ type replay struct {
 func (r *replay) gap(s string) { r.rep.Gaps = append(r.rep.Gaps, s) }
 
 // send records and prints one exchange of the replayed action.
-func (r *replay) send(res *scim.Result, err error) (*scim.Result, error) { return r.record(res, err, false) }
+func (r *replay) send(res *scim.Result, err error) (*scim.Result, error) {
+	return r.record(res, err, false)
+}
 
 // setup records and prints one seeding exchange.
-func (r *replay) setup(res *scim.Result, err error) (*scim.Result, error) { return r.record(res, err, true) }
+func (r *replay) setup(res *scim.Result, err error) (*scim.Result, error) {
+	return r.record(res, err, true)
+}
 
 // record prints an exchange; a non-setup one becomes the action's current
 // last request.
