@@ -17,8 +17,9 @@ func init() {
 	register("run", newRunCommand)
 }
 
-const cycleExitHelp = "Exit codes: 0 the cycle ran and no object failed; 1 objects failed, the job is quarantined\n" +
-	"or stopped, or the state could not be written; 2 bad flags, directory, mapping or state file."
+const cycleExitHelp = "Exit codes: 0 the cycles ran, no object failed and the job is not quarantined at the end; 1 objects\n" +
+	"failed, the job is quarantined, stopped, paused or disabled, or the state could not be written; 2 bad flags,\n" +
+	"directory, mapping or state file."
 
 func newCycleCommand() *cobra.Command {
 	var f jobFlags
@@ -46,7 +47,11 @@ func newRunCommand() *cobra.Command {
 		Use:   "run",
 		Short: "Run N cycles on the simulated clock",
 		Long: "Runs --cycles cycles one after another, the simulated clock advancing by --interval between them\n" +
-			"(Entra: every 40 minutes, ENTRA-CYCLE-03). Stops early when the job is stopped.\n\n" + cycleExitHelp,
+			"(Entra: every 40 minutes, ENTRA-CYCLE-03), one line per cycle with its simulated time, counts and job\n" +
+			"status. While the job is quarantined, slots before the next retry (+6 h, +12 h, +24 h, then daily,\n" +
+			"ENTRA-QUAR-04) are skipped and folded into one line; the first successful retry lifts the quarantine,\n" +
+			"and 28 days of failed retries disable the job. Stops early when the job is stopped, paused or disabled.\n\n" +
+			cycleExitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cycles < 1 {

@@ -19,6 +19,14 @@
 //	finish    one outcome per object (Observer.Exported), one summary per
 //	          cycle (Observer.CycleDone), one state commit
 //
-// Escrow retries and quarantine on failure rates (issue 6) hook in through
-// Observer.
+// Failure behaviour (issue 6) lives in failure.go, the one place that ties
+// the cycle to client/escrow and client/quarantine: every object outcome is
+// recorded in the escrow ledger (reference failures apart, Retry-After
+// honoured), objects whose entry is not due are left out of the plan, a 401
+// or a 404 on a filter stops the cycle and quarantines the job, the
+// quarantine state machine decides the status after each cycle (QUAR-03
+// thresholds, TooManyDeletes), slots before the next attempt are skipped,
+// and a quarantine email is written on entry or reason change. The
+// quarantine job and the ledger are committed with the cycle. Observer
+// still sees every outcome and summary.
 package engine

@@ -93,6 +93,8 @@ func Run(ctx context.Context, sc *Scenario, t *Target, workDir string, out io.Wr
 	}
 
 	res := &Result{}
+	fold := &folder{out: out}
+	defer fold.flush()
 	codes := map[string]bool{}
 	var dir *directory.Directory
 	fmt.Fprintf(out, "Scenario %s: %s\n", sc.Name, strings.TrimSpace(sc.Description))
@@ -104,15 +106,19 @@ func Run(ctx context.Context, sc *Scenario, t *Target, workDir string, out io.Wr
 				return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
 			}
 		}
+		fold.flush()
+		fmt.Fprintf(out, "-- phase %d: %d cycle(s)", i+1, p.Cycles)
 		if p.Faults != "" {
 			if err := t.SetFaults(ctx, acct.ID, p.Faults); err != nil {
 				return nil, err
 			}
-			fmt.Fprintf(out, "-- phase %d: fault plan %s\n", i+1, p.Faults)
+			fmt.Fprintf(out, ", fault plan %s", p.Faults)
 		}
+		fmt.Fprintln(out)
 		for c := 0; c < p.Cycles; c++ {
 			s, err := eng.Cycle(ctx, dir)
 			if errors.Is(err, engine.ErrStopped) {
+				fold.flush()
 				fmt.Fprintf(out, "   job stopped: %v\n", err)
 				break
 			}
@@ -120,7 +126,7 @@ func Run(ctx context.Context, sc *Scenario, t *Target, workDir string, out io.Wr
 				return nil, fmt.Errorf("scenario %s: cycle %d: %w", sc.Name, res.Cycles+1, err)
 			}
 			res.Cycles++
-			fmt.Fprintln(out, "   "+Line(s))
+			fold.add(s)
 			for _, r := range s.Records {
 				if ei := r.ProvisioningStatusInfo.ErrorInformation; ei != nil && ei.ErrorCode != "" {
 					codes[ei.ErrorCode] = true
@@ -128,12 +134,14 @@ func Run(ctx context.Context, sc *Scenario, t *Target, workDir string, out io.Wr
 			}
 		}
 		if p.Expect != nil {
+			fold.flush()
 			if err := res.observe(ctx, st, codes, outbox); err != nil {
 				return nil, err
 			}
 			res.check(fmt.Sprintf("after phase %d", i+1), *p.Expect)
 		}
 	}
+	fold.flush()
 	if err := res.observe(ctx, st, codes, outbox); err != nil {
 		return nil, err
 	}
@@ -270,4 +278,46 @@ func LoadFixture(name string) (*Scenario, error) {
 		return nil, err
 	}
 	return Parse(name, b)
+}
+
+// folder prints cycles, folding runs of skipped slots (same reason) and of
+// cycles with nothing to do into one line each.
+type folder struct {
+	out         io.Writer
+	key         string
+	first, last *engine.Summary
+	n           int
+}
+
+func (f *folder) add(s *engine.Summary) {
+	key := ""
+	switch {
+	case s.Skipped:
+		key = "skipped: " + s.Stopped
+	case len(s.Records) == 0 && s.Counts.Requests == 0 && s.Transition != nil && s.Transition.Event == quarantine.EventRan:
+		key = "nothing to do; job " + s.Job.Code
+	}
+	if key == "" || key != f.key {
+		f.flush()
+	}
+	if key == "" {
+		fmt.Fprintln(f.out, "   "+Line(s))
+		return
+	}
+	if f.n == 0 {
+		f.first, f.key = s, key
+	}
+	f.last = s
+	f.n++
+}
+
+func (f *folder) flush() {
+	switch {
+	case f.n == 1:
+		fmt.Fprintln(f.out, "   "+Line(f.first))
+	case f.n > 1:
+		fmt.Fprintf(f.out, "   %s .. %s %d cycles %s\n", f.first.At.UTC().Format(time.RFC3339),
+			f.last.At.UTC().Format(time.RFC3339), f.n, f.key)
+	}
+	f.n, f.key = 0, ""
 }
