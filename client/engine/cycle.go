@@ -50,6 +50,10 @@ type run struct {
 	// exports and exported count attempted and successful provisioning
 	// events (QUAR-03's proportion); probeCalls the retry probe's requests.
 	exports, exported, probeCalls int
+	// answered and probeAnswered count calls with an HTTP answer;
+	// lastTransportCode is the errorCode of a call without one.
+	answered, probeAnswered int
+	lastTransportCode       string
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -317,6 +321,10 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 			commit.Upsert = append(commit.Upsert, it.obj)
 		}
 		s.Counts.Requests += it.calls
+		r.answered += it.answered
+		if it.failed && it.out.HTTPStatus == 0 && it.out.ErrorCode != "" {
+			r.lastTransportCode = it.out.ErrorCode
+		}
 		if it.rec == nil {
 			continue
 		}

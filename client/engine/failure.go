@@ -130,8 +130,24 @@ func (r *run) probe(ctx context.Context) error {
 		return fmt.Errorf("cycle: quarantine retry probe: %w", err)
 	}
 	r.probeCalls++
+	if res.Outcome.HTTPStatus != 0 {
+		r.probeAnswered++
+	}
 	r.fatal.note(res.Outcome)
 	return nil
+}
+
+// unreachable is the job-level failure of a cycle in which requests were
+// sent and none got an HTTP answer: the target cannot be reached, which
+// Graph reports as EncounteredQuarantineException (QUAR-02 "invalid
+// credentials / cannot connect"). A target that answers, even with 5xx,
+// is reachable and goes through the escrow and the thresholds instead.
+func (r *run) unreachable(sent, answered int) *quarantine.Fatal {
+	if sent == 0 || answered > 0 {
+		return nil
+	}
+	return &quarantine.Fatal{Reason: quarantine.ReasonQuarantineException, Code: r.lastTransportCode,
+		Message: fmt.Sprintf("The target could not be reached: none of the %d request(s) of the cycle got an HTTP answer.", sent)}
 }
 
 // deferEscrowed leaves out of this cycle the objects whose escrow entry
@@ -200,6 +216,9 @@ func (r *run) settle(s *Summary, staged int) error {
 		Exports: int64(r.exports), Exported: int64(r.exported),
 		Escrowed: c.Failures, EscrowedReference: c.ReferenceFailures, PendingDeletes: int64(staged),
 		Fatal: r.fatal.get()}
+	if qs.Fatal == nil {
+		qs.Fatal = r.unreachable(s.Counts.Requests, r.answered+r.probeAnswered)
+	}
 	tr, err := q.CycleFinished(r.now, qs)
 	if err != nil {
 		return fmt.Errorf("cycle: quarantine: %w", err)

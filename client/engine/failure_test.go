@@ -398,3 +398,62 @@ func TestTooManyDeletesQuarantine_ENTRA_DEL_01(t *testing.T) {
 		t.Fatalf("after allow-deletes %+v %+v", s.Counts, s.Status)
 	}
 }
+
+// TestQuarantineWhenUnreachable_ENTRA_QUAR_02: a cycle whose requests all
+// go unanswered (nothing listens) quarantines the job with
+// EncounteredQuarantineException ("cannot connect"); a target answering
+// 502 is reachable and is not quarantined below the thresholds.
+func TestQuarantineWhenUnreachable_ENTRA_QUAR_02(t *testing.T) {
+	env := newEnv(t, nil)
+	c, err := scim.New(scim.Options{TenantURL: "http://127.0.0.1:1/scim", Token: "t", Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := New(Options{Client: c, Store: env.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := env.cycle(eng, parseDir(t, threeUsers))
+	if s.Status.Code != quarantine.CodeQuarantine || s.Status.Quarantine.Reason != quarantine.ReasonQuarantineException ||
+		!strings.Contains(s.Status.Quarantine.Error.Message, "could not be reached") {
+		t.Fatalf("unreachable: %+v %+v", s.Status, s.Status.Quarantine)
+	}
+
+	env2 := newEnv(t, nil)
+	env2.setFaults(`{"name":"gw","status":502,"body":"<html>bad gateway</html>"}`)
+	if s = env2.cycle(env2.engine(mapping.Gtmhub(), nil), parseDir(t, threeUsers)); s.Status.Code != quarantine.CodeActive || s.Counts.Failed != 3 {
+		t.Fatalf("502: %+v %+v", s.Status, s.Counts)
+	}
+}
+
+// TestQuarantineReasonChangeEmail_ENTRA_QUAR_06: a retry that fails for
+// another reason sends a second email naming both reasons.
+func TestQuarantineReasonChangeEmail_ENTRA_QUAR_06(t *testing.T) {
+	env := newEnv(t, nil)
+	outbox := t.TempDir()
+	eng := env.engine(mapping.Gtmhub(), func(o *Options) {
+		o.Outbox, o.NotificationEmail, o.Quarantine = outbox, "admin@contoso.com", quarantine.Config{MinFailures: 1}
+	})
+	env.cycle(eng, parseDir(t, threeUsers))
+	env.setFaults(`{"name":"revoked","status":401}`)
+	d := parseDir(t, strings.ReplaceAll(threeUsers, "department: Sales", "department: Finance"))
+	s := env.cycle(eng, d)
+	if s.Status.Quarantine == nil || s.Notification == "" {
+		t.Fatalf("no quarantine: %+v", s.Status)
+	}
+	// Token fixed, but every update now fails with 500: the retry fails
+	// on the proportion threshold instead.
+	env.setFaults(`{"name":"patch-500","method":"PATCH","status":500}`)
+	env.requests()
+	_, s = env.untilRun(eng, d, 20)
+	if s.Transition.Event != quarantine.EventReasonChanged || s.Status.Quarantine.Reason != quarantine.ReasonEscrowProportion || s.Notification == "" {
+		t.Fatalf("reason change: %+v %+v", s.Transition, s.Status.Quarantine)
+	}
+	eml, _ := os.ReadFile(s.Notification)
+	if !strings.Contains(string(eml), "EncounteredQuarantineException to") || !strings.Contains(string(eml), "EncounteredEscrowProportionThreshold") {
+		t.Fatalf("email:\n%s", eml)
+	}
+	if files, _ := os.ReadDir(outbox); len(files) != 2 {
+		t.Fatalf("%d emails, want 2", len(files))
+	}
+}

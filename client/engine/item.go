@@ -51,6 +51,9 @@ type item struct {
 	skipped bool
 	out     outcome.Outcome
 	calls   int
+	// answered counts the calls that got an HTTP answer; a cycle where
+	// none did could not reach the target (QUAR-02 "cannot connect").
+	answered int
 	// exported is true when the export phase left the object linked and
 	// in sync, so references may be resolved.
 	exported bool
@@ -79,6 +82,9 @@ func (it *item) count(rs ...*scim.Result) {
 	for _, r := range rs {
 		if r != nil && r.Sent {
 			it.calls++
+			if r.Outcome.HTTPStatus != 0 {
+				it.answered++
+			}
 		}
 	}
 }
