@@ -10,8 +10,11 @@
 //   - the job: status code (NotRun, Active, Quarantine, Disabled), quarantine
 //     reason, simulated clock, next run, counts of the last cycle;
 //   - cycle history, provisioning-log records (Graph provisioningObjectSummary
-//     as JSON), escrow entries (filled by the escrow logic of issue 6) and the
-//     job configuration (tenant URL, dialect, mapping file).
+//     as JSON) and the job configuration (tenant URL, dialect, mapping file,
+//     notification email, outbox, failure thresholds);
+//   - the failure state (JobState): the quarantine state machine
+//     (quarantine.Job, Graph's synchronizationStatus) and the escrow ledger
+//     (escrow.Ledger), both as JSON; Job mirrors its code and quarantine.
 //
 // The schema is created on Open. A cycle's results are written by Commit in
 // one transaction, so a state file never holds half a cycle.

@@ -197,7 +197,8 @@ type Commit struct {
 	// Job is the job status after the cycle.
 	Job Job
 	// JobState, when its parts are set, is the failure state after the
-	// cycle (quarantine, escrow); Job's code and quarantine mirror it.
+	// cycle (quarantine, escrow). Job is written as given: callers mirror
+	// it first (Mirror), so that an engine Observer may still change it.
 	JobState JobState
 }
 
@@ -278,7 +279,7 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 	if err := putJobState(ctx, tx, c.JobState); err != nil {
 		return err
 	}
-	if err := putMeta(ctx, tx, "job", Mirror(c.Job, c.JobState.Status)); err != nil {
+	if err := putMeta(ctx, tx, "job", c.Job); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -340,7 +341,9 @@ func (s *Store) Cycles(ctx context.Context) ([]Cycle, error) {
 	return out, rows.Err()
 }
 
-// PutEscrow records or replaces an escrow entry.
+// PutEscrow records or replaces an entry of the escrows table. The engine
+// keeps its escrow ledger in JobState instead (one entry per object and
+// kind of failure); the table stays for state files and tools that use it.
 func (s *Store) PutEscrow(ctx context.Context, e Escrow) error {
 	ref := 0
 	if e.Reference {
