@@ -36,6 +36,7 @@ func newCycleCommand() *cobra.Command {
 		},
 	}
 	f.add(cmd, true)
+	cmd.Flags().BoolVar(&f.retryNow, "retry-now", false, "run a quarantined job's retry now instead of skipping until its next attempt (QUAR-04)")
 	return cmd
 }
 

@@ -23,7 +23,7 @@ import (
 type jobFlags struct {
 	directory, state, mapping, logs string
 	concurrency                     int
-	allowDeletes                    bool
+	allowDeletes, retryNow          bool
 	// failure behaviour (issue 6); remembered in the state file
 	outbox, notificationEmail string
 	thresholds                state.Thresholds
@@ -169,7 +169,7 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 		AllowDeletes: f.allowDeletes, Progress: bar.Update,
 		Quarantine: quarantine.Config{MinFailures: th.MinFailures, ProportionPercent: th.ProportionPercent,
 			BaseFailures: th.BaseFailures, TotalFailures: th.TotalFailures},
-		Outbox: outbox, NotificationEmail: stored.NotificationEmail})
+		Outbox: outbox, NotificationEmail: stored.NotificationEmail, RetryNow: f.retryNow})
 	if err != nil {
 		return nil, usagef("%s: %v", cmd.CommandPath(), err)
 	}

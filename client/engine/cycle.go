@@ -82,7 +82,7 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 	}
 	retry := false
 	if q.Quarantined() {
-		if now.Before(q.Status.Quarantine.NextAttempt) {
+		if now.Before(q.Status.Quarantine.NextAttempt) && !e.opt.RetryNow {
 			return e.skip(ctx, job, js, now)
 		}
 		retry = true

@@ -53,6 +53,9 @@ type Options struct {
 	// NotificationEmail is the app's Notification Email; without one Entra
 	// sends no quarantine email (QUAR-06).
 	NotificationEmail string
+	// RetryNow runs a quarantined job's cycle before its next attempt; it
+	// counts as the retry (QUAR-04), for checking a fix without waiting.
+	RetryNow bool
 }
 
 // Event is the outcome of one object in a cycle: the one place where

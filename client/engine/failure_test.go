@@ -457,3 +457,21 @@ func TestQuarantineReasonChangeEmail_ENTRA_QUAR_06(t *testing.T) {
 		t.Fatalf("%d emails, want 2", len(files))
 	}
 }
+
+// TestRetryNow_ENTRA_QUAR_04: with RetryNow a quarantined job's cycle runs
+// before its next attempt and counts as the retry: the fixed token lifts
+// the quarantine at once.
+func TestRetryNow_ENTRA_QUAR_04(t *testing.T) {
+	env := newEnv(t, nil)
+	d := parseDir(t, threeUsers)
+	env.setFaults(`{"name":"revoked","status":401}`)
+	s := env.cycle(env.engine(mapping.Gtmhub(), nil), d)
+	if s.Status.Code != quarantine.CodeQuarantine {
+		t.Fatalf("%+v", s.Status)
+	}
+	env.setFaults("")
+	s = env.cycle(env.engine(mapping.Gtmhub(), func(o *Options) { o.RetryNow = true }), d)
+	if s.Skipped || !s.Retry || s.Status.Code != quarantine.CodeActive || s.Counts.Created != 3 || s.At.Sub(s.Status.LastExecution.TimeBegan) != 0 {
+		t.Fatalf("retry now: skipped %v retry %v %+v %+v", s.Skipped, s.Retry, s.Status.Code, s.Counts)
+	}
+}
