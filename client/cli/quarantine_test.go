@@ -76,3 +76,38 @@ func TestQuarantineAcrossRun_ENTRA_QUAR_04_06_07(t *testing.T) {
 		t.Fatalf("status after lift: %s", out)
 	}
 }
+
+// TestThresholdFlagsRemembered_ENTRA_QUAR_03: --quarantine-* flags are kept
+// in the state and shown by status with the defaults for the rest.
+func TestThresholdFlagsRemembered_ENTRA_QUAR_03(t *testing.T) {
+	srv, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	tmp := t.TempDir()
+	dirFile := filepath.Join(tmp, "small.yaml")
+	small, _ := fixtures.Directory("small.yaml")
+	_ = os.WriteFile(dirFile, small, 0o644)
+	stateFile := filepath.Join(tmp, "s.db")
+	if code, out, errOut := run("cycle", "--tenant-url", srv.TenantURL(), "--token", srv.Token, "--directory", dirFile,
+		"--state", stateFile, "--quarantine-min-failures", "2", "--quarantine-proportion", "10"); code != ExitOK {
+		t.Fatalf("cycle: %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := run("cycle", "--token", srv.Token, "--directory", dirFile, "--state", stateFile); code != ExitOK {
+		t.Fatalf("second cycle: %d %s %s", code, out, errOut)
+	}
+	_, out, _ := run("status", "--state", stateFile, "--json")
+	var st struct {
+		Thresholds map[string]int64 `json:"thresholds"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"minFailures": 2, "proportionPercent": 10, "baseFailures": 40000, "totalFailures": 60000}
+	for k, v := range want {
+		if st.Thresholds[k] != v {
+			t.Fatalf("thresholds %v, want %v", st.Thresholds, want)
+		}
+	}
+}
