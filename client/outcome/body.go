@@ -200,8 +200,9 @@ func incompatible(status int, body []byte, cause, problem string) Outcome {
 }
 
 // bodyHint refines an error status from the SCIM Error body: a missing
-// required value (RESP-20), an unknown attribute (RESP-21) or a licence
-// limit (RESP-22). Only 400 is refined for the first two; licence limits
+// required value (RESP-20), an unknown attribute (RESP-21), a domain the
+// target refuses (ERR-12) or a licence limit (RESP-22). Only 400 is refined
+// for all but the licence; licence limits
 // are recognised on 400, 402, 403 and 422.
 func bodyHint(status int, body []byte) (row, bool) {
 	if status != 400 && status != 402 && status != 403 && status != 422 {
@@ -216,6 +217,11 @@ func bodyHint(status int, body []byte) (row, bool) {
 	}
 	if status != 400 {
 		return row{}, false
+	}
+	// Before "missing": "domain … is not accepted" names no required field.
+	if strings.Contains(text, "domain") && containsAny(text, "not accepted", "not an accepted", "not allowed", "not verified",
+		"invalid domain", "unknown domain", "not permitted", "rejected", "not supported") {
+		return rowDomain, true
 	}
 	if containsAny(text, "required", "mandatory", "missing") {
 		return rowMandatory, true

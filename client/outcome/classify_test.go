@@ -83,6 +83,8 @@ func TestClassifyStatus(t *testing.T) {
 		{"RESP-20 400 naming a required field", CreateUser, 400, errBody(400, "userName is required"), false, CodeMandatoryFieldsMissing, "ENTRA-RESP-20", ""},
 		{"RESP-21 400 unknown attribute", PatchUser, 400, errBody(400, "Attribute 'foo' is unknown"), false, CodeSchemaAttributeNotFound, "ENTRA-RESP-21", ""},
 		{"RESP-21 400 invalidPath", PatchUser, 400, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidPath","detail":"bad path"}`, false, CodeSchemaAttributeNotFound, "ENTRA-RESP-21", ""},
+		{"ERR-12 400 refusing the domain", CreateUser, 400, errBody(400, "Domain contoso.com of userName is not an accepted domain of this account"), false, CodeInvalidDomain, "ERR-12", ""},
+		{"ERR-12 domain word without a refusal stays plain 400", CreateUser, 400, errBody(400, "domain field malformed"), false, CodeBadRequest, "ENTRA-RESP-05", ""},
 		{"RESP-22 licence limit 400", CreateUser, 400, errBody(400, "License limit reached"), false, CodeLicenseLimitExceeded, "ENTRA-RESP-22", ""},
 		{"RESP-22 seat limit 403", CreateUser, 403, errBody(403, "No seats left in the plan"), false, CodeLicenseLimitExceeded, "ENTRA-RESP-22", ""},
 		{"schemas list", ListSchemas, 200, `{"totalResults":1,"Resources":[{"id":"urn:x"}]}`, true, "", "ENTRA-RESP-01", ""},

@@ -15,6 +15,7 @@ const (
 	CodeNotImplemented              = "NotImplemented"                                                    // ERR-08
 	CodeMandatoryFieldsMissing      = "MandatoryFieldsMissing"                                            // ERR-09
 	CodeSchemaAttributeNotFound     = "SchemaAttributeNotFound"                                           // ERR-10
+	CodeInvalidDomain               = "InvalidDomain"                                                     // ERR-12
 	CodeTimeout                     = "Timeout"                                                           // ERR-13
 	CodeLicenseLimitExceeded        = "LicenseLimitExceeded"                                              // ERR-14
 	CodeDuplicateTargetEntries      = "DuplicateTargetEntries"                                            // ERR-15

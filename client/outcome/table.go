@@ -87,6 +87,9 @@ var (
 	rowAttributeNotFound = row{"ENTRA-RESP-21, ERR-10", CodeSchemaAttributeNotFound,
 		"The target does not know an attribute in the request.",
 		"Remove the mapping of the attribute the target does not support.", CategoryNonServiceFailure, ""}
+	rowDomain = row{"ERR-12", CodeInvalidDomain,
+		"The target does not accept the domain of a value (typically the userName or email domain).",
+		"Add the domain to the target account, or map a value whose domain it accepts.", CategoryNonServiceFailure, ""}
 	rowLicence = row{"ENTRA-RESP-22, ERR-14", CodeLicenseLimitExceeded,
 		"The target has no free licence or seat for the user.",
 		"Free or buy seats in the target.", CategoryNonServiceFailure, ""}
