@@ -456,42 +456,67 @@ func (t *recTx) rec(account string, f func(m *mirror)) {
 	t.ops = append(t.ops, mirrorOp{account: account, apply: f})
 }
 
-// User implements Reader: the transaction's write, else the mirror.
+// User implements Reader: the transaction's write, else the mirror. Like
+// the database, it returns a copy the caller may modify (writers do, e.g.
+// the department teams), never the mirror's own record.
 func (t *recTx) User(ctx context.Context, account, id string) (*User, error) {
 	if u, ok := t.users[resKey{account, id}]; ok {
 		if u == nil {
 			return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
 		}
-		return u, nil
+		cp := *u
+		return &cp, nil
 	}
-	return t.c.User(ctx, account, id)
+	u, err := t.c.User(ctx, account, id)
+	if err != nil {
+		return nil, err
+	}
+	cp := *u
+	return &cp, nil
 }
 
-// Group implements Reader: the transaction's write, else the mirror.
+// Group implements Reader: the transaction's write, else the mirror; a
+// copy, as User.
 func (t *recTx) Group(ctx context.Context, account, id string, derived bool) (*Group, error) {
 	if g, ok := t.groups[resKey{account, id}]; ok {
 		if g == nil || g.Derived != derived {
 			return nil, fmt.Errorf("group %s: %w", id, ErrNotFound)
 		}
-		return g, nil
+		cp := *g
+		return &cp, nil
 	}
-	return t.c.Group(ctx, account, id, derived)
+	g, err := t.c.Group(ctx, account, id, derived)
+	if err != nil {
+		return nil, err
+	}
+	cp := *g
+	return &cp, nil
 }
 
-// UsersBy implements Reader.
+// UsersBy implements Reader (copies, as User).
 func (t *recTx) UsersBy(ctx context.Context, account string, f UserField, v string) ([]*User, error) {
 	if t.wrote {
 		return t.Tx.UsersBy(ctx, account, f, v)
 	}
-	return t.c.UsersBy(ctx, account, f, v)
+	us, err := t.c.UsersBy(ctx, account, f, v)
+	for i, u := range us {
+		cp := *u
+		us[i] = &cp
+	}
+	return us, err
 }
 
-// GroupsBy implements Reader.
+// GroupsBy implements Reader (copies, as User).
 func (t *recTx) GroupsBy(ctx context.Context, account string, derived bool, f GroupField, v string) ([]*Group, error) {
 	if t.wrote {
 		return t.Tx.GroupsBy(ctx, account, derived, f, v)
 	}
-	return t.c.GroupsBy(ctx, account, derived, f, v)
+	gs, err := t.c.GroupsBy(ctx, account, derived, f, v)
+	for i, g := range gs {
+		cp := *g
+		gs[i] = &cp
+	}
+	return gs, err
 }
 
 // Members implements Reader.

@@ -217,3 +217,85 @@ func compareReaders(t *testing.T, c, base Reader) {
 		}
 	}
 }
+
+// Records read inside a Cached transaction are the caller's to modify (the
+// department teams rename the group they read, GTM-06): changing them, then
+// rolling back, leaves the mirror equal to the database.
+func TestCachedTxReadsAreCopies(t *testing.T) {
+	ctx := context.Background()
+	base, _ := openTemp(t)
+	c, err := NewCached(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.CreateAccount(ctx, "a")
+	err = c.Update(ctx, func(tx Tx) error {
+		if err := tx.PutUser(ctx, "a", &User{ID: "u1", UserName: "n1", Department: "D", Doc: []byte(`{}`)}); err != nil {
+			return err
+		}
+		return tx.PutGroup(ctx, "a", &Group{ID: "g1", DisplayName: "G", Derived: true, Department: "d", Doc: []byte(`{}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]func(tx Tx) error{
+		"User": func(tx Tx) error {
+			u, err := tx.User(ctx, "a", "u1")
+			if err == nil {
+				u.DisplayName, u.Version = "changed", 99
+			}
+			return err
+		},
+		"UsersBy": func(tx Tx) error {
+			us, err := tx.UsersBy(ctx, "a", UserByDepartment, "D")
+			if err == nil && len(us) == 1 {
+				us[0].DisplayName = "changed"
+			}
+			return err
+		},
+		"Group": func(tx Tx) error {
+			g, err := tx.Group(ctx, "a", "g1", true)
+			if err == nil {
+				g.DisplayName = "changed"
+			}
+			return err
+		},
+		"GroupsBy": func(tx Tx) error {
+			gs, err := tx.GroupsBy(ctx, "a", true, GroupByDepartment, "d")
+			if err == nil && len(gs) == 1 {
+				gs[0].DisplayName, gs[0].Doc = "changed", []byte(`{"x":1}`)
+			}
+			return err
+		},
+		"written then read": func(tx Tx) error {
+			u := &User{ID: "u1", UserName: "n1", Department: "D", DisplayName: "W", Doc: []byte(`{}`)}
+			if err := tx.PutUser(ctx, "a", u); err != nil {
+				return err
+			}
+			got, err := tx.User(ctx, "a", "u1")
+			if err == nil {
+				got.DisplayName = "changed"
+			}
+			return err
+		},
+	}
+	for name, read := range reads {
+		err := c.Update(ctx, func(tx Tx) error {
+			if err := read(tx); err != nil {
+				return err
+			}
+			return errors.New("roll back")
+		})
+		if err == nil || err.Error() != "roll back" {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cu, _ := c.User(ctx, "a", "u1")
+		bu, _ := base.User(ctx, "a", "u1")
+		cg, _ := c.Group(ctx, "a", "g1", true)
+		bg, _ := base.Group(ctx, "a", "g1", true)
+		if !reflect.DeepEqual(*cu, *bu) || !reflect.DeepEqual(*cg, *bg) {
+			t.Fatalf("%s: mirror %+v %+v, database %+v %+v", name, *cu, *cg, *bu, *bg)
+		}
+	}
+}
