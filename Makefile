@@ -30,9 +30,12 @@ vet: ## go vet
 race: ## the concurrency tests under the race detector
 	$(GO) test -race -count=1 ./reference-server/... ./protocol/...
 
-fuzz: ## run each fuzz target for FUZZTIME (default 30s)
-	@for t in $$($(GO) test -list 'Fuzz.*' ./protocol/ | grep ^Fuzz); do \
-		$(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-30s} ./protocol/ || exit 1; done
+fuzz: ## run every fuzz target of the module for FUZZTIME each (default 30s)
+	@for d in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for t in $$(grep -h '^func Fuzz' $$d/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "== $$d $$t"; \
+			$(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-30s} $$d || exit 1; \
+		done; done
 
 bench: ## benchmarks (figures go in closing notes)
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
