@@ -166,20 +166,27 @@ func delIdx[F comparable](idx map[F]map[string]map[string]struct{}, f F, k, id s
 	}
 }
 
-// putUser stores a copy of u, keeping its creation order on update.
+// putUser stores a copy of u, keeping its creation order on update. Index
+// entries whose key did not change are left alone (most updates change
+// one indexed value or none).
 func (m *mirror) putUser(u *User) {
 	cp := *u
 	seq := m.seq + 1
+	newKeys := userKeys(&cp)
 	if old := m.users[u.ID]; old != nil {
 		seq = old.seq
 		for f, k := range userKeys(old.u) {
+			if newKeys[f] == k {
+				delete(newKeys, f)
+				continue
+			}
 			delIdx(m.uidx, f, k, u.ID)
 		}
 	} else {
 		m.seq++
 	}
 	m.users[u.ID] = &userEntry{u: &cp, seq: seq}
-	for f, k := range userKeys(&cp) {
+	for f, k := range newKeys {
 		addIdx(m.uidx, f, k, u.ID)
 	}
 }
@@ -202,16 +209,21 @@ func (m *mirror) deleteUser(id string) {
 func (m *mirror) putGroup(g *Group) {
 	cp := *g
 	seq := m.seq + 1
+	newKeys := groupKeys(&cp)
 	if old := m.groups[g.ID]; old != nil {
 		seq = old.seq
 		for f, k := range groupKeys(old.g) {
+			if newKeys[f] == k {
+				delete(newKeys, f)
+				continue
+			}
 			delIdx(m.gidx, f, k, g.ID)
 		}
 	} else {
 		m.seq++
 	}
 	m.groups[g.ID] = &groupEntry{g: &cp, seq: seq}
-	for f, k := range groupKeys(&cp) {
+	for f, k := range newKeys {
 		addIdx(m.gidx, f, k, g.ID)
 	}
 }
