@@ -78,19 +78,13 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	if err != nil {
 		return fmt.Errorf("cycle: deprovision %s %s: %w", it.key.Kind, it.key.SourceID, err)
 	}
-	idType := provlog.IdentityTargetUser
-	if isGroup {
-		idType = provlog.IdentityTargetGroup
-	}
-	it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: obj.DisplayName, IdentityType: idType})
+	it.rec.Target(it.target(obj.TargetID, obj.DisplayName))
 	name := provlog.NameExportDelete
 	if it.op == opDisable {
 		name = provlog.NameExportDisable
 	}
 	if !res.Outcome.Success {
-		it.rec.Step(provlog.StepExport, name, provlog.StatusFailure, res.Outcome.Reason, nil)
-		it.fail(res, false)
-		return nil
+		return it.failStep(provlog.StepExport, name, res)
 	}
 	it.rec.Step(provlog.StepExport, name, provlog.StatusSuccess, "Exported the change to the target.", nil)
 	if it.op == opDisable {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/provlog"
-	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
@@ -37,16 +36,14 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 			return fmt.Errorf("cycle: match group %s: %w", it.key.SourceID, err)
 		}
 		if !mr.Outcome.Success {
-			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusFailure, mr.Outcome.Reason, nil)
-			it.fail(mr, false)
-			return nil
+			return it.failStep(provlog.StepMatching, provlog.NameMatching, mr)
 		}
 		if id := mr.ID(); id != "" {
 			obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = id, "displayName", res.Values, state.StatusActive
 			it.exported = true
 			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
 				"Matched the target group "+id+" by displayName.", map[string]string{"matchedBy": "displayName", "targetId": id})
-			it.rec.Target(provlog.Identity{ID: id, DisplayName: dn, IdentityType: provlog.IdentityTargetGroup})
+			it.rec.Target(it.target(id, dn))
 			return r.skipProcessing(it, "The target group is already in sync with the source.")
 		}
 		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
@@ -58,28 +55,11 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingAdd, provlog.StatusSuccess,
 			"Determined that the group must be created in the target.", nil)
 		cr, err := c.CreateGroup(ctx, ext, dn)
-		it.count(cr)
-		if err != nil {
-			return fmt.Errorf("cycle: create group %s: %w", it.key.SourceID, err)
-		}
-		for _, p := range sortedKeys(res.Values) {
-			it.rec.Modified(p, nil, str(res.Values[p]))
-		}
-		if !cr.Outcome.Success {
-			it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusFailure, cr.Outcome.Reason, nil)
-			it.fail(cr, false)
-			return nil
-		}
-		obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", res.Values, state.StatusActive
-		it.created, it.exported = true, true
-		it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: dn, IdentityType: provlog.IdentityTargetGroup})
-		it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusSuccess,
-			"Created the group in the target with id "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
-		return nil
+		return r.recordCreate(it, cr, err, res.Values, dn)
 	}
 	it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
 		"The group is linked to target group "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
-	it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: dn, IdentityType: provlog.IdentityTargetGroup})
+	it.rec.Target(it.target(obj.TargetID, dn))
 	if !m.Actions.Update {
 		return r.skipProcessing(it, "Update is not a target object action of the group mapping (ENTRA-DEPROV-08).")
 	}
@@ -88,19 +68,9 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 		it.exported = true
 		return r.skipProcessing(it, "The target group is already in sync with the source.")
 	}
-	got, err := c.GetGroup(ctx, obj.TargetID)
-	it.count(got)
-	if err != nil {
-		return fmt.Errorf("cycle: get group %s: %w", it.key.SourceID, err)
-	}
-	if !got.Outcome.Success {
-		it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusFailure, got.Outcome.Reason, nil)
-		it.fail(got, false)
-		return nil
-	}
-	cur, err := scim.ReadAttributes(got.Parsed.Resources[0], []string{"displayName"})
-	if err != nil {
-		return fmt.Errorf("cycle: read group %s: %w", it.key.SourceID, err)
+	cur, ok, err := r.readTarget(ctx, it, []string{"displayName"})
+	if !ok {
+		return err
 	}
 	it.exported = true
 	if cur["displayName"] == dn {
@@ -115,9 +85,7 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 	it.rec.Modified("displayName", str(cur["displayName"]), str(dn))
 	if !rn.Outcome.Success {
 		it.exported = false
-		it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusFailure, rn.Outcome.Reason, nil)
-		it.fail(rn, false)
-		return nil
+		return it.failStep(provlog.StepExport, provlog.NameExportUpdate, rn)
 	}
 	obj.Exported = res.Values
 	it.action = provlog.ActionUpdate

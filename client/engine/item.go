@@ -77,6 +77,32 @@ func (it *item) fail(r *scim.Result, ref bool) {
 	})
 }
 
+// failStep logs step as failed with the call's reason and fails the item
+// with the call's outcome. It returns nil, like skipProcessing, so that an
+// export can end with it.
+func (it *item) failStep(step provlog.StepType, name string, r *scim.Result) error {
+	it.rec.Step(step, name, provlog.StatusFailure, r.Outcome.Reason, nil)
+	it.fail(r, false)
+	return nil
+}
+
+// noun names the item's kind in log text and errors ("user" or "group").
+func (it *item) noun() string {
+	if it.key.Kind == state.KindGroup {
+		return "group"
+	}
+	return "user"
+}
+
+// target is the log's target identity for the item's object in the target.
+func (it *item) target(id, displayName string) provlog.Identity {
+	t := provlog.IdentityTargetUser
+	if it.key.Kind == state.KindGroup {
+		t = provlog.IdentityTargetGroup
+	}
+	return provlog.Identity{ID: id, DisplayName: displayName, IdentityType: t}
+}
+
 // count adds sent requests to the item's tally.
 func (it *item) count(rs ...*scim.Result) {
 	for _, r := range rs {

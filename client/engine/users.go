@@ -24,10 +24,7 @@ func (r *run) importSteps(it *item, linked bool) {
 	if linked {
 		name = provlog.NameImportUpdate
 	}
-	kind := "user"
-	if it.key.Kind == state.KindGroup {
-		kind = "group"
-	}
+	kind := it.noun()
 	it.rec.Step(provlog.StepImport, name, provlog.StatusSuccess,
 		fmt.Sprintf("Retrieved the %s %s from Entra ID.", kind, it.key.SourceID), nil)
 	it.rec.Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSuccess,
@@ -91,9 +88,7 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 		if n := len(rs); n > 0 {
 			last := rs[n-1]
 			if !last.Outcome.Success {
-				it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusFailure, last.Outcome.Reason, nil)
-				it.fail(last, false)
-				return nil
+				return it.failStep(provlog.StepMatching, provlog.NameMatching, last)
 			}
 			if id := last.ID(); id != "" {
 				obj.TargetID, obj.MatchedBy = id, attrOf(matchers, n-1)
@@ -111,7 +106,7 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
 			"The user is linked to target user "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
 	}
-	it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: it.user.DisplayName, IdentityType: provlog.IdentityTargetUser})
+	it.rec.Target(it.target(obj.TargetID, it.user.DisplayName))
 	res, err := mapping.Evaluate(m, get, false, r.env)
 	if err != nil {
 		return r.evalFailed(it, err)
@@ -125,24 +120,14 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 		it.exported = true
 		return r.skipProcessing(it, "The target user is already in sync with the source.")
 	}
-	got, err := c.GetUser(ctx, obj.TargetID)
-	it.count(got)
-	if err != nil {
-		return fmt.Errorf("cycle: get user %s: %w", it.key.SourceID, err)
-	}
-	if !got.Outcome.Success {
-		it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusFailure, got.Outcome.Reason, nil)
-		it.fail(got, false)
-		return nil
-	}
 	desired := scim.Attributes(res.Values)
 	paths := sortedKeys(res.Values)
 	for p := range res.IfTargetEmpty {
 		paths = append(paths, p)
 	}
-	current, err := scim.ReadAttributes(got.Parsed.Resources[0], paths)
-	if err != nil {
-		return fmt.Errorf("cycle: read user %s: %w", it.key.SourceID, err)
+	current, ok, err := r.readTarget(ctx, it, paths)
+	if !ok {
+		return err
 	}
 	for p, v := range res.IfTargetEmpty {
 		if _, ok := current[p]; !ok {
@@ -156,9 +141,7 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 	}
 	it.count(upd)
 	if upd.Sent && !upd.Outcome.Success {
-		it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusFailure, upd.Outcome.Reason, nil)
-		it.fail(upd, false)
-		return nil
+		return it.failStep(provlog.StepExport, provlog.NameExportUpdate, upd)
 	}
 	obj.Exported, obj.Status = map[string]any(desired), statusOf(desired)
 	it.exported = true
@@ -195,25 +178,52 @@ func (r *run) createUser(ctx context.Context, it *item) error {
 	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingAdd, provlog.StatusSuccess,
 		"Determined that the user must be created in the target.", nil)
 	cr, err := r.e.opt.Client.CreateUser(ctx, res.Values)
+	return r.recordCreate(it, cr, err, res.Values, it.user.DisplayName)
+}
+
+// recordCreate logs a create call (user or group) with the values sent and,
+// on success, links the state entry to the new target object.
+func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[string]any, displayName string) error {
 	it.count(cr)
 	if err != nil {
-		return fmt.Errorf("cycle: create user %s: %w", it.key.SourceID, err)
+		return fmt.Errorf("cycle: create %s %s: %w", it.noun(), it.key.SourceID, err)
 	}
-	for _, p := range sortedKeys(res.Values) {
-		it.rec.Modified(p, nil, str(res.Values[p]))
+	for _, p := range sortedKeys(values) {
+		it.rec.Modified(p, nil, str(values[p]))
 	}
 	if !cr.Outcome.Success {
-		it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusFailure, cr.Outcome.Reason, nil)
-		it.fail(cr, false)
-		return nil
+		return it.failStep(provlog.StepExport, provlog.NameExportAdd, cr)
 	}
 	obj := it.obj
-	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", res.Values, state.StatusActive
+	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", values, state.StatusActive
 	it.created, it.exported = true, true
-	it.rec.Target(provlog.Identity{ID: obj.TargetID, DisplayName: it.user.DisplayName, IdentityType: provlog.IdentityTargetUser})
+	it.rec.Target(it.target(obj.TargetID, displayName))
 	it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusSuccess,
-		"Created the user in the target with id "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
+		"Created the "+it.noun()+" in the target with id "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
 	return nil
+}
+
+// readTarget fetches the linked target object (user or group) and reads
+// paths from it. ok is false when the export must stop: err is then the
+// call's error, or nil when the GET failed (logged, item failed).
+func (r *run) readTarget(ctx context.Context, it *item, paths []string) (cur scim.Attributes, ok bool, err error) {
+	get := r.e.opt.Client.GetUser
+	if it.key.Kind == state.KindGroup {
+		get = r.e.opt.Client.GetGroup
+	}
+	got, err := get(ctx, it.obj.TargetID)
+	it.count(got)
+	if err != nil {
+		return nil, false, fmt.Errorf("cycle: get %s %s: %w", it.noun(), it.key.SourceID, err)
+	}
+	if !got.Outcome.Success {
+		return nil, false, it.failStep(provlog.StepExport, provlog.NameExportUpdate, got)
+	}
+	cur, err = scim.ReadAttributes(got.Parsed.Resources[0], paths)
+	if err != nil {
+		return nil, false, fmt.Errorf("cycle: read %s %s: %w", it.noun(), it.key.SourceID, err)
+	}
+	return cur, true, nil
 }
 
 // skipProcessing logs "nothing to do" (action other, status skipped); the
