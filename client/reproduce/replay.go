@@ -126,6 +126,20 @@ func (r *replay) send(res *scim.Result, err error) (*scim.Result, error) {
 	return r.record(res, err, false)
 }
 
+// sendAll records and prints the exchanges of an action that takes several
+// requests (a manager change, member batches), stopping at the first error.
+func (r *replay) sendAll(rs []*scim.Result, err error) error {
+	if err != nil {
+		return fmt.Errorf("reproduce: %w", err)
+	}
+	for _, res := range rs {
+		if _, err := r.send(res, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // setup records and prints one seeding exchange.
 func (r *replay) setup(res *scim.Result, err error) (*scim.Result, error) {
 	return r.record(res, err, true)
@@ -199,15 +213,24 @@ func isReference(name string) bool {
 	return n == "manager" || strings.HasSuffix(n, ":manager") || n == "members"
 }
 
-// userName is the record's userName, or a stand-in the gap list names.
-func (r *replay) userName() string {
-	if p, ok := r.e.Prop("userName"); ok {
+// propValue is the record's new value of a modified property, else its old
+// one; "" when the record lists neither.
+func (r *replay) propValue(name string) string {
+	if p, ok := r.e.Prop(name); ok {
 		if p.New != nil && *p.New != "" {
 			return *p.New
 		}
 		if p.Old != nil && *p.Old != "" {
 			return *p.Old
 		}
+	}
+	return ""
+}
+
+// userName is the record's userName, or a stand-in the gap list names.
+func (r *replay) userName() string {
+	if v := r.propValue("userName"); v != "" {
+		return v
 	}
 	id := r.e.Source.ID
 	if id == "" {
@@ -228,7 +251,13 @@ func (r *replay) seedUser(ctx context.Context, userName string, active bool) (st
 	} else {
 		a["active"] = "True"
 	}
-	res, err := r.setup(r.opt.Client.CreateUser(ctx, a))
+	return r.seeded(r.opt.Client.CreateUser(ctx, a))
+}
+
+// seeded records a seeding create and returns the new object's id; a
+// refused create becomes the result (errSetup).
+func (r *replay) seeded(res *scim.Result, err error) (string, error) {
+	res, err = r.setup(res, err)
 	if err != nil {
 		return "", err
 	}
@@ -246,6 +275,11 @@ func (r *replay) targetUser(ctx context.Context) (string, error) {
 		r.gap("The target user's state before the action: it was created for the replay from the record's old values; attributes not in modifiedProperties are absent.")
 		return r.seedUser(ctx, r.userName(), true)
 	}
+	return r.recordTarget()
+}
+
+// recordTarget is the record's target id, used as it is without --seed.
+func (r *replay) recordTarget() (string, error) {
 	if r.e.Target.ID == "" {
 		return "", fmt.Errorf("%w: the record has no target id; use --seed to create the object first", ErrBadInput)
 	}
@@ -294,16 +328,7 @@ func (r *replay) manager(ctx context.Context, userID string) error {
 		}
 		mgr = id
 	}
-	rs, err := r.opt.Client.UpdateManager(ctx, userID, mgr)
-	if err != nil {
-		return fmt.Errorf("reproduce: %w", err)
-	}
-	for _, res := range rs {
-		if _, err := r.send(res, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.sendAll(r.opt.Client.UpdateManager(ctx, userID, mgr))
 }
 
 func (r *replay) updateUser(ctx context.Context) error {
@@ -384,13 +409,8 @@ func (r *replay) delete(ctx context.Context) error {
 
 // groupName is the group's displayName from the record.
 func (r *replay) groupName() string {
-	if p, ok := r.e.Prop("displayName"); ok {
-		if p.New != nil && *p.New != "" {
-			return *p.New
-		}
-		if p.Old != nil && *p.Old != "" {
-			return *p.Old
-		}
+	if v := r.propValue("displayName"); v != "" {
+		return v
 	}
 	if r.e.Source.DisplayName != "" {
 		return r.e.Source.DisplayName
@@ -400,25 +420,14 @@ func (r *replay) groupName() string {
 
 func (r *replay) targetGroup(ctx context.Context) (string, error) {
 	if !r.opt.Seed {
-		if r.e.Target.ID == "" {
-			return "", fmt.Errorf("%w: the record has no target id; use --seed to create the object first", ErrBadInput)
-		}
-		return r.e.Target.ID, nil
+		return r.recordTarget()
 	}
 	r.gap("The target group's state before the action: it was created for the replay, without members.")
 	old := r.groupName()
 	if p, ok := r.e.Prop("displayName"); ok && p.Old != nil && *p.Old != "" {
 		old = *p.Old
 	}
-	res, err := r.setup(r.opt.Client.CreateGroup(ctx, r.e.Source.ID, old))
-	if err != nil {
-		return "", err
-	}
-	if !res.Outcome.Success || res.ID() == "" {
-		r.rep.Final = res
-		return "", errSetup
-	}
-	return res.ID(), nil
+	return r.seeded(r.opt.Client.CreateGroup(ctx, r.e.Source.ID, old))
 }
 
 func (r *replay) createGroup(ctx context.Context) error {
@@ -499,26 +508,12 @@ func (r *replay) members(ctx context.Context, id string) error {
 		}
 	}
 	if len(adds) > 0 {
-		rs, err := c.AddMembers(ctx, id, adds)
-		if err != nil {
-			return fmt.Errorf("reproduce: %w", err)
-		}
-		for _, res := range rs {
-			if _, err := r.send(res, nil); err != nil {
-				return err
-			}
+		if err := r.sendAll(c.AddMembers(ctx, id, adds)); err != nil {
+			return err
 		}
 	}
 	if len(removes) > 0 {
-		rs, err := c.RemoveMembers(ctx, id, removes)
-		if err != nil {
-			return fmt.Errorf("reproduce: %w", err)
-		}
-		for _, res := range rs {
-			if _, err := r.send(res, nil); err != nil {
-				return err
-			}
-		}
+		return r.sendAll(c.RemoveMembers(ctx, id, removes))
 	}
 	return nil
 }
