@@ -1,36 +1,21 @@
 package cli
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/quantive/entra-scim-harness/fixtures"
-	"github.com/quantive/entra-scim-harness/reference-server/embedded"
 )
 
 // TestCycleStatusLogsCommands drives cycle, status, logs, restart and
 // provision through the cobra commands with a temp state file against the
 // embedded reference server.
 func TestCycleStatusLogsCommands(t *testing.T) {
-	srv, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startRefServer(t)
 	tmp := t.TempDir()
-	dirFile := filepath.Join(tmp, "small.yaml")
-	small, err := fixtures.Directory("small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dirFile, small, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dirFile, small := writeSmallDirectory(t, tmp)
 	stateFile := filepath.Join(tmp, "state.db")
 	logsFile := filepath.Join(tmp, "cycle1.json")
 
@@ -148,15 +133,9 @@ func TestJobCommandsUsageErrors(t *testing.T) {
 // --interval per cycle (ENTRA-CYCLE-03); a bad token makes objects fail
 // and quarantines the job after the first request (QUAR-01): exit 1.
 func TestRunCommandAdvancesSimulatedClock(t *testing.T) {
-	srv, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startRefServer(t)
 	tmp := t.TempDir()
-	dirFile := filepath.Join(tmp, "small.yaml")
-	small, _ := fixtures.Directory("small.yaml")
-	_ = os.WriteFile(dirFile, small, 0o644)
+	dirFile, _ := writeSmallDirectory(t, tmp)
 	stateFile := filepath.Join(tmp, "state.db")
 	code, out, errOut := run("run", "--tenant-url", srv.TenantURL(), "--token", srv.Token, "--directory", dirFile,
 		"--state", stateFile, "--cycles", "3", "--interval", "10m", "--concurrency", "4")

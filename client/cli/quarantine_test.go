@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/quantive/entra-scim-harness/fixtures"
-	"github.com/quantive/entra-scim-harness/reference-server/embedded"
 )
 
 // TestQuarantineAcrossRun_ENTRA_QUAR_04_06_07: a rejected token quarantines
@@ -18,15 +14,9 @@ import (
 // (QUAR-06/07), and `run` with the fixed token shows the skipped slots and
 // the retry at +6 h that lifts the quarantine (QUAR-04).
 func TestQuarantineAcrossRun_ENTRA_QUAR_04_06_07(t *testing.T) {
-	srv, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startRefServer(t)
 	tmp := t.TempDir()
-	dirFile := filepath.Join(tmp, "small.yaml")
-	small, _ := fixtures.Directory("small.yaml")
-	_ = os.WriteFile(dirFile, small, 0o644)
+	dirFile, _ := writeSmallDirectory(t, tmp)
 	stateFile := filepath.Join(tmp, "job", "state.db")
 	_ = os.MkdirAll(filepath.Dir(stateFile), 0o755)
 
@@ -80,15 +70,9 @@ func TestQuarantineAcrossRun_ENTRA_QUAR_04_06_07(t *testing.T) {
 // TestThresholdFlagsRemembered_ENTRA_QUAR_03: --quarantine-* flags are kept
 // in the state and shown by status with the defaults for the rest.
 func TestThresholdFlagsRemembered_ENTRA_QUAR_03(t *testing.T) {
-	srv, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startRefServer(t)
 	tmp := t.TempDir()
-	dirFile := filepath.Join(tmp, "small.yaml")
-	small, _ := fixtures.Directory("small.yaml")
-	_ = os.WriteFile(dirFile, small, 0o644)
+	dirFile, _ := writeSmallDirectory(t, tmp)
 	stateFile := filepath.Join(tmp, "s.db")
 	if code, out, errOut := run("cycle", "--tenant-url", srv.TenantURL(), "--token", srv.Token, "--directory", dirFile,
 		"--state", stateFile, "--quarantine-min-failures", "2", "--quarantine-proportion", "10"); code != ExitOK {

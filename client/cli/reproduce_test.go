@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/quantive/entra-scim-harness/fixtures"
-	"github.com/quantive/entra-scim-harness/reference-server/embedded"
 )
 
 const portalRecords = `[
@@ -52,15 +48,9 @@ func TestReproduceCommand(t *testing.T) {
 // --logs` replays against the same tenant URL (still failing) to the same
 // code.
 func TestReproduceOwnLogAgainstTenant(t *testing.T) {
-	srv, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startRefServer(t)
 	tmp := t.TempDir()
-	dirFile := filepath.Join(tmp, "small.yaml")
-	small, _ := fixtures.Directory("small.yaml")
-	_ = os.WriteFile(dirFile, small, 0o644)
+	dirFile, _ := writeSmallDirectory(t, tmp)
 	logs := filepath.Join(tmp, "logs.json")
 	code, out, errOut := run("cycle", "--tenant-url", srv.TenantURL(), "--token", "revoked", "--directory", dirFile,
 		"--state", filepath.Join(tmp, "s.db"), "--logs", logs)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -31,12 +30,6 @@ func target(t *testing.T, status int, body string) (*httptest.Server, func() []*
 	}))
 	t.Cleanup(srv.Close)
 	return srv, func() []*http.Request { mu.Lock(); defer mu.Unlock(); return append([]*http.Request(nil), got...) }
-}
-
-func run(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := Run(args, &out, &errb)
-	return code, out.String(), errb.String()
 }
 
 // TestTestConnectionCommand_FLOW01 covers the exit codes and messages of
