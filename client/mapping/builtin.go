@@ -24,65 +24,66 @@ func expression(target, src string) *Attribute {
 	return &Attribute{Target: target, Type: Expression, Expression: src, Apply: Always}
 }
 
+// userMapping is the enabled user mapping with every target object action
+// on, as both user templates ship it.
+func userMapping(attrs ...*Attribute) ObjectMapping {
+	return ObjectMapping{
+		Name:       "Provision Microsoft Entra ID Users",
+		Enabled:    true,
+		Actions:    Actions{Create: true, Update: true, Delete: true},
+		Attributes: attrs,
+	}
+}
+
 // GtmhubUsers is the default user mapping of the Gtmhub gallery app: the
 // MAP-01 rows Gtmhub accepts (GTM-04, GTM-06). userName (UPN) matches
 // first; externalId (mailNickname) matches second, since GTM-04 marks both
 // as filterable and a second precedence lets a user whose UPN changed be
 // found again [INF].
 func GtmhubUsers() ObjectMapping {
-	return ObjectMapping{
-		Name:    "Provision Microsoft Entra ID Users",
-		Enabled: true,
-		Actions: Actions{Create: true, Update: true, Delete: true},
-		Attributes: []*Attribute{
-			matching(direct("userName", "userPrincipalName"), 1),
-			matching(direct("externalId", "mailNickname"), 2),
-			expression("active", ActiveExpression),
-			direct("displayName", "displayName"),
-			direct("name.givenName", "givenName"),
-			direct("name.familyName", "surname"),
-			expression("name.formatted", `Join(" ", [givenName], [surname])`),
-			direct(`emails[type eq "work"].value`, "mail"),
-			direct("title", "jobTitle"),
-			direct(EnterpriseDepartment, "department"),
-			direct(EnterpriseEmployeeNumber, "employeeId"),
-			reference(direct(EnterpriseManager, "manager")),
-		},
-	}
+	return userMapping(
+		matching(direct("userName", "userPrincipalName"), 1),
+		matching(direct("externalId", "mailNickname"), 2),
+		expression("active", ActiveExpression),
+		direct("displayName", "displayName"),
+		direct("name.givenName", "givenName"),
+		direct("name.familyName", "surname"),
+		expression("name.formatted", `Join(" ", [givenName], [surname])`),
+		direct(`emails[type eq "work"].value`, "mail"),
+		direct("title", "jobTitle"),
+		direct(EnterpriseDepartment, "department"),
+		direct(EnterpriseEmployeeNumber, "employeeId"),
+		reference(direct(EnterpriseManager, "manager")),
+	)
 }
 
 // NonGalleryUsers is the full MAP-01 user mapping of the non-gallery
 // ("customappsso"/"scim") template. Only userName matches.
 func NonGalleryUsers() ObjectMapping {
-	return ObjectMapping{
-		Name:    "Provision Microsoft Entra ID Users",
-		Enabled: true,
-		Actions: Actions{Create: true, Update: true, Delete: true},
-		Attributes: []*Attribute{
-			matching(direct("userName", "userPrincipalName"), 1),
-			expression("active", ActiveExpression),
-			direct("displayName", "displayName"),
-			direct("title", "jobTitle"),
-			direct(`emails[type eq "work"].value`, "mail"),
-			direct("preferredLanguage", "preferredLanguage"),
-			direct("name.givenName", "givenName"),
-			direct("name.familyName", "surname"),
-			expression("name.formatted", `Join(" ", [givenName], [surname])`),
-			direct(`addresses[type eq "work"].formatted`, "physicalDeliveryOfficeName"),
-			direct(`addresses[type eq "work"].streetAddress`, "streetAddress"),
-			direct(`addresses[type eq "work"].locality`, "city"),
-			direct(`addresses[type eq "work"].region`, "state"),
-			direct(`addresses[type eq "work"].postalCode`, "postalCode"),
-			direct(`addresses[type eq "work"].country`, "country"),
-			direct(`phoneNumbers[type eq "work"].value`, "telephoneNumber"),
-			direct(`phoneNumbers[type eq "mobile"].value`, "mobile"),
-			direct(`phoneNumbers[type eq "fax"].value`, "facsimileTelephoneNumber"),
-			direct("externalId", "mailNickname"),
-			direct(EnterpriseEmployeeNumber, "employeeId"),
-			direct(EnterpriseDepartment, "department"),
-			reference(direct(EnterpriseManager, "manager")),
-		},
-	}
+	return userMapping(
+		matching(direct("userName", "userPrincipalName"), 1),
+		expression("active", ActiveExpression),
+		direct("displayName", "displayName"),
+		direct("title", "jobTitle"),
+		direct(`emails[type eq "work"].value`, "mail"),
+		direct("preferredLanguage", "preferredLanguage"),
+		direct("name.givenName", "givenName"),
+		direct("name.familyName", "surname"),
+		expression("name.formatted", `Join(" ", [givenName], [surname])`),
+		direct(`addresses[type eq "work"].formatted`, "physicalDeliveryOfficeName"),
+		direct(`addresses[type eq "work"].streetAddress`, "streetAddress"),
+		direct(`addresses[type eq "work"].locality`, "city"),
+		direct(`addresses[type eq "work"].region`, "state"),
+		direct(`addresses[type eq "work"].postalCode`, "postalCode"),
+		direct(`addresses[type eq "work"].country`, "country"),
+		direct(`phoneNumbers[type eq "work"].value`, "telephoneNumber"),
+		direct(`phoneNumbers[type eq "mobile"].value`, "mobile"),
+		direct(`phoneNumbers[type eq "fax"].value`, "facsimileTelephoneNumber"),
+		direct("externalId", "mailNickname"),
+		direct(EnterpriseEmployeeNumber, "employeeId"),
+		direct(EnterpriseDepartment, "department"),
+		reference(direct(EnterpriseManager, "manager")),
+	)
 }
 
 // DefaultGroups is the MAP-02 group mapping.
@@ -109,17 +110,20 @@ const (
 // MAP-02 group mapping, accidental-deletion prevention on with threshold
 // 500.
 func Gtmhub() *Config {
-	return mustCompile(&Config{Users: GtmhubUsers(), Groups: DefaultGroups(),
-		AccidentalDeletionPrevention: true, DeletionThreshold: DefaultDeletionThreshold})
+	return builtin(GtmhubUsers())
 }
 
 // NonGallery returns the non-gallery configuration (full MAP-01 user set).
 func NonGallery() *Config {
-	return mustCompile(&Config{Users: NonGalleryUsers(), Groups: DefaultGroups(),
-		AccidentalDeletionPrevention: true, DeletionThreshold: DefaultDeletionThreshold})
+	return builtin(NonGalleryUsers())
 }
 
-func mustCompile(c *Config) *Config {
+// builtin is a built-in configuration: the given user mapping, the MAP-02
+// group mapping and accidental-deletion prevention on at the default
+// threshold. The tables are fixed, so a compile error is a bug: it panics.
+func builtin(users ObjectMapping) *Config {
+	c := &Config{Users: users, Groups: DefaultGroups(),
+		AccidentalDeletionPrevention: true, DeletionThreshold: DefaultDeletionThreshold}
 	if err := c.Compile(); err != nil {
 		panic("built-in mapping invalid: " + err.Error())
 	}
