@@ -86,6 +86,15 @@ type memberValue struct {
 	Value string `json:"value"`
 }
 
+// memberValues lists member ids as references without $ref.
+func memberValues(ids []string) []memberValue {
+	vs := make([]memberValue, len(ids))
+	for i, id := range ids {
+		vs[i] = memberValue{Value: id}
+	}
+	return vs
+}
+
 type patchBody struct {
 	Schemas    []string  `json:"schemas"`
 	Operations []patchOp `json:"Operations"`
@@ -286,11 +295,7 @@ func (b Builder) AddMembers(groupID string, memberIDs []string) []Request {
 	for _, batch := range chunks(memberIDs, b.batchSize()) {
 		var value any
 		if d == Compliant {
-			vs := make([]memberValue, len(batch))
-			for i, id := range batch {
-				vs[i] = memberValue{Value: id}
-			}
-			value = vs
+			value = memberValues(batch)
 		} else {
 			vs := make([]member, len(batch))
 			for i, id := range batch {
@@ -317,11 +322,7 @@ func (b Builder) RemoveMembers(groupID string, memberIDs []string) []Request {
 				ops = append(ops, patchOp{Op: d.op(protocol.OpRemove), Path: "members[" + FilterEq("value", id) + "]"})
 			}
 		} else {
-			vs := make([]memberValue, len(batch))
-			for i, id := range batch {
-				vs[i] = memberValue{Value: id}
-			}
-			ops = []patchOp{{Op: d.op(protocol.OpRemove), Path: "members", Value: vs}}
+			ops = []patchOp{{Op: d.op(protocol.OpRemove), Path: "members", Value: memberValues(batch)}}
 		}
 		out = append(out, patch("ENTRA-FLOW-17", groupsPath(groupID), ops...))
 	}

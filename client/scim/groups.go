@@ -13,16 +13,16 @@ import (
 // (ENTRA-FLOW-12). A group carrying members is
 // SystemForCrossDomainIdentityManagementMultipleEntriesInResponse.
 func (c *Client) MatchGroup(ctx context.Context, displayName string) (*Result, error) {
-	if strings.TrimSpace(displayName) == "" {
-		return nil, errors.New("scim client: match group: displayName is empty")
+	if err := needDisplayName("match group", displayName); err != nil {
+		return nil, err
 	}
 	return c.Do(ctx, outcome.QueryGroups, c.build.MatchGroup(displayName))
 }
 
 // CreateGroup posts an empty group (ENTRA-FLOW-13).
 func (c *Client) CreateGroup(ctx context.Context, externalID, displayName string) (*Result, error) {
-	if strings.TrimSpace(displayName) == "" {
-		return nil, errors.New("scim client: create group: displayName is empty")
+	if err := needDisplayName("create group", displayName); err != nil {
+		return nil, err
 	}
 	return c.Do(ctx, outcome.CreateGroup, c.build.CreateGroup(externalID, displayName))
 }
@@ -40,8 +40,8 @@ func (c *Client) RenameGroup(ctx context.Context, id, displayName string) (*Resu
 	if err := needID("group", id); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(displayName) == "" {
-		return nil, errors.New("scim client: rename group: displayName is empty")
+	if err := needDisplayName("rename group", displayName); err != nil {
+		return nil, err
 	}
 	return c.Do(ctx, outcome.PatchGroup, c.build.RenameGroup(id, displayName))
 }
@@ -71,6 +71,14 @@ func (c *Client) RemoveMembers(ctx context.Context, groupID string, memberIDs []
 		return nil, err
 	}
 	return c.doAll(ctx, c.build.RemoveMembers(groupID, memberIDs))
+}
+
+// needDisplayName refuses an empty displayName before call sends it.
+func needDisplayName(call, displayName string) error {
+	if strings.TrimSpace(displayName) == "" {
+		return errors.New("scim client: " + call + ": displayName is empty")
+	}
+	return nil
 }
 
 func checkMembers(groupID string, memberIDs []string) error {
