@@ -21,25 +21,22 @@ func (d *Directory) validate(file string, pos map[string]*yaml.Node) error {
 		errs = append(errs, &FieldError{File: file, Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 	ids := map[string]string{} // object id -> field of first definition
-	users := map[string]bool{}
-	for i, u := range d.Users {
-		f := fmt.Sprintf("users[%d]", i)
-		if prev, dup := ids[u.ObjectID]; dup {
-			add(f+".objectId", "duplicate objectId %q (first defined at %s)", u.ObjectID, prev)
-			continue
+	users, groups := map[string]bool{}, map[string]bool{}
+	// define adds the object at field to kind's set, unless its id (unique
+	// across users and groups) is already taken.
+	define := func(field, id string, kind map[string]bool) {
+		if prev, dup := ids[id]; dup {
+			add(field+".objectId", "duplicate objectId %q (first defined at %s)", id, prev)
+			return
 		}
-		ids[u.ObjectID] = f
-		users[u.ObjectID] = true
+		ids[id] = field
+		kind[id] = true
 	}
-	groups := map[string]bool{}
+	for i, u := range d.Users {
+		define(fmt.Sprintf("users[%d]", i), u.ObjectID, users)
+	}
 	for i, g := range d.Groups {
-		f := fmt.Sprintf("groups[%d]", i)
-		if prev, dup := ids[g.ObjectID]; dup {
-			add(f+".objectId", "duplicate objectId %q (first defined at %s)", g.ObjectID, prev)
-			continue
-		}
-		ids[g.ObjectID] = f
-		groups[g.ObjectID] = true
+		define(fmt.Sprintf("groups[%d]", i), g.ObjectID, groups)
 	}
 	for i, u := range d.Users {
 		if u.Manager == "" {
