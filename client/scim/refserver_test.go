@@ -27,6 +27,17 @@ func startRef(t *testing.T) *embedded.Server {
 	return srv
 }
 
+// newAccount opens a fresh tenant on the server, so that each subtest
+// starts from an empty store, and returns its tenant URL and token.
+func newAccount(t *testing.T, srv *embedded.Server) (tenantURL, token string) {
+	t.Helper()
+	acct, token, err := srv.NewAccount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv.TenantURLOf(acct), token
+}
+
 // must fails the test unless the call succeeded as Entra sees it.
 func must(t *testing.T) func(*scim.Result, error) *scim.Result {
 	return func(r *scim.Result, err error) *scim.Result {
@@ -80,11 +91,7 @@ func TestFlowsAgainstReferenceServer(t *testing.T) {
 	for _, d := range []scim.Dialect{scim.Legacy, scim.Compliant} {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			acct, token, err := srv.NewAccount(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tenant := srv.TenantURLOf(acct)
+			tenant, token := newAccount(t, srv)
 			url := tenant
 			if d == scim.Compliant {
 				url += "?aadOptscim062020" // the flag selects the dialect
@@ -270,11 +277,8 @@ func TestExportUserAgainstReferenceServer(t *testing.T) {
 	for _, d := range []scim.Dialect{scim.Legacy, scim.Compliant} {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			acct, token, err := srv.NewAccount(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := scim.New(scim.Options{TenantURL: srv.TenantURLOf(acct), Token: token, Dialect: d})
+			tenant, token := newAccount(t, srv)
+			c, err := scim.New(scim.Options{TenantURL: tenant, Token: token, Dialect: d})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -313,7 +317,7 @@ func TestExportUserAgainstReferenceServer(t *testing.T) {
 			if err != nil || !third.Outcome.Success || third.Action != scim.ActionUpdate {
 				t.Fatalf("third export: %v %+v", err, third.Outcome)
 			}
-			got := stored(t, srv.TenantURLOf(acct), token, "/Users/"+first.TargetID)
+			got := stored(t, tenant, token, "/Users/"+first.TargetID)
 			if got["title"] != "CEO" || got["active"] != false {
 				t.Errorf("stored after update: title %v active %v", got["title"], got["active"])
 			}
