@@ -341,6 +341,7 @@ func (c *call) delete(k *kind, id string) {
 		c.fail(readOnlyTeams())
 		return
 	}
+	defer c.s.docs.forget(c.acct.ID, id)
 	c.write(k, id, http.StatusNoContent, func(ctx context.Context, tx store.Tx) error {
 		cur, version, err := c.load(ctx, tx, k, id)
 		if err != nil {

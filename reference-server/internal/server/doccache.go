@@ -7,49 +7,65 @@ import (
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
 )
 
-// docCache keeps stored documents decoded, keyed by account, id and
-// version, because decoding JSON into a map is the largest single cost of
-// a filter request. Entries are never modified: readers copy the top level
-// before adding id and meta. When full, the cache starts over, which is
-// cheap and bounds memory.
+// docCache keeps stored documents decoded, because decoding JSON into a map
+// is the largest single cost of a filter request. It holds at most one
+// entry per resource, its latest version seen: a newer version replaces
+// the older one and DELETE forgets it, so memory follows the number of live
+// resources rather than the number of writes (BenchmarkSoak). Entries are
+// never modified: readers copy the top level before adding id and meta.
+// When full, the cache starts over, which is cheap and bounds memory.
 type docCache struct {
 	mu      sync.RWMutex
 	max     int
-	entries map[docKey]resource.Resource
+	entries map[docKey]docEntry
 }
 
 type docKey struct {
 	account, id string
-	version     int64
+}
+
+type docEntry struct {
+	version int64
+	res     resource.Resource
 }
 
 func newDocCache(max int) *docCache {
-	return &docCache{max: max, entries: make(map[docKey]resource.Resource)}
+	return &docCache{max: max, entries: make(map[docKey]docEntry)}
 }
 
-// decode returns a private top-level copy of the decoded document; nested
-// values are shared and must not be modified (Project and Match never do;
-// writers clone first).
-func (c *docCache) decode(k docKey, doc json.RawMessage, what string) (resource.Resource, error) {
+// decode returns a private top-level copy of the decoded document of the
+// given version; nested values are shared and must not be modified
+// (Project and Match never do; writers clone first).
+func (c *docCache) decode(k docKey, version int64, doc json.RawMessage, what string) (resource.Resource, error) {
 	c.mu.RLock()
-	res, ok := c.entries[k]
+	e, ok := c.entries[k]
 	c.mu.RUnlock()
-	if !ok {
-		var err error
-		res, err = decodeDoc(doc, what)
+	if !ok || e.version != version {
+		res, err := decodeDoc(doc, what)
 		if err != nil {
 			return nil, err
 		}
+		e = docEntry{version: version, res: res}
 		c.mu.Lock()
-		if len(c.entries) >= c.max {
-			c.entries = make(map[docKey]resource.Resource)
+		// An older reader must not put back a version a newer write replaced.
+		if cur, ok := c.entries[k]; !ok || cur.version <= version {
+			if !ok && len(c.entries) >= c.max {
+				c.entries = make(map[docKey]docEntry)
+			}
+			c.entries[k] = e
 		}
-		c.entries[k] = res
 		c.mu.Unlock()
 	}
-	out := make(resource.Resource, len(res)+3)
-	for k, v := range res {
+	out := make(resource.Resource, len(e.res)+3)
+	for k, v := range e.res {
 		out[k] = v
 	}
 	return out, nil
+}
+
+// forget drops a resource's entry (DELETE).
+func (c *docCache) forget(account, id string) {
+	c.mu.Lock()
+	delete(c.entries, docKey{account, id})
+	c.mu.Unlock()
 }

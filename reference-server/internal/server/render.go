@@ -63,7 +63,7 @@ func decodeDoc(doc json.RawMessage, what string) (resource.Resource, error) {
 // userResource is a stored user with id and meta (no groups yet).
 func (c *call) userResource(u *store.User) (resource.Resource, error) {
 	base := c.base
-	res, err := c.s.docs.decode(docKey{c.acct.ID, u.ID, u.Version}, u.Doc, "user "+u.ID)
+	res, err := c.s.docs.decode(docKey{c.acct.ID, u.ID}, u.Version, u.Doc, "user "+u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (c *call) userResource(u *store.User) (resource.Resource, error) {
 // groupResource is a stored group with id and meta (no members yet).
 func (c *call) groupResource(g *store.Group) (resource.Resource, error) {
 	base := c.base
-	res, err := c.s.docs.decode(docKey{c.acct.ID, g.ID, g.Version}, g.Doc, "group "+g.ID)
+	res, err := c.s.docs.decode(docKey{c.acct.ID, g.ID}, g.Version, g.Doc, "group "+g.ID)
 	if err != nil {
 		return nil, err
 	}
