@@ -84,7 +84,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		case BaseNonGallery:
 			cfg = NonGallery()
 		case "none":
-			cfg = &Config{Users: ObjectMapping{Name: "Provision Microsoft Entra ID Users", Enabled: true, Actions: Actions{true, true, true}},
+			cfg = &Config{Users: userMapping(),
 				Groups: ObjectMapping{Name: "Provision Microsoft Entra ID Groups", Actions: Actions{true, true, true}}, DeletionThreshold: DefaultDeletionThreshold}
 		default:
 			return nil, l.err(v, "base", fmt.Errorf("invalid value %q (want gtmhub, nonGallery or none)", v.Value))

@@ -360,6 +360,16 @@ func TestParseFileBases(t *testing.T) {
 	if err != nil || len(ng.Users.Attributes) != 22 {
 		t.Fatalf("nonGallery base: %v, %d rows", err, len(ng.Users.Attributes))
 	}
+	// none: only the rows the file gives (one matching row is required).
+	none, err := mapping.Parse("m.yaml", []byte("base: none\nusers:\n  attributes:\n    - {target: userName, type: Direct, source: userPrincipalName, matching: 1}\n"))
+	if err != nil {
+		t.Fatalf("none base: %v", err)
+	}
+	u, g := none.Users, none.Groups
+	if u.Name != "Provision Microsoft Entra ID Users" || !u.Enabled || u.Actions != (mapping.Actions{Create: true, Update: true, Delete: true}) ||
+		len(u.Attributes) != 1 || g.Enabled || len(g.Attributes) != 0 || none.AccidentalDeletionPrevention {
+		t.Fatalf("none base: users %+v, groups %+v, deletion prevention %v", u, g, none.AccidentalDeletionPrevention)
+	}
 }
 
 func TestParseFileErrors(t *testing.T) {
