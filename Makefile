@@ -21,14 +21,17 @@ CONFORMANCE_ENV = $(if $(SCIM_TENANT_URL),SCIM_TENANT_URL='$(SCIM_TENANT_URL)') 
 conformance: ## the main job: the conformance suites (embedded reference server, or SCIM_TENANT_URL + SCIM_TOKEN)
 	$(CONFORMANCE_ENV) $(GO) tool ginkgo -p ./suites
 
-test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when Docker answers)
+RACE_PKGS := ./reference-server/internal/server/ ./reference-server/internal/store/ ./reference-server/internal/journal/ ./reference-server/internal/faults/ ./client/engine/
+
+test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when Docker answers), then the concurrency tests under -race
 	$(GO) test -count=1 $(PKGS)
+	$(GO) test -race -count=1 -run 'Concurren' $(RACE_PKGS)
 
 vet: ## go vet
 	$(GO) vet $(PKGS)
 
-race: ## the concurrency tests under the race detector
-	$(GO) test -race -count=1 ./reference-server/... ./protocol/...
+race: ## every test of the server, protocol and engine under the race detector
+	$(GO) test -race -count=1 ./reference-server/... ./protocol/... ./client/engine/
 
 fuzz: ## run every fuzz target of the module for FUZZTIME each (default 30s)
 	@for d in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
