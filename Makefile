@@ -21,7 +21,7 @@ CONFORMANCE_ENV = $(if $(SCIM_TENANT_URL),SCIM_TENANT_URL='$(SCIM_TENANT_URL)') 
 conformance: ## the main job: the conformance suites (embedded reference server, or SCIM_TENANT_URL + SCIM_TOKEN)
 	$(CONFORMANCE_ENV) $(GO) tool ginkgo -p ./suites
 
-RACE_PKGS := ./reference-server/internal/server/ ./reference-server/internal/store/ ./reference-server/internal/journal/ ./reference-server/internal/faults/ ./client/engine/
+RACE_PKGS := ./reference-server/internal/server/ ./reference-server/internal/journal/ ./reference-server/internal/faults/ ./client/engine/
 
 test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when Docker answers), then the concurrency tests under -race
 	$(GO) test -count=1 $(PKGS)
