@@ -15,9 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -80,12 +81,7 @@ func NewRootCommand() *cobra.Command {
 	})
 
 	registryMu.Lock()
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(registry)) {
 		root.AddCommand(registry[n]())
 	}
 	registryMu.Unlock()

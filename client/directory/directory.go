@@ -1,7 +1,5 @@
 package directory
 
-import "sort"
-
 // ScopeMode is the "Scope" setting of the provisioning job (ENTRA-CYCLE-07).
 type ScopeMode string
 
@@ -197,14 +195,4 @@ func New(app App, users []*User, groups []*Group) (*Directory, error) {
 	}
 	d.index()
 	return d, nil
-}
-
-// sortedKeys returns the keys of m in ascending order.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

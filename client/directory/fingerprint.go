@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"maps"
+	"slices"
 	"sort"
 )
 
@@ -53,7 +55,7 @@ func writeField(h hash.Hash, s string) {
 }
 
 func writeAttrs(h hash.Hash, m map[string]any) {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		writeField(h, k)
 		switch v := m[k].(type) {
 		case []string:

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
@@ -151,15 +150,6 @@ func str(v any) *string {
 	}
 	s := fmt.Sprint(v)
 	return &s
-}
-
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 func scopeBit(b bool) string {

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/mapping"
@@ -121,7 +123,7 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 		return r.skipProcessing(it, "The target user is already in sync with the source.")
 	}
 	desired := scim.Attributes(res.Values)
-	paths := sortedKeys(res.Values)
+	paths := slices.Sorted(maps.Keys(res.Values))
 	for p := range res.IfTargetEmpty {
 		paths = append(paths, p)
 	}
@@ -188,7 +190,7 @@ func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[stri
 	if err != nil {
 		return fmt.Errorf("cycle: create %s %s: %w", it.noun(), it.key.SourceID, err)
 	}
-	for _, p := range sortedKeys(values) {
+	for _, p := range slices.Sorted(maps.Keys(values)) {
 		it.rec.Modified(p, nil, str(values[p]))
 	}
 	if !cr.Outcome.Success {

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/client/scim"
@@ -355,11 +356,7 @@ func (r *replay) updateLinked(ctx context.Context, id string) error {
 		return err
 	}
 	desired := r.values(false)
-	paths := make([]string, 0, len(desired))
-	for p := range desired {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(desired))
 	current := scim.Attributes{}
 	if len(got.Parsed.Resources) > 0 {
 		if current, err = scim.ReadAttributes(got.Parsed.Resources[0], paths); err != nil {

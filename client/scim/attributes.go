@@ -1,8 +1,9 @@
 package scim
 
 import (
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/protocol"
@@ -92,13 +93,8 @@ func userCreateBody(attrs Attributes) *object {
 		top[path] = v
 	}
 	for attr, elems := range multi {
-		ids := make([]string, 0, len(elems))
-		for id := range elems {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		list := make([]any, 0, len(ids))
-		for _, id := range ids {
+		list := make([]any, 0, len(elems))
+		for _, id := range slices.Sorted(maps.Keys(elems)) {
 			list = append(list, elems[id])
 		}
 		top[attr] = list
