@@ -220,14 +220,10 @@ func (p *parser) user(n *yaml.Node, field string) *User {
 		"surname": &u.Surname, "displayName": &u.DisplayName, "jobTitle": &u.JobTitle,
 		"department": &u.Department, "employeeId": &u.EmployeeID, "manager": &u.Manager,
 	}
-	ok := n.Kind == yaml.MappingNode
 	p.mapping(n, field, func(key string, k, v *yaml.Node) {
 		f := field + "." + key
 		if dst, isStr := strs[key]; isStr {
-			if s, good := p.scalar(v, f); good {
-				*dst = s
-				p.remember(f, v)
-			}
+			p.setString(dst, v, f)
 			return
 		}
 		switch key {
@@ -248,34 +244,21 @@ func (p *parser) user(n *yaml.Node, field string) *User {
 			p.errf(k, f, "unknown field")
 		}
 	})
-	if !ok {
+	if !p.identified(n, field, u.ObjectID) {
 		return nil
 	}
-	if u.ObjectID == "" {
-		p.errf(n, field+".objectId", "required field missing")
-		return nil
-	}
-	p.remember(field, n)
 	return u
 }
 
 func (p *parser) group(n *yaml.Node, field string) *Group {
 	g := &Group{Line: n.Line}
-	ok := n.Kind == yaml.MappingNode
 	p.mapping(n, field, func(key string, k, v *yaml.Node) {
 		f := field + "." + key
 		switch key {
-		case "objectId", "displayName":
-			s, good := p.scalar(v, f)
-			if !good {
-				return
-			}
-			p.remember(f, v)
-			if key == "objectId" {
-				g.ObjectID = s
-			} else {
-				g.DisplayName = s
-			}
+		case "objectId":
+			p.setString(&g.ObjectID, v, f)
+		case "displayName":
+			p.setString(&g.DisplayName, v, f)
 		case "members":
 			g.Members = p.stringList(v, f)
 		case "deleted":
@@ -286,15 +269,34 @@ func (p *parser) group(n *yaml.Node, field string) *Group {
 			p.errf(k, f, "unknown field")
 		}
 	})
-	if !ok {
+	if !p.identified(n, field, g.ObjectID) {
 		return nil
 	}
-	if g.ObjectID == "" {
+	return g
+}
+
+// setString stores a string field's scalar value at dst and remembers its
+// node for error positions.
+func (p *parser) setString(dst *string, v *yaml.Node, f string) {
+	if s, ok := p.scalar(v, f); ok {
+		*dst = s
+		p.remember(f, v)
+	}
+}
+
+// identified reports whether a parsed user or group is kept: its node must
+// be a mapping (mapping reported it otherwise) and it needs an objectId.
+// A kept object's node is remembered for validation errors.
+func (p *parser) identified(n *yaml.Node, field, objectID string) bool {
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	if objectID == "" {
 		p.errf(n, field+".objectId", "required field missing")
-		return nil
+		return false
 	}
 	p.remember(field, n)
-	return g
+	return true
 }
 
 // attributes decodes the free-form attribute map. Scalars keep their YAML
