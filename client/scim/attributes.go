@@ -39,6 +39,17 @@ func splitURN(p string) (urn, attr string, ok bool) {
 	return p[:i], p[i+1:], true
 }
 
+// objectAt returns the object at key in m (an extension schema object, a
+// complex attribute), putting a new one there when there is none.
+func objectAt(m map[string]any, key string) map[string]any {
+	obj, _ := m[key].(map[string]any)
+	if obj == nil {
+		obj = map[string]any{}
+		m[key] = obj
+	}
+	return obj
+}
+
 // userCreateBody builds the POST /Users body from attributes in Entra's
 // shape (ENTRA-FLOW-04): schemas, externalId, userName, active first, then
 // the rest; meta.resourceType, an empty roles array, the work email flagged
@@ -51,12 +62,7 @@ func userCreateBody(attrs Attributes) *object {
 			continue
 		}
 		if urn, attr, ok := splitURN(path); ok {
-			ext, _ := top[urn].(map[string]any)
-			if ext == nil {
-				ext = map[string]any{}
-				top[urn] = ext
-			}
-			ext[attr] = v
+			objectAt(top, urn)[attr] = v
 			continue
 		}
 		if m := valuePathMatch(path); m != nil {
@@ -82,12 +88,7 @@ func userCreateBody(attrs Attributes) *object {
 			continue
 		}
 		if parent, child, ok := strings.Cut(path, "."); ok {
-			obj, _ := top[parent].(map[string]any)
-			if obj == nil {
-				obj = map[string]any{}
-				top[parent] = obj
-			}
-			obj[child] = v
+			objectAt(top, parent)[child] = v
 			continue
 		}
 		top[path] = v
