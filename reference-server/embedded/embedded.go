@@ -27,7 +27,7 @@ import (
 type Options struct {
 	// Addr to listen on; default "127.0.0.1:0" (a free loopback port).
 	Addr string
-	// DB is the SQLite path; default ":memory:".
+	// DB is the SQLite path; default ":memory:" (a memory-only store).
 	DB string
 	// AdminToken; default a random one.
 	AdminToken string
@@ -77,7 +77,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	st, err := store.OpenCached(ctx, opts.DB)
+	st, err := store.OpenDefault(ctx, opts.DB)
 	if err != nil {
 		return nil, fmt.Errorf("embedded refserver: %w", err)
 	}

@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	st, err := store.OpenCached(ctx, o.db)
+	st, err := store.OpenDefault(ctx, o.db)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 )
 
@@ -274,40 +273,14 @@ func (c *Cached) acct(account string) *mirror { return c.accs[account] }
 func (c *Cached) User(_ context.Context, account, id string) (*User, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if m := c.acct(account); m != nil {
-		if e := m.users[id]; e != nil {
-			return e.u, nil
-		}
-	}
-	return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
+	return c.acct(account).user(id)
 }
 
 // UsersBy implements Reader from the mirror.
-func (c *Cached) UsersBy(ctx context.Context, account string, f UserField, v string) ([]*User, error) {
-	if f == UserByID {
-		u, err := c.User(ctx, account, v)
-		if err != nil {
-			return nil, nil
-		}
-		return []*User{u}, nil
-	}
+func (c *Cached) UsersBy(_ context.Context, account string, f UserField, v string) ([]*User, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	m := c.acct(account)
-	if m == nil {
-		return nil, nil
-	}
-	ids := m.uidx[f][userKey(f, v)]
-	es := make([]*userEntry, 0, len(ids))
-	for id := range ids {
-		es = append(es, m.users[id])
-	}
-	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
-	out := make([]*User, len(es))
-	for i, e := range es {
-		out[i] = e.u
-	}
-	return out, nil
+	return c.acct(account).usersBy(f, v), nil
 }
 
 // Users implements Reader (pages come from the base store).
@@ -319,40 +292,14 @@ func (c *Cached) Users(ctx context.Context, account string, p Page) ([]*User, in
 func (c *Cached) Group(_ context.Context, account, id string, derived bool) (*Group, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if m := c.acct(account); m != nil {
-		if e := m.groups[id]; e != nil && e.g.Derived == derived {
-			return e.g, nil
-		}
-	}
-	return nil, fmt.Errorf("group %s: %w", id, ErrNotFound)
+	return c.acct(account).group(id, derived)
 }
 
 // GroupsBy implements Reader from the mirror.
-func (c *Cached) GroupsBy(ctx context.Context, account string, derived bool, f GroupField, v string) ([]*Group, error) {
-	if f == GroupByID {
-		g, err := c.Group(ctx, account, v, derived)
-		if err != nil {
-			return nil, nil
-		}
-		return []*Group{g}, nil
-	}
+func (c *Cached) GroupsBy(_ context.Context, account string, derived bool, f GroupField, v string) ([]*Group, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	m := c.acct(account)
-	if m == nil {
-		return nil, nil
-	}
-	ids := m.gidx[f][groupKey(f, derived, v)]
-	es := make([]*groupEntry, 0, len(ids))
-	for id := range ids {
-		es = append(es, m.groups[id])
-	}
-	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
-	out := make([]*Group, len(es))
-	for i, e := range es {
-		out[i] = e.g
-	}
-	return out, nil
+	return c.acct(account).groupsBy(derived, f, v), nil
 }
 
 // Groups implements Reader (pages come from the base store).
@@ -364,53 +311,14 @@ func (c *Cached) Groups(ctx context.Context, account string, derived bool, p Pag
 func (c *Cached) Members(_ context.Context, account, groupID string) ([]Member, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	m := c.acct(account)
-	if m == nil {
-		return nil, nil
-	}
-	type ms struct {
-		id  string
-		seq int64
-	}
-	list := make([]ms, 0, len(m.members[groupID]))
-	for uid, seq := range m.members[groupID] {
-		list = append(list, ms{uid, seq})
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	out := make([]Member, len(list))
-	for i, e := range list {
-		out[i].UserID = e.id
-		if u := m.users[e.id]; u != nil {
-			out[i].DisplayName = u.u.DisplayName
-		}
-	}
-	return out, nil
+	return c.acct(account).memberList(groupID), nil
 }
 
 // GroupsOf implements Reader from the mirror, in membership order.
 func (c *Cached) GroupsOf(_ context.Context, account, userID string, derived bool) ([]GroupRef, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	m := c.acct(account)
-	if m == nil || len(m.memberOf[userID]) == 0 {
-		return nil, nil
-	}
-	type ref struct {
-		GroupRef
-		seq int64
-	}
-	var list []ref
-	for gid := range m.memberOf[userID] {
-		if e := m.groups[gid]; e != nil && e.g.Derived == derived {
-			list = append(list, ref{GroupRef{ID: gid, DisplayName: e.g.DisplayName}, m.members[gid][userID]})
-		}
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
-	out := make([]GroupRef, len(list))
-	for i, r := range list {
-		out[i] = r.GroupRef
-	}
-	return out, nil
+	return c.acct(account).groupsOf(userID, derived), nil
 }
 
 // Update runs fn on the base store and, once committed, applies its writes

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -20,7 +21,7 @@ func openTemp(t testing.TB) (*SQLite, string) {
 }
 
 // stores returns every implementation under test: SQLite in memory and on
-// a file, and the Cached mirror in front of each.
+// a file, the Cached mirror in front of each, and the memory-only MemStore.
 func stores(t *testing.T) map[string]Store {
 	ctx := context.Background()
 	mem, err := Open(ctx, Memory)
@@ -29,7 +30,7 @@ func stores(t *testing.T) map[string]Store {
 	}
 	t.Cleanup(func() { mem.Close() })
 	file, _ := openTemp(t)
-	out := map[string]Store{"memory": mem, "file": file}
+	out := map[string]Store{"memory": mem, "file": file, "memstore": NewMemStore()}
 	for _, name := range []string{"memory", "file"} {
 		base, err := Open(ctx, Memory)
 		if name == "file" {
@@ -176,20 +177,49 @@ func TestGroupsMembershipIdempotent(t *testing.T) {
 
 func TestUpdateRollsBackOnError(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	s.CreateAccount(ctx, "a")
-	boom := errors.New("boom")
-	err := s.Update(ctx, func(tx Tx) error {
-		if err := tx.PutUser(ctx, "a", &User{ID: "u", UserName: "x", Doc: []byte(`{}`)}); err != nil {
-			return err
-		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatal(err)
-	}
-	if _, err := s.User(ctx, "a", "u"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("write of a failed Update survived: %v", err)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s.CreateAccount(ctx, "a")
+			if err := putUser(t, s, "a", &User{ID: "keep", UserName: "k", DisplayName: "K", Doc: []byte(`{}`)}); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := s.User(ctx, "a", "keep")
+			boom := errors.New("boom")
+			err := s.Update(ctx, func(tx Tx) error {
+				if err := tx.PutUser(ctx, "a", &User{ID: "u", UserName: "x", Doc: []byte(`{}`)}); err != nil {
+					return err
+				}
+				if err := tx.PutUser(ctx, "a", &User{ID: "keep", UserName: "k2", DisplayName: "changed", Doc: []byte(`{}`)}); err != nil {
+					return err
+				}
+				if err := tx.PutGroup(ctx, "a", &Group{ID: "g", DisplayName: "G", Doc: []byte(`{}`)}); err != nil {
+					return err
+				}
+				if _, err := tx.AddMember(ctx, "a", "g", "keep"); err != nil {
+					return err
+				}
+				return boom
+			})
+			if !errors.Is(err, boom) {
+				t.Fatal(err)
+			}
+			if _, err := s.User(ctx, "a", "u"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("write of a failed Update survived: %v", err)
+			}
+			if _, err := s.Group(ctx, "a", "g", false); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("group of a failed Update survived: %v", err)
+			}
+			after, err := s.User(ctx, "a", "keep")
+			if err != nil || !reflect.DeepEqual(*before, *after) {
+				t.Fatalf("update of a failed Update survived: %+v, was %+v (%v)", after, before, err)
+			}
+			if us, _ := s.UsersBy(ctx, "a", UserByUserName, "k2"); len(us) != 0 {
+				t.Fatalf("index entry of a failed Update survived: %+v", us)
+			}
+			if refs, _ := s.GroupsOf(ctx, "a", "keep", false); len(refs) != 0 {
+				t.Fatalf("membership of a failed Update survived: %+v", refs)
+			}
+		})
 	}
 }
 
@@ -238,19 +268,22 @@ func TestRestartKeepsEverything(t *testing.T) {
 // A panic inside Update rolls back and frees the writer for the next one.
 func TestUpdatePanicRollsBack(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	s.CreateAccount(ctx, "a")
-	func() {
-		defer func() { _ = recover() }()
-		_ = s.Update(ctx, func(tx Tx) error {
-			_ = tx.PutUser(ctx, "a", &User{ID: "u", UserName: "x", Doc: []byte(`{}`)})
-			panic("bug")
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s.CreateAccount(ctx, "a")
+			func() {
+				defer func() { _ = recover() }()
+				_ = s.Update(ctx, func(tx Tx) error {
+					_ = tx.PutUser(ctx, "a", &User{ID: "u", UserName: "x", Doc: []byte(`{}`)})
+					panic("bug")
+				})
+			}()
+			if _, err := s.User(ctx, "a", "u"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("write of a panicking Update survived: %v", err)
+			}
+			if err := putUser(t, s, "a", &User{ID: "v", UserName: "y", Doc: []byte(`{}`)}); err != nil {
+				t.Fatalf("next write after a panic: %v", err)
+			}
 		})
-	}()
-	if _, err := s.User(ctx, "a", "u"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("write of a panicking Update survived: %v", err)
-	}
-	if err := putUser(t, s, "a", &User{ID: "v", UserName: "y", Doc: []byte(`{}`)}); err != nil {
-		t.Fatalf("next write after a panic: %v", err)
 	}
 }

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// memTx is a MemStore transaction: writes go straight to the mirrors
+// (the store's write lock is held), each with its inverse in undo.
+type memTx struct {
+	s    *MemStore
+	undo []func()
+}
+
+var _ Tx = (*memTx)(nil)
+
+// rollback undoes every write, newest first.
+func (t *memTx) rollback() {
+	for i := len(t.undo) - 1; i >= 0; i-- {
+		t.undo[i]()
+	}
+	t.undo = nil
+}
+
+// write returns the mirror of account for a write, creating it, and logs
+// the restore of its sequence counter (membership and creation order).
+func (t *memTx) write(account string) *mirror {
+	m := t.s.accs[account]
+	if m == nil {
+		m = newMirror()
+		t.s.accs[account] = m
+	}
+	seq := m.seq
+	t.undo = append(t.undo, func() { m.seq = seq })
+	return m
+}
+
+// User implements Reader; a copy the caller may modify, as everywhere
+// inside a transaction.
+func (t *memTx) User(_ context.Context, account, id string) (*User, error) {
+	u, err := t.s.accs[account].user(id)
+	if err != nil {
+		return nil, err
+	}
+	cp := *u
+	return &cp, nil
+}
+
+// UsersBy implements Reader (copies).
+func (t *memTx) UsersBy(_ context.Context, account string, f UserField, v string) ([]*User, error) {
+	if err := checkUserField(f); err != nil {
+		return nil, err
+	}
+	us := t.s.accs[account].usersBy(f, v)
+	for i, u := range us {
+		cp := *u
+		us[i] = &cp
+	}
+	return us, nil
+}
+
+// Users implements Reader.
+func (t *memTx) Users(_ context.Context, account string, p Page) ([]*User, int, error) {
+	us, total := t.s.accs[account].usersPage(p)
+	return us, total, nil
+}
+
+// Group implements Reader (a copy).
+func (t *memTx) Group(_ context.Context, account, id string, derived bool) (*Group, error) {
+	g, err := t.s.accs[account].group(id, derived)
+	if err != nil {
+		return nil, err
+	}
+	cp := *g
+	return &cp, nil
+}
+
+// GroupsBy implements Reader (copies).
+func (t *memTx) GroupsBy(_ context.Context, account string, derived bool, f GroupField, v string) ([]*Group, error) {
+	if err := checkGroupField(f); err != nil {
+		return nil, err
+	}
+	gs := t.s.accs[account].groupsBy(derived, f, v)
+	for i, g := range gs {
+		cp := *g
+		gs[i] = &cp
+	}
+	return gs, nil
+}
+
+// Groups implements Reader.
+func (t *memTx) Groups(_ context.Context, account string, derived bool, p Page) ([]*Group, int, error) {
+	gs, total := t.s.accs[account].groupsPage(derived, p)
+	return gs, total, nil
+}
+
+// Members implements Reader.
+func (t *memTx) Members(_ context.Context, account, groupID string) ([]Member, error) {
+	return t.s.accs[account].memberList(groupID), nil
+}
+
+// GroupsOf implements Reader.
+func (t *memTx) GroupsOf(_ context.Context, account, userID string, derived bool) ([]GroupRef, error) {
+	return t.s.accs[account].groupsOf(userID, derived), nil
+}
+
+// PutUser implements Tx with the SQLite store's rules: userName unique per
+// account case-insensitively, work email kept lower-cased, version +1 and
+// creation time kept on update.
+func (t *memTx) PutUser(_ context.Context, account string, u *User) error {
+	if u.ID == "" || u.UserName == "" {
+		return fmt.Errorf("put user: id and userName are required")
+	}
+	m := t.s.accs[account]
+	if m != nil {
+		for id := range m.uidx[UserByUserName][key(u.UserName)] {
+			if id != u.ID {
+				return fmt.Errorf("userName %q is already taken: %w", u.UserName, ErrConflict)
+			}
+		}
+	}
+	m = t.write(account)
+	u.WorkEmail = key(u.WorkEmail)
+	ts := now()
+	u.Version, u.Created, u.LastModified = 1, ts, ts
+	old := m.users[u.ID]
+	if old != nil {
+		u.Version, u.Created = old.u.Version+1, old.u.Created
+		t.undo = append(t.undo, func() { m.placeUser(old) })
+	} else {
+		id := u.ID
+		t.undo = append(t.undo, func() { m.dropUser(id) })
+	}
+	m.putUser(u)
+	return nil
+}
+
+// DeleteUser implements Tx.
+func (t *memTx) DeleteUser(_ context.Context, account, id string) error {
+	m := t.s.accs[account]
+	if m == nil || m.users[id] == nil {
+		return fmt.Errorf("user %s: %w", id, ErrNotFound)
+	}
+	m = t.write(account)
+	old := m.users[id]
+	ms := map[string]int64{}
+	for gid := range m.memberOf[id] {
+		ms[gid] = m.members[gid][id]
+	}
+	t.undo = append(t.undo, func() {
+		m.placeUser(old)
+		for gid, seq := range ms {
+			m.putMember(gid, id, seq)
+		}
+	})
+	m.deleteUser(id)
+	return nil
+}
+
+// PutGroup implements Tx: displayName unique per account and kind
+// (derived or SCIM), case-insensitively; an id held by a group of the
+// other kind is a conflict too, as in the SQLite store.
+func (t *memTx) PutGroup(_ context.Context, account string, g *Group) error {
+	if g.ID == "" || g.DisplayName == "" {
+		return fmt.Errorf("put group: id and displayName are required")
+	}
+	conflict := fmt.Errorf("displayName %q is already taken: %w", g.DisplayName, ErrConflict)
+	m := t.s.accs[account]
+	if m != nil {
+		if old := m.groups[g.ID]; old != nil && old.g.Derived != g.Derived {
+			return conflict
+		}
+		for id := range m.gidx[GroupByDisplayName][groupKey(GroupByDisplayName, g.Derived, g.DisplayName)] {
+			if id != g.ID {
+				return conflict
+			}
+		}
+	}
+	m = t.write(account)
+	ts := now()
+	g.Version, g.Created, g.LastModified = 1, ts, ts
+	old := m.groups[g.ID]
+	if old != nil {
+		g.Version, g.Created = old.g.Version+1, old.g.Created
+		t.undo = append(t.undo, func() { m.placeGroup(old) })
+	} else {
+		id := g.ID
+		t.undo = append(t.undo, func() { m.dropGroup(id) })
+	}
+	m.putGroup(g)
+	return nil
+}
+
+// DeleteGroup implements Tx.
+func (t *memTx) DeleteGroup(_ context.Context, account, id string) error {
+	m := t.s.accs[account]
+	if m == nil || m.groups[id] == nil {
+		return fmt.Errorf("group %s: %w", id, ErrNotFound)
+	}
+	m = t.write(account)
+	old := m.groups[id]
+	ms := make(map[string]int64, len(m.members[id]))
+	for uid, seq := range m.members[id] {
+		ms[uid] = seq
+	}
+	t.undo = append(t.undo, func() {
+		m.placeGroup(old)
+		for uid, seq := range ms {
+			m.putMember(id, uid, seq)
+		}
+	})
+	m.deleteGroup(id)
+	return nil
+}
+
+// AddMember implements Tx; the group may be derived or not, as in SQLite.
+func (t *memTx) AddMember(_ context.Context, account, groupID, userID string) (bool, error) {
+	m := t.s.accs[account]
+	if m == nil || m.groups[groupID] == nil {
+		return false, fmt.Errorf("group %s: %w", groupID, ErrNotFound)
+	}
+	if m.users[userID] == nil {
+		return false, fmt.Errorf("user %s: %w", userID, ErrNotFound)
+	}
+	if _, ok := m.members[groupID][userID]; ok {
+		return false, nil
+	}
+	m = t.write(account)
+	t.undo = append(t.undo, func() { m.removeMember(groupID, userID) })
+	m.addMember(groupID, userID)
+	return true, nil
+}
+
+// RemoveMember implements Tx.
+func (t *memTx) RemoveMember(_ context.Context, account, groupID, userID string) (bool, error) {
+	m := t.s.accs[account]
+	if m == nil {
+		return false, nil
+	}
+	seq, ok := m.members[groupID][userID]
+	if !ok {
+		return false, nil
+	}
+	t.undo = append(t.undo, func() { m.putMember(groupID, userID, seq) })
+	m.removeMember(groupID, userID)
+	return true, nil
+}

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+)
+
+// The reads of one account's mirror, shared by Cached (outside its
+// transactions) and MemStore. Callers hold the lock that guards m; m may
+// be nil (an account without resources). Records are the mirror's own:
+// callers that hand them to code that may modify them copy them first.
+
+func (m *mirror) user(id string) (*User, error) {
+	if m != nil {
+		if e := m.users[id]; e != nil {
+			return e.u, nil
+		}
+	}
+	return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
+}
+
+func (m *mirror) usersBy(f UserField, v string) []*User {
+	if m == nil {
+		return nil
+	}
+	if f == UserByID {
+		if e := m.users[v]; e != nil {
+			return []*User{e.u}
+		}
+		return nil
+	}
+	ids := m.uidx[f][userKey(f, v)]
+	es := make([]*userEntry, 0, len(ids))
+	for id := range ids {
+		es = append(es, m.users[id])
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	out := make([]*User, len(es))
+	for i, e := range es {
+		out[i] = e.u
+	}
+	return out
+}
+
+func (m *mirror) group(id string, derived bool) (*Group, error) {
+	if m != nil {
+		if e := m.groups[id]; e != nil && e.g.Derived == derived {
+			return e.g, nil
+		}
+	}
+	return nil, fmt.Errorf("group %s: %w", id, ErrNotFound)
+}
+
+func (m *mirror) groupsBy(derived bool, f GroupField, v string) []*Group {
+	if m == nil {
+		return nil
+	}
+	if f == GroupByID {
+		if e := m.groups[v]; e != nil && e.g.Derived == derived {
+			return []*Group{e.g}
+		}
+		return nil
+	}
+	ids := m.gidx[f][groupKey(f, derived, v)]
+	es := make([]*groupEntry, 0, len(ids))
+	for id := range ids {
+		es = append(es, m.groups[id])
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	out := make([]*Group, len(es))
+	for i, e := range es {
+		out[i] = e.g
+	}
+	return out
+}
+
+func (m *mirror) memberList(groupID string) []Member {
+	if m == nil {
+		return nil
+	}
+	type ms struct {
+		id  string
+		seq int64
+	}
+	list := make([]ms, 0, len(m.members[groupID]))
+	for uid, seq := range m.members[groupID] {
+		list = append(list, ms{uid, seq})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	out := make([]Member, len(list))
+	for i, e := range list {
+		out[i].UserID = e.id
+		if u := m.users[e.id]; u != nil {
+			out[i].DisplayName = u.u.DisplayName
+		}
+	}
+	return out
+}
+
+func (m *mirror) groupsOf(userID string, derived bool) []GroupRef {
+	if m == nil || len(m.memberOf[userID]) == 0 {
+		return nil
+	}
+	type ref struct {
+		GroupRef
+		seq int64
+	}
+	var list []ref
+	for gid := range m.memberOf[userID] {
+		if e := m.groups[gid]; e != nil && e.g.Derived == derived {
+			list = append(list, ref{GroupRef{ID: gid, DisplayName: e.g.DisplayName}, m.members[gid][userID]})
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	out := make([]GroupRef, len(list))
+	for i, r := range list {
+		out[i] = r.GroupRef
+	}
+	return out
+}
+
+// pageOf cuts a page out of n items in creation order.
+func pageOf(n int, p Page) (from, to int) {
+	from = min(max(p.Offset, 0), n)
+	to = n
+	if p.Limit >= 0 {
+		to = min(from+p.Limit, n)
+	}
+	return from, to
+}
+
+// usersPage returns copies of a page of users in creation order.
+func (m *mirror) usersPage(p Page) ([]*User, int) {
+	if m == nil {
+		return nil, 0
+	}
+	total := len(m.users)
+	if p.Limit == 0 {
+		return nil, total
+	}
+	es := make([]*userEntry, 0, total)
+	for _, e := range m.users {
+		es = append(es, e)
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	from, to := pageOf(total, p)
+	var out []*User
+	for _, e := range es[from:to] {
+		cp := *e.u
+		out = append(out, &cp)
+	}
+	return out, total
+}
+
+// groupsPage returns copies of a page of derived or SCIM groups in
+// creation order.
+func (m *mirror) groupsPage(derived bool, p Page) ([]*Group, int) {
+	if m == nil {
+		return nil, 0
+	}
+	var es []*groupEntry
+	for _, e := range m.groups {
+		if e.g.Derived == derived {
+			es = append(es, e)
+		}
+	}
+	total := len(es)
+	if p.Limit == 0 {
+		return nil, total
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	from, to := pageOf(total, p)
+	var out []*Group
+	for _, e := range es[from:to] {
+		cp := *e.g
+		out = append(out, &cp)
+	}
+	return out, total
+}
