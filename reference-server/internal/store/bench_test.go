@@ -30,7 +30,7 @@ func seedUsers(b *testing.B, s Store, n int) {
 // BenchmarkUsersByUserName shows the userName lookup stays flat from 1k to
 // 100k users (ENTRA-FLOW-03 is an index lookup).
 func BenchmarkUsersByUserName(b *testing.B) {
-	for _, impl := range []string{"sqlite", "cached"} {
+	for _, impl := range []string{"sqlite", "cached", "memstore"} {
 		for _, n := range []int{1000, 100000} {
 			b.Run(fmt.Sprintf("%s/%d", impl, n), func(b *testing.B) {
 				benchLookup(b, impl, n)
@@ -39,16 +39,25 @@ func BenchmarkUsersByUserName(b *testing.B) {
 	}
 }
 
-func benchLookup(b *testing.B, impl string, n int) {
-	var s Store
-	s, _ = openTemp(b)
+// benchStore opens the implementation named impl: "sqlite" (a WAL file),
+// "cached" (the file behind the mirror) or "memstore".
+func benchStore(b *testing.B, impl string) Store {
+	if impl == "memstore" {
+		return NewMemStore()
+	}
+	s, _ := openTemp(b)
 	if impl == "cached" {
 		c, err := NewCached(context.Background(), s)
 		if err != nil {
 			b.Fatal(err)
 		}
-		s = c
+		return c
 	}
+	return s
+}
+
+func benchLookup(b *testing.B, impl string, n int) {
+	s := benchStore(b, impl)
 	seedUsers(b, s, n)
 	names := make([]string, n)
 	for i := range names {
@@ -64,15 +73,20 @@ func benchLookup(b *testing.B, impl string, n int) {
 	}
 }
 
-// BenchmarkPutUser measures a create, one transaction on a WAL file
-// (synchronous=NORMAL: written to the WAL, no fsync per commit).
+// BenchmarkPutUser measures a create, one transaction: on a WAL file
+// (synchronous=NORMAL: written to the WAL, no fsync per commit), through
+// the mirror, and in MemStore.
 func BenchmarkPutUser(b *testing.B) {
-	s, _ := openTemp(b)
-	s.CreateAccount(context.Background(), "a")
-	for i := 0; b.Loop(); i++ {
-		if err := putUser(b, s, "a", &User{ID: fmt.Sprint("u", i), UserName: fmt.Sprint("n", i), Active: true, Doc: []byte(`{"userName":"x"}`)}); err != nil {
-			b.Fatal(err)
-		}
+	for _, impl := range []string{"sqlite", "cached", "memstore"} {
+		b.Run(impl, func(b *testing.B) {
+			s := benchStore(b, impl)
+			s.CreateAccount(context.Background(), "a")
+			for i := 0; b.Loop(); i++ {
+				if err := putUser(b, s, "a", &User{ID: fmt.Sprint("u", i), UserName: fmt.Sprint("n", i), Active: true, Doc: []byte(`{"userName":"x"}`)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -81,17 +95,9 @@ func BenchmarkPutUser(b *testing.B) {
 // Cached the store knows the current row and runs the narrow UPDATE (one
 // index touched); the bare SQLite store runs the full upsert.
 func BenchmarkUpdateUserManager(b *testing.B) {
-	for _, impl := range []string{"sqlite", "cached"} {
+	for _, impl := range []string{"sqlite", "cached", "memstore"} {
 		b.Run(impl, func(b *testing.B) {
-			var s Store
-			s, _ = openTemp(b)
-			if impl == "cached" {
-				c, err := NewCached(context.Background(), s)
-				if err != nil {
-					b.Fatal(err)
-				}
-				s = c
-			}
+			s := benchStore(b, impl)
 			seedUsers(b, s, 1000)
 			ctx := context.Background()
 			for i := 0; b.Loop(); i++ {

@@ -113,10 +113,8 @@ func (t *memTx) PutUser(_ context.Context, account string, u *User) error {
 	}
 	m := t.s.accs[account]
 	if m != nil {
-		for id := range m.uidx[UserByUserName][key(u.UserName)] {
-			if id != u.ID {
-				return fmt.Errorf("userName %q is already taken: %w", u.UserName, ErrConflict)
-			}
+		if ids := m.uidx[UserByUserName][key(u.UserName)]; ids.len() > 1 || ids.len() == 1 && !ids.has(u.ID) {
+			return fmt.Errorf("userName %q is already taken: %w", u.UserName, ErrConflict)
 		}
 	}
 	m = t.write(account)
@@ -144,9 +142,7 @@ func (t *memTx) DeleteUser(_ context.Context, account, id string) error {
 	m = t.write(account)
 	old := m.users[id]
 	ms := map[string]int64{}
-	for gid := range m.memberOf[id] {
-		ms[gid] = m.members[gid][id]
-	}
+	m.memberOf[id].each(func(gid string) { ms[gid] = m.members[gid][id] })
 	t.undo = append(t.undo, func() {
 		m.placeUser(old)
 		for gid, seq := range ms {
@@ -164,16 +160,12 @@ func (t *memTx) PutGroup(_ context.Context, account string, g *Group) error {
 	if g.ID == "" || g.DisplayName == "" {
 		return fmt.Errorf("put group: id and displayName are required")
 	}
-	conflict := fmt.Errorf("displayName %q is already taken: %w", g.DisplayName, ErrConflict)
 	m := t.s.accs[account]
 	if m != nil {
-		if old := m.groups[g.ID]; old != nil && old.g.Derived != g.Derived {
-			return conflict
-		}
-		for id := range m.gidx[GroupByDisplayName][groupKey(GroupByDisplayName, g.Derived, g.DisplayName)] {
-			if id != g.ID {
-				return conflict
-			}
+		old := m.groups[g.ID]
+		ids := m.gidx[GroupByDisplayName][groupKey(GroupByDisplayName, g.Derived, g.DisplayName)]
+		if old != nil && old.g.Derived != g.Derived || ids.len() > 1 || ids.len() == 1 && !ids.has(g.ID) {
+			return fmt.Errorf("displayName %q is already taken: %w", g.DisplayName, ErrConflict)
 		}
 	}
 	m = t.write(account)

@@ -30,10 +30,8 @@ func (m *mirror) usersBy(f UserField, v string) []*User {
 		return nil
 	}
 	ids := m.uidx[f][userKey(f, v)]
-	es := make([]*userEntry, 0, len(ids))
-	for id := range ids {
-		es = append(es, m.users[id])
-	}
+	es := make([]*userEntry, 0, ids.len())
+	ids.each(func(id string) { es = append(es, m.users[id]) })
 	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
 	out := make([]*User, len(es))
 	for i, e := range es {
@@ -62,10 +60,8 @@ func (m *mirror) groupsBy(derived bool, f GroupField, v string) []*Group {
 		return nil
 	}
 	ids := m.gidx[f][groupKey(f, derived, v)]
-	es := make([]*groupEntry, 0, len(ids))
-	for id := range ids {
-		es = append(es, m.groups[id])
-	}
+	es := make([]*groupEntry, 0, ids.len())
+	ids.each(func(id string) { es = append(es, m.groups[id]) })
 	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
 	out := make([]*Group, len(es))
 	for i, e := range es {
@@ -98,7 +94,7 @@ func (m *mirror) memberList(groupID string) []Member {
 }
 
 func (m *mirror) groupsOf(userID string, derived bool) []GroupRef {
-	if m == nil || len(m.memberOf[userID]) == 0 {
+	if m == nil || m.memberOf[userID].len() == 0 {
 		return nil
 	}
 	type ref struct {
@@ -106,11 +102,11 @@ func (m *mirror) groupsOf(userID string, derived bool) []GroupRef {
 		seq int64
 	}
 	var list []ref
-	for gid := range m.memberOf[userID] {
+	m.memberOf[userID].each(func(gid string) {
 		if e := m.groups[gid]; e != nil && e.g.Derived == derived {
 			list = append(list, ref{GroupRef{ID: gid, DisplayName: e.g.DisplayName}, m.members[gid][userID]})
 		}
-	}
+	})
 	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
 	out := make([]GroupRef, len(list))
 	for i, r := range list {

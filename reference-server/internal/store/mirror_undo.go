@@ -1,24 +1,21 @@
 package store
 
 // Inverse writes on a mirror, for MemStore's undo log: they put back a
-// record or membership exactly as it was, creation order included.
+// record exactly as it was, creation order included (putMember puts back
+// a membership).
 
 // placeUser puts back e (a record replaced or deleted), reindexing it.
 func (m *mirror) placeUser(e *userEntry) {
 	m.dropUser(e.u.ID)
 	m.users[e.u.ID] = e
-	for f, k := range userKeys(e.u) {
-		addIdx(m.uidx, f, k, e.u.ID)
-	}
+	m.indexUser(e.u, nil)
 }
 
 // dropUser removes a user record and its index entries, leaving its
 // memberships to their own undo entries.
 func (m *mirror) dropUser(id string) {
 	if old := m.users[id]; old != nil {
-		for f, k := range userKeys(old.u) {
-			delIdx(m.uidx, f, k, id)
-		}
+		m.unindexUser(old.u)
 		delete(m.users, id)
 	}
 }
@@ -27,33 +24,13 @@ func (m *mirror) dropUser(id string) {
 func (m *mirror) placeGroup(e *groupEntry) {
 	m.dropGroup(e.g.ID)
 	m.groups[e.g.ID] = e
-	for f, k := range groupKeys(e.g) {
-		addIdx(m.gidx, f, k, e.g.ID)
-	}
+	m.indexGroup(e.g, nil)
 }
 
 // dropGroup removes a group record and its index entries.
 func (m *mirror) dropGroup(id string) {
 	if old := m.groups[id]; old != nil {
-		for f, k := range groupKeys(old.g) {
-			delIdx(m.gidx, f, k, id)
-		}
+		m.unindexGroup(old.g)
 		delete(m.groups, id)
 	}
-}
-
-// putMember puts back a membership with its original order.
-func (m *mirror) putMember(gid, uid string, seq int64) {
-	ms := m.members[gid]
-	if ms == nil {
-		ms = map[string]int64{}
-		m.members[gid] = ms
-	}
-	ms[uid] = seq
-	of := m.memberOf[uid]
-	if of == nil {
-		of = map[string]struct{}{}
-		m.memberOf[uid] = of
-	}
-	of[gid] = struct{}{}
 }
