@@ -37,35 +37,50 @@ func orderedObject(m map[string]any, first ...string) *object {
 
 // MarshalJSON writes the keys in order.
 func (o *object) MarshalJSON() ([]byte, error) {
+	return marshal(o)
+}
+
+// marshal encodes v without HTML escaping: Entra sends "R&D", not "R\u0026D".
+// An object (at any depth of objects) is written straight into the one
+// buffer rather than through MarshalJSON, which would cost a buffer and
+// encoder per key and value and a validating copy per level.
+func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := encodeInto(&b, enc, v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// encodeInto appends v's JSON to b; enc writes to b.
+func encodeInto(b *bytes.Buffer, enc *json.Encoder, v any) error {
+	o, ok := v.(*object)
+	if ok && o == nil {
+		b.WriteString("null") // as encoding/json writes a nil Marshaler
+		return nil
+	}
+	if !ok {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // the newline Encode ends with
+		return nil
+	}
 	b.WriteByte('{')
 	for i, k := range o.keys {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, err := marshal(k)
-		if err != nil {
-			return nil, err
+		if err := encodeInto(b, enc, k); err != nil {
+			return err
 		}
-		b.Write(kb)
 		b.WriteByte(':')
-		vb, err := marshal(o.values[k])
-		if err != nil {
-			return nil, err
+		if err := encodeInto(b, enc, o.values[k]); err != nil {
+			return err
 		}
-		b.Write(vb)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// marshal encodes v without HTML escaping: Entra sends "R&D", not "R\u0026D".
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return nil
 }
