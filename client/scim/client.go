@@ -177,8 +177,10 @@ func (c *Client) Do(ctx context.Context, call outcome.Call, r Request) (*Result,
 		waited += wait
 	}
 	res.Duration = time.Since(start)
-	c.log.Debug("scim call", "flow", r.Flow, "method", r.Method, "url", res.URL,
-		"status", res.Outcome.HTTPStatus, "outcome", res.Outcome.String())
+	if c.log.Enabled(ctx, slog.LevelDebug) { // spares formatting the outcome on every call
+		c.log.Debug("scim call", "flow", r.Flow, "method", r.Method, "url", res.URL,
+			"status", res.Outcome.HTTPStatus, "outcome", res.Outcome.String())
+	}
 	return res, nil
 }
 
