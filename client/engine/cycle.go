@@ -29,8 +29,11 @@ type run struct {
 	groups  []*item
 	plog    *provlog.Job
 	env     *expr.Env
-	done    atomic.Int64
-	total   int
+	// progressMu serialises Progress calls, so that callers need no locking
+	// and see done grow monotonically whatever the concurrency.
+	progressMu sync.Mutex
+	done       int
+	total      int
 	// inScopeUsers are the users in scope this cycle, by object id.
 	inScopeUsers map[string]bool
 	// userItems are the user items by source object id.
@@ -242,8 +245,10 @@ func (r *run) tick(n int) {
 	if r.e.opt.Progress == nil {
 		return
 	}
-	d := r.done.Add(int64(n))
-	r.e.opt.Progress(int(d), r.total)
+	r.progressMu.Lock()
+	defer r.progressMu.Unlock()
+	r.done += n
+	r.e.opt.Progress(r.done, r.total)
 }
 
 // begin starts the item's log record.

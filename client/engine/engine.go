@@ -33,8 +33,8 @@ type Options struct {
 	// Observer receives one event per object outcome and one summary per
 	// cycle; nil ignores them.
 	Observer Observer
-	// Progress is called as objects are processed (done of total); nil
-	// reports nothing.
+	// Progress is called as objects are processed (done of total); calls
+	// never overlap, even with Concurrency > 1. nil reports nothing.
 	Progress func(done, total int)
 	// Logger receives debug lines; nil discards them.
 	Logger *slog.Logger
