@@ -151,11 +151,16 @@ func (c *Client) Do(ctx context.Context, call outcome.Call, r Request) (*Result,
 	var waited time.Duration
 	for {
 		res.Attempts++
-		req := c.http.R().SetContext(ctx)
+		// The body is read here (readAnswer), not by resty.
+		req := c.http.R().SetContext(ctx).SetDoNotParseResponse(true)
 		if r.Body != nil {
 			req.SetHeader("Content-Type", protocol.MediaType).SetBody(r.Body)
 		}
 		resp, err := req.Execute(r.Method, res.URL)
+		var body []byte
+		if err == nil {
+			body, err = readAnswer(resp.RawResponse)
+		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, fmt.Errorf("%s %s: %w", r.Method, res.URL, ctxErr)
@@ -163,7 +168,7 @@ func (c *Client) Do(ctx context.Context, call outcome.Call, r Request) (*Result,
 			res.Outcome = outcome.ClassifyTransport(err)
 			break
 		}
-		ans := outcome.Response{Status: resp.StatusCode(), Header: resp.Header(), Body: resp.Body()}
+		ans := outcome.Response{Status: resp.StatusCode(), Header: resp.Header(), Body: body}
 		res.Outcome, res.Parsed = outcome.Inspect(call, ans)
 		if ans.Status != http.StatusTooManyRequests || !outcome.HasRetryAfter(ans.Header) ||
 			res.Attempts >= c.opts.MaxAttempts || waited+res.Outcome.RetryAfter > c.opts.RetryAfterCap {

@@ -209,6 +209,7 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 		return fmt.Errorf("commit cycle: %w", err)
 	}
 	defer tx.Rollback()
+	jt := newJSONText()
 	if len(c.Upsert) > 0 {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO objects(kind, source_id, display_name, target_id, matched_by,
 			status, disable_reason, watermark, exported, manager, members) VALUES(?,?,?,?,?,?,?,?,?,?,?)
@@ -232,7 +233,7 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			if exp == nil {
 				exp = map[string]any{}
 			}
-			ej, err := json.Marshal(exp)
+			ej, err := jt.text(exp)
 			if err != nil {
 				return fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
 			}
@@ -240,9 +241,9 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			if mem == nil {
 				mem = []string{}
 			}
-			mj, _ := json.Marshal(mem)
+			mj, _ := jt.text(mem)
 			if _, err := st.ExecContext(ctx, o.Kind, o.SourceID, o.DisplayName, o.TargetID, o.MatchedBy, o.Status,
-				o.DisableReason, o.Watermark, string(ej), o.Manager, string(mj)); err != nil {
+				o.DisableReason, o.Watermark, ej, o.Manager, mj); err != nil {
 				return fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
 			}
 		}
@@ -259,12 +260,12 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
 		for _, r := range c.Records {
-			b, err := json.Marshal(r)
+			b, err := jt.text(r)
 			if err != nil {
 				return fmt.Errorf("commit log record: %w", err)
 			}
 			if _, err := st.ExecContext(ctx, r.CycleID, r.ChangeID, r.SourceIdentity.ID, string(r.ProvisioningAction),
-				string(r.ProvisioningStatusInfo.Status), string(b)); err != nil {
+				string(r.ProvisioningStatusInfo.Status), b); err != nil {
 				return fmt.Errorf("commit log record: %w", err)
 			}
 		}

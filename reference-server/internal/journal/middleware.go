@@ -34,7 +34,7 @@ func (j *Journal) Middleware(next http.Handler) http.Handler {
 				RequestBody:           red.text(reqBody),
 				RequestBodyTruncated:  reqCut,
 				Status:                cw.status,
-				ResponseBody:          red.text(cw.body.String()),
+				ResponseBody:          red.text(cw.text()),
 				ResponseBodyTruncated: cw.cut,
 				DurationMs:            float64(time.Since(start).Microseconds()) / 1000,
 				Fault:                 info.Fault,
@@ -50,13 +50,18 @@ func (j *Journal) captureRequest(r *http.Request) (string, bool) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return "", false
 	}
-	head, err := io.ReadAll(io.LimitReader(r.Body, int64(j.bodyLimit)+1))
+	head, err := readSized(io.LimitReader(r.Body, int64(j.bodyLimit)+1), r.ContentLength, j.bodyLimit+1)
 	cut := len(head) > j.bodyLimit
-	rest := io.Reader(r.Body)
-	if err != nil {
-		rest = errReader{err}
+	switch {
+	case err != nil:
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(head), errReader{err}), r.Body}
+	case cut:
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+	default:
+		// The whole body is in head (the limit was not reached, so the
+		// body said EOF): nothing is left to chain.
+		r.Body = readCloser{bytes.NewReader(head), r.Body}
 	}
-	r.Body = readCloser{io.MultiReader(bytes.NewReader(head), rest), r.Body}
 	if cut {
 		head = head[:j.bodyLimit]
 	}
@@ -72,6 +77,30 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
+// readSized reads r to EOF into one buffer sized from the declared length
+// (when it is known and below max), so a typical body costs one allocation
+// instead of io.ReadAll's doubling from 512 bytes.
+func readSized(r io.Reader, declared int64, max int) ([]byte, error) {
+	size := 512
+	if declared >= 0 && declared < int64(max) {
+		size = int(declared) + 1 // +1 leaves room for the read that sees EOF
+	}
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
 // captureWriter passes the answer through and keeps its status and the
 // first limit bytes of its body. Unwrap lets http.ResponseController reach
 // the connection (Hijack for dropped connections, Flush).
@@ -79,8 +108,20 @@ type captureWriter struct {
 	http.ResponseWriter
 	limit  int
 	status int
-	body   bytes.Buffer
-	cut    bool
+	// first is the kept part of the first Write (usually the whole answer,
+	// copied once); rest the kept part of later Writes.
+	first string
+	rest  []byte
+	kept  int
+	cut   bool
+}
+
+// text is the kept body.
+func (c *captureWriter) text() string {
+	if len(c.rest) == 0 {
+		return c.first
+	}
+	return c.first + string(c.rest)
 }
 
 func (c *captureWriter) WriteHeader(status int) {
@@ -94,8 +135,14 @@ func (c *captureWriter) Write(p []byte) (int, error) {
 	if c.status == 0 {
 		c.status = http.StatusOK
 	}
-	if room := c.limit - c.body.Len(); room > 0 {
-		c.body.Write(p[:min(room, len(p))])
+	if room := c.limit - c.kept; room > 0 {
+		n := min(room, len(p))
+		if c.kept == 0 {
+			c.first = string(p[:n])
+		} else {
+			c.rest = append(c.rest, p[:n]...)
+		}
+		c.kept += n
 		if len(p) > room {
 			c.cut = true
 		}
