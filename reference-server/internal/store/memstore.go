@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 )
@@ -19,16 +18,14 @@ type MemStore struct {
 	mu   sync.RWMutex // resources: readers share, Update holds it whole
 	accs map[string]*mirror
 
-	amu   sync.RWMutex // accounts and tokens
-	accts map[string]Account
-	toks  map[string][]Token // account -> live tokens
+	accountTable
 }
 
 var _ Store = (*MemStore)(nil)
 
 // NewMemStore returns an empty memory-only store.
 func NewMemStore() *MemStore {
-	return &MemStore{accs: map[string]*mirror{}, accts: map[string]Account{}, toks: map[string][]Token{}}
+	return &MemStore{accs: map[string]*mirror{}, accountTable: newAccountTable()}
 }
 
 // OpenDefault opens the server's store for a --db value: a MemStore for
@@ -147,29 +144,6 @@ func (s *MemStore) CreateAccount(_ context.Context, id string) (Account, error) 
 	a := Account{ID: id, Created: now(), Settings: DefaultSettings()}
 	s.accts[id] = a
 	return a, nil
-}
-
-// Account implements Store.
-func (s *MemStore) Account(_ context.Context, id string) (Account, error) {
-	s.amu.RLock()
-	a, ok := s.accts[id]
-	s.amu.RUnlock()
-	if !ok {
-		return Account{}, fmt.Errorf("account %s: %w", id, ErrNotFound)
-	}
-	return a, nil
-}
-
-// Accounts implements Store.
-func (s *MemStore) Accounts(_ context.Context) ([]Account, error) {
-	s.amu.RLock()
-	defer s.amu.RUnlock()
-	out := make([]Account, 0, len(s.accts))
-	for _, a := range s.accts {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
-	return out, nil
 }
 
 // PutSettings implements Store.

@@ -28,12 +28,10 @@ const Memory = ":memory:"
 // Accounts and token hashes are mirrored in memory (this process is the only
 // writer), because every request needs them.
 type SQLite struct {
-	db    *sql.DB
-	wmu   sync.Mutex // serialises writes: one writer at a time, in Go, never SQLITE_BUSY
-	st    statements
-	amu   sync.RWMutex
-	accts map[string]Account
-	toks  map[string][]Token // account -> live tokens
+	db  *sql.DB
+	wmu sync.Mutex // serialises writes: one writer at a time, in Go, never SQLITE_BUSY
+	st  statements
+	accountTable
 }
 
 var _ Store = (*SQLite)(nil)
@@ -99,7 +97,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: create schema: %w", path, err)
 	}
-	s := &SQLite{db: db, accts: map[string]Account{}, toks: map[string][]Token{}}
+	s := &SQLite{db: db, accountTable: newAccountTable()}
 	if err := s.st.prepare(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -68,29 +67,6 @@ func (s *SQLite) CreateAccount(ctx context.Context, id string) (Account, error) 
 	s.accts[id] = a
 	s.amu.Unlock()
 	return a, nil
-}
-
-// Account implements Store; it is served from memory.
-func (s *SQLite) Account(_ context.Context, id string) (Account, error) {
-	s.amu.RLock()
-	a, ok := s.accts[id]
-	s.amu.RUnlock()
-	if !ok {
-		return Account{}, fmt.Errorf("account %s: %w", id, ErrNotFound)
-	}
-	return a, nil
-}
-
-// Accounts implements Store.
-func (s *SQLite) Accounts(_ context.Context) ([]Account, error) {
-	s.amu.RLock()
-	defer s.amu.RUnlock()
-	out := make([]Account, 0, len(s.accts))
-	for _, a := range s.accts {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
-	return out, nil
 }
 
 // PutSettings implements Store.

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// accountTable is the in-memory table of accounts and live tokens that both
+// backends answer reads from: every request needs them, and this process is
+// the only writer (SQLite keeps it in step with its rows).
+type accountTable struct {
+	amu   sync.RWMutex
+	accts map[string]Account
+	toks  map[string][]Token // account -> live tokens
+}
+
+func newAccountTable() accountTable {
+	return accountTable{accts: map[string]Account{}, toks: map[string][]Token{}}
+}
+
+// Account implements Store.
+func (t *accountTable) Account(_ context.Context, id string) (Account, error) {
+	t.amu.RLock()
+	a, ok := t.accts[id]
+	t.amu.RUnlock()
+	if !ok {
+		return Account{}, fmt.Errorf("account %s: %w", id, ErrNotFound)
+	}
+	return a, nil
+}
+
+// Accounts implements Store, oldest first.
+func (t *accountTable) Accounts(_ context.Context) ([]Account, error) {
+	t.amu.RLock()
+	defer t.amu.RUnlock()
+	out := make([]Account, 0, len(t.accts))
+	for _, a := range t.accts {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, nil
+}
