@@ -144,19 +144,29 @@ func (c *call) respondSpliced(status int, u *store.User) {
 	writeJSON(c.w, status, b)
 }
 
-func (c *call) create(k *kind) {
+// writableBody reads and normalises the body of a POST or PUT, answering
+// the error itself (teams derived from department are read-only).
+func (c *call) writableBody(k *kind) (resource.Resource, bool) {
 	if k == groupKind && c.teams() {
 		c.fail(readOnlyTeams())
-		return
+		return nil, false
 	}
 	b, err := c.body()
 	if err != nil {
 		c.fail(err)
-		return
+		return nil, false
 	}
 	res, err := resource.Normalize(k.rt, b)
 	if err != nil {
 		c.fail(err)
+		return nil, false
+	}
+	return res, true
+}
+
+func (c *call) create(k *kind) {
+	res, ok := c.writableBody(k)
+	if !ok {
 		return
 	}
 	id := auth.NewID()
@@ -242,18 +252,8 @@ func (c *call) addMembers(ctx context.Context, tx store.Tx, groupID string, ids 
 
 // replace serves PUT (RFC 7644 §3.5.1).
 func (c *call) replace(k *kind, id string) {
-	if k == groupKind && c.teams() {
-		c.fail(readOnlyTeams())
-		return
-	}
-	b, err := c.body()
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	res, err := resource.Normalize(k.rt, b)
-	if err != nil {
-		c.fail(err)
+	res, ok := c.writableBody(k)
+	if !ok {
 		return
 	}
 	c.write(k, id, http.StatusOK, func(ctx context.Context, tx store.Tx) error {
