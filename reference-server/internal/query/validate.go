@@ -25,7 +25,9 @@ func Validate(expr filter.Expression, rt *schema.Resource) error {
 	return validate(expr, rt, 0)
 }
 
-func validate(expr filter.Expression, rt *schema.Resource, depth int) error {
+// validateTree checks the logical structure of a filter (nesting depth,
+// and/or, not) and hands every other node to leaf with its depth.
+func validateTree(expr filter.Expression, depth int, leaf func(filter.Expression, int) error) error {
 	if depth > maxDepth {
 		return invalidFilter("filter nested more than %d levels", maxDepth)
 	}
@@ -34,12 +36,25 @@ func validate(expr filter.Expression, rt *schema.Resource, depth int) error {
 		if err := checkLogical(x.Operator); err != nil {
 			return err
 		}
-		if err := validate(x.Left, rt, depth+1); err != nil {
+		if err := validateTree(x.Left, depth+1, leaf); err != nil {
 			return err
 		}
-		return validate(x.Right, rt, depth+1)
+		return validateTree(x.Right, depth+1, leaf)
 	case *filter.NotExpression:
-		return validate(x.Expression, rt, depth+1)
+		return validateTree(x.Expression, depth+1, leaf)
+	}
+	return leaf(expr, depth)
+}
+
+func validate(expr filter.Expression, rt *schema.Resource, depth int) error {
+	return validateTree(expr, depth, func(expr filter.Expression, depth int) error {
+		return validateNode(expr, rt, depth)
+	})
+}
+
+// validateNode checks one comparison or value path of a resource filter.
+func validateNode(expr filter.Expression, rt *schema.Resource, depth int) error {
+	switch x := expr.(type) {
 	case *filter.ValuePath:
 		ref, ok := lookup(rt, x.AttributePath)
 		if !ok {
@@ -79,20 +94,14 @@ func validateElement(expr filter.Expression, a *schema.Attribute) error {
 }
 
 func validateElementDepth(expr filter.Expression, a *schema.Attribute, depth int) error {
-	if depth > maxDepth {
-		return invalidFilter("filter nested more than %d levels", maxDepth)
-	}
+	return validateTree(expr, depth, func(expr filter.Expression, _ int) error {
+		return validateElementNode(expr, a)
+	})
+}
+
+// validateElementNode checks one comparison inside a value filter of a.
+func validateElementNode(expr filter.Expression, a *schema.Attribute) error {
 	switch x := expr.(type) {
-	case *filter.LogicalExpression:
-		if err := checkLogical(x.Operator); err != nil {
-			return err
-		}
-		if err := validateElementDepth(x.Left, a, depth+1); err != nil {
-			return err
-		}
-		return validateElementDepth(x.Right, a, depth+1)
-	case *filter.NotExpression:
-		return validateElementDepth(x.Expression, a, depth+1)
 	case *filter.AttributeExpression:
 		if x.AttributePath.URIPrefix != nil || x.AttributePath.SubAttribute != nil {
 			return invalidFilter("%q: a value filter names sub-attributes of %q only", x.AttributePath.String(), a.Name)
