@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/quantive/entra-scim-harness/reference-server/internal/httpbody"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/tenant"
 )
 
@@ -50,7 +51,7 @@ func (j *Journal) captureRequest(r *http.Request) (string, bool) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return "", false
 	}
-	head, err := readSized(io.LimitReader(r.Body, int64(j.bodyLimit)+1), r.ContentLength, j.bodyLimit+1)
+	head, err := httpbody.Read(io.LimitReader(r.Body, int64(j.bodyLimit)+1), r.ContentLength, int64(j.bodyLimit)+1)
 	cut := len(head) > j.bodyLimit
 	switch {
 	case err != nil:
@@ -76,30 +77,6 @@ type readCloser struct {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-// readSized reads r to EOF into one buffer sized from the declared length
-// (when it is known and below max), so a typical body costs one allocation
-// instead of io.ReadAll's doubling from 512 bytes.
-func readSized(r io.Reader, declared int64, max int) ([]byte, error) {
-	size := 512
-	if declared >= 0 && declared < int64(max) {
-		size = int(declared) + 1 // +1 leaves room for the read that sees EOF
-	}
-	b := make([]byte, 0, size)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
-}
 
 // captureWriter passes the answer through and keeps its status and the
 // first limit bytes of its body. Unwrap lets http.ResponseController reach

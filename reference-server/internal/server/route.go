@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/protocol"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/httpbody"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
@@ -141,7 +141,7 @@ func (c *call) body() ([]byte, error) {
 	if c.r.ContentLength > MaxBodyBytes {
 		return nil, tooLarge()
 	}
-	b, err := readBody(http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes), c.r.ContentLength)
+	b, err := httpbody.Read(http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes), c.r.ContentLength, MaxBodyBytes)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge()
@@ -153,29 +153,6 @@ func (c *call) body() ([]byte, error) {
 		return nil, protocol.NewError(http.StatusBadRequest, protocol.ScimTypeInvalidSyntax, "the request body is empty; a JSON object is required")
 	}
 	return b, nil
-}
-
-// readBody reads r to EOF into one buffer sized from the declared length,
-// so a typical body costs one allocation instead of io.ReadAll's doubling.
-func readBody(r io.Reader, declared int64) ([]byte, error) {
-	size := 512
-	if declared >= 0 && declared < MaxBodyBytes {
-		size = int(declared) + 1 // +1 leaves room for the read that sees EOF
-	}
-	b := make([]byte, 0, size)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
 }
 
 func tooLarge() error {
