@@ -42,3 +42,13 @@ func (t *accountTable) Accounts(_ context.Context) ([]Account, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out, nil
 }
+
+// Tokens implements Store: the account's live tokens.
+func (t *accountTable) Tokens(_ context.Context, account string) ([]Token, error) {
+	t.amu.RLock()
+	defer t.amu.RUnlock()
+	if _, ok := t.accts[account]; !ok {
+		return nil, fmt.Errorf("account %s: %w", account, ErrNotFound)
+	}
+	return append([]Token(nil), t.toks[account]...), nil
+}

@@ -181,16 +181,6 @@ func (s *MemStore) CreateToken(_ context.Context, t Token) error {
 	return nil
 }
 
-// Tokens implements Store.
-func (s *MemStore) Tokens(_ context.Context, account string) ([]Token, error) {
-	s.amu.RLock()
-	defer s.amu.RUnlock()
-	if _, ok := s.accts[account]; !ok {
-		return nil, fmt.Errorf("account %s: %w", account, ErrNotFound)
-	}
-	return append([]Token(nil), s.toks[account]...), nil
-}
-
 // RevokeToken implements Store.
 func (s *MemStore) RevokeToken(_ context.Context, account, tokenID string) error {
 	s.amu.Lock()

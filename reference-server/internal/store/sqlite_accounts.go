@@ -111,16 +111,6 @@ func (s *SQLite) CreateToken(ctx context.Context, t Token) error {
 	return nil
 }
 
-// Tokens implements Store; it is served from memory.
-func (s *SQLite) Tokens(_ context.Context, account string) ([]Token, error) {
-	s.amu.RLock()
-	defer s.amu.RUnlock()
-	if _, ok := s.accts[account]; !ok {
-		return nil, fmt.Errorf("account %s: %w", account, ErrNotFound)
-	}
-	return append([]Token(nil), s.toks[account]...), nil
-}
-
 // RevokeToken implements Store.
 func (s *SQLite) RevokeToken(ctx context.Context, account, tokenID string) error {
 	s.wmu.Lock()
