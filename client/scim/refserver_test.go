@@ -21,7 +21,7 @@ func startRef(t *testing.T) *embedded.Server {
 	t.Helper()
 	srv, err := embedded.Start(context.Background(), embedded.Options{})
 	if err != nil {
-		t.Skipf("reference server not usable: %v", err)
+		t.Fatalf("start the embedded reference server: %v", err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	return srv
