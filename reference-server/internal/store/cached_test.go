@@ -10,6 +10,22 @@ import (
 	"testing"
 )
 
+// openCachedTemp opens a Cached store over a temporary SQLite file, with
+// account "a"; the store is closed when the test ends.
+func openCachedTemp(t *testing.T) (*SQLite, *Cached) {
+	t.Helper()
+	base, _ := openTemp(t)
+	c, err := NewCached(context.Background(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.CreateAccount(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	return base, c
+}
+
 // The mirror must answer every read exactly as the database does, after
 // any sequence of writes, failed transactions included.
 func TestCachedAgreesWithBase(t *testing.T) {
@@ -77,13 +93,7 @@ func TestCachedAgreesWithBase(t *testing.T) {
 // every write of the transaction, failed writes included.
 func TestCachedTxReadsAgreeWithBaseTx(t *testing.T) {
 	ctx := context.Background()
-	base, _ := openTemp(t)
-	c, err := NewCached(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.CreateAccount(ctx, "a")
+	base, c := openCachedTemp(t)
 	rng := rand.New(rand.NewPCG(3, 4))
 	pick := func(p string, n int) string { return fmt.Sprintf("%s%d", p, rng.IntN(n)) }
 	for i := range 150 {
@@ -234,14 +244,8 @@ func compareReaders(t *testing.T, c, base Reader, exactTimes bool) {
 // rolling back, leaves the mirror equal to the database.
 func TestCachedTxReadsAreCopies(t *testing.T) {
 	ctx := context.Background()
-	base, _ := openTemp(t)
-	c, err := NewCached(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.CreateAccount(ctx, "a")
-	err = c.Update(ctx, func(tx Tx) error {
+	base, c := openCachedTemp(t)
+	err := c.Update(ctx, func(tx Tx) error {
 		if err := tx.PutUser(ctx, "a", &User{ID: "u1", UserName: "n1", Department: "D", Doc: []byte(`{}`)}); err != nil {
 			return err
 		}
