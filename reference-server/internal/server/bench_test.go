@@ -37,17 +37,33 @@ func benchServer(b *testing.B, n int) (base string, names []string, st store.Sto
 	if err := auth.Seed(ctx, st, "acme", "tok-acme", "bench"); err != nil {
 		b.Fatal(err)
 	}
+	names = seedUsers(b, st, n, func(i int, name string) string {
+		return fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+			"userName":%q,"externalId":"ext%d","active":true,"displayName":"User %d",
+			"name":{"givenName":"G%d","familyName":"F","formatted":"G F"},
+			"emails":[{"primary":true,"type":"work","value":%q}],
+			"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Dept%d","employeeNumber":"%d"}}`,
+			name, i, i, i, name, i%20, i)
+	})
+	s, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return serve(b, s.Handler()) + TenantPrefix + "acme", names, st
+}
+
+// seedUsers stores n users user%06d@contoso.com with ids id-%06d in account
+// "acme" directly through the store (5,000 per transaction), their bodies
+// given by body, and returns their userNames in order.
+func seedUsers(b *testing.B, st store.Store, n int, body func(i int, name string) string) []string {
+	b.Helper()
+	ctx := context.Background()
+	names := make([]string, 0, n)
 	for start := 0; start < n; start += 5000 {
 		err := st.Update(ctx, func(tx store.Tx) error {
 			for i := start; i < min(n, start+5000); i++ {
 				name := fmt.Sprintf("user%06d@contoso.com", i)
-				names = append(names, name)
-				res, err := resource.Normalize(schema.User(), []byte(fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
-					"userName":%q,"externalId":"ext%d","active":true,"displayName":"User %d",
-					"name":{"givenName":"G%d","familyName":"F","formatted":"G F"},
-					"emails":[{"primary":true,"type":"work","value":%q}],
-					"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Dept%d","employeeNumber":"%d"}}`,
-					name, i, i, i, name, i%20, i)))
+				res, err := resource.Normalize(schema.User(), []byte(body(i, name)))
 				if err != nil {
 					return err
 				}
@@ -58,6 +74,7 @@ func benchServer(b *testing.B, n int) (base string, names []string, st store.Sto
 				if err := tx.PutUser(ctx, "acme", u); err != nil {
 					return err
 				}
+				names = append(names, name)
 			}
 			return nil
 		})
@@ -65,11 +82,7 @@ func benchServer(b *testing.B, n int) (base string, names []string, st store.Sto
 			b.Fatal(err)
 		}
 	}
-	s, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return serve(b, s.Handler()) + TenantPrefix + "acme", names, st
+	return names
 }
 
 // serve runs h on a loopback port for the benchmark's lifetime.
@@ -296,28 +309,10 @@ func idOf(body string) string {
 // the bare net/http cost measured by BenchmarkServerFilterUserName/canned.
 func BenchmarkHandlerFilterUserName(b *testing.B) {
 	h, st := handlerEnv(b)
-	ctx := context.Background()
 	const n = 10000
-	err := st.Update(ctx, func(tx store.Tx) error {
-		for i := range n {
-			name := fmt.Sprintf("user%06d@contoso.com", i)
-			res, err := resource.Normalize(schema.User(), []byte(fmt.Sprintf(`{"userName":%q,"active":true,"displayName":"U","name":{"givenName":"G","familyName":"F"},"emails":[{"primary":true,"type":"work","value":%q}]}`, name, name)))
-			if err != nil {
-				return err
-			}
-			u, err := userRecord(fmt.Sprintf("id-%06d", i), res)
-			if err != nil {
-				return err
-			}
-			if err := tx.PutUser(ctx, "acme", u); err != nil {
-				return err
-			}
-		}
-		return nil
+	seedUsers(b, st, n, func(_ int, name string) string {
+		return fmt.Sprintf(`{"userName":%q,"active":true,"displayName":"U","name":{"givenName":"G","familyName":"F"},"emails":[{"primary":true,"type":"work","value":%q}]}`, name, name)
 	})
-	if err != nil {
-		b.Fatal(err)
-	}
 	paths := make([]string, n)
 	for i := range paths {
 		paths[i] = "/Users?filter=" + url.QueryEscape(fmt.Sprintf(`userName eq "user%06d@contoso.com"`, i))
