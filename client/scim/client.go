@@ -21,6 +21,11 @@ import (
 // a transport failure rather than an out-of-memory crash.
 const maxResponseBody = 16 << 20
 
+// idleConnsPerHost bounds the kept-alive connections to the tenant; it is
+// above any concurrency a cycle runs with, so that no connection is closed
+// between requests.
+const idleConnsPerHost = 64
+
 // Client sends Entra's requests to one tenant URL and reads the answers as
 // Entra does. It is safe for concurrent use.
 type Client struct {
@@ -108,6 +113,14 @@ func New(opts Options) (*Client, error) {
 			}
 		}
 		hc.SetTLSClientConfig(tc)
+		// resty keeps GOMAXPROCS+1 idle connections per host: a cycle
+		// running more requests at once than that closed the extra
+		// connections after every burst and paid a new TCP (and TLS)
+		// handshake for them (a fifth of the cycle's time at concurrency 4
+		// on 2 cores).
+		if t, ok := hc.GetClient().Transport.(*http.Transport); ok {
+			t.MaxIdleConnsPerHost = idleConnsPerHost
+		}
 	}
 	return &Client{
 		opts: opts, base: base, flags: flags, dialect: d, http: hc, log: opts.Logger,
