@@ -21,7 +21,7 @@ CONFORMANCE_ENV = $(if $(SCIM_TENANT_URL),SCIM_TENANT_URL='$(SCIM_TENANT_URL)') 
 conformance: ## the main job: the conformance suites (embedded reference server, or SCIM_TENANT_URL + SCIM_TOKEN)
 	$(CONFORMANCE_ENV) $(GO) tool ginkgo -p ./suites
 
-RACE_PKGS := ./reference-server/internal/server/ ./reference-server/internal/journal/ ./reference-server/internal/faults/ ./client/engine/
+RACE_PKGS := ./reference-server/internal/server/ ./reference-server/internal/journal/ ./reference-server/internal/faults/ ./client/engine/ ./client/state/ ./client/scim/
 
 test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when Docker answers), then the concurrency tests under -race
 	$(GO) test -count=1 $(PKGS)
@@ -31,7 +31,7 @@ vet: ## go vet
 	$(GO) vet $(PKGS)
 
 race: ## every test of the server, protocol and engine under the race detector
-	$(GO) test -race -count=1 ./reference-server/... ./protocol/... ./client/engine/
+	$(GO) test -race -count=1 ./reference-server/... ./protocol/... ./client/engine/ ./client/state/
 
 fuzz: ## run every fuzz target of the module for FUZZTIME each (default 30s)
 	@for d in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \

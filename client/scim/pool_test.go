@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,14 +15,19 @@ import (
 // parallel queries open at most 8 connections in all, not a new one per
 // call beyond a small idle pool.
 func TestConcurrentCallsReuseConnections(t *testing.T) {
-	ft := newTarget(t)
 	var conns atomic.Int64
-	ft.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/scim+json")
+		_, _ = w.Write([]byte(emptyListBody))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			conns.Add(1)
 		}
 	}
-	c := newClient(t, ft.URL, nil)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL, nil)
 	const parallel, rounds = 8, 20
 	for r := 0; r < rounds; r++ {
 		var wg sync.WaitGroup

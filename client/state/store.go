@@ -209,7 +209,8 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 		return fmt.Errorf("commit cycle: %w", err)
 	}
 	defer tx.Rollback()
-	jt := newJSONText()
+	texts := encodeCommit(c)
+	defer texts.close()
 	if len(c.Upsert) > 0 {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO objects(kind, source_id, display_name, target_id, matched_by,
 			status, disable_reason, watermark, exported, manager, members) VALUES(?,?,?,?,?,?,?,?,?,?,?)
@@ -219,7 +220,8 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 		if err != nil {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
-		for _, o := range c.Upsert {
+		defer st.Close()
+		for i, o := range c.Upsert {
 			if o.pending {
 				// Values never read: they stay as they are in the file.
 				if _, err := tx.ExecContext(ctx, `UPDATE objects SET display_name=?, target_id=?, matched_by=?, status=?,
@@ -229,25 +231,14 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 				}
 				continue
 			}
-			exp := o.Exported
-			if exp == nil {
-				exp = map[string]any{}
+			if err := texts.wait(i); err != nil {
+				return err
 			}
-			ej, err := jt.text(exp)
-			if err != nil {
-				return fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
-			}
-			mem := o.Members
-			if mem == nil {
-				mem = []string{}
-			}
-			mj, _ := jt.text(mem)
 			if _, err := st.ExecContext(ctx, o.Kind, o.SourceID, o.DisplayName, o.TargetID, o.MatchedBy, o.Status,
-				o.DisableReason, o.Watermark, ej, o.Manager, mj); err != nil {
+				o.DisableReason, o.Watermark, texts.exported[i], o.Manager, texts.members[i]); err != nil {
 				return fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
 			}
 		}
-		st.Close()
 	}
 	for _, k := range c.Forget {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE kind=? AND source_id=?`, k.Kind, k.SourceID); err != nil {
@@ -259,17 +250,16 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 		if err != nil {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
-		for _, r := range c.Records {
-			b, err := jt.text(r)
-			if err != nil {
-				return fmt.Errorf("commit log record: %w", err)
+		defer st.Close()
+		for i, r := range c.Records {
+			if err := texts.wait(len(c.Upsert) + i); err != nil {
+				return err
 			}
 			if _, err := st.ExecContext(ctx, r.CycleID, r.ChangeID, r.SourceIdentity.ID, string(r.ProvisioningAction),
-				string(r.ProvisioningStatusInfo.Status), b); err != nil {
+				string(r.ProvisioningStatusInfo.Status), texts.bodies[i]); err != nil {
 				return fmt.Errorf("commit log record: %w", err)
 			}
 		}
-		st.Close()
 	}
 	if c.Cycle != nil {
 		b, _ := json.Marshal(c.Cycle)
