@@ -32,6 +32,13 @@ type Resource map[string]any
 // It does not normalise; use it to read back what the store persisted.
 // Errors are *protocol.Error 400 invalidSyntax.
 func Decode(b []byte) (Resource, error) {
+	if v, ok := decodeFast(b); ok {
+		if m, isObj := v.(map[string]any); isObj {
+			return Resource(m), nil
+		}
+	}
+	// Malformed input and anything but an object: encoding/json gives the
+	// error.
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var m map[string]any
@@ -50,6 +57,9 @@ func Decode(b []byte) (Resource, error) {
 // DecodeValue parses any JSON value (a PATCH value) with numbers as
 // json.Number. Errors are *protocol.Error 400 invalidSyntax.
 func DecodeValue(b []byte) (any, error) {
+	if v, ok := decodeFast(b); ok {
+		return v, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
