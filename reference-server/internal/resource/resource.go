@@ -74,7 +74,7 @@ func DecodeValue(b []byte) (any, error) {
 
 // Marshal renders the resource as JSON.
 func (r Resource) Marshal() ([]byte, error) {
-	b, err := json.Marshal(map[string]any(r))
+	b, err := MarshalObject(map[string]any(r), nil)
 	if err != nil {
 		return nil, fmt.Errorf("marshal resource: %w", err)
 	}

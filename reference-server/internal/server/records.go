@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,30 +10,16 @@ import (
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
 
-// stripServerAttrs removes what the server computes rather than stores.
-func stripServerAttrs(res resource.Resource, derived string) {
-	delete(res, "id")
-	delete(res, "meta")
-	delete(res, derived)
-}
-
-// shallow copies the top level of res: enough to drop the server's
-// attributes before encoding, which never modifies nested values.
-func shallow(res resource.Resource) resource.Resource {
-	out := make(resource.Resource, len(res))
-	for k, v := range res {
-		out[k] = v
-	}
-	return out
-}
+// userServerAttr and groupServerAttr name what the server computes rather
+// than stores, left out of a stored document.
+func userServerAttr(k string) bool  { return k == "id" || k == "meta" || k == "groups" }
+func groupServerAttr(k string) bool { return k == "id" || k == "meta" || k == "members" }
 
 func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
 // userRecord turns a normalised User into a store record, extracting the
 // indexed values (userName, externalId, manager, department, work email).
 func userRecord(id string, res resource.Resource) (*store.User, error) {
-	res = shallow(res)
-	stripServerAttrs(res, "groups")
 	u := &store.User{ID: id, UserName: str(res, "userName"), ExternalID: str(res, "externalId"),
 		DisplayName: str(res, "displayName"), Active: true}
 	if strings.TrimSpace(u.UserName) == "" {
@@ -57,7 +42,7 @@ func userRecord(id string, res resource.Resource) (*store.User, error) {
 			}
 		}
 	}
-	doc, err := json.Marshal(map[string]any(res))
+	doc, err := resource.MarshalObject(res, userServerAttr)
 	if err != nil {
 		return nil, fmt.Errorf("encode user %s: %w", id, err)
 	}
@@ -69,13 +54,11 @@ func userRecord(id string, res resource.Resource) (*store.User, error) {
 // member ids it carried (POST/PUT bodies may list members).
 func groupRecord(id string, res resource.Resource) (*store.Group, []string, error) {
 	members := memberIDs(res["members"])
-	res = shallow(res)
-	stripServerAttrs(res, "members")
 	g := &store.Group{ID: id, DisplayName: str(res, "displayName"), ExternalID: str(res, "externalId")}
 	if strings.TrimSpace(g.DisplayName) == "" {
 		return nil, nil, protocol.NewError(http.StatusBadRequest, protocol.ScimTypeInvalidValue, `attribute "displayName" is required`)
 	}
-	doc, err := json.Marshal(map[string]any(res))
+	doc, err := resource.MarshalObject(res, groupServerAttr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encode group %s: %w", id, err)
 	}
