@@ -33,7 +33,6 @@
 package patch
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 	"strings"
@@ -71,12 +70,19 @@ func Apply(rt *schema.Resource, res resource.Resource, ops []protocol.PatchOpera
 // ApplyDetailed is Apply that also reports the member changes and a
 // password set by the request.
 func ApplyDetailed(rt *schema.Resource, res resource.Resource, ops []protocol.PatchOperation) (*Result, error) {
+	return ApplyOperations(rt, res, FromProtocol(ops))
+}
+
+// ApplyOperations is ApplyDetailed for operations read by DecodeRequest.
+// Their decoded values may end up in the result, so each slice of
+// operations is applied once.
+func ApplyOperations(rt *schema.Resource, res resource.Resource, ops []Operation) (*Result, error) {
 	a := &applier{rt: rt, res: res.Clone()}
 	if a.res == nil {
 		a.res = resource.Resource{}
 	}
-	for i, op := range ops {
-		if err := a.apply(op); err != nil {
+	for i := range ops {
+		if err := a.apply(&ops[i]); err != nil {
 			return nil, opError(i, err)
 		}
 	}
@@ -105,7 +111,7 @@ type applier struct {
 	password *string
 }
 
-func (a *applier) apply(op protocol.PatchOperation) error {
+func (a *applier) apply(op *Operation) error {
 	name := protocol.NormalizeOp(op.Op)
 	switch name {
 	case protocol.OpAdd, protocol.OpRemove, protocol.OpReplace:
@@ -114,14 +120,9 @@ func (a *applier) apply(op protocol.PatchOperation) error {
 	default:
 		return protocol.Errorf(400, protocol.ScimTypeInvalidSyntax, "unknown op %q (want add, remove or replace)", op.Op)
 	}
-	hasValue := len(bytes.TrimSpace(op.Value)) > 0
-	var val any
-	if hasValue {
-		v, err := resource.DecodeValue(op.Value)
-		if err != nil {
-			return err
-		}
-		val = v
+	val, hasValue, err := op.Decoded()
+	if err != nil {
+		return err
 	}
 	if name != protocol.OpRemove && !hasValue {
 		return protocol.Errorf(400, protocol.ScimTypeInvalidSyntax, "%s needs a value", name)

@@ -24,6 +24,8 @@ type fastDecoder struct {
 	// objects being read, reused across nesting levels.
 	stack []any
 	keys  []string
+	// uniqueKeys makes a repeated key in an object a reason to give up.
+	uniqueKeys bool
 }
 
 // maxFastDepth bounds the nesting the fast decoder follows; deeper input
@@ -32,9 +34,22 @@ const maxFastDepth = 200
 
 // decodeFast decodes b as one JSON value followed only by whitespace;
 // ok is false when the caller must use encoding/json instead.
-func decodeFast(b []byte) (v any, ok bool) {
+func decodeFast(b []byte) (v any, ok bool) { return decodeFastOpts(b, false) }
+
+// DecodeObjectUniqueKeys decodes a JSON object as Decode does, for a
+// caller that must mirror how json.Unmarshal fills a struct: ok is false
+// when b is not a well-formed object or when any object in it repeats a
+// key (json.Unmarshal merges a repeated struct field instead of replacing
+// it).
+func DecodeObjectUniqueKeys(b []byte) (map[string]any, bool) {
+	v, ok := decodeFastOpts(b, true)
+	m, isObj := v.(map[string]any)
+	return m, ok && isObj
+}
+
+func decodeFastOpts(b []byte, uniqueKeys bool) (v any, ok bool) {
 	d := decoders.Get().(*fastDecoder)
-	d.s, d.i, d.depth = string(b), 0, 0
+	d.s, d.i, d.depth, d.uniqueKeys = string(b), 0, 0, uniqueKeys
 	defer d.release()
 	d.skipSpace()
 	v, ok = d.value()
@@ -154,6 +169,9 @@ func (d *fastDecoder) object() (any, bool) {
 	m := make(map[string]any, len(keys))
 	for j, k := range keys {
 		m[k] = vals[j] // a repeated key: the last one wins, as in encoding/json
+	}
+	if d.uniqueKeys && len(m) != len(keys) {
+		return nil, false
 	}
 	clear(vals) // drop references for the collector
 	d.keys, d.stack = d.keys[:kbase], d.stack[:base]

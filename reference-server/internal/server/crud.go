@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -280,12 +279,12 @@ func (c *call) patch(k *kind, id string) {
 		c.fail(err)
 		return
 	}
-	var req protocol.PatchRequest
-	if err := json.Unmarshal(b, &req); err != nil {
+	ops, err := patch.DecodeRequest(b)
+	if err != nil {
 		c.fail(protocol.Errorf(http.StatusBadRequest, protocol.ScimTypeInvalidSyntax, "the body is not a PatchOp message: %v", err))
 		return
 	}
-	if len(req.Operations) == 0 {
+	if len(ops) == 0 {
 		c.fail(protocol.NewError(http.StatusBadRequest, protocol.ScimTypeInvalidValue, `the PatchOp message has no "Operations"`))
 		return
 	}
@@ -303,18 +302,18 @@ func (c *call) patch(k *kind, id string) {
 		}
 		delete(cur, "meta")
 		if k == userKind {
-			out, err := patch.Apply(k.rt, cur, req.Operations)
+			out, err := patch.ApplyOperations(k.rt, cur, ops)
 			if err != nil {
 				return err
 			}
-			return c.put(ctx, tx, k, id, out, false)
+			return c.put(ctx, tx, k, id, out.Resource, false)
 		}
-		ms, err := c.currentMembers(ctx, tx, id, req.Operations)
+		ms, err := c.currentMembers(ctx, tx, id, ops)
 		if err != nil {
 			return err
 		}
 		cur["members"] = membersJSON(c.base, ms)
-		result, err := patch.ApplyDetailed(k.rt, cur, req.Operations)
+		result, err := patch.ApplyOperations(k.rt, cur, ops)
 		if err != nil {
 			return err
 		}

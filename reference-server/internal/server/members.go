@@ -2,12 +2,12 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	filter "github.com/scim2/filter-parser/v2"
 
 	"github.com/quantive/entra-scim-harness/protocol"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/patch"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
 
@@ -17,8 +17,9 @@ import (
 // those members instead of the whole group. ok is false for anything else
 // (replace, remove of all members, other attributes, other filters), which
 // then needs every member.
-func referencedMembers(ops []protocol.PatchOperation) (ids []string, ok bool) {
-	for _, op := range ops {
+func referencedMembers(ops []patch.Operation) (ids []string, ok bool) {
+	for i := range ops {
+		op := &ops[i]
 		kind := protocol.NormalizeOp(op.Op)
 		if kind != protocol.OpAdd && kind != protocol.OpRemove {
 			return nil, false
@@ -41,22 +42,66 @@ func referencedMembers(ops []protocol.PatchOperation) (ids []string, ok bool) {
 			ids = append(ids, v)
 			continue
 		}
-		var vals []struct {
-			Value string `json:"value"`
+		val, hasValue, err := op.Decoded()
+		if err != nil || !hasValue {
+			return nil, false // remove-all, or a value the patch package rejects
 		}
-		if len(op.Value) == 0 || json.Unmarshal(op.Value, &vals) != nil {
-			return nil, false // remove-all, or a value shape left to the patch package
+		if ids, ok = appendValueIDs(ids, val); !ok {
+			return nil, false // a value shape left to the patch package
 		}
-		for _, v := range vals {
-			ids = append(ids, v.Value)
+	}
+	return ids, true
+}
+
+// appendValueIDs appends the "value" of each element of a members value,
+// read as json.Unmarshal into []struct{Value string `json:"value"`} reads
+// it (null: no elements; a null element or value: ""); ok is false where
+// that fails or where it depends on key order (two spellings of "value").
+func appendValueIDs(ids []string, val any) ([]string, bool) {
+	if val == nil {
+		return ids, true
+	}
+	arr, isArr := val.([]any)
+	if !isArr {
+		return nil, false
+	}
+	for _, e := range arr {
+		if e == nil {
+			ids = append(ids, "")
+			continue
 		}
+		m, isObj := e.(map[string]any)
+		if !isObj {
+			return nil, false
+		}
+		id, found := "", false
+		for k, v := range m {
+			if !asciiKey(k) {
+				return nil, false // Unicode folding: left to the general path
+			}
+			if !strings.EqualFold(k, "value") {
+				continue
+			}
+			if found {
+				return nil, false
+			}
+			found = true
+			switch s := v.(type) {
+			case string:
+				id = s
+			case nil:
+			default:
+				return nil, false
+			}
+		}
+		ids = append(ids, id)
 	}
 	return ids, true
 }
 
 // currentMembers returns the members of a group the PATCH needs: the
 // referenced ones that are members, or all of them.
-func (c *call) currentMembers(ctx context.Context, tx store.Tx, groupID string, ops []protocol.PatchOperation) ([]store.Member, error) {
+func (c *call) currentMembers(ctx context.Context, tx store.Tx, groupID string, ops []patch.Operation) ([]store.Member, error) {
 	ids, ok := referencedMembers(ops)
 	if !ok {
 		return tx.Members(ctx, c.acct.ID, groupID)
@@ -80,4 +125,15 @@ func (c *call) currentMembers(ctx context.Context, tx store.Tx, groupID string, 
 		}
 	}
 	return out, nil
+}
+
+// asciiKey reports whether k is plain ASCII, whose case folding
+// strings.EqualFold and json.Unmarshal agree on.
+func asciiKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if k[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
