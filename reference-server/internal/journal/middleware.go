@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"time"
+	"unsafe"
 
 	"github.com/quantive/entra-scim-harness/reference-server/internal/httpbody"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/tenant"
@@ -60,13 +61,46 @@ func (j *Journal) captureRequest(r *http.Request) (string, bool) {
 		r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
 	default:
 		// The whole body is in head (the limit was not reached, so the
-		// body said EOF): nothing is left to chain.
-		r.Body = readCloser{bytes.NewReader(head), r.Body}
+		// body said EOF): nothing is left to chain, and the handler may
+		// take head itself (CapturedBody).
+		r.Body = &capturedBody{Reader: bytes.NewReader(head), Closer: r.Body, b: head}
 	}
 	if cut {
 		head = head[:j.bodyLimit]
 	}
-	return string(head), cut
+	// head is never written again (the handler reads it, or a copy), so
+	// the entry can share its bytes instead of copying them.
+	return unsafeString(head), cut
+}
+
+// unsafeString is b as a string without a copy; b must never be modified
+// afterwards.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// CapturedBody is implemented by a request body the journal read whole:
+// Bytes returns it without a copy (ok false once anything was read through
+// the body), so that the handler need not read it again. The bytes are
+// shared with the journal entry and must not be modified.
+type CapturedBody interface {
+	Bytes() (b []byte, ok bool)
+}
+
+type capturedBody struct {
+	*bytes.Reader
+	io.Closer
+	b []byte
+}
+
+func (c *capturedBody) Bytes() ([]byte, bool) {
+	if c.Reader.Len() != len(c.b) {
+		return nil, false
+	}
+	return c.b, true
 }
 
 type readCloser struct {
@@ -77,6 +111,13 @@ type readCloser struct {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// OwnedWriter is implemented by the journal's response writer: WriteOwned
+// is Write for a body that the caller hands over and never modifies
+// afterwards, which the journal then keeps without copying it.
+type OwnedWriter interface {
+	WriteOwned(p []byte) (int, error)
+}
 
 // captureWriter passes the answer through and keeps its status and the
 // first limit bytes of its body. Unwrap lets http.ResponseController reach
@@ -108,14 +149,23 @@ func (c *captureWriter) WriteHeader(status int) {
 	c.ResponseWriter.WriteHeader(status)
 }
 
-func (c *captureWriter) Write(p []byte) (int, error) {
+func (c *captureWriter) Write(p []byte) (int, error) { return c.write(p, false) }
+
+// WriteOwned is Write for a body the caller never modifies again.
+func (c *captureWriter) WriteOwned(p []byte) (int, error) { return c.write(p, true) }
+
+func (c *captureWriter) write(p []byte, owned bool) (int, error) {
 	if c.status == 0 {
 		c.status = http.StatusOK
 	}
 	if room := c.limit - c.kept; room > 0 {
 		n := min(room, len(p))
 		if c.kept == 0 {
-			c.first = string(p[:n])
+			if owned {
+				c.first = unsafeString(p[:n])
+			} else {
+				c.first = string(p[:n])
+			}
 		} else {
 			c.rest = append(c.rest, p[:n]...)
 		}

@@ -10,18 +10,25 @@ import (
 	"strconv"
 
 	"github.com/quantive/entra-scim-harness/protocol"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
 
 // ContentType is the media type of every SCIM answer (ENTRA-REQ-16).
 const ContentType = "application/scim+json"
 
-// writeJSON answers status with body b (already JSON).
+// writeJSON answers status with body b (already JSON). b is handed over:
+// the journal keeps it without a copy (journal.OwnedWriter), so it must
+// never be modified afterwards; every caller renders a fresh b.
 func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", ContentType)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
+	if ow, ok := w.(journal.OwnedWriter); ok {
+		_, _ = ow.WriteOwned(b)
+		return
+	}
 	_, _ = w.Write(b)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/httpbody"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
@@ -141,6 +142,13 @@ func (c *call) body() ([]byte, error) {
 	if c.r.ContentLength > MaxBodyBytes {
 		return nil, tooLarge()
 	}
+	// The journal has usually read the whole body already; its bytes are
+	// shared with the journal entry and only ever read here.
+	if cb, ok := c.r.Body.(journal.CapturedBody); ok {
+		if b, whole := cb.Bytes(); whole && len(b) <= MaxBodyBytes {
+			return nonEmpty(b)
+		}
+	}
 	b, err := httpbody.Read(http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes), c.r.ContentLength, MaxBodyBytes)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -149,6 +157,10 @@ func (c *call) body() ([]byte, error) {
 	if err != nil {
 		return nil, protocol.Errorf(http.StatusBadRequest, protocol.ScimTypeInvalidSyntax, "cannot read the request body: %v", err)
 	}
+	return nonEmpty(b)
+}
+
+func nonEmpty(b []byte) ([]byte, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, protocol.NewError(http.StatusBadRequest, protocol.ScimTypeInvalidSyntax, "the request body is empty; a JSON object is required")
 	}
