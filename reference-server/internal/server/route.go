@@ -252,7 +252,7 @@ func (p *listParams) clamp() {
 
 // project renders res for the answer.
 func project(rt *schema.Resource, res resource.Resource, attrs, excluded []string) ([]byte, error) {
-	b, err := resource.Project(rt, res, attrs, excluded).Marshal()
+	b, err := resource.MarshalProjected(rt, res, attrs, excluded)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", rt.Name, err)
 	}
