@@ -126,12 +126,12 @@ func (c *call) write(k *kind, id string, status int, fn func(ctx context.Context
 // respondSpliced answers the full representation of a user: the same
 // bytes as respond (renderUser equals Project + Marshal).
 func (c *call) respondSpliced(status int, u *store.User) {
-	res := resource.Resource{"id": u.ID, "meta": metaOf("User", c.base+"/Users/"+u.ID, u.Created, u.LastModified, u.Version)}
-	if err := c.enrich(userKind, res); err != nil {
+	groups, err := c.userGroups(u.ID)
+	if err != nil {
 		c.fail(err)
 		return
 	}
-	b, err := renderUser(res, u.Doc)
+	b, err := renderStoredUser(c.base, u, groups)
 	if err != nil {
 		c.fail(err)
 		return

@@ -78,31 +78,39 @@ func exactIndex(expr filter.Expression, attr string) bool {
 // members) to res.
 func (c *call) enrich(k *kind, res resource.Resource) error {
 	id, _ := res["id"].(string)
-	ctx := c.r.Context()
 	if k == userKind {
-		if !c.acct.Settings.Groups {
-			return nil
-		}
-		refs, err := c.s.st.GroupsOf(ctx, c.acct.ID, id, c.teams())
+		gs, err := c.userGroups(id)
 		if err != nil {
 			return err
 		}
-		if len(refs) == 0 {
-			return nil
+		if gs != nil {
+			res["groups"] = gs
 		}
-		gs := make([]any, 0, len(refs))
-		for _, g := range refs {
-			gs = append(gs, map[string]any{"value": g.ID, "display": g.DisplayName, "$ref": c.base + "/Groups/" + g.ID, "type": "direct"})
-		}
-		res["groups"] = gs
 		return nil
 	}
-	ms, err := c.s.st.Members(ctx, c.acct.ID, id)
+	ms, err := c.s.st.Members(c.r.Context(), c.acct.ID, id)
 	if err != nil {
 		return err
 	}
 	res["members"] = membersJSON(c.base, ms)
 	return nil
+}
+
+// userGroups is a user's groups attribute, nil when it has none (or
+// groups are off for the account).
+func (c *call) userGroups(id string) ([]any, error) {
+	if !c.acct.Settings.Groups {
+		return nil, nil
+	}
+	refs, err := c.s.st.GroupsOf(c.r.Context(), c.acct.ID, id, c.teams())
+	if err != nil || len(refs) == 0 {
+		return nil, err
+	}
+	gs := make([]any, 0, len(refs))
+	for _, g := range refs {
+		gs = append(gs, map[string]any{"value": g.ID, "display": g.DisplayName, "$ref": c.base + "/Groups/" + g.ID, "type": "direct"})
+	}
+	return gs, nil
 }
 
 func membersJSON(base string, ms []store.Member) []any {
@@ -311,12 +319,26 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 	raws := make([]json.RawMessage, 0, len(items))
 	for _, it := range items {
 		spliced := it.u != nil && len(p.attrs) == 0 && len(p.excluded) == 0
+		if spliced && it.res == nil {
+			// The splice needs only what the server adds.
+			var groups []any
+			if !enriched && wants(p.attrs, p.excluded, it.k.derived) {
+				var err error
+				if groups, err = c.userGroups(it.u.ID); err != nil {
+					c.fail(err)
+					return
+				}
+			}
+			b, err := renderStoredUser(c.base, it.u, groups)
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			raws = append(raws, b)
+			continue
+		}
 		if it.res == nil {
-			if spliced {
-				// The splice needs only what the server adds.
-				it.res = resource.Resource{"id": it.u.ID,
-					"meta": metaOf("User", c.base+"/Users/"+it.u.ID, it.u.Created, it.u.LastModified, it.u.Version)}
-			} else if err := c.full(&it); err != nil {
+			if err := c.full(&it); err != nil {
 				c.fail(err)
 				return
 			}

@@ -39,7 +39,10 @@ func checkIfMatch(r *http.Request, version int64) error {
 	return protocol.Errorf(http.StatusPreconditionFailed, "", "If-Match %s does not match the current version %s", h, etag(version))
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// timeLayout is how meta.created and meta.lastModified are written.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 func metaOf(resourceType, location string, created, modified time.Time, version int64) map[string]any {
 	return map[string]any{

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
 
 // renderUser renders the full representation of a user (no attributes or
@@ -30,6 +32,46 @@ func renderUser(res resource.Resource, doc json.RawMessage) ([]byte, error) {
 	}
 	if g, ok := res["groups"]; ok {
 		b, err := marshal(g)
+		if err != nil {
+			return nil, fmt.Errorf("render user groups: %w", err)
+		}
+		out = append(append(out, `,"groups":`...), b...)
+	}
+	if bytes.Equal(doc, []byte("{}")) {
+		return append(out, '}'), nil
+	}
+	return append(append(out, ','), doc[1:]...), nil
+}
+
+// renderStoredUser is renderUser for a user straight from its record: id
+// and meta are written from the record's fields, with no resource map and
+// no meta map in between; groups (nil for none) is the user's groups
+// attribute. Same bytes as renderUser with the resource userResource and
+// enrich build (TestRenderStoredUserMatchesRenderUser).
+func renderStoredUser(base string, u *store.User, groups []any) ([]byte, error) {
+	doc := bytes.TrimSpace(u.Doc)
+	if len(doc) < 2 || doc[0] != '{' {
+		return nil, fmt.Errorf("render user: stored document is not an object")
+	}
+	out := make([]byte, 0, len(doc)+400)
+	out = append(out, `{"id":`...)
+	out = appendJSONString(out, u.ID)
+	out = append(out, `,"meta":{"resourceType":"User","created":"`...)
+	out = u.Created.UTC().AppendFormat(out, timeLayout)
+	out = append(out, `","lastModified":"`...)
+	out = u.LastModified.UTC().AppendFormat(out, timeLayout)
+	out = append(out, `","location":`...)
+	if plainJSON(base) && plainJSON(u.ID) {
+		out = append(append(append(append(out, '"'), base...), "/Users/"...), u.ID...)
+		out = append(out, '"')
+	} else {
+		out = appendJSONString(out, base+"/Users/"+u.ID)
+	}
+	out = append(out, `,"version":"W/\"`...)
+	out = strconv.AppendInt(out, u.Version, 10)
+	out = append(out, `\""}`...)
+	if len(groups) > 0 {
+		b, err := marshal(groups)
 		if err != nil {
 			return nil, fmt.Errorf("render user groups: %w", err)
 		}
@@ -71,11 +113,19 @@ func appendMeta(out []byte, meta any) ([]byte, error) {
 // appendJSONString appends s as a JSON string; plain strings (the ids,
 // dates and URLs the server makes) skip the encoder.
 func appendJSONString(out []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
-			b, _ := marshal(s) // a string always marshals
-			return append(out, b...)
-		}
+	if !plainJSON(s) {
+		b, _ := marshal(s) // a string always marshals
+		return append(out, b...)
 	}
 	return append(append(append(out, '"'), s...), '"')
+}
+
+// plainJSON reports whether s is written in JSON as it is, between quotes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }

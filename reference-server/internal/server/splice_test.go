@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
 
 // renderUser must give exactly what Project + Marshal give without
@@ -77,6 +80,42 @@ func TestAppendJSONStringRoundTrips(t *testing.T) {
 		t.Fatalf("fallback meta: %s %v", b, err)
 	}
 	if _, err := renderUser(resource.Resource{"id": "x"}, []byte(`[]`)); err == nil {
+		t.Fatal("a non-object document must be an error")
+	}
+}
+
+// renderStoredUser writes id and meta from the record: the same bytes as
+// renderUser on the resource userResource and enrich build, for plain and
+// unusual ids, bases, dates and versions, with and without groups.
+func TestRenderStoredUserMatchesRenderUser(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 9, 1, 2, 345678901, time.FixedZone("X", 3600))
+	groups := []any{map[string]any{"value": "g1", "display": "<G & \"H\">", "$ref": "http://x/Groups/g1", "type": "direct"}}
+	for _, c := range []struct {
+		base, id string
+		version  int64
+		doc      string
+		groups   []any
+	}{
+		{"http://127.0.0.1:1/api/v1/scim/azure/acme", "0b8f6c1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b", 3, `{"userName":"a","active":true}`, nil},
+		{"http://h/t", "id-1", 1234567890123, ` {"userName":"b"} `, groups},
+		{"http://h/t", `we"ird\id`, -1, `{}`, groups},
+		{"http://h/tenant<é>", "é", 0, `{"userName":"c"}`, nil},
+	} {
+		u := &store.User{ID: c.id, Version: c.version, Created: t0, LastModified: t0.Add(time.Hour), Doc: json.RawMessage(c.doc)}
+		res := resource.Resource{"id": u.ID, "meta": metaOf("User", c.base+"/Users/"+u.ID, u.Created, u.LastModified, u.Version)}
+		if c.groups != nil {
+			res["groups"] = c.groups
+		}
+		want, err := renderUser(res, u.Doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := renderStoredUser(c.base, u, c.groups)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s:\ngot  %s (%v)\nwant %s", c.id, got, err, want)
+		}
+	}
+	if _, err := renderStoredUser("http://h", &store.User{ID: "x", Doc: json.RawMessage(`[]`)}, nil); err == nil {
 		t.Fatal("a non-object document must be an error")
 	}
 }
