@@ -1,7 +1,9 @@
 package scim
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
@@ -78,5 +80,29 @@ func BenchmarkClassify(b *testing.B) {
 				_, _ = outcome.Inspect(c.call, c.resp)
 			}
 		})
+	}
+}
+
+// BenchmarkRoundTripMatchUser measures one FLOW-03 query through the
+// whole client (resty, net/http, classification) against a loopback
+// server that answers a canned empty ListResponse: the client's cost per
+// call, which the engine pays about five times per user.
+func BenchmarkRoundTripMatchUser(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/scim+json")
+		_, _ = w.Write([]byte(emptyListBody))
+	}))
+	b.Cleanup(srv.Close)
+	c, err := New(Options{TenantURL: srv.URL, Token: "t"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := c.MatchUser(ctx, "userName", "jyoung@contoso.com")
+		if err != nil || !res.Outcome.Success {
+			b.Fatalf("match: %v %+v", err, res)
+		}
 	}
 }
