@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +15,12 @@ import (
 
 // etag is the weak entity tag of a stored version (RFC-08); meta.version
 // carries the same string.
-func etag(version int64) string { return fmt.Sprintf(`W/"%d"`, version) }
+func etag(version int64) string {
+	var buf [24]byte
+	b := append(buf[:0], `W/"`...)
+	b = strconv.AppendInt(b, version, 10)
+	return string(append(b, '"'))
+}
 
 // etagMatches reports whether an If-Match / If-None-Match header value
 // names the current tag ("*" names any). Weak and strong forms compare

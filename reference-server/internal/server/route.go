@@ -49,7 +49,8 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{s: s, w: w, r: r, acct: acct, base: TenantURL(r, acct.ID), q: parseQuery(r)}
-	segs := segments(info.Path)
+	var buf [4]string
+	segs := segments(info.Path, buf[:0])
 	if len(segs) == 0 {
 		c.fail(notFound("nothing at the tenant URL itself; use /Users, /Groups, /ServiceProviderConfig, /ResourceTypes or /Schemas"))
 		return
@@ -101,7 +102,7 @@ func (c *call) collection(k *kind, rest []string) {
 	case len(rest) == 0:
 		switch m {
 		case http.MethodGet:
-			p, err := listParamsFromQuery(c.q)
+			p, err := listParamsFromQuery(&c.q)
 			if err != nil {
 				c.fail(err)
 				return
@@ -186,40 +187,7 @@ const (
 	MaxCount     = 1000
 )
 
-// queryParams are the request's query parameters by lower-cased name (the
-// first value of each). Unknown parameters (aadOptscim062020) are simply
-// never read (ENTRA-HTTP-01). url.ParseQuery decodes "+" and %XX, and takes
-// raw quotes as they are (ENTRA-HTTP-05).
-type queryParams map[string]string
-
-func parseQuery(r *http.Request) queryParams {
-	q := queryParams{}
-	for k, v := range r.URL.Query() {
-		if lk := strings.ToLower(k); len(v) > 0 {
-			if _, seen := q[lk]; !seen {
-				q[lk] = v[0]
-			}
-		}
-	}
-	return q
-}
-
-func (q queryParams) get(name string) (string, bool) {
-	v, ok := q[strings.ToLower(name)]
-	return v, ok
-}
-
-func (q queryParams) projection() (attrs, excluded []string) {
-	if v, ok := q.get("attributes"); ok {
-		attrs = []string{v}
-	}
-	if v, ok := q.get("excludedAttributes"); ok {
-		excluded = []string{v}
-	}
-	return attrs, excluded
-}
-
-func listParamsFromQuery(q queryParams) (listParams, error) {
+func listParamsFromQuery(q *queryParams) (listParams, error) {
 	p := listParams{startIndex: 1, count: DefaultCount}
 	p.filter, _ = q.get("filter")
 	p.attrs, p.excluded = q.projection()
