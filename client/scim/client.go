@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -167,7 +168,8 @@ func (c *Client) Do(ctx context.Context, call outcome.Call, r Request) (*Result,
 		// The body is read here (readAnswer), not by resty.
 		req := c.http.R().SetContext(ctx).SetDoNotParseResponse(true)
 		if r.Body != nil {
-			req.SetHeader("Content-Type", protocol.MediaType).SetBody(r.Body)
+			// A reader is sent as it is; resty copies a []byte body twice.
+			req.SetHeader("Content-Type", protocol.MediaType).SetBody(bytes.NewReader(r.Body))
 		}
 		resp, err := req.Execute(r.Method, res.URL)
 		var body []byte
