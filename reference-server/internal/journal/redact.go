@@ -15,9 +15,21 @@ var secretParams = map[string]bool{
 	"password": true, "api_key": true, "apikey": true, "code": true,
 }
 
-// redactor blanks the request's credentials in recorded text.
+// secretParamList is secretParams as a slice, for scanning.
+var secretParamList = func() []string {
+	var out []string
+	for p := range secretParams {
+		out = append(out, p)
+	}
+	return out
+}()
+
+// redactor blanks the request's credentials in recorded text: the token,
+// and its query-escaped form when that differs (a fixed array: no
+// allocation per request).
 type redactor struct {
-	secrets []string
+	secrets [2]string
+	n       int
 }
 
 func newRedactor(r *http.Request) redactor {
@@ -29,9 +41,9 @@ func newRedactor(r *http.Request) redactor {
 		}
 		// Very short values would blank ordinary text; no real token is that short.
 		if len(tok) >= 6 {
-			red.secrets = append(red.secrets, tok)
+			red.secrets[0], red.n = tok, 1
 			if esc := url.QueryEscape(tok); esc != tok {
-				red.secrets = append(red.secrets, esc)
+				red.secrets[1], red.n = esc, 2
 			}
 		}
 	}
@@ -40,7 +52,7 @@ func newRedactor(r *http.Request) redactor {
 
 // text blanks the request's token wherever it occurs.
 func (red redactor) text(s string) string {
-	for _, sec := range red.secrets {
+	for _, sec := range red.secrets[:red.n] {
 		s = strings.ReplaceAll(s, sec, Redacted)
 	}
 	return s
@@ -51,6 +63,9 @@ func (red redactor) text(s string) string {
 func (red redactor) query(raw string) string {
 	if raw == "" {
 		return raw
+	}
+	if !mayHaveSecretParam(raw) {
+		return red.text(raw) // what splitting and joining gives back unchanged
 	}
 	parts := strings.Split(raw, "&")
 	for i, p := range parts {
@@ -63,4 +78,32 @@ func (red redactor) query(raw string) string {
 		}
 	}
 	return red.text(strings.Join(parts, "&"))
+}
+
+// mayHaveSecretParam reports whether a pair of the query may name a secret
+// parameter with a value; false means query would change no pair. Names
+// with non-ASCII bytes count as possible (strings.ToLower's Unicode rules).
+func mayHaveSecretParam(raw string) bool {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		name, _, hasValue := strings.Cut(pair, "=")
+		if !hasValue {
+			continue
+		}
+		if dec, err := url.QueryUnescape(name); err == nil {
+			name = dec
+		}
+		for i := 0; i < len(name); i++ {
+			if name[i] >= 0x80 {
+				return true
+			}
+		}
+		for _, p := range secretParamList {
+			if strings.EqualFold(name, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
