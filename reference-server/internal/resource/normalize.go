@@ -54,7 +54,7 @@ func NormalizeWithSecrets(rt *schema.Resource, body []byte) (Resource, Secrets, 
 // NormalizeMap is NormalizeWithSecrets for an already decoded body. m is not
 // modified.
 func NormalizeMap(rt *schema.Resource, m map[string]any) (Resource, Secrets, error) {
-	out := Resource{}
+	out := make(Resource, len(m)+1) // +1: schemas, when absent
 	var sec Secrets
 	for k, v := range m {
 		if v == nil {
@@ -206,11 +206,10 @@ func normalizeSchemas(v any) ([]any, error) {
 	}
 	out := make([]any, 0, len(arr))
 	for i, e := range arr {
-		s, ok := e.(string)
-		if !ok {
+		if _, ok := e.(string); !ok {
 			return nil, protocol.Errorf(400, protocol.ScimTypeInvalidSyntax, "attribute \"schemas[%d]\": must be a string, got %s", i, kindOf(e))
 		}
-		out = append(out, s)
+		out = append(out, e) // the string as it is, without boxing it again
 	}
 	return out, nil
 }
@@ -221,26 +220,91 @@ func normalizeSchemas(v any) ([]any, error) {
 func completeSchemas(rt *schema.Resource, r Resource) []any {
 	have, _ := r["schemas"].([]any)
 	out := make([]any, 0, len(have)+2)
-	seen := map[string]bool{}
-	add := func(s string) {
+	var seenBuf [8]string
+	seen := seenBuf[:0]
+	// add appends s (boxed: s itself in an interface) unless a spelling
+	// with the same lower case is already there; a known URI gets its
+	// canonical spelling, boxed once for all.
+	add := func(s string, boxed any) {
 		if sc := rt.Schema(s); sc != nil {
-			s = sc.ID
+			s, boxed = sc.ID, canonicalURI(sc.ID)
 		}
-		if !seen[strings.ToLower(s)] {
-			seen[strings.ToLower(s)] = true
-			out = append(out, s)
+		for _, o := range seen {
+			if sameLower(o, s) {
+				return
+			}
 		}
+		seen = append(seen, s)
+		out = append(out, boxed)
 	}
-	add(rt.Core.ID)
+	add(rt.Core.ID, nil)
 	for _, e := range have {
-		add(e.(string))
+		add(e.(string), e)
 	}
 	for _, ext := range rt.Extensions {
 		if _, ok := r[ext.Schema.ID]; ok {
-			add(ext.Schema.ID)
+			add(ext.Schema.ID, nil)
 		}
 	}
 	return out
+}
+
+// canonicalIDs holds the schema ids of the resource types already in an
+// interface, so that "schemas" lists do not box them again per resource.
+var canonicalIDs = func() map[string]any {
+	m := map[string]any{}
+	for _, rt := range []*schema.Resource{schema.User(), schema.Group()} {
+		for _, s := range rt.Schemas() {
+			m[s.ID] = s.ID
+		}
+	}
+	return m
+}()
+
+func canonicalURI(id string) any {
+	if v, ok := canonicalIDs[id]; ok {
+		return v
+	}
+	return id
+}
+
+// sameLower reports whether strings.ToLower(a) == strings.ToLower(b),
+// without lower-casing copies for ASCII strings.
+func sameLower(a, b string) bool {
+	if len(a) == len(b) {
+		ascii := true
+		for i := 0; i < len(a); i++ {
+			ca, cb := a[i], b[i]
+			if ca >= 0x80 || cb >= 0x80 {
+				ascii = false
+				break
+			}
+			if 'A' <= ca && ca <= 'Z' {
+				ca += 'a' - 'A'
+			}
+			if 'A' <= cb && cb <= 'Z' {
+				cb += 'a' - 'A'
+			}
+			if ca != cb {
+				return false
+			}
+		}
+		if ascii {
+			return true
+		}
+	} else if isASCII(a) && isASCII(b) {
+		return false
+	}
+	return strings.ToLower(a) == strings.ToLower(b)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // checkRequired enforces the required attributes: userName for users,

@@ -182,11 +182,10 @@ func NormalizeScalar(a *schema.Attribute, path string, v any) (any, error) {
 		}
 		return b, nil
 	case schema.TypeString, schema.TypeReference, schema.TypeBinary:
-		s, ok := v.(string)
-		if !ok {
+		if _, ok := v.(string); !ok {
 			return nil, invalidValue(path, "must be a string, got %s", kindOf(v))
 		}
-		return s, nil
+		return v, nil // the string as it is, without boxing it again
 	case schema.TypeDateTime:
 		s, ok := v.(string)
 		if !ok {
@@ -195,7 +194,7 @@ func NormalizeScalar(a *schema.Attribute, path string, v any) (any, error) {
 		if _, err := ParseDateTime(s); err != nil {
 			return nil, invalidValue(path, "must be an xsd:dateTime such as 2011-05-13T04:42:34Z, got %q", s)
 		}
-		return s, nil
+		return v, nil
 	case schema.TypeInteger, schema.TypeDecimal:
 		f, ok := Number(v)
 		if !ok {

@@ -25,6 +25,8 @@ type Resource struct {
 	// Aliases are further schema URIs accepted in a body's "schemas" (the
 	// Microsoft ADSCIM group URI, ENTRA-FLOW-13). They hold no attributes.
 	Aliases []string
+
+	all []*Schema // Core then the extensions' schemas, for Schemas
 }
 
 var (
@@ -62,11 +64,26 @@ func ForName(name string) *Resource {
 
 // Schemas returns the core schema followed by the extensions.
 func (r *Resource) Schemas() []*Schema {
+	if r.all != nil {
+		return r.all[:len(r.all):len(r.all)] // an append copies
+	}
+	return r.schemas()
+}
+
+func (r *Resource) schemas() []*Schema {
 	out := []*Schema{r.Core}
 	for _, e := range r.Extensions {
 		out = append(out, e.Schema)
 	}
 	return out
+}
+
+// The shared types list their schemas once: Schemas is called for every
+// attribute of every body, and the types never change.
+func init() {
+	for _, r := range []*Resource{userType, groupType} {
+		r.all = r.schemas()
+	}
 }
 
 // Schema returns the core schema or extension whose id is uri
