@@ -34,6 +34,7 @@ package patch
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -76,8 +77,12 @@ func ApplyDetailed(rt *schema.Resource, res resource.Resource, ops []protocol.Pa
 // ApplyOperations is ApplyDetailed for operations read by DecodeRequest.
 // Their decoded values may end up in the result, so each slice of
 // operations is applied once.
+//
+// The result shares with res the values of the top-level attributes the
+// operations do not touch (a touched one is deep-copied before its first
+// change, see own), so neither may be modified afterwards.
 func ApplyOperations(rt *schema.Resource, res resource.Resource, ops []Operation) (*Result, error) {
-	a := &applier{rt: rt, res: res.Clone()}
+	a := &applier{rt: rt, res: maps.Clone(res)}
 	if a.res == nil {
 		a.res = resource.Resource{}
 	}
@@ -107,8 +112,22 @@ func opError(i int, err error) error {
 
 type applier struct {
 	rt       *schema.Resource
-	res      resource.Resource
+	res      resource.Resource // top level private; values shared until owned
 	password *string
+	owned    []string // top-level keys whose values are private copies
+}
+
+// own makes the value of the top-level key k a private deep copy, once,
+// before anything below it is changed: the input's nested values are
+// shared (ENTRA-PATCH-11: the input is never modified).
+func (a *applier) own(k string) {
+	if slices.Contains(a.owned, k) {
+		return
+	}
+	a.owned = append(a.owned, k)
+	if v, ok := a.res[k]; ok {
+		a.res[k] = resource.CloneValue(v)
+	}
 }
 
 func (a *applier) apply(op *Operation) error {

@@ -122,8 +122,10 @@ func (a *applier) setPassword(op string, ref schema.Ref, val any) error {
 // extension object (created when create is set).
 func (a *applier) container(ref schema.Ref, create bool) map[string]any {
 	if !ref.Extension {
+		a.own(ref.Attr.Name) // callers change only this attribute of the resource
 		return a.res
 	}
+	a.own(ref.Schema.ID)
 	m, ok := a.res[ref.Schema.ID].(map[string]any)
 	if !ok && create {
 		m = map[string]any{}
@@ -165,6 +167,7 @@ func (a *applier) generic(op string, p filter.Path, val any) error {
 	var c map[string]any = a.res
 	if uri := p.AttributePath.URI(); uri != "" {
 		key := findKey(a.res, uri)
+		a.own(key)
 		m, ok := a.res[key].(map[string]any)
 		if !ok {
 			if a.res[key] != nil || op == protocol.OpRemove {
@@ -179,6 +182,9 @@ func (a *applier) generic(op string, p filter.Path, val any) error {
 		c = m
 	}
 	key := findKey(c, p.AttributePath.AttributeName)
+	if p.AttributePath.URI() == "" {
+		a.own(key)
+	}
 	sub := p.AttributePath.SubAttributeName()
 	if p.SubAttribute != nil {
 		sub = *p.SubAttribute

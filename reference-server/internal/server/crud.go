@@ -21,10 +21,19 @@ func readOnlyTeams() error {
 
 // load reads one resource with id and meta, from tx when given.
 func (c *call) load(ctx context.Context, r store.Reader, k *kind, id string) (resource.Resource, int64, error) {
+	return c.loadAs(ctx, r, k, id, true)
+}
+
+// loadAs is load, leaving meta out unless withMeta.
+func (c *call) loadAs(ctx context.Context, r store.Reader, k *kind, id string, withMeta bool) (resource.Resource, int64, error) {
 	if k == userKind {
 		u, err := r.User(ctx, c.acct.ID, id)
 		if err != nil {
 			return nil, 0, c.missing(k, id, err)
+		}
+		if !withMeta {
+			res, err := c.userDoc(u)
+			return res, u.Version, err
 		}
 		res, err := c.userResource(u)
 		return res, u.Version, err
@@ -32,6 +41,10 @@ func (c *call) load(ctx context.Context, r store.Reader, k *kind, id string) (re
 	g, err := r.Group(ctx, c.acct.ID, id, c.teams())
 	if err != nil {
 		return nil, 0, c.missing(k, id, err)
+	}
+	if !withMeta {
+		res, err := c.groupDoc(g)
+		return res, g.Version, err
 	}
 	res, err := c.groupResource(g)
 	return res, g.Version, err
@@ -293,7 +306,7 @@ func (c *call) patch(k *kind, id string) {
 		status = http.StatusNoContent
 	}
 	c.write(k, id, status, func(ctx context.Context, tx store.Tx) error {
-		cur, version, err := c.load(ctx, tx, k, id)
+		cur, version, err := c.loadAs(ctx, tx, k, id, false) // meta is not patched
 		if err != nil {
 			return err
 		}

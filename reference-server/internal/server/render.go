@@ -71,26 +71,42 @@ func decodeDoc(doc json.RawMessage, what string) (resource.Resource, error) {
 
 // userResource is a stored user with id and meta (no groups yet).
 func (c *call) userResource(u *store.User) (resource.Resource, error) {
-	base := c.base
+	res, err := c.userDoc(u)
+	if err != nil {
+		return nil, err
+	}
+	res["meta"] = metaOf("User", c.base+"/Users/"+u.ID, u.Created, u.LastModified, u.Version)
+	return res, nil
+}
+
+// userDoc is a stored user with its id, without meta (what PATCH works on).
+func (c *call) userDoc(u *store.User) (resource.Resource, error) {
 	res, err := c.s.docs.decode(docKey{c.acct.ID, u.ID}, u.Version, u.Doc, "user "+u.ID)
 	if err != nil {
 		return nil, err
 	}
 	res["id"] = u.ID
-	res["meta"] = metaOf("User", base+"/Users/"+u.ID, u.Created, u.LastModified, u.Version)
 	return res, nil
 }
 
 // groupResource is a stored group with id and meta (no members yet).
 func (c *call) groupResource(g *store.Group) (resource.Resource, error) {
-	base := c.base
+	res, err := c.groupDoc(g)
+	if err != nil {
+		return nil, err
+	}
+	res["meta"] = metaOf("Group", c.base+"/Groups/"+g.ID, g.Created, g.LastModified, g.Version)
+	return res, nil
+}
+
+// groupDoc is a stored group with its id and display name, without meta.
+func (c *call) groupDoc(g *store.Group) (resource.Resource, error) {
 	res, err := c.s.docs.decode(docKey{c.acct.ID, g.ID}, g.Version, g.Doc, "group "+g.ID)
 	if err != nil {
 		return nil, err
 	}
 	res["id"] = g.ID
 	res["displayName"] = g.DisplayName // derived teams are renamed by the server
-	res["meta"] = metaOf("Group", base+"/Groups/"+g.ID, g.Created, g.LastModified, g.Version)
 	return res, nil
 }
 
