@@ -168,7 +168,8 @@ func sameElement(attr *schema.Attribute, a, b any) bool {
 		}
 	} else if av, _ := am["value"].(string); av != "" {
 		// Decided by value alone: cheap for a large member list.
-		return valueEqual(attr, av, bm["value"])
+		bs, isStr := bm["value"].(string)
+		return isStr && stringValueEqual(attr, av, bs)
 	}
 	return reflect.DeepEqual(a, b)
 }
@@ -236,6 +237,11 @@ func valueEqual(attr *schema.Attribute, a, b any) bool {
 	if !ok1 || !ok2 {
 		return reflect.DeepEqual(a, b)
 	}
+	return stringValueEqual(attr, as, bs)
+}
+
+// stringValueEqual is valueEqual for two strings (no boxing per compare).
+func stringValueEqual(attr *schema.Attribute, as, bs string) bool {
 	if v := attr.Sub("value"); v != nil && !v.CaseExact {
 		return strings.EqualFold(as, bs)
 	}

@@ -44,7 +44,7 @@ func NormalizeAttr(a *schema.Attribute, path string, v any) (out any, keep bool,
 	}
 	elems := make([]any, 0, len(arr))
 	for i, e := range arr {
-		ev, keep, err := NormalizeElement(a, fmt.Sprintf("%s[%d]", path, i), e)
+		ev, keep, err := normalizeElement(a, valuePath{base: path, index: i}, e)
 		if err != nil {
 			return nil, false, err
 		}
@@ -95,13 +95,38 @@ func CheckMulti(a *schema.Attribute, path string, elems []any) error {
 // attribute a: a single-valued attribute's value or one element of a
 // multi-valued one.
 func NormalizeElement(a *schema.Attribute, path string, v any) (any, bool, error) {
+	return normalizeElement(a, valuePath{base: path, index: -1}, v)
+}
+
+// valuePath is where a value sits, for error details: base, then [index]
+// when index >= 0, then .sub when sub is set. It is only turned into a
+// string when an error needs it, because a member list of 20 elements
+// otherwise costs 20 formatted paths and more for their sub-attributes.
+type valuePath struct {
+	base  string
+	index int
+	sub   string
+}
+
+func (p valuePath) String() string {
+	s := p.base
+	if p.index >= 0 {
+		s = fmt.Sprintf("%s[%d]", s, p.index)
+	}
+	if p.sub != "" {
+		s += "." + p.sub
+	}
+	return s
+}
+
+func normalizeElement(a *schema.Attribute, path valuePath, v any) (any, bool, error) {
 	if v == nil {
 		return nil, false, nil
 	}
 	if a.Complex() {
-		return normalizeComplex(a, path, v)
+		return normalizeComplexAt(a, path, v)
 	}
-	out, err := NormalizeScalar(a, path, v)
+	out, err := normalizeScalarAt(a, path, v)
 	if err != nil {
 		return nil, false, err
 	}
@@ -109,9 +134,14 @@ func NormalizeElement(a *schema.Attribute, path string, v any) (any, bool, error
 }
 
 func normalizeComplex(a *schema.Attribute, path string, v any) (any, bool, error) {
+	return normalizeComplexAt(a, valuePath{base: path, index: -1}, v)
+}
+
+// normalizeComplexAt normalises a complex value at path (path.sub unset).
+func normalizeComplexAt(a *schema.Attribute, path valuePath, v any) (any, bool, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, false, invalidValue(path, "must be an object, got %s", kindOf(v))
+		return nil, false, invalidValue(path.String(), "must be an object, got %s", kindOf(v))
 	}
 	out := make(map[string]any, len(m))
 	for k, sv := range m {
@@ -121,7 +151,7 @@ func normalizeComplex(a *schema.Attribute, path string, v any) (any, bool, error
 		sub := a.Sub(k)
 		if sub == nil {
 			// Unknown sub-attributes are kept as sent (ENTRA-REQ-12).
-			if err := putOnce(out, k, CloneValue(sv), path); err != nil {
+			if err := putOnceAt(out, k, CloneValue(sv), path); err != nil {
 				return nil, false, err
 			}
 			continue
@@ -131,11 +161,13 @@ func normalizeComplex(a *schema.Attribute, path string, v any) (any, bool, error
 		if sub.Mutability == schema.ReadOnly && a.Mutability != schema.ReadOnly {
 			continue
 		}
-		nv, err := NormalizeScalar(sub, path+"."+sub.Name, sv)
+		subPath := path
+		subPath.sub = sub.Name
+		nv, err := normalizeScalarAt(sub, subPath, sv)
 		if err != nil {
 			return nil, false, err
 		}
-		if err := putOnce(out, sub.Name, nv, path); err != nil {
+		if err := putOnceAt(out, sub.Name, nv, path); err != nil {
 			return nil, false, err
 		}
 	}
@@ -148,7 +180,9 @@ func normalizeComplex(a *schema.Attribute, path string, v any) (any, bool, error
 		}
 		if s, isStr := out[sub.Name].(string); !isStr || s == "" {
 			if _, present := out[sub.Name]; !present || isStr {
-				return nil, false, invalidValue(path+"."+sub.Name, "is required")
+				subPath := path
+				subPath.sub = sub.Name
+				return nil, false, invalidValue(subPath.String(), "is required")
 			}
 		}
 	}
@@ -158,8 +192,12 @@ func normalizeComplex(a *schema.Attribute, path string, v any) (any, bool, error
 // putOnce stores k unless a differently cased spelling of the same key is
 // already there, which would make the value ambiguous.
 func putOnce(m map[string]any, k string, v any, path string) error {
+	return putOnceAt(m, k, v, valuePath{base: path, index: -1})
+}
+
+func putOnceAt(m map[string]any, k string, v any, path valuePath) error {
 	if _, dup := m[k]; dup {
-		return protocol.Errorf(400, protocol.ScimTypeInvalidSyntax, "attribute %q: %q given more than once (keys are case-insensitive)", path, k)
+		return protocol.Errorf(400, protocol.ScimTypeInvalidSyntax, "attribute %q: %q given more than once (keys are case-insensitive)", path.String(), k)
 	}
 	m[k] = v
 	return nil
@@ -170,42 +208,49 @@ func putOnce(m map[string]any, k string, v any, path string) error {
 // (ENTRA-PATCH-02, VAL-05) and are stored as bool; strings are kept exactly
 // as sent; numbers stay json.Number (float64 is accepted too).
 func NormalizeScalar(a *schema.Attribute, path string, v any) (any, error) {
+	return normalizeScalarAt(a, valuePath{base: path, index: -1}, v)
+}
+
+func normalizeScalarAt(a *schema.Attribute, path valuePath, v any) (any, error) {
 	if a.MultiValued && !a.Complex() {
 		// No such attribute in our schemas; guard against misuse.
-		return nil, invalidValue(path, "multi-valued simple attributes are not supported")
+		return nil, invalidValue(path.String(), "multi-valued simple attributes are not supported")
 	}
 	switch a.Type {
 	case schema.TypeBoolean:
 		b, ok := ParseBool(v)
 		if !ok {
-			return nil, invalidValue(path, "must be a boolean (true/false), got %s", describe(v))
+			return nil, invalidValue(path.String(), "must be a boolean (true/false), got %s", describe(v))
 		}
 		return b, nil
 	case schema.TypeString, schema.TypeReference, schema.TypeBinary:
 		if _, ok := v.(string); !ok {
-			return nil, invalidValue(path, "must be a string, got %s", kindOf(v))
+			return nil, invalidValue(path.String(), "must be a string, got %s", kindOf(v))
 		}
 		return v, nil // the string as it is, without boxing it again
 	case schema.TypeDateTime:
 		s, ok := v.(string)
 		if !ok {
-			return nil, invalidValue(path, "must be a dateTime string, got %s", kindOf(v))
+			return nil, invalidValue(path.String(), "must be a dateTime string, got %s", kindOf(v))
 		}
 		if _, err := ParseDateTime(s); err != nil {
-			return nil, invalidValue(path, "must be an xsd:dateTime such as 2011-05-13T04:42:34Z, got %q", s)
+			return nil, invalidValue(path.String(), "must be an xsd:dateTime such as 2011-05-13T04:42:34Z, got %q", s)
 		}
 		return v, nil
 	case schema.TypeInteger, schema.TypeDecimal:
 		f, ok := Number(v)
 		if !ok {
-			return nil, invalidValue(path, "must be a number, got %s", kindOf(v))
+			return nil, invalidValue(path.String(), "must be a number, got %s", kindOf(v))
 		}
 		if a.Type == schema.TypeInteger && f != math.Trunc(f) {
-			return nil, invalidValue(path, "must be an integer, got %v", v)
+			return nil, invalidValue(path.String(), "must be an integer, got %v", v)
 		}
 		return v, nil
 	case schema.TypeComplex:
-		out, _, err := normalizeComplex(a, path, v)
+		if path.sub != "" {
+			path = valuePath{base: path.String(), index: -1}
+		}
+		out, _, err := normalizeComplexAt(a, path, v)
 		return out, err
 	}
 	return v, nil
