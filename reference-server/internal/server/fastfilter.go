@@ -102,8 +102,8 @@ done:
 		return "", "", false
 	}
 	name = s[:i]
-	switch strings.ToLower(name) {
-	case "and", "or", "not":
+	// name is ASCII here, where EqualFold is lower-case equality.
+	if strings.EqualFold(name, "and") || strings.EqualFold(name, "or") || strings.EqualFold(name, "not") {
 		return "", "", false
 	}
 	return name, strings.TrimLeft(s[i:], " "), true

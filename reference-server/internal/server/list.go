@@ -192,7 +192,25 @@ func (c *call) candidates(k *kind, expr filter.Expression) (items []item, exact 
 // mentions reports whether the filter names attribute name, so that it
 // must be computed before matching.
 func mentions(filterText, name string) bool {
-	return strings.Contains(strings.ToLower(filterText), strings.ToLower(name))
+	if !isASCII(filterText) || !isASCII(name) {
+		return strings.Contains(strings.ToLower(filterText), strings.ToLower(name))
+	}
+	// ASCII: the same answer without lower-cased copies.
+	for i := 0; i+len(name) <= len(filterText); i++ {
+		if strings.EqualFold(filterText[i:i+len(name)], name) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // matching returns the resources of kind k that match the filter (all when
