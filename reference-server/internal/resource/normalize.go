@@ -150,7 +150,7 @@ func normalizeExtension(ext *schema.Schema, key string, v any) (map[string]any, 
 	if !ok {
 		return nil, invalidValue(key, "must be an object, got %s", kindOf(v))
 	}
-	out := map[string]any{}
+	out := make(map[string]any, len(m))
 	for k, sv := range m {
 		if sv == nil {
 			continue
@@ -186,8 +186,9 @@ func mergeExtension(out Resource, id string, attrs map[string]any) error {
 	}
 	obj, _ := out[id].(map[string]any)
 	if obj == nil {
-		obj = map[string]any{}
-		out[id] = obj
+		// attrs is always a map made for this call: it becomes the object.
+		out[id] = attrs
+		return nil
 	}
 	for k, v := range attrs {
 		if err := putOnce(obj, k, v, id); err != nil {

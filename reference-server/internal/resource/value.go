@@ -19,8 +19,12 @@ func invalidValue(path, format string, args ...any) error {
 // IsManager reports whether a is the enterprise manager attribute, which
 // takes three input shapes (ENTRA-FLOW-08).
 func IsManager(a *schema.Attribute) bool {
-	return a == schema.User().Extension(protocol.EnterpriseUserSchema).Attr("manager")
+	return a == managerAttr
 }
+
+// managerAttr is looked up once: IsManager runs for every attribute of
+// every body.
+var managerAttr = schema.User().Extension(protocol.EnterpriseUserSchema).Attr("manager")
 
 // NormalizeAttr checks and normalises a whole value v of attribute a (an
 // array for a multi-valued attribute), as found at path (used in error
@@ -322,7 +326,7 @@ func NormalizeManager(path string, v any) (any, bool, error) {
 		}
 		return nil, false, invalidValue(path, "a user has one manager, got %d", len(x))
 	case map[string]any:
-		mgr := schema.User().Extension(protocol.EnterpriseUserSchema).Attr("manager")
+		mgr := managerAttr
 		out, keep, err := normalizeComplex(mgr, path, x)
 		if err != nil || !keep {
 			return nil, false, err

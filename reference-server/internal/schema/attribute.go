@@ -71,6 +71,13 @@ func (a *Attribute) Sub(name string) *Attribute {
 	if a == nil {
 		return nil
 	}
+	// Names are unique ignoring case (TestNamesUniqueIgnoringCase), so an
+	// exact match, the usual case and the cheaper test, is the answer.
+	for _, s := range a.SubAttributes {
+		if s.Name == name {
+			return s
+		}
+	}
 	for _, s := range a.SubAttributes {
 		if strings.EqualFold(s.Name, name) {
 			return s
@@ -106,6 +113,11 @@ type Schema struct {
 func (s *Schema) Attr(name string) *Attribute {
 	if s == nil {
 		return nil
+	}
+	for _, a := range s.Attributes {
+		if a.Name == name { // see Sub
+			return a
+		}
 	}
 	for _, a := range s.Attributes {
 		if strings.EqualFold(a.Name, name) {

@@ -90,6 +90,11 @@ func init() {
 // (case-insensitive), or nil.
 func (r *Resource) Schema(uri string) *Schema {
 	for _, s := range r.Schemas() {
+		if s.ID == uri { // ids are unique ignoring case: exact first
+			return s
+		}
+	}
+	for _, s := range r.Schemas() {
 		if strings.EqualFold(s.ID, uri) {
 			return s
 		}
@@ -100,6 +105,11 @@ func (r *Resource) Schema(uri string) *Schema {
 // Extension returns the extension schema whose id is uri (case-insensitive),
 // or nil. The core schema is not an extension.
 func (r *Resource) Extension(uri string) *Schema {
+	for _, e := range r.Extensions {
+		if e.Schema.ID == uri { // exact first, as in Schema
+			return e.Schema
+		}
+	}
 	for _, e := range r.Extensions {
 		if strings.EqualFold(e.Schema.ID, uri) {
 			return e.Schema
