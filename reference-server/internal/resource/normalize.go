@@ -48,12 +48,19 @@ func NormalizeWithSecrets(rt *schema.Resource, body []byte) (Resource, Secrets, 
 	if err != nil {
 		return nil, Secrets{}, err
 	}
-	return NormalizeMap(rt, m)
+	return normalizeMap(rt, m, true) // m is ours: its normal parts are kept
 }
 
 // NormalizeMap is NormalizeWithSecrets for an already decoded body. m is not
 // modified.
 func NormalizeMap(rt *schema.Resource, m map[string]any) (Resource, Secrets, error) {
+	return normalizeMap(rt, m, false)
+}
+
+// normalizeMap is NormalizeMap; when owned, m's nested values may become
+// part of the result (m itself is still not modified), which spares
+// rebuilding those already normal (TestNormalizeOwnedAgrees).
+func normalizeMap(rt *schema.Resource, m map[string]any, owned bool) (Resource, Secrets, error) {
 	out := make(Resource, len(m)+1) // +1: schemas, when absent
 	var sec Secrets
 	for k, v := range m {
@@ -71,7 +78,7 @@ func NormalizeMap(rt *schema.Resource, m map[string]any) (Resource, Secrets, err
 			continue
 		}
 		if ext := rt.Extension(k); ext != nil {
-			obj, err := normalizeExtension(ext, k, v)
+			obj, err := normalizeExtension(ext, k, v, owned)
 			if err != nil {
 				return nil, Secrets{}, err
 			}
@@ -83,7 +90,10 @@ func NormalizeMap(rt *schema.Resource, m map[string]any) (Resource, Secrets, err
 		ref, known := lookupTopKey(rt, k)
 		if !known {
 			// Attributes no schema defines are kept as sent (ENTRA-REQ-12).
-			if err := putOnce(out, k, CloneValue(v), k); err != nil {
+			if !owned {
+				v = CloneValue(v)
+			}
+			if err := putOnce(out, k, v, k); err != nil {
 				return nil, Secrets{}, err
 			}
 			continue
@@ -101,7 +111,7 @@ func NormalizeMap(rt *schema.Resource, m map[string]any) (Resource, Secrets, err
 			sec = Secrets{Password: pw, HasPassword: true}
 			continue
 		}
-		nv, keep, err := NormalizeAttr(a, ref.String(), v)
+		nv, keep, err := normalizeAttr(a, ref.String(), v, owned)
 		if err != nil {
 			return nil, Secrets{}, err
 		}
@@ -145,10 +155,13 @@ func lookupTopKey(rt *schema.Resource, k string) (schema.Ref, bool) {
 }
 
 // normalizeExtension normalises the object under an extension URN.
-func normalizeExtension(ext *schema.Schema, key string, v any) (map[string]any, error) {
+func normalizeExtension(ext *schema.Schema, key string, v any, owned bool) (map[string]any, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, invalidValue(key, "must be an object, got %s", kindOf(v))
+	}
+	if owned && extensionIsNormal(ext, m) {
+		return m, nil
 	}
 	out := make(map[string]any, len(m))
 	for k, sv := range m {
@@ -157,7 +170,10 @@ func normalizeExtension(ext *schema.Schema, key string, v any) (map[string]any, 
 		}
 		a := ext.Attr(k)
 		if a == nil {
-			if err := putOnce(out, k, CloneValue(sv), key); err != nil {
+			if !owned {
+				sv = CloneValue(sv)
+			}
+			if err := putOnce(out, k, sv, key); err != nil {
 				return nil, err
 			}
 			continue
@@ -165,7 +181,7 @@ func normalizeExtension(ext *schema.Schema, key string, v any) (map[string]any, 
 		if a.Mutability == schema.ReadOnly {
 			continue
 		}
-		nv, keep, err := NormalizeAttr(a, ext.ID+":"+a.Name, sv)
+		nv, keep, err := normalizeAttr(a, ext.ID+":"+a.Name, sv, owned)
 		if err != nil {
 			return nil, err
 		}
@@ -176,6 +192,26 @@ func normalizeExtension(ext *schema.Schema, key string, v any) (map[string]any, 
 		}
 	}
 	return out, nil
+}
+
+// extensionIsNormal reports whether normalizeExtension would rebuild m
+// into an equal map without an error: no null, every known attribute
+// spelled canonically, writable, simple (not the manager, not complex,
+// not multi-valued) and already of its type.
+func extensionIsNormal(ext *schema.Schema, m map[string]any) bool {
+	for k, sv := range m {
+		if sv == nil {
+			return false
+		}
+		a := ext.Attr(k)
+		if a == nil {
+			continue
+		}
+		if a.Name != k || a.Mutability == schema.ReadOnly || IsManager(a) || a.MultiValued || a.Complex() || !scalarIsNormal(a, sv) {
+			return false
+		}
+	}
+	return true
 }
 
 // mergeExtension adds attrs to the extension object at out[id]; an empty
