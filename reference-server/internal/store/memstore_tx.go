@@ -9,29 +9,96 @@ import (
 // (the store's write lock is held), each with its inverse in undo.
 type memTx struct {
 	s    *MemStore
-	undo []func()
+	undo []undoEntry
+	// buf holds the first undo entries, so that a transaction of a few
+	// writes (a create, a PATCH) allocates nothing for its undo log.
+	buf [2]undoEntry
+	// seqLogged lists the mirrors whose sequence counter undo restores
+	// already: the oldest value is the one to put back.
+	seqLogged [2]*mirror
 }
 
 var _ Tx = (*memTx)(nil)
 
+// undoKind names the inverse write of an undo entry.
+type undoKind uint8
+
+const (
+	undoSeq          undoKind = iota // m.seq = seq
+	undoPlaceUser                    // m.placeUser(user)
+	undoDropUser                     // m.dropUser(id)
+	undoPlaceGroup                   // m.placeGroup(group)
+	undoDropGroup                    // m.dropGroup(id)
+	undoRemoveMember                 // m.removeMember(id, member)
+	undoPutMember                    // m.putMember(id, member, seq)
+	undoFunc                         // fn(): the rare multi-record inverses
+)
+
+// undoEntry is one inverse write: a plain record instead of a closure, so
+// that logging it does not allocate.
+type undoEntry struct {
+	kind       undoKind
+	m          *mirror
+	seq        int64
+	id, member string
+	rec        any // *userEntry, *groupEntry or func() (pointer-shaped: no boxing)
+}
+
+func (e *undoEntry) run() {
+	switch e.kind {
+	case undoSeq:
+		e.m.seq = e.seq
+	case undoPlaceUser:
+		e.m.placeUser(e.rec.(*userEntry))
+	case undoDropUser:
+		e.m.dropUser(e.id)
+	case undoPlaceGroup:
+		e.m.placeGroup(e.rec.(*groupEntry))
+	case undoDropGroup:
+		e.m.dropGroup(e.id)
+	case undoRemoveMember:
+		e.m.removeMember(e.id, e.member)
+	case undoPutMember:
+		e.m.putMember(e.id, e.member, e.seq)
+	case undoFunc:
+		e.rec.(func())()
+	}
+}
+
+func (t *memTx) log(e undoEntry) {
+	if t.undo == nil {
+		t.undo = t.buf[:0]
+	}
+	t.undo = append(t.undo, e)
+}
+
 // rollback undoes every write, newest first.
 func (t *memTx) rollback() {
 	for i := len(t.undo) - 1; i >= 0; i-- {
-		t.undo[i]()
+		t.undo[i].run()
 	}
 	t.undo = nil
 }
 
 // write returns the mirror of account for a write, creating it, and logs
-// the restore of its sequence counter (membership and creation order).
+// the restore of its sequence counter (membership and creation order)
+// the first time the transaction writes to it.
 func (t *memTx) write(account string) *mirror {
 	m := t.s.accs[account]
 	if m == nil {
 		m = newMirror()
 		t.s.accs[account] = m
 	}
-	seq := m.seq
-	t.undo = append(t.undo, func() { m.seq = seq })
+	for i, l := range t.seqLogged {
+		if l == m {
+			return m
+		}
+		if l == nil {
+			t.seqLogged[i] = m
+			break
+		}
+	}
+	t.log(undoEntry{kind: undoSeq, m: m, seq: m.seq})
 	return m
 }
 
@@ -124,10 +191,9 @@ func (t *memTx) PutUser(_ context.Context, account string, u *User) error {
 	old := m.users[u.ID]
 	if old != nil {
 		u.Version, u.Created = old.u.Version+1, old.u.Created
-		t.undo = append(t.undo, func() { m.placeUser(old) })
+		t.log(undoEntry{kind: undoPlaceUser, m: m, rec: old})
 	} else {
-		id := u.ID
-		t.undo = append(t.undo, func() { m.dropUser(id) })
+		t.log(undoEntry{kind: undoDropUser, m: m, id: u.ID})
 	}
 	m.putUser(u)
 	return nil
@@ -143,12 +209,12 @@ func (t *memTx) DeleteUser(_ context.Context, account, id string) error {
 	old := m.users[id]
 	ms := map[string]int64{}
 	m.memberOf[id].each(func(gid string) { ms[gid] = m.members[gid][id] })
-	t.undo = append(t.undo, func() {
+	t.log(undoEntry{kind: undoFunc, rec: func() {
 		m.placeUser(old)
 		for gid, seq := range ms {
 			m.putMember(gid, id, seq)
 		}
-	})
+	}})
 	m.deleteUser(id)
 	return nil
 }
@@ -174,10 +240,9 @@ func (t *memTx) PutGroup(_ context.Context, account string, g *Group) error {
 	old := m.groups[g.ID]
 	if old != nil {
 		g.Version, g.Created = old.g.Version+1, old.g.Created
-		t.undo = append(t.undo, func() { m.placeGroup(old) })
+		t.log(undoEntry{kind: undoPlaceGroup, m: m, rec: old})
 	} else {
-		id := g.ID
-		t.undo = append(t.undo, func() { m.dropGroup(id) })
+		t.log(undoEntry{kind: undoDropGroup, m: m, id: g.ID})
 	}
 	m.putGroup(g)
 	return nil
@@ -195,12 +260,12 @@ func (t *memTx) DeleteGroup(_ context.Context, account, id string) error {
 	for uid, seq := range m.members[id] {
 		ms[uid] = seq
 	}
-	t.undo = append(t.undo, func() {
+	t.log(undoEntry{kind: undoFunc, rec: func() {
 		m.placeGroup(old)
 		for uid, seq := range ms {
 			m.putMember(id, uid, seq)
 		}
-	})
+	}})
 	m.deleteGroup(id)
 	return nil
 }
@@ -218,7 +283,7 @@ func (t *memTx) AddMember(_ context.Context, account, groupID, userID string) (b
 		return false, nil
 	}
 	m = t.write(account)
-	t.undo = append(t.undo, func() { m.removeMember(groupID, userID) })
+	t.log(undoEntry{kind: undoRemoveMember, m: m, id: groupID, member: userID})
 	m.addMember(groupID, userID)
 	return true, nil
 }
@@ -233,7 +298,7 @@ func (t *memTx) RemoveMember(_ context.Context, account, groupID, userID string)
 	if !ok {
 		return false, nil
 	}
-	t.undo = append(t.undo, func() { m.putMember(groupID, userID, seq) })
+	t.log(undoEntry{kind: undoPutMember, m: m, id: groupID, member: userID, seq: seq})
 	m.removeMember(groupID, userID)
 	return true, nil
 }
