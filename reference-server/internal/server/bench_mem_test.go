@@ -107,6 +107,22 @@ func BenchmarkMemRequests(b *testing.B) {
 			serveOne(b, h, "PATCH", "/Groups/"+gid, body, http.StatusNoContent)
 		}
 	})
+	b.Run("user-sequence", func(b *testing.B) {
+		// One user of the initial cycle, as the engine sends it: the two
+		// match queries (no match), the create, the manager check and
+		// the manager PATCH (ENTRA-FLOW-03, 04, 06, 08); per op = per user.
+		h := memEnv(b)
+		mgr := idOf(serveOne(b, h, "POST", "/Users", entraUserBody(-1), http.StatusCreated))
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			serveOne(b, h, "GET", filterPath("Users", "", "userName", fmt.Sprintf("u%d@contoso.com", i)), "", http.StatusOK)
+			serveOne(b, h, "GET", filterPath("Users", "", "externalId", fmt.Sprintf("ext%d", i)), "", http.StatusOK)
+			id := idOf(serveOne(b, h, "POST", "/Users", entraUserBody(i), http.StatusCreated))
+			f := fmt.Sprintf(`id eq "%s" and manager eq "%s"`, id, mgr)
+			serveOne(b, h, "GET", "/Users?filter="+url.QueryEscape(f)+"&attributes=id", "", http.StatusOK)
+			serveOne(b, h, "PATCH", "/Users/"+id, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"`+mgr+`"}]}`, http.StatusOK)
+		}
+	})
 	filters := []struct {
 		name string
 		path func(i int, uids, gids []string) string
