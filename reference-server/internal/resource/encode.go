@@ -132,6 +132,9 @@ func (e *encoder) fallback(v any) error {
 
 // validNumber reports whether s is a number in the JSON grammar.
 func validNumber(s string) bool {
+	if s == "" {
+		return false
+	}
 	d := fastDecoder{s: s}
 	_, ok := d.number()
 	return ok && d.i == len(s)
@@ -192,4 +195,45 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// DecodesToItself reports whether Decode(MarshalObject(m, nil)) would give
+// a map deeply equal to m: every value is nil, a bool, a valid json.Number,
+// a string and key of valid UTF-8 (escaping reverses exactly), or a
+// non-nil map[string]any or []any of such values. Other values (float64,
+// nil slices, invalid UTF-8, named map types) may come back different.
+func DecodesToItself(m map[string]any) bool {
+	if m == nil {
+		return false
+	}
+	for k, v := range m {
+		if !utf8.ValidString(k) || !valueDecodesToItself(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func valueDecodesToItself(v any) bool {
+	switch x := v.(type) {
+	case nil, bool:
+		return true
+	case string:
+		return utf8.ValidString(x)
+	case json.Number:
+		return validNumber(string(x))
+	case map[string]any:
+		return DecodesToItself(x)
+	case []any:
+		if x == nil {
+			return false
+		}
+		for _, e := range x {
+			if !valueDecodesToItself(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

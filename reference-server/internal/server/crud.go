@@ -130,6 +130,7 @@ func (c *call) write(k *kind, id string, status int, fn func(ctx context.Context
 		return
 	}
 	if spliced != nil {
+		c.rememberWritten(spliced)
 		c.respondSpliced(status, spliced)
 		return
 	}
@@ -195,6 +196,7 @@ func (c *call) put(ctx context.Context, tx store.Tx, k *kind, id string, res res
 		if err != nil {
 			return err
 		}
+		c.written = writtenUser{res: res, doc: u.Doc}
 		oldDept := ""
 		if !isNew {
 			old, err := tx.User(ctx, c.acct.ID, id)

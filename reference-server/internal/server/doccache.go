@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"sync"
 
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
 
 // docCache keeps stored documents decoded, because decoding JSON into a map
@@ -68,4 +70,49 @@ func (c *docCache) forget(account, id string) {
 	c.mu.Lock()
 	delete(c.entries, docKey{account, id})
 	c.mu.Unlock()
+}
+
+// writtenUser is a user document a request stored: the resource it was
+// rendered from and the bytes.
+type writtenUser struct {
+	res resource.Resource
+	doc []byte
+}
+
+// rememberWritten puts the user document the request just committed into
+// the cache, so that the next read of it (Entra's manager check right
+// after the create, ENTRA-FLOW-06) need not decode it. u is the user as
+// read back in the committed transaction; the entry is the resource the
+// document was rendered from, without the server's attributes, and only
+// when decoding the document would give exactly that
+// (resource.DecodesToItself).
+func (c *call) rememberWritten(u *store.User) {
+	w := c.written
+	c.written = writtenUser{}
+	if w.res == nil || !bytes.Equal(w.doc, u.Doc) {
+		return
+	}
+	// The request is done with the resource: it becomes the entry.
+	delete(w.res, "id")
+	delete(w.res, "meta")
+	delete(w.res, "groups")
+	if !resource.DecodesToItself(map[string]any(w.res)) {
+		return
+	}
+	c.s.docs.remember(docKey{c.acct.ID, u.ID}, u.Version, w.res)
+}
+
+// remember stores res as the decoded document of the given version, unless
+// a newer version is there.
+func (c *docCache) remember(k docKey, version int64, res resource.Resource) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, ok := c.entries[k]
+	if ok && cur.version > version {
+		return
+	}
+	if !ok && len(c.entries) >= c.max {
+		c.entries = make(map[docKey]docEntry)
+	}
+	c.entries[k] = docEntry{version: version, res: res}
 }
