@@ -35,16 +35,37 @@ type item struct {
 	k   *kind
 	res resource.Resource // nil until needed (see full)
 	u   *store.User       // the stored user, for renderUser
+	// noMeta marks a user resource decoded without meta, for a filter
+	// that does not read it; addMeta completes it once it matched.
+	noMeta bool
 }
 
 // full decodes the item's resource if that has not happened yet.
-func (c *call) full(it *item) error {
+func (c *call) full(it *item) error { return c.fullAs(it, true) }
+
+// fullAs is full, leaving a user's meta out unless withMeta.
+func (c *call) fullAs(it *item, withMeta bool) error {
 	if it.res != nil {
 		return nil
+	}
+	if !withMeta {
+		res, err := c.userDoc(it.u)
+		it.res, it.noMeta = res, err == nil
+		return err
 	}
 	res, err := c.userResource(it.u)
 	it.res = res
 	return err
+}
+
+// addMeta gives a resource decoded without meta its meta, as full would
+// have.
+func (c *call) addMeta(it *item) {
+	if it.noMeta {
+		u := it.u
+		it.res["meta"] = metaOf("User", c.base+"/Users/"+u.ID, u.Created, u.LastModified, u.Version)
+		it.noMeta = false
+	}
 }
 
 func (it item) id() string {
@@ -140,7 +161,7 @@ var groupField = map[string]store.GroupField{
 // candidates returns the resources that may match expr: those an index
 // finds for its mandatory equality, else all of them. exact says they are
 // exactly the matches (exactIndex); their resources are then not decoded.
-func (c *call) candidates(k *kind, expr filter.Expression) (items []item, exact bool, err error) {
+func (c *call) candidates(k *kind, expr filter.Expression, withMeta bool) (items []item, exact bool, err error) {
 	ctx, acct := c.r.Context(), c.acct.ID
 	attr, value, indexed := "", "", false
 	if expr != nil {
@@ -162,7 +183,7 @@ func (c *call) candidates(k *kind, expr filter.Expression) (items []item, exact 
 		for _, u := range us {
 			it := item{k: k, u: u}
 			if !exact {
-				if err := c.full(&it); err != nil {
+				if err := c.fullAs(&it, withMeta); err != nil {
 					return nil, false, err
 				}
 			}
@@ -216,7 +237,11 @@ func isASCII(s string) bool {
 // matching returns the resources of kind k that match the filter (all when
 // it is empty), sorted as asked.
 func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, error) {
-	cands, exact, err := c.candidates(k, expr)
+	// A user's meta is only made for the filter or the sort when they may
+	// read it, else for the matches alone (Entra's manager check matches
+	// nothing, FLOW-06).
+	withMeta := mentions(p.filter, "meta") || mentions(p.sortBy, "meta")
+	cands, exact, err := c.candidates(k, expr, withMeta)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +251,7 @@ func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, 
 	early := expr != nil && mentions(p.filter, k.derived)
 	var out []item
 	for _, it := range cands {
-		if err := c.full(&it); err != nil {
+		if err := c.fullAs(&it, withMeta); err != nil {
 			return nil, err
 		}
 		if early {
@@ -243,6 +268,7 @@ func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, 
 				continue
 			}
 		}
+		c.addMeta(&it)
 		out = append(out, it)
 	}
 	if p.sortBy != "" {
