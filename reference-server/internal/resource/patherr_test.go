@@ -31,4 +31,3 @@ func TestNormalizeErrorPaths(t *testing.T) {
 		}
 	}
 }
-
