@@ -30,6 +30,13 @@ func (m *mirror) usersBy(f UserField, v string) []*User {
 		return nil
 	}
 	ids := m.uidx[f][userKey(f, v)]
+	switch {
+	case ids.len() == 0:
+		return nil
+	case ids.many == nil:
+		// One match, the usual answer (userName, externalId): no sorting.
+		return []*User{m.users[ids.one].u}
+	}
 	es := make([]*userEntry, 0, ids.len())
 	ids.each(func(id string) { es = append(es, m.users[id]) })
 	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
