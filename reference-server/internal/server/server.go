@@ -123,8 +123,8 @@ func scheme(r *http.Request) string {
 // withTenant puts the tenant.Info of the request in its context.
 func (s *Server) withTenant(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := &tenant.Info{AccountID: r.PathValue("account"), Path: "/" + r.PathValue("rest")}
-		next.ServeHTTP(w, r.WithContext(tenant.With(r.Context(), info)))
+		ctx, _ := tenant.New(r.Context(), r.PathValue("account"), "/"+r.PathValue("rest"))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -140,8 +140,8 @@ func tenantFastPath(mux, scim http.Handler) http.Handler {
 			mux.ServeHTTP(w, r)
 			return
 		}
-		info := &tenant.Info{AccountID: account, Path: rest}
-		scim.ServeHTTP(w, r.WithContext(tenant.With(r.Context(), info)))
+		ctx, _ := tenant.New(r.Context(), account, rest)
+		scim.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -26,6 +26,27 @@ func With(ctx context.Context, info *Info) context.Context {
 	return context.WithValue(ctx, ctxKey{}, info)
 }
 
+// New returns a context carrying a new Info with the given account and
+// path, and that Info: one allocation for both, where With needs the Info
+// and a context of its own (this runs for every request).
+func New(ctx context.Context, accountID, path string) (context.Context, *Info) {
+	c := &infoCtx{Context: ctx, info: Info{AccountID: accountID, Path: path}}
+	return c, &c.info
+}
+
+// infoCtx is a context carrying an Info inline.
+type infoCtx struct {
+	context.Context
+	info Info
+}
+
+func (c *infoCtx) Value(key any) any {
+	if key == (ctxKey{}) {
+		return &c.info
+	}
+	return c.Context.Value(key)
+}
+
 // From returns the request's Info, or nil outside a tenant route.
 func From(ctx context.Context) *Info {
 	info, _ := ctx.Value(ctxKey{}).(*Info)
