@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/reference-server/internal/auth"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/faults"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
 
@@ -27,7 +28,8 @@ var tsRe = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z`)
 var updateTranscript = flag.Bool("update-transcript", false, "rewrite testdata/transcript.golden")
 
 // A fixed script of ~100 requests (Entra's flows, odd bodies, filters,
-// projections, PATCH dialects, errors, group members, a bad token) must
+// projections, PATCH dialects, errors, group members, a bad token, injected
+// faults) must
 // give byte-for-byte the statuses, headers, bodies and journal entries of
 // the golden transcript, recorded from the server before its CPU and
 // allocation cuts (commit 64888ff); ids and times are numbered/blanked.
@@ -157,6 +159,25 @@ func TestTranscriptGolden(t *testing.T) {
 	do("GET", "/Bogus", "")
 	do("POST", "/Users/{u0}", "{}")
 	do("GET", "/Users?filter="+q(`userName eq "u1@contoso.com"`), "", "Authorization", "Bearer wrong")
+	// Fault injection answers before the SCIM handlers, and the journal
+	// records which rule fired.
+	err = s.Faults().SetPlan("acme", faults.Meta{Spec: "ERR-test"}, []faults.Rule{
+		{Name: "throttle", Method: "POST", Path: "^/Users$", Status: 429, RetryAfter: 7, Times: 1},
+		{Name: "broken", Method: "GET", Path: "^/Groups", Action: faults.ActionMalformed},
+		{Name: "conflict", Method: "PATCH", Query: "x=1", Status: 409},
+		{Name: "slow", Method: "GET", Path: "^/Users/", Delay: "1ms"},
+		{Name: "custom", Method: "DELETE", Status: 500, Body: `{"detail":"custom"}`},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("POST", "/Users", `{"userName":"throttled@x"}`)
+	do("POST", "/Users", `{"userName":"throttled@x"}`)
+	do("GET", "/Groups?excludedAttributes=members", "")
+	do("PATCH", "/Users/{u0}?x=1", `{"Operations":[{"op":"add","path":"title","value":"T"}]}`)
+	do("GET", "/Users/{u0}", "")
+	do("DELETE", "/Users/{u0}", "")
+	s.Faults().Clear("acme")
 	for _, e := range s.Journal().Since("acme", 0) {
 		fmt.Fprintf(&sb, "J %d %s %s q=%s st=%d fault=%q cut=%v/%v\nreq=%s\nres=%s\n", e.Seq, e.Method, norm(e.Path), norm(e.Query), e.Status, e.Fault, e.RequestBodyTruncated, e.ResponseBodyTruncated, norm(e.RequestBody), norm(e.ResponseBody))
 	}
