@@ -360,8 +360,21 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 		start := min(p.startIndex-1, len(items))
 		items = items[start:min(start+p.count, len(items))]
 	}
-	raws := make([]json.RawMessage, 0, len(items))
+	// The answer is rendered into one buffer: what listResponse makes of
+	// the resources rendered one by one, without those copies.
+	size := 160
 	for _, it := range items {
+		if it.u != nil {
+			size += len(it.u.Doc) + 400
+		} else {
+			size += 512
+		}
+	}
+	out := appendListHead(make([]byte, 0, size), total, p.startIndex, len(items))
+	for i, it := range items {
+		if i > 0 {
+			out = append(out, ',')
+		}
 		spliced := it.u != nil && len(p.attrs) == 0 && len(p.excluded) == 0
 		if spliced && it.res == nil {
 			// The splice needs only what the server adds.
@@ -373,12 +386,11 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 					return
 				}
 			}
-			b, err := renderStoredUser(c.base, it.u, groups)
-			if err != nil {
+			var err error
+			if out, err = appendStoredUser(out, c.base, it.u, groups); err != nil {
 				c.fail(err)
 				return
 			}
-			raws = append(raws, b)
 			continue
 		}
 		if it.res == nil {
@@ -404,9 +416,9 @@ func (c *call) writeItems(p listParams, items []item, total int, paged, enriched
 			c.fail(err)
 			return
 		}
-		raws = append(raws, b)
+		out = append(out, b...)
 	}
-	writeJSON(c.w, http.StatusOK, listResponse(total, p.startIndex, raws))
+	writeJSON(c.w, http.StatusOK, append(out, "]}"...))
 }
 
 // listResponse renders a ListResponse (RFC-03) around resources that are
@@ -417,16 +429,7 @@ func listResponse(total, startIndex int, raws []json.RawMessage) []byte {
 	for _, r := range raws {
 		n += len(r) + 1
 	}
-	b := make([]byte, 0, n)
-	b = append(b, `{"schemas":["`+protocol.ListResponseSchema+`"],"totalResults":`...)
-	b = strconv.AppendInt(b, int64(total), 10)
-	b = append(b, `,"startIndex":`...)
-	b = strconv.AppendInt(b, int64(startIndex), 10)
-	if len(raws) > 0 { // omitted when 0, as protocol.ListResponse does
-		b = append(b, `,"itemsPerPage":`...)
-		b = strconv.AppendInt(b, int64(len(raws)), 10)
-	}
-	b = append(b, `,"Resources":[`...)
+	b := appendListHead(make([]byte, 0, n), total, startIndex, len(raws))
 	for i, r := range raws {
 		if i > 0 {
 			b = append(b, ',')
@@ -434,6 +437,20 @@ func listResponse(total, startIndex int, raws []json.RawMessage) []byte {
 		b = append(b, r...)
 	}
 	return append(b, "]}"...)
+}
+
+// appendListHead appends a ListResponse up to the opening of its
+// Resources array, for n resources.
+func appendListHead(b []byte, total, startIndex, n int) []byte {
+	b = append(b, `{"schemas":["`+protocol.ListResponseSchema+`"],"totalResults":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	b = append(b, `,"startIndex":`...)
+	b = strconv.AppendInt(b, int64(startIndex), 10)
+	if n > 0 { // omitted when 0, as protocol.ListResponse does
+		b = append(b, `,"itemsPerPage":`...)
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return append(b, `,"Resources":[`...)
 }
 
 // search serves POST /.search (k nil: every resource type) and

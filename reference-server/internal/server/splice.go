@@ -49,11 +49,16 @@ func renderUser(res resource.Resource, doc json.RawMessage) ([]byte, error) {
 // attribute. Same bytes as renderUser with the resource userResource and
 // enrich build (TestRenderStoredUserMatchesRenderUser).
 func renderStoredUser(base string, u *store.User, groups []any) ([]byte, error) {
+	return appendStoredUser(make([]byte, 0, len(u.Doc)+400), base, u, groups)
+}
+
+// appendStoredUser is renderStoredUser appending to out (a list answer's
+// buffer, so that the user is not rendered apart and copied).
+func appendStoredUser(out []byte, base string, u *store.User, groups []any) ([]byte, error) {
 	doc := bytes.TrimSpace(u.Doc)
 	if len(doc) < 2 || doc[0] != '{' {
 		return nil, fmt.Errorf("render user: stored document is not an object")
 	}
-	out := make([]byte, 0, len(doc)+400)
 	out = append(out, `{"id":`...)
 	out = appendJSONString(out, u.ID)
 	out = append(out, `,"meta":{"resourceType":"User","created":"`...)
