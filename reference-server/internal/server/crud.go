@@ -130,7 +130,11 @@ func (c *call) write(k *kind, id string, status int, fn func(ctx context.Context
 		return
 	}
 	if spliced != nil {
-		c.rememberWritten(spliced)
+		if status == http.StatusCreated {
+			// Read right away by Entra's manager check (FLOW-06); a
+			// PATCH's result is not, so it is not worth the check.
+			c.rememberWritten(spliced)
+		}
 		c.respondSpliced(status, spliced)
 		return
 	}

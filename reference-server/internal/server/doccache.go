@@ -79,9 +79,9 @@ type writtenUser struct {
 	doc []byte
 }
 
-// rememberWritten puts the user document the request just committed into
-// the cache, so that the next read of it (Entra's manager check right
-// after the create, ENTRA-FLOW-06) need not decode it. u is the user as
+// rememberWritten puts the user document a create just committed into the
+// cache, so that the next read of it (Entra's manager check right after
+// the create, ENTRA-FLOW-06) need not decode it. u is the user as
 // read back in the committed transaction; the entry is the resource the
 // document was rendered from, without the server's attributes, and only
 // when decoding the document would give exactly that
