@@ -59,7 +59,8 @@ type Result struct {
 }
 
 // Apply applies ops to a copy of res (of type rt) and returns the copy.
-// res is never modified.
+// res is never modified; the copy shares the values of the attributes the
+// operations leave alone with res (see ApplyOperations).
 func Apply(rt *schema.Resource, res resource.Resource, ops []protocol.PatchOperation) (resource.Resource, error) {
 	r, err := ApplyDetailed(rt, res, ops)
 	if err != nil {
