@@ -32,7 +32,7 @@ func largeDir(b *testing.B, users, groups int) *directory.Directory {
 // (10k users, 500 groups, scope all) against the embedded reference
 // server; objects/s counts source users and groups.
 func BenchmarkInitialCycle(b *testing.B) {
-	for _, conc := range []int{1, 4, 8, 16} {
+	for _, conc := range []int{1, 4, 5, 8, 16} {
 		b.Run(fmt.Sprintf("users=%d/groups=%d/concurrency=%d", fixtures.LargeUsers, fixtures.LargeGroups, conc), func(b *testing.B) {
 			d := largeDir(b, fixtures.LargeUsers, fixtures.LargeGroups)
 			objects := len(d.Users) + len(d.Groups)
