@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/quantive/entra-scim-harness/client/gcpolicy"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/ginkgoreport"
@@ -26,6 +27,7 @@ var flags framework.Flags
 func init() { flags.Register(flag.CommandLine) }
 
 func TestSuites(t *testing.T) {
+	defer gcpolicy.Batch()() // the suites are batch work (see package gcpolicy)
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Entra SCIM conformance")
 }

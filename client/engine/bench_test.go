@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/gcpolicy"
 	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
@@ -30,40 +31,56 @@ func largeDir(b *testing.B, users, groups int) *directory.Directory {
 
 // BenchmarkInitialCycle measures an initial cycle of the large directory
 // (10k users, 500 groups, scope all) against the embedded reference
-// server; objects/s counts source users and groups.
+// server at Go's default GC setting; objects/s counts source users and
+// groups.
 func BenchmarkInitialCycle(b *testing.B) {
 	for _, conc := range []int{1, 4, 5, 8, 16} {
 		b.Run(fmt.Sprintf("users=%d/groups=%d/concurrency=%d", fixtures.LargeUsers, fixtures.LargeGroups, conc), func(b *testing.B) {
-			d := largeDir(b, fixtures.LargeUsers, fixtures.LargeGroups)
-			objects := len(d.Users) + len(d.Groups)
-			// Loading the directory file is not part of the cycle
-			// (BenchmarkLoadLarge in client/directory measures it).
-			b.ResetTimer()
-			var reqs int
-			var cpu time.Duration
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				env := newEnv(b, nil)
-				eng := env.engine(nil, func(o *Options) { o.Concurrency = conc })
-				b.StartTimer()
-				c0 := cpuTime()
-				s, err := eng.Cycle(context.Background(), d)
-				cpu += cpuTime() - c0
-				if err != nil {
-					b.Fatal(err)
-				}
-				if s.Counts.Failed != 0 {
-					b.Fatalf("failures: %+v", s.Counts)
-				}
-				reqs = s.Counts.Requests
-			}
-			b.ReportMetric(float64(objects*b.N)/b.Elapsed().Seconds(), "objects/s")
-			b.ReportMetric(float64(reqs), "requests/cycle")
-			// Objects per CPU-second of the whole process (client and
-			// server), a figure the machine's other load does not skew.
-			b.ReportMetric(float64(objects*b.N)/cpu.Seconds(), "objects/cpu-s")
+			benchInitialCycle(b, conc)
 		})
 	}
+}
+
+// BenchmarkInitialCycleBatchGC is BenchmarkInitialCycle with the GC
+// settings entrasim and the suites run with (package gcpolicy).
+func BenchmarkInitialCycleBatchGC(b *testing.B) {
+	defer gcpolicy.Batch()()
+	for _, conc := range []int{1, 4, 5} {
+		b.Run(fmt.Sprintf("users=%d/groups=%d/concurrency=%d", fixtures.LargeUsers, fixtures.LargeGroups, conc), func(b *testing.B) {
+			benchInitialCycle(b, conc)
+		})
+	}
+}
+
+func benchInitialCycle(b *testing.B, conc int) {
+	d := largeDir(b, fixtures.LargeUsers, fixtures.LargeGroups)
+	objects := len(d.Users) + len(d.Groups)
+	// Loading the directory file is not part of the cycle
+	// (BenchmarkLoadLarge in client/directory measures it).
+	b.ResetTimer()
+	var reqs int
+	var cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		env := newEnv(b, nil)
+		eng := env.engine(nil, func(o *Options) { o.Concurrency = conc })
+		b.StartTimer()
+		c0 := cpuTime()
+		s, err := eng.Cycle(context.Background(), d)
+		cpu += cpuTime() - c0
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Counts.Failed != 0 {
+			b.Fatalf("failures: %+v", s.Counts)
+		}
+		reqs = s.Counts.Requests
+	}
+	b.ReportMetric(float64(objects*b.N)/b.Elapsed().Seconds(), "objects/s")
+	b.ReportMetric(float64(reqs), "requests/cycle")
+	// Objects per CPU-second of the whole process (client and
+	// server), a figure the machine's other load does not skew.
+	b.ReportMetric(float64(objects*b.N)/cpu.Seconds(), "objects/cpu-s")
 }
 
 // BenchmarkIncrementalNoChange measures an incremental cycle with no

@@ -6,6 +6,10 @@ import (
 	"os"
 
 	"github.com/quantive/entra-scim-harness/client/cli"
+	"github.com/quantive/entra-scim-harness/client/gcpolicy"
 )
 
-func main() { os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	gcpolicy.Batch() // a cycle is batch work (see package gcpolicy)
+	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+}
