@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// TestBodiesCarryContentLength: Entra's requests with a body announce its
-// length; none is sent chunked (ENTRA-HTTP-04), including a 429 retry that
-// sends the body again.
+// TestBodiesCarryContentLength: the requests with a body (ENTRA-HTTP-04
+// gives their media type) announce its length and none is sent chunked,
+// including a 429 retry that sends the body again.
 func TestBodiesCarryContentLength(t *testing.T) {
 	type seen struct {
 		length int64

@@ -10,11 +10,11 @@ import (
 	"testing"
 )
 
-// TestConcurrentCallsReuseConnections proves that a client running several
+// TestConcurrentCallsReuseConnections_ENTRA_HTTP_06 proves that a client running several
 // calls at once keeps its connections alive between bursts: rounds of 8
 // parallel queries open at most 8 connections in all, not a new one per
 // call beyond a small idle pool.
-func TestConcurrentCallsReuseConnections(t *testing.T) {
+func TestConcurrentCallsReuseConnections_ENTRA_HTTP_06(t *testing.T) {
 	var conns atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/scim+json")

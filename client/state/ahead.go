@@ -17,7 +17,6 @@ const aheadChunk = 64
 // an initial cycle (10k+ objects and records) is otherwise one core
 // encoding, then one core writing.
 type ahead struct {
-	n    int
 	done []chan struct{}
 	errs []error
 	next atomic.Int64
@@ -29,7 +28,7 @@ type ahead struct {
 // order; each worker has its own jsonText.
 func encodeAhead(n int, fn func(jt *jsonText, i int) error) *ahead {
 	chunks := (n + aheadChunk - 1) / aheadChunk
-	a := &ahead{n: n, done: make([]chan struct{}, chunks), errs: make([]error, chunks)}
+	a := &ahead{done: make([]chan struct{}, chunks), errs: make([]error, chunks)}
 	for c := range a.done {
 		a.done[c] = make(chan struct{})
 	}

@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
@@ -185,6 +186,8 @@ func exclude(rt *schema.Resource, out Resource, name string) {
 }
 
 // dropNever removes attributes returned "never", should any be stored.
+// out may be a top-level copy sharing nested values with a stored
+// document, so an extension object is copied before a deletion.
 func dropNever(rt *schema.Resource, out Resource) {
 	for _, s := range rt.Schemas() {
 		for _, a := range s.Attributes {
@@ -194,7 +197,11 @@ func dropNever(rt *schema.Resource, out Resource) {
 			if s == rt.Core {
 				delete(out, a.Name)
 			} else if m, ok := out[s.ID].(map[string]any); ok {
-				delete(m, a.Name)
+				if _, has := m[a.Name]; has {
+					m = maps.Clone(m)
+					delete(m, a.Name)
+					out[s.ID] = m
+				}
 			}
 		}
 	}

@@ -24,7 +24,7 @@ func MarshalProjected(rt *schema.Resource, res Resource, attributes, excludedAtt
 	for _, name := range excludedAttributes {
 		excludeShared(rt, out, name)
 	}
-	dropNeverShared(rt, out)
+	dropNever(rt, out)
 	return out.Marshal()
 }
 
@@ -77,26 +77,5 @@ func excludeShared(rt *schema.Resource, out Resource, name string) {
 	}
 	if ref.Extension && len(c) == 0 {
 		delete(out, ref.Schema.ID)
-	}
-}
-
-// dropNeverShared is dropNever on a top-level copy with shared nested
-// values.
-func dropNeverShared(rt *schema.Resource, out Resource) {
-	for _, s := range rt.Schemas() {
-		for _, a := range s.Attributes {
-			if a.Returned != schema.ReturnedNever {
-				continue
-			}
-			if s == rt.Core {
-				delete(out, a.Name)
-			} else if m, ok := out[s.ID].(map[string]any); ok {
-				if _, has := m[a.Name]; has {
-					m = maps.Clone(m)
-					delete(m, a.Name)
-					out[s.ID] = m
-				}
-			}
-		}
 	}
 }
