@@ -7,7 +7,12 @@ type Outcome string
 
 // Outcomes, in the order a reader cares about them.
 const (
-	Failed        Outcome = "failed"
+	Failed Outcome = "failed"
+	// Blocked means a spec of the behaviour could not get to its own
+	// assertion because another behaviour it needs (its precondition) failed;
+	// the row names that behaviour in BlockedBy. It is not a failure of its
+	// own ID, and not proof that it holds.
+	Blocked       Outcome = "blocked"
 	Passed        Outcome = "passed"
 	Skipped       Outcome = "skipped"
 	NotApplicable Outcome = "not-applicable"
@@ -60,7 +65,14 @@ type Result struct {
 	Result Outcome `yaml:"result"`
 	// Message explains a failure, skip or non-applicability.
 	Message string `yaml:"message,omitempty"`
-	// Artefact is the path of the recorded HTTP exchange of a failed check, relative to the report.
+	// BlockedBy names the behaviour (spec ID) whose failure blocked a blocked row.
+	BlockedBy string `yaml:"blockedBy,omitempty"`
+	// Cause is the answer a failed or blocked row comes down to, in a form
+	// shared by every row with the same cause ("PATCH /Users/{id} → 405"),
+	// so the report can group rows by root cause.
+	Cause string `yaml:"cause,omitempty"`
+	// Artefact is the path of the recorded HTTP exchanges of a failed or
+	// blocked check, relative to the report.
 	Artefact string `yaml:"artefact,omitempty"`
 	// Specs is the number of specs that checked this behaviour in this dialect.
 	Specs int `yaml:"specs"`
@@ -78,12 +90,15 @@ type Implementation struct {
 type Counts struct {
 	Passed        int `yaml:"passed"`
 	Failed        int `yaml:"failed"`
+	Blocked       int `yaml:"blocked"`
 	Skipped       int `yaml:"skipped"`
 	NotApplicable int `yaml:"notApplicable"`
 }
 
 // Total is the number of results counted.
-func (c Counts) Total() int { return c.Passed + c.Failed + c.Skipped + c.NotApplicable }
+func (c Counts) Total() int {
+	return c.Passed + c.Failed + c.Blocked + c.Skipped + c.NotApplicable
+}
 
 func (c *Counts) add(o Outcome) {
 	switch o {
@@ -91,6 +106,8 @@ func (c *Counts) add(o Outcome) {
 		c.Passed++
 	case Failed:
 		c.Failed++
+	case Blocked:
+		c.Blocked++
 	case Skipped:
 		c.Skipped++
 	case NotApplicable:
@@ -99,7 +116,7 @@ func (c *Counts) add(o Outcome) {
 }
 
 // Verdict summarises a set of results: failure if anything failed, partial if
-// something was skipped, none when nothing ran, success otherwise.
+// something was blocked or skipped, none when nothing ran, success otherwise.
 type Verdict string
 
 // Verdicts.
@@ -112,14 +129,14 @@ const (
 )
 
 // verdict is failure on any failure, none when nothing ran, partial when
-// skips leave the set unproven, success otherwise.
+// blocked or skipped rows leave the set unproven, success otherwise.
 func (c Counts) verdict() Verdict {
 	switch {
 	case c.Failed > 0:
 		return Failure
-	case c.Passed+c.Skipped == 0:
+	case c.Passed+c.Blocked+c.Skipped == 0:
 		return None
-	case c.Skipped > 0:
+	case c.Blocked+c.Skipped > 0:
 		return Partial
 	default:
 		return Success
@@ -132,6 +149,8 @@ type LevelResult struct {
 	Counts  `yaml:",inline"`
 	// Failed lists the failed IDs (with dialect suffix when checked per dialect).
 	FailedIDs []string `yaml:"failedIds,omitempty"`
+	// BlockedIDs lists the blocked IDs.
+	BlockedIDs []string `yaml:"blockedIds,omitempty"`
 	// SkippedIDs lists the skipped IDs.
 	SkippedIDs []string `yaml:"skippedIds,omitempty"`
 }
@@ -169,12 +188,35 @@ type Report struct {
 	Duration time.Duration `yaml:"-"`
 	// Succeeded is false when any MUST behaviour failed or the run itself failed.
 	Succeeded bool `yaml:"succeeded"`
+	// Headline is the verdict in one line, per profile ("entra-core: passes;
+	// gtmhub: not tested"), derived by Finalize.
+	Headline string `yaml:"headline"`
+	// Banner says what Succeeded means for this run, without claiming more
+	// than was tested (derived by Finalize).
+	Banner string `yaml:"banner"`
 	// Notes carry run-level messages (e.g. suite setup failures).
-	Notes    []string        `yaml:"notes,omitempty"`
+	Notes []string `yaml:"notes,omitempty"`
+	// Totals counts every row of Results.
+	Totals   Counts          `yaml:"totals"`
 	Profiles []ProfileResult `yaml:"profiles"`
 	Features Features        `yaml:"features"`
-	Results  []Result        `yaml:"results"`
+	// Causes groups the failed and blocked rows by what they come down to,
+	// largest group first: fix the first cause first.
+	Causes  []CauseGroup `yaml:"causes,omitempty"`
+	Results []Result     `yaml:"results"`
 }
+
+// CauseGroup is a set of failed or blocked rows that share one cause.
+type CauseGroup struct {
+	// Cause is the shared answer, e.g. "PATCH /Users/{id} → 405 Method Not Allowed".
+	Cause string `yaml:"cause"`
+	// Failed and Blocked list the row keys (ID, plus "/dialect") of each kind.
+	Failed  []string `yaml:"failed,omitempty"`
+	Blocked []string `yaml:"blocked,omitempty"`
+}
+
+// Rows is the number of rows of the group.
+func (g CauseGroup) Rows() int { return len(g.Failed) + len(g.Blocked) }
 
 // APIVersion and Kind identify the YAML document so readers can evolve with it.
 const (

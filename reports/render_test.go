@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,46 @@ func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {
 	legacy = legacy[:strings.Index(legacy, "</tr>")]
 	if strings.Contains(legacy, "ServiceIncompatible") {
 		t.Errorf("passing row shows an error code: %s", legacy)
+	}
+}
+
+// The terminal summary, the YAML and the HTML must give the same counts.
+func TestTextYAMLAndHTMLAgreeOnCounts(t *testing.T) {
+	r := sampleReport()
+	var text, page, doc bytes.Buffer
+	if err := WriteText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteYAML(&doc, r); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadYAML(doc.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt := back.Totals
+	if tt.Total() != len(r.Results) || tt.Failed != 2 || tt.Blocked != 1 {
+		t.Fatalf("YAML totals %+v for %d rows", tt, len(r.Results))
+	}
+	counts := fmt.Sprintf("%d passed · %d failed · %d blocked · %d skipped · %d not applicable (of %d)", tt.Passed, tt.Failed, tt.Blocked, tt.Skipped, tt.NotApplicable, tt.Total())
+	if !strings.Contains(text.String(), "rows: "+counts) {
+		t.Errorf("text summary lacks %q:\n%s", counts, text.String())
+	}
+	htmlCounts := strings.ReplaceAll(counts, " · ", " &middot; ")
+	if !strings.Contains(page.String(), "Rows: "+htmlCounts) {
+		t.Errorf("HTML lacks %q", htmlCounts)
+	}
+	for _, want := range []string{r.Banner, r.Headline, "2 rows fail because of PATCH /Groups/{id} → 400 invalidPath"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text summary lacks %q:\n%s", want, text.String())
+		}
+	}
+	for _, want := range []string{`id="causes"`, `<a href="artefacts/ENTRA-FLOW-17-compliant.txt">`, `by <a href="#r-ENTRA-FLOW-17">ENTRA-FLOW-17</a>`, `class="blocked"`} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("HTML lacks %q", want)
+		}
 	}
 }

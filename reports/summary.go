@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -18,15 +19,142 @@ func (r *Report) Finalize(declaredUnsupported []string, runOK bool) {
 		r.Kind = Kind
 	}
 	sortResults(r.Results)
+	r.Totals = Counts{}
+	for _, res := range r.Results {
+		r.Totals.add(res.Result)
+	}
 	r.Profiles = summariseProfiles(r.Results)
 	r.Features = summariseFeatures(r.Results, declaredUnsupported)
-	mustOK := true
+	r.Causes = groupCauses(r.Results)
+	var must Counts
 	for _, res := range r.Results {
-		if res.Result == Failed && res.Level == Must {
-			mustOK = false
+		if res.Level == Must {
+			must.add(res.Result)
 		}
 	}
-	r.Succeeded = mustOK && runOK
+	r.Succeeded = must.Failed == 0 && runOK
+	r.Headline = headline(r.Profiles)
+	r.Banner = banner(r.Succeeded, runOK, must)
+}
+
+// headline gives each profile's verdict in words, in profile order.
+func headline(ps []ProfileResult) string {
+	parts := make([]string, 0, len(ps))
+	for _, p := range ps {
+		parts = append(parts, p.Name+": "+p.Describe())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Describe says a profile's verdict in words, with the counts behind it.
+func (p ProfileResult) Describe() string {
+	var why []string
+	add := func(n int, what string) {
+		if n > 0 {
+			why = append(why, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	switch p.Verdict {
+	case Success:
+		return "passes"
+	case None:
+		return "not tested"
+	case Failure:
+		add(p.Core.Failed, "MUST failed")
+	}
+	add(p.Extended.Failed, "SHOULD failed")
+	add(p.Blocked, "blocked")
+	add(p.Skipped, "skipped")
+	word := "fails"
+	if p.Verdict == Partial {
+		word = "partial"
+	}
+	return word + " (" + strings.Join(why, ", ") + ")"
+}
+
+// banner says what the run shows about the MUST behaviours, and never
+// claims that they all hold while some were not tested.
+func banner(succeeded, runOK bool, must Counts) string {
+	switch {
+	case must.Failed > 0:
+		return fmt.Sprintf("Entra provisioning will fail: %d MUST %s failed (see the causes below)", must.Failed, plural(must.Failed, "behaviour", "behaviours"))
+	case !runOK:
+		return "The run did not complete: see the notes"
+	case !succeeded:
+		return "Entra provisioning will fail"
+	}
+	untested := must.Blocked + must.Skipped + must.NotApplicable
+	if untested == 0 {
+		return fmt.Sprintf("Every MUST behaviour holds (%d of %d tested)", must.Passed, must.Total())
+	}
+	var why []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{must.NotApplicable, "not applicable"}, {must.Skipped, "skipped"}, {must.Blocked, "blocked"}} {
+		if c.n > 0 {
+			why = append(why, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return fmt.Sprintf("No MUST behaviour failed: %d of %d hold, %d not tested (%s)",
+		must.Passed, must.Total(), untested, strings.Join(why, ", "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// groupCauses groups failed and blocked rows by their cause, largest group
+// first. A row without a recorded cause is a group of its own, named by its
+// message, so that no failure is hidden in a bucket.
+func groupCauses(rs []Result) []CauseGroup {
+	byCause := map[string]*CauseGroup{}
+	var order []string
+	for _, res := range rs {
+		if res.Result != Failed && res.Result != Blocked {
+			continue
+		}
+		cause := res.Cause
+		if cause == "" {
+			cause = res.Key() + ": " + firstLine(res.Message)
+		}
+		g, ok := byCause[cause]
+		if !ok {
+			g = &CauseGroup{Cause: cause}
+			byCause[cause] = g
+			order = append(order, cause)
+		}
+		if res.Result == Failed {
+			g.Failed = append(g.Failed, res.Key())
+		} else {
+			g.Blocked = append(g.Blocked, res.Key())
+		}
+	}
+	out := make([]CauseGroup, 0, len(order))
+	for _, c := range order {
+		out = append(out, *byCause[c])
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Rows() != out[j].Rows() {
+			return out[i].Rows() > out[j].Rows()
+		}
+		return len(out[i].Failed) > len(out[j].Failed)
+	})
+	return out
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	const limit = 160
+	if len(s) > limit {
+		s = s[:limit] + "…"
+	}
+	return s
 }
 
 // Key is how a result is named in ID lists: the ID, plus "/dialect" when checked per dialect.
@@ -101,6 +229,8 @@ func summariseProfiles(rs []Result) []ProfileResult {
 		switch res.Result {
 		case Failed:
 			lvl.FailedIDs = append(lvl.FailedIDs, res.Key())
+		case Blocked:
+			lvl.BlockedIDs = append(lvl.BlockedIDs, res.Key())
 		case Skipped:
 			lvl.SkippedIDs = append(lvl.SkippedIDs, res.Key())
 		}

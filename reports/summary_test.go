@@ -14,7 +14,7 @@ func TestFinalizeCountsProfilesAndLevels(t *testing.T) {
 		v              Verdict
 		core, extended Counts
 	}{
-		ProfileEntraCore:    {Failure, Counts{Passed: 3, Failed: 1}, Counts{}},
+		ProfileEntraCore:    {Failure, Counts{Passed: 3, Failed: 1, Blocked: 1}, Counts{}},
 		ProfileEntraGallery: {Partial, Counts{}, Counts{Failed: 1}},
 		ProfileGtmhub:       {Partial, Counts{}, Counts{Skipped: 1}},
 		ProfileRFC7644:      {None, Counts{}, Counts{NotApplicable: 1}},
@@ -45,7 +45,7 @@ func TestFinalizeSortsResultsByProfileIDAndDialect(t *testing.T) {
 	for _, res := range r.Results {
 		keys = append(keys, res.Key())
 	}
-	want := []string{"ENTRA-FLOW-04", "ENTRA-FLOW-10", "ENTRA-FLOW-17/compliant", "ENTRA-FLOW-17/legacy", "ENTRA-FLOW-02", "GTM-06", "RFC-08"}
+	want := []string{"ENTRA-FLOW-04", "ENTRA-FLOW-10", "ENTRA-FLOW-17/compliant", "ENTRA-FLOW-17/legacy", "ENTRA-PATCH-13/compliant", "ENTRA-FLOW-02", "GTM-06", "RFC-08"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("order %v, want %v", keys, want)
 	}
@@ -92,5 +92,81 @@ func TestProfileVerdict(t *testing.T) {
 		if got := profileVerdict(tc.core, tc.ext); got != tc.want {
 			t.Errorf("profileVerdict(%s, %s) = %s, want %s", tc.core, tc.ext, got, tc.want)
 		}
+	}
+}
+
+func row(id string, level Level, profile string, o Outcome) Result {
+	return Result{Requirement: Requirement{ID: id, Level: level, Profile: profile}, Result: o}
+}
+
+func TestBannerNeverClaimsUntestedMustBehaviours(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		rows   []Result
+		runOK  bool
+		banner string
+		class  Verdict
+	}{
+		{"all MUST pass", []Result{row("A-01", Must, ProfileEntraCore, Passed), row("A-02", Should, ProfileEntraCore, Skipped)}, true,
+			"Every MUST behaviour holds (1 of 1 tested)", Success},
+		{"MUST not applicable and blocked", []Result{row("A-01", Must, ProfileEntraCore, Passed), row("G-01", Must, ProfileGtmhub, NotApplicable), row("A-03", Must, ProfileEntraCore, Blocked), row("A-04", Should, ProfileEntraCore, Failed)}, true,
+			"No MUST behaviour failed: 1 of 3 hold, 2 not tested (1 not applicable, 1 blocked)", Partial},
+		{"MUST failed", []Result{row("A-01", Must, ProfileEntraCore, Failed), row("A-02", Must, ProfileEntraCore, Failed)}, true,
+			"Entra provisioning will fail: 2 MUST behaviours failed (see the causes below)", Failure},
+		{"run failed", []Result{row("A-01", Must, ProfileEntraCore, Passed)}, false,
+			"The run did not complete: see the notes", Failure},
+	} {
+		r := &Report{Results: tc.rows}
+		r.Finalize(nil, tc.runOK)
+		if r.Banner != tc.banner {
+			t.Errorf("%s: banner %q, want %q", tc.name, r.Banner, tc.banner)
+		}
+		if got := r.BannerClass(); got != tc.class {
+			t.Errorf("%s: banner class %s, want %s", tc.name, got, tc.class)
+		}
+	}
+}
+
+func TestHeadlineGivesAVerdictPerProfile(t *testing.T) {
+	r := &Report{Results: []Result{
+		row("A-01", Must, ProfileEntraCore, Passed),
+		row("A-02", Should, ProfileEntraCore, Passed),
+		row("B-01", Must, ProfileEntraGallery, Failed),
+		row("B-02", Must, ProfileEntraGallery, Blocked),
+		row("G-01", Must, ProfileGtmhub, NotApplicable),
+		row("R-01", Should, ProfileRFC7644, Failed),
+		row("R-02", Must, ProfileRFC7644, Passed),
+	}}
+	r.Finalize(nil, true)
+	want := "entra-core: passes; entra-gallery: fails (1 MUST failed, 1 blocked); gtmhub: not tested; rfc7644: partial (1 SHOULD failed)"
+	if r.Headline != want {
+		t.Errorf("headline\n got %q\nwant %q", r.Headline, want)
+	}
+}
+
+func TestCausesGroupRowsLargestFirst(t *testing.T) {
+	withCause := func(r Result, cause, dialect string) Result { r.Cause, r.Dialect = cause, dialect; return r }
+	r := &Report{Results: []Result{
+		withCause(row("A-01", Must, ProfileEntraCore, Failed), "POST /Users → 400", ""),
+		withCause(row("A-02", Must, ProfileEntraCore, Failed), "PATCH /Users/{id} → 405", "legacy"),
+		withCause(row("A-02", Must, ProfileEntraCore, Blocked), "PATCH /Users/{id} → 405", "compliant"),
+		withCause(row("A-03", Must, ProfileEntraCore, Blocked), "PATCH /Users/{id} → 405", ""),
+		withCause(row("A-04", Must, ProfileEntraCore, Failed), "", ""),
+		withCause(row("A-05", Must, ProfileEntraCore, Passed), "PATCH /Users/{id} → 405", ""),
+	}}
+	r.Results[4].Message = "name came back as a string\nmore"
+	r.Finalize(nil, true)
+	if len(r.Causes) != 3 {
+		t.Fatalf("causes = %+v, want 3 groups", r.Causes)
+	}
+	first := r.Causes[0]
+	if first.Cause != "PATCH /Users/{id} → 405" || !slices.Equal(first.Failed, []string{"A-02/legacy"}) || !slices.Equal(first.Blocked, []string{"A-02/compliant", "A-03"}) {
+		t.Errorf("largest group = %+v", first)
+	}
+	if r.Causes[2].Cause != "A-04: name came back as a string" {
+		t.Errorf("a row without a cause is its own group named by its message, got %q", r.Causes[2].Cause)
+	}
+	if got := first.Sentence(); got != "3 rows fail because of PATCH /Users/{id} → 405 (1 failed, 2 blocked): A-02/legacy, A-02/compliant, A-03" {
+		t.Errorf("sentence = %q", got)
 	}
 }
