@@ -16,14 +16,18 @@ const ArtefactEntry = "artefact"
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// WriteArtefact writes the HTTP exchanges of a failed spec to
+// WriteArtefact writes the HTTP exchanges of a failed or blocked spec to
 // reportDir/artefacts/<name>.txt and returns the path relative to reportDir.
-func WriteArtefact(reportDir, name, specText, failure string, xs []*exchange.Response) (string, error) {
+// dropped is the number of exchanges the recorder did not keep.
+func WriteArtefact(reportDir, name, specText, failure string, xs []*exchange.Response, dropped int) (string, error) {
 	rel := filepath.Join("artefacts", strings.Trim(unsafeName.ReplaceAllString(name, "_"), "_")+".txt")
 	var b strings.Builder
 	fmt.Fprintf(&b, "Spec: %s\n\nFailure:\n%s\n", specText, failure)
 	for i, x := range xs {
 		fmt.Fprintf(&b, "\n--- exchange %d of %d ---\n%s", i+1, len(xs), x)
+	}
+	if dropped > 0 {
+		fmt.Fprintf(&b, "\n(%d further exchanges answered without error are not kept)\n", dropped)
 	}
 	if len(xs) == 0 {
 		b.WriteString("\n(no HTTP exchange was recorded)\n")

@@ -13,7 +13,7 @@ import (
 func TestWriteArtefact(t *testing.T) {
 	dir := t.TempDir()
 	x := &exchange.Response{Request: &exchange.Request{Method: "GET", URL: "http://127.0.0.1:1/Schemas", Header: http.Header{"Authorization": {"Bearer secret"}}}, Status: 404, Body: []byte(`{"detail":"nope"}`)}
-	rel, err := WriteArtefact(dir, "ENTRA-FLOW-02 legacy/line 42", "discovery ENTRA-FLOW-02 lists schemas", "Expected 200", []*exchange.Response{x})
+	rel, err := WriteArtefact(dir, "ENTRA-FLOW-02 legacy/line 42", "discovery ENTRA-FLOW-02 lists schemas", "Expected 200", []*exchange.Response{x}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func TestWriteArtefact(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(data)
-	for _, want := range []string{"Spec: discovery ENTRA-FLOW-02", "Expected 200", "exchange 1 of 1", "> GET http://127.0.0.1:1/Schemas", "< 404", `"detail": "nope"`} {
+	for _, want := range []string{"Spec: discovery ENTRA-FLOW-02", "Expected 200", "exchange 1 of 1", "> GET http://127.0.0.1:1/Schemas", "< 404", `"detail": "nope"`, "3 further exchanges answered without error are not kept"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("artefact lacks %q:\n%s", want, s)
 		}

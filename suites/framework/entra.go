@@ -2,15 +2,16 @@ package framework
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
+	"github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 // Entra returns the builder of Entra's requests in the spec's dialect
@@ -68,7 +69,7 @@ func (f *Framework) UserAttributes(base string) scim.Attributes {
 func (f *Framework) CreateUser(attrs scim.Attributes) string {
 	GinkgoHelper()
 	x := f.Send(f.Entra().CreateUser(attrs))
-	return createdID(x, outcome.CreateUser)
+	return f.createdID(x, outcome.CreateUser, "ENTRA-FLOW-04", "create a user as Entra does")
 }
 
 // CreateGroup creates a group as Entra does (ENTRA-FLOW-13) and returns its
@@ -76,20 +77,17 @@ func (f *Framework) CreateUser(attrs scim.Attributes) string {
 func (f *Framework) CreateGroup(displayName string) string {
 	GinkgoHelper()
 	x := f.Send(f.Entra().CreateGroup(displayName, displayName))
-	return createdID(x, outcome.CreateGroup)
+	return f.createdID(x, outcome.CreateGroup, "ENTRA-FLOW-13", "create a group as Entra does")
 }
 
-func createdID(x *exchange.Response, call outcome.Call) string {
+// createdID requires a create that Entra accepts (behaviour id; a spec that
+// does not check id itself is blocked by it otherwise) and returns the id.
+func (f *Framework) createdID(x *exchange.Response, call outcome.Call, id, what string) string {
 	GinkgoHelper()
-	o := outcome.Classify(call, outcome.Response{Status: x.Status, Header: x.Header, Body: x.Body})
-	if x.Status != http.StatusCreated || !o.Success {
-		Fail(fmt.Sprintf("setup: %s answered %d (Entra would log %s)\n\n%s", call, x.Status, o, x))
-	}
+	f.Require(id, x, gomega.SatisfyAll(matchers.HaveStatus(http.StatusCreated), matchers.BeAcceptedByEntra(call), matchers.HaveResourceID()), what)
 	var created struct {
 		ID string `json:"id"`
 	}
-	if err := json.Unmarshal(x.Body, &created); err != nil || created.ID == "" {
-		Fail(fmt.Sprintf("setup: %s answer has no id\n\n%s", call, x))
-	}
+	_ = json.Unmarshal(x.Body, &created) // HaveResourceID held
 	return created.ID
 }

@@ -32,6 +32,12 @@ type Framework struct {
 	rec *Recorder
 	// deadline ends the spec's HTTP calls once the spec timeout is spent.
 	deadline time.Time
+	// ids are the spec IDs the running spec checks (its labels).
+	ids []string
+	// checking is the behaviour whose Check is running ("" outside one).
+	checking string
+	// blocked is set when the spec ended through Block.
+	blocked bool
 }
 
 var nameSeq atomic.Int64
@@ -52,6 +58,7 @@ func New() *Framework {
 			Skip(requirements.NotApplicablePrefix + why)
 		}
 		f.Dialect = labels.Dialect
+		f.ids, f.checking, f.blocked = labels.IDs, "", false
 		f.deadline = time.Now().Add(cfg.SpecTimeout)
 		f.rec = &Recorder{}
 		h, err := NewHTTP(t.TenantURL, t.Token, cfg.RequestTimeout, f.rec)
@@ -62,14 +69,21 @@ func New() *Framework {
 	})
 	AfterEach(func() {
 		r := CurrentSpecReport()
-		if !r.Failed() || f.rec == nil {
+		if !(r.Failed() || f.blocked) || f.rec == nil {
 			return
+		}
+		if r.Failed() && f.checking != "" {
+			AddReportEntry(FailedCheckEntry, f.checking)
+		}
+		xs := f.rec.Exchanges()
+		if c := Cause(f.Target.TenantURL, xs); c != "" {
+			AddReportEntry(CauseEntry, c)
 		}
 		labels := requirements.ParseLabels(r.Labels())
 		parts := append(slices.Clone(labels.IDs), labels.Dialect, strings.TrimSuffix(filepath.Base(r.FileName()), ".go"), strconv.Itoa(r.LineNumber()))
 		parts = slices.DeleteFunc(parts, func(p string) bool { return p == "" })
 		name := strings.Join(parts, "_")
-		rel, err := WriteArtefact(f.Config.ReportDir, name, r.FullText(), r.FailureMessage(), f.rec.Exchanges())
+		rel, err := WriteArtefact(f.Config.ReportDir, name, r.FullText(), r.FailureMessage(), xs, f.rec.Dropped())
 		if err != nil {
 			GinkgoWriter.Printf("could not write the artefact of a failed spec: %v\n", err)
 			return

@@ -142,16 +142,43 @@ func (h *HTTP) Get(ctx context.Context, path string, query url.Values) (*exchang
 	return h.Do(ctx, Request{Method: http.MethodGet, Path: path, Query: query})
 }
 
-// Recorder keeps the exchanges of one spec.
+// Recorder keeps the exchanges of one spec: every exchange that went wrong
+// (no answer, 4xx, 5xx) up to a bound, and the first answered ones up to
+// another, so a cycle of thousands of requests leaves a readable artefact
+// that still holds what failed.
 type Recorder struct {
 	mu        sync.Mutex
 	exchanges []*exchange.Response
+	kept      [2]int // answered below 400, went wrong
+	dropped   int
 }
+
+// Bounds of a Recorder: exchanges answered below 400, and those that went wrong.
+const (
+	maxRecordedOK  = 200
+	maxRecordedBad = 500
+)
 
 func (r *Recorder) add(x *exchange.Response) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	kind, limit := 0, maxRecordedOK
+	if x.Status == 0 || x.Status >= 400 {
+		kind, limit = 1, maxRecordedBad
+	}
+	if r.kept[kind] >= limit {
+		r.dropped++
+		return
+	}
+	r.kept[kind]++
 	r.exchanges = append(r.exchanges, x)
+}
+
+// Dropped is the number of exchanges not kept because of the bounds.
+func (r *Recorder) Dropped() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.dropped
 }
 
 // Exchanges returns what was recorded, oldest first.

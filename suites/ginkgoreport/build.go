@@ -14,6 +14,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/quantive/entra-scim-harness/reports"
+	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -43,6 +44,7 @@ type key struct{ id, dialect string }
 type acc struct {
 	res      reports.Result
 	failures []string
+	blocked  []string
 	skips    []string
 	na       []string
 	passed   int
@@ -50,7 +52,9 @@ type acc struct {
 
 // Build makes the conformance report. Several specs checking the same
 // behaviour in the same dialect fold into one row: failed if any failed,
-// else passed if any passed, else skipped, else not applicable.
+// else blocked if any was blocked (a check that could not run leaves the
+// behaviour unproven), else passed if any passed, else skipped, else not
+// applicable.
 func Build(r types.Report, in Input) *reports.Report {
 	describe := in.Catalogue
 	if describe == nil {
@@ -102,7 +106,7 @@ func Build(r types.Report, in Input) *reports.Report {
 					rows[k] = a
 					order = append(order, k)
 				}
-				a.add(s, in.ArtefactEntry)
+				a.add(s, id, in.ArtefactEntry)
 			}
 		}
 	}
@@ -140,32 +144,101 @@ func rowDialects(perDialect bool, specDialect string, runDialects []string) []st
 	}
 }
 
-func (a *acc) add(s types.SpecReport, artefactEntry string) {
-	a.res.Specs++
+// specVerdict is what one spec says about one of its behaviours.
+type specVerdict int
+
+const (
+	vPassed specVerdict = iota
+	vFailed
+	vBlocked
+	vSkipped
+	vNotApplicable
+)
+
+// verdictFor decides what spec s says about behaviour id. One behaviour,
+// one verdict: a spec that failed inside a Check counts the failure against
+// that behaviour alone; its other behaviours passed if their Check had
+// completed, and are blocked by the failed one otherwise. A spec that ended
+// through Block is blocked for all its behaviours.
+func verdictFor(s types.SpecReport, id string) (v specVerdict, by, msg string) {
 	switch {
 	case s.State == types.SpecStatePassed:
-		a.passed++
+		return vPassed, "", ""
 	case s.State.Is(types.SpecStateFailureStates):
-		a.failures = append(a.failures, fmt.Sprintf("%s: %s", s.LeafNodeText, summary(s.FailureMessage())))
-		if a.res.Artefact == "" && artefactEntry != "" {
-			for _, e := range s.ReportEntries {
-				if e.Name == artefactEntry {
-					a.res.Artefact = e.Value.String()
-					break
-				}
-			}
+		failedID := entryValue(s, framework.FailedCheckEntry)
+		switch {
+		case failedID == "" || failedID == id:
+			return vFailed, "", fmt.Sprintf("%s: %s", s.LeafNodeText, summary(s.FailureMessage()))
+		case slices.Contains(entryValues(s, framework.CheckedEntry), id):
+			return vPassed, "", ""
+		default:
+			return vBlocked, failedID, requirements.BlockedMessage(failedID, "not reached: "+summary(s.FailureMessage()))
 		}
 	case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
 		msg := s.Failure.Message
+		if by, _, ok := requirements.ParseBlocked(msg); ok {
+			return vBlocked, by, msg
+		}
 		if strings.HasPrefix(msg, requirements.NotApplicablePrefix) {
-			a.na = append(a.na, strings.TrimPrefix(msg, requirements.NotApplicablePrefix))
-		} else {
-			if msg == "" {
-				msg = "skipped by the run's filters"
-			}
-			a.skips = append(a.skips, msg)
+			return vNotApplicable, "", strings.TrimPrefix(msg, requirements.NotApplicablePrefix)
+		}
+		if msg == "" {
+			msg = "skipped by the run's filters"
+		}
+		return vSkipped, "", msg
+	}
+	return vSkipped, "", fmt.Sprintf("spec ended as %s", s.State)
+}
+
+func (a *acc) add(s types.SpecReport, id, artefactEntry string) {
+	a.res.Specs++
+	v, by, msg := verdictFor(s, id)
+	switch v {
+	case vPassed:
+		a.passed++
+	case vFailed:
+		a.failures = append(a.failures, msg)
+	case vBlocked:
+		a.blocked = append(a.blocked, msg)
+		if a.res.BlockedBy == "" {
+			a.res.BlockedBy = by
+		}
+	case vSkipped:
+		a.skips = append(a.skips, msg)
+	case vNotApplicable:
+		a.na = append(a.na, msg)
+	}
+	if v != vFailed && v != vBlocked {
+		return
+	}
+	// Evidence and cause come from the first spec that failed or blocked the
+	// row; a failure's beat a blocked spec's.
+	if v == vFailed && len(a.failures) == 1 || a.res.Artefact == "" {
+		if art := entryValue(s, artefactEntry); art != "" {
+			a.res.Artefact = art
+		}
+		if c := entryValue(s, framework.CauseEntry); c != "" {
+			a.res.Cause = c
 		}
 	}
+}
+
+// entryValue is the value of the spec's first report entry of that name.
+func entryValue(s types.SpecReport, name string) string {
+	if vs := entryValues(s, name); len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+func entryValues(s types.SpecReport, name string) []string {
+	var out []string
+	for _, e := range s.ReportEntries {
+		if e.Name == name {
+			out = append(out, e.Value.String())
+		}
+	}
+	return out
 }
 
 // observedCode finds the provisioning-log code a failure message reports
@@ -176,12 +249,14 @@ func (a *acc) result() reports.Result {
 	res := a.res
 	switch {
 	case len(a.failures) > 0:
-		res.Result, res.Message = reports.Failed, strings.Join(a.failures, "\n")
+		res.Result, res.Message, res.BlockedBy = reports.Failed, strings.Join(a.failures, "\n"), ""
 		// What Entra would really log for this answer beats the catalogue's
 		// typical code for the behaviour.
 		if m := observedCode.FindStringSubmatch(res.Message); m != nil {
 			res.ErrorCode = m[1]
 		}
+	case len(a.blocked) > 0:
+		res.Result, res.Message = reports.Blocked, strings.Join(uniq(a.blocked), "\n")
 	case a.passed > 0:
 		res.Result = reports.Passed
 	case len(a.skips) > 0:

@@ -9,6 +9,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/quantive/entra-scim-harness/reports"
+	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -189,5 +190,63 @@ func TestBuildTakesTheObservedErrorCode(t *testing.T) {
 	r := Build(rep, Input{})
 	if got := r.Results[0].ErrorCode; got != "SystemForCrossDomainIdentityManagementServiceIncompatible" {
 		t.Errorf("error code %q; the catalogue's InvalidAnchor should give way to the observed code", got)
+	}
+}
+
+func entries(kv ...string) types.ReportEntries {
+	var out types.ReportEntries
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, types.ReportEntry{Name: kv[i], Value: types.WrapEntryValue(kv[i+1])})
+	}
+	return out
+}
+
+// One behaviour, one verdict: a precondition failure blocks, a failure
+// inside a Check counts against that behaviour only.
+func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
+	blocked := spec("PATCH add sets nickName", types.SpecStateSkipped,
+		requirements.BlockedMessage("ENTRA-FLOW-04", "create a user as Entra does: POST /Users answered 400"), labels(t, "ENTRA-PATCH-03")...)
+	blocked.ReportEntries = entries("artefact", "artefacts/ENTRA-PATCH-03.txt", framework.CauseEntry, "POST /Users → 400 Bad Request")
+	load := spec("load", types.SpecStateFailed, "failed provisioning events stay at or below 40 %", labels(t, "ENTRA-QUAR-03", "ENTRA-HTTP-08")...)
+	load.ReportEntries = entries(framework.CheckedEntry, "ENTRA-HTTP-08", framework.FailedCheckEntry, "ENTRA-QUAR-03", "artefact", "artefacts/load.txt")
+	notReached := spec("ref check", types.SpecStateFailed, "manager PATCH answered 400", labels(t, "ENTRA-FLOW-08", "ENTRA-FLOW-06")...)
+	notReached.ReportEntries = entries(framework.FailedCheckEntry, "ENTRA-FLOW-08")
+	rep := types.Report{SpecReports: types.SpecReports{
+		blocked, load, notReached,
+		spec("PATCH add, other spec", types.SpecStatePassed, "", labels(t, "ENTRA-PATCH-03")...),
+	}}
+	r := Build(rep, Input{ArtefactEntry: "artefact"})
+	got := map[string]reports.Result{}
+	for _, res := range r.Results {
+		got[res.Key()] = res
+	}
+	for key, want := range map[string]struct {
+		o     reports.Outcome
+		by    string
+		cause string
+	}{
+		"ENTRA-PATCH-03": {reports.Blocked, "ENTRA-FLOW-04", "POST /Users → 400 Bad Request"},
+		"ENTRA-HTTP-08":  {reports.Passed, "", ""},
+		"ENTRA-QUAR-03":  {reports.Failed, "", ""},
+		"ENTRA-FLOW-08":  {reports.Failed, "", ""},
+		"ENTRA-FLOW-06":  {reports.Blocked, "ENTRA-FLOW-08", ""},
+	} {
+		res, ok := got[key]
+		if !ok {
+			t.Errorf("no row %s", key)
+			continue
+		}
+		if res.Result != want.o || res.BlockedBy != want.by || res.Cause != want.cause {
+			t.Errorf("%s: %s by %q cause %q, want %s by %q cause %q (%s)", key, res.Result, res.BlockedBy, res.Cause, want.o, want.by, want.cause, res.Message)
+		}
+	}
+	if a := got["ENTRA-PATCH-03"].Artefact; a != "artefacts/ENTRA-PATCH-03.txt" {
+		t.Errorf("a blocked row carries its evidence, got %q", a)
+	}
+	if m := got["ENTRA-FLOW-06"].Message; !strings.HasPrefix(m, "blocked by ENTRA-FLOW-08: not reached") {
+		t.Errorf("not-reached message %q", m)
+	}
+	if r.Totals.Blocked != 2 || r.Totals.Failed != 2 || r.Totals.Passed != 1 {
+		t.Errorf("totals %+v", r.Totals)
 	}
 }

@@ -1,0 +1,75 @@
+package framework
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/quantive/entra-scim-harness/suites/exchange"
+)
+
+// Cause names what a failed or blocked spec comes down to: the last exchange
+// that went wrong (no answer, or a 4xx/5xx), as method, path shape below the
+// tenant URL and answer, e.g. "PATCH /Users/{id} → 405 Method Not Allowed" or
+// "POST /Users → 400 invalidValue". Rows with the same cause are grouped in
+// the report. It returns "" when every exchange was answered with 1xx-3xx:
+// the failure is then about an answer's content, which the message explains.
+func Cause(tenantURL string, xs []*exchange.Response) string {
+	for i := len(xs) - 1; i >= 0; i-- {
+		x := xs[i]
+		if x.Status != 0 && x.Status < 400 {
+			continue
+		}
+		return fmt.Sprintf("%s %s → %s", x.Request.Method, pathShape(tenantURL, x.Request.URL), answerShape(x))
+	}
+	return ""
+}
+
+// pathShape strips the tenant URL and replaces resource ids by {id}, and
+// keeps only the names of query parameters (?filter, ?excludedAttributes).
+func pathShape(tenantURL, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	p := u.Path
+	if base, err := url.Parse(tenantURL); err == nil {
+		p = strings.TrimPrefix(p, strings.TrimRight(base.Path, "/"))
+	}
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	for i := 1; i < len(segs); i++ {
+		if segs[i-1] == "Users" || segs[i-1] == "Groups" {
+			segs[i] = "{id}"
+		}
+	}
+	shape := "/" + strings.Join(segs, "/")
+	var names []string
+	for k := range u.Query() {
+		if k == "filter" || k == "attributes" || k == "excludedAttributes" || k == "startIndex" || k == "count" {
+			names = append(names, k)
+		}
+	}
+	if len(names) > 0 {
+		slices.Sort(names)
+		shape += "?" + strings.Join(names, "&")
+	}
+	return shape
+}
+
+// answerShape is the status with its SCIM scimType, or why no answer came.
+func answerShape(x *exchange.Response) string {
+	if x.Status == 0 {
+		return "no answer"
+	}
+	s := fmt.Sprintf("%d %s", x.Status, http.StatusText(x.Status))
+	var e struct {
+		ScimType string `json:"scimType"`
+	}
+	if json.Unmarshal(x.Body, &e) == nil && e.ScimType != "" {
+		s += " (" + e.ScimType + ")"
+	}
+	return s
+}
