@@ -52,13 +52,24 @@ func objectAt(m map[string]any, key string) map[string]any {
 
 // userCreateBody builds the POST /Users body from attributes in Entra's
 // shape (ENTRA-FLOW-04): schemas, externalId, userName, active first, then
-// the rest; meta.resourceType, an empty roles array, the work email flagged
-// primary, extension attributes in their schema object, nulls left out.
+// the rest; active as a JSON boolean whatever the dialect; meta.resourceType,
+// an empty roles array, the work email flagged primary, extension attributes
+// in their schema object, nulls left out.
 func userCreateBody(attrs Attributes) *object {
 	top := map[string]any{}
 	multi := map[string]map[string]map[string]any{} // attr -> "key=val" -> element
 	for path, v := range attrs {
 		if v == nil || isManagerPath(path) {
+			continue
+		}
+		if isActivePath(path) {
+			// ENTRA-FLOW-04: the create carries "active" as a JSON boolean
+			// in both dialects; the mapping's Switch yields the strings
+			// "True"/"False" (MAP-03), which only PATCH keeps (PATCH-02).
+			if b, ok := activeValue(v); ok {
+				v = b
+			}
+			top["active"] = v
 			continue
 		}
 		if urn, attr, ok := splitURN(path); ok {

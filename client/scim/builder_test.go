@@ -1,6 +1,8 @@
 package scim
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -45,6 +47,55 @@ func TestCreateUserBody_FLOW04_FLOW20(t *testing.T) {
 	r = Builder{}.CreateUser(Attributes{"userName": "a", "roles": []map[string]any{{"primary": true, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}}})
 	if !strings.Contains(string(r.Body), `"roles":[{"primary":true,"type":"WindowsAzureActiveDirectoryRole","value":"Admin"}]`) {
 		t.Errorf("roles: %s", r.Body)
+	}
+}
+
+// TestCreateUserActiveIsBoolean_FLOW04_PATCH02: the mapping's Switch yields
+// "True"/"False" (MAP-03); the create body carries a JSON boolean in both
+// dialects (ENTRA-FLOW-04), while a PATCH of active keeps the dialect's form
+// (ENTRA-PATCH-02: strings in legacy, booleans in compliant).
+func TestCreateUserActiveIsBoolean_FLOW04_PATCH02(t *testing.T) {
+	cases := []struct {
+		mapped     any
+		want       bool
+		wantLegacy any // the legacy PATCH value for the same mapped value
+	}{
+		{"True", true, "True"},
+		{"False", false, "False"},
+		{"true", true, "True"},
+		{"FALSE", false, "False"},
+		{true, true, "True"},
+		{false, false, "False"},
+	}
+	for _, tc := range cases {
+		for _, d := range []Dialect{Legacy, Compliant} {
+			name := fmt.Sprintf("%s/%#v", d, tc.mapped)
+			b := Builder{Dialect: d}
+			var body map[string]any
+			if err := json.Unmarshal(b.CreateUser(Attributes{"userName": "a", "active": tc.mapped}).Body, &body); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if got, ok := body["active"].(bool); !ok || got != tc.want {
+				t.Errorf("%s: create active = %#v, want the boolean %v", name, body["active"], tc.want)
+			}
+			var p struct {
+				Operations []struct {
+					Value any `json:"value"`
+				}
+			}
+			// The target holds the opposite value, so the PATCH sends it.
+			upd := b.UpdateUser("u1", Diff(Attributes{"active": !tc.want}, Attributes{"active": tc.mapped}))
+			if err := json.Unmarshal(upd.Body, &p); err != nil || len(p.Operations) != 1 {
+				t.Fatalf("%s: PATCH %s: %v", name, upd.Body, err)
+			}
+			var want any = tc.want
+			if d == Legacy {
+				want = tc.wantLegacy
+			}
+			if p.Operations[0].Value != want {
+				t.Errorf("%s: PATCH active = %#v, want %#v", name, p.Operations[0].Value, want)
+			}
+		}
 	}
 }
 
