@@ -339,6 +339,9 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 		if it.rec == nil {
 			continue
 		}
+		if it.checkFailed {
+			s.ReferenceCheckFailures++
+		}
 		status := provlog.StatusSuccess
 		switch {
 		case it.failed:
@@ -390,8 +393,12 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 			if !it.failed {
 				out.Success = true
 			}
+			evStatus := status
+			if it.checkFailed && status == provlog.StatusSuccess {
+				evStatus = provlog.StatusWarning
+			}
 			e.opt.Observer.Exported(ctx, Event{CycleID: r.cycleID, Key: it.key, TargetID: it.obj.TargetID,
-				Action: it.action, Status: status, Outcome: out, Reference: it.refFail})
+				Action: it.action, Status: evStatus, Outcome: out, Reference: it.refFail, ReferenceCheckFailed: it.checkFailed})
 		}
 	}
 	job := r.job

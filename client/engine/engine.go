@@ -56,6 +56,14 @@ type Options struct {
 	// RetryNow runs a quarantined job's cycle before its next attempt; it
 	// counts as the retry (QUAR-04), for checking a fix without waiting.
 	RetryNow bool
+	// SkipReferenceCheck leaves out the reference check sent before a
+	// manager PATCH (ENTRA-FLOW-06, GET /Users?filter=id eq "…" and
+	// manager eq "…"). false, the default, sends it, as the spec's DESIGN
+	// for UNC-04 asks; the client's scim.Options.SkipReferenceCheck turns
+	// it off too. A check answered with an error never fails the user: it
+	// is logged (a failed referenceResolution step naming ENTRA-FLOW-06, the
+	// record a warning) and the manager PATCH is sent all the same.
+	SkipReferenceCheck bool
 }
 
 // Event is the outcome of one object in a cycle: the one place where
@@ -73,6 +81,10 @@ type Event struct {
 	// Reference is true when the failure was a reference update
 	// (manager, members), which QUAR-03 counts apart.
 	Reference bool
+	// ReferenceCheckFailed is true when the manager's reference check
+	// (ENTRA-FLOW-06) was answered with an error; Status is then warning
+	// unless the object failed for another reason.
+	ReferenceCheckFailed bool
 }
 
 // Observer watches a cycle. Methods are called from the cycle's goroutine,
@@ -111,6 +123,10 @@ type Summary struct {
 	// Deferred counts objects left out because their escrow entry was not
 	// due yet (ENTRA-RESP-23).
 	Deferred int
+	// ReferenceCheckFailures counts the manager reference checks
+	// (ENTRA-FLOW-06) answered with an error; each is a warning record
+	// (or a failure, if the manager PATCH failed too), not a failed object.
+	ReferenceCheckFailures int
 	// Status is Graph's synchronizationStatus after the cycle
 	// (ENTRA-QUAR-06/07).
 	Status quarantine.Status

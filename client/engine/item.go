@@ -47,9 +47,12 @@ type item struct {
 	action  provlog.Action
 	failed  bool
 	refFail bool
-	skipped bool
-	out     outcome.Outcome
-	calls   int
+	// checkFailed: the manager's reference check (ENTRA-FLOW-06) was
+	// answered with an error; the record is a warning unless it failed.
+	checkFailed bool
+	skipped     bool
+	out         outcome.Outcome
+	calls       int
 	// answered counts the calls that got an HTTP answer; a cycle where
 	// none did could not reach the target (QUAR-02 "cannot connect").
 	answered int

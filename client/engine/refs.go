@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/provlog"
@@ -73,12 +74,28 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 			return nil
 		}
 	}
-	rs, err := r.e.opt.Client.UpdateManager(ctx, obj.TargetID, mgrTarget)
-	it.count(rs...)
-	if err != nil {
-		return fmt.Errorf("cycle: manager of %s: %w", it.key.SourceID, err)
+	var last *scim.Result
+	if mgrTarget == "" {
+		// Removal: sent only with the client's ClearManager option (UNC-10).
+		rs, err := r.e.opt.Client.UpdateManager(ctx, obj.TargetID, "")
+		it.count(rs...)
+		if err != nil {
+			return fmt.Errorf("cycle: manager of %s: %w", it.key.SourceID, err)
+		}
+		last = rs[len(rs)-1]
+	} else {
+		res, found, err := r.setManager(ctx, it, mgrTarget)
+		if err != nil {
+			return fmt.Errorf("cycle: manager of %s: %w", it.key.SourceID, err)
+		}
+		if found {
+			obj.Manager = want
+			it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusSuccess,
+				"The target user already has this manager (ENTRA-FLOW-06).", map[string]string{"attribute": "manager", "targetId": mgrTarget})
+			return nil
+		}
+		last = res
 	}
-	last := rs[len(rs)-1]
 	if last.Sent && !last.Outcome.Success {
 		it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusFailure,
 			last.Outcome.Reason, map[string]string{"attribute": "manager"})
@@ -107,6 +124,69 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 		"Resolved the manager reference to target user "+mgrTarget+".", map[string]string{"attribute": "manager", "targetId": mgrTarget})
 	return nil
 }
+
+// referenceCheck reports whether the FLOW-06 check is sent: on unless the
+// engine's or the client's option turns it off (UNC-04).
+func (e *Engine) referenceCheck() bool {
+	return !e.opt.SkipReferenceCheck && e.opt.Client.ReferenceCheck()
+}
+
+// setManager sends the reference check (ENTRA-FLOW-06) unless it is turned
+// off, then the manager PATCH (ENTRA-FLOW-08) unless the check found the
+// manager already set (found). The check is a SHOULD: a check answered
+// with an error (any non-2xx, an unreadable answer, no answer) is logged as
+// its own failed step and a warning, and the PATCH is sent all the same,
+// so that the user does not fail for it. res is the PATCH's result.
+func (r *run) setManager(ctx context.Context, it *item, mgrTarget string) (res *scim.Result, found bool, err error) {
+	c := r.e.opt.Client
+	userID := it.obj.TargetID
+	if r.e.referenceCheck() {
+		chk, err := c.CheckManager(ctx, userID, mgrTarget)
+		if err != nil {
+			return nil, false, err
+		}
+		it.count(chk)
+		if chk.Found() {
+			return nil, true, nil
+		}
+		if !chk.Outcome.Success {
+			r.referenceCheckFailed(it, chk)
+		}
+	}
+	res, err = c.SetManager(ctx, userID, mgrTarget)
+	if err != nil {
+		return nil, false, err
+	}
+	it.count(res)
+	return res, false, nil
+}
+
+// referenceCheckFailed logs a failed reference check (ENTRA-FLOW-06) as a
+// failed referenceResolution step of the user's record and marks the record
+// a warning with the check's error; a failure of the PATCH that follows
+// replaces the warning. The object itself does not fail.
+func (r *run) referenceCheckFailed(it *item, chk *scim.Result) {
+	o := chk.Outcome
+	it.checkFailed = true
+	details := map[string]string{"attribute": "manager", "specId": SpecReferenceCheck, "errorCode": o.ErrorCode}
+	if o.HTTPStatus != 0 {
+		details["httpStatus"] = strconv.Itoa(o.HTTPStatus)
+	}
+	it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusFailure,
+		fmt.Sprintf("The %s reference check of the manager failed (%s): %s The manager PATCH is sent all the same.",
+			SpecReferenceCheck, o.ErrorCode, o.Reason), details)
+	it.rec.Warn(provlog.ErrorInfo{
+		ErrorCode:         o.ErrorCode,
+		Reason:            SpecReferenceCheck + " reference check failed: " + o.Reason,
+		AdditionalDetails: o.AdditionalDetails,
+		RecommendedAction: "Answer GET /Users?filter=id eq \"<id>\" and manager eq \"<managerId>\" with a ListResponse (" +
+			SpecReferenceCheck + "), or turn the reference check off.",
+	})
+}
+
+// SpecReferenceCheck is the spec ID of the manager reference check; log
+// entries about the check name it.
+const SpecReferenceCheck = "ENTRA-FLOW-06"
 
 // resolveMembers adds and removes the group's members after every user
 // and group exists (ENTRA-REF-01), as separate member PATCHes, never a

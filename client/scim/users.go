@@ -90,6 +90,10 @@ func (c *Client) UpdateUser(ctx context.Context, id string, current, desired Att
 	return c.Do(ctx, outcome.PatchUser, c.build.UpdateUser(id, changes))
 }
 
+// ReferenceCheck reports whether the FLOW-06 check is on in the client's
+// options (Options.SkipReferenceCheck false, the default).
+func (c *Client) ReferenceCheck() bool { return !c.opts.SkipReferenceCheck }
+
 // CheckManager runs the reference check (ENTRA-FLOW-06): Found() means the
 // user already has that manager.
 func (c *Client) CheckManager(ctx context.Context, userID, managerID string) (*Result, error) {
