@@ -29,7 +29,7 @@ func newCycleCommand() *cobra.Command {
 		Long: "Runs one cycle of Entra's sync engine (ENTRA-CYCLE-01/02) from the directory file to the tenant URL:\n" +
 			"scoping, matching, create/update, references (manager, members), disables and deletes. The state file\n" +
 			"keeps links, watermarks, the job status, the simulated clock and the provisioning logs, so running it\n" +
-			"again after editing the directory is an incremental cycle.\n\n" + cycleExitHelp,
+			"again after editing the directory is an incremental cycle.\n\n" + referenceCheckHelp + "\n\n" + cycleExitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCycles(cmd, &f, 1, 0)
@@ -52,7 +52,7 @@ func newRunCommand() *cobra.Command {
 			"status. While the job is quarantined, slots before the next retry (+6 h, +12 h, +24 h, then daily,\n" +
 			"ENTRA-QUAR-04) are skipped and folded into one line; the first successful retry lifts the quarantine,\n" +
 			"and 28 days of failed retries disable the job. Stops early when the job is stopped, paused or disabled.\n\n" +
-			cycleExitHelp,
+			referenceCheckHelp + "\n\n" + cycleExitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cycles < 1 {

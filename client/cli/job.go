@@ -24,6 +24,8 @@ type jobFlags struct {
 	directory, state, mapping, logs string
 	concurrency                     int
 	allowDeletes, retryNow          bool
+	// referenceCheck sends the manager reference check (ENTRA-FLOW-06).
+	referenceCheck bool
 	// failure behaviour (issue 6); remembered in the state file
 	outbox, notificationEmail string
 	thresholds                state.Thresholds
@@ -35,6 +37,8 @@ func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
 	fl.StringVar(&f.state, "state", "", "state file (SQLite; created if missing); required")
 	fl.StringVar(&f.mapping, "mapping", "", "attribute-mapping file (default: the one stored in the state, else the Gtmhub gallery mapping)")
 	fl.IntVar(&f.concurrency, "concurrency", 1, "objects exported at once (Entra: 1, UNC-14)")
+	fl.BoolVar(&f.referenceCheck, "reference-check", true,
+		"send the reference check before each manager PATCH (ENTRA-FLOW-06, UNC-04); false leaves it out")
 	if withLogs {
 		fl.StringVar(&f.logs, "logs", "", "also write this run's provisioning-log records to FILE (JSON)")
 		fl.BoolVar(&f.allowDeletes, "allow-deletes", false, "allow this cycle to go over the accidental-deletion threshold (ENTRA-DEL-01)")
@@ -169,13 +173,22 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 		AllowDeletes: f.allowDeletes, Progress: bar.Update,
 		Quarantine: quarantine.Config{MinFailures: th.MinFailures, ProportionPercent: th.ProportionPercent,
 			BaseFailures: th.BaseFailures, TotalFailures: th.TotalFailures},
-		Outbox: outbox, NotificationEmail: stored.NotificationEmail, RetryNow: f.retryNow})
+		Outbox: outbox, NotificationEmail: stored.NotificationEmail, RetryNow: f.retryNow,
+		SkipReferenceCheck: !f.referenceCheck})
 	if err != nil {
 		return nil, usagef("%s: %v", cmd.CommandPath(), err)
 	}
 	ok = true
 	return &setup{st: st, dir: dir, eng: eng, bar: bar}, nil
 }
+
+// referenceCheckHelp documents --reference-check in the help of the
+// commands that run the sync engine.
+const referenceCheckHelp = "Before each manager PATCH (ENTRA-FLOW-08) the engine sends the reference check\n" +
+	"GET /Users?filter=id eq \"<user>\" and manager eq \"<manager>\"&attributes=id (ENTRA-FLOW-06); whether Entra still\n" +
+	"sends it is unconfirmed (UNC-04), so --reference-check=false leaves it out. A check answered with an error\n" +
+	"(non-2xx, unreadable) does not fail the user: it is logged as a failed reference-resolution step naming\n" +
+	"ENTRA-FLOW-06 (the record a warning) and the manager PATCH is sent all the same."
 
 // summaryLine is the end-of-cycle summary: the simulated time, what the
 // cycle did, the job status and the next run.

@@ -27,6 +27,7 @@ func newProvisionCommand() *cobra.Command {
 		Short: "Provision one user, or one group with up to 5 members, on demand (ENTRA-CYCLE-08)",
 		Long: "Provisions on demand, printing the steps Entra shows: Test connection (only on failure), Import,\n" +
 			"Scope, Match, Perform action. It can disable an unassigned user, not one disabled or deleted in Entra.\n\n" +
+			referenceCheckHelp + "\n\n" +
 			"Exit codes: 0 provisioned or skipped; 1 a step failed; 2 bad flags, unknown user or group, a group\n" +
 			"with more than 5 members.",
 		Args: cobra.NoArgs,
