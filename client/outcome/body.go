@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
-
-	"github.com/quantive/entra-scim-harness/protocol"
 )
 
 // Parsed is what a successful answer told Entra: the resources of a query
@@ -197,58 +194,4 @@ func incompatible(status int, body []byte, cause, problem string) Outcome {
 	o.Reason = o.Reason + ": " + problem + "."
 	o.Cause = cause
 	return o
-}
-
-// bodyHint refines an error status from the SCIM Error body: a missing
-// required value (RESP-20), an unknown attribute (RESP-21), a domain the
-// target refuses (ERR-12) or a licence limit (RESP-22). Only 400 is refined
-// for all but the licence; licence limits
-// are recognised on 400, 402, 403 and 422.
-func bodyHint(status int, body []byte) (row, bool) {
-	if status != 400 && status != 402 && status != 403 && status != 422 {
-		return row{}, false
-	}
-	text := strings.ToLower(errorText(body))
-	if text == "" {
-		return row{}, false
-	}
-	if strings.Contains(text, "licen") || strings.Contains(text, "seat") {
-		return rowLicence, true
-	}
-	if status != 400 {
-		return row{}, false
-	}
-	// Before "missing": "domain … is not accepted" names no required field.
-	if strings.Contains(text, "domain") && containsAny(text, "not accepted", "not an accepted", "not allowed", "not verified",
-		"invalid domain", "unknown domain", "not permitted", "rejected", "not supported") {
-		return rowDomain, true
-	}
-	if containsAny(text, "required", "mandatory", "missing") {
-		return rowMandatory, true
-	}
-	if strings.Contains(text, strings.ToLower(protocol.ScimTypeInvalidPath)) ||
-		(strings.Contains(text, "attribute") && containsAny(text, "unknown", "not found", "does not exist",
-			"not supported", "unsupported", "unrecognized", "unrecognised", "no such")) {
-		return rowAttributeNotFound, true
-	}
-	return row{}, false
-}
-
-// errorText is the scimType and detail of a SCIM Error body, or the whole
-// body when it is not one.
-func errorText(body []byte) string {
-	var e protocol.Error
-	if err := json.Unmarshal(body, &e); err == nil && (e.Detail != "" || e.ScimType != "") {
-		return e.ScimType + " " + e.Detail
-	}
-	return string(body)
-}
-
-func containsAny(s string, words ...string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
 }

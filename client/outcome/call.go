@@ -46,6 +46,8 @@ func (c Call) isQuery() bool { return c == QueryUsers || c == QueryGroups || c =
 
 func (c Call) isDelete() bool { return c == DeleteUser || c == DeleteGroup }
 
+func (c Call) isCreate() bool { return c == CreateUser || c == CreateGroup }
+
 func (c Call) isAnchored() bool {
 	switch c {
 	case GetUser, GetGroup, PatchUser, PatchGroup:
@@ -54,6 +56,6 @@ func (c Call) isAnchored() bool {
 	return false
 }
 
-// isGroup is true for calls whose answers are groups read with
+// membersExcluded is true for calls whose answers are groups read with
 // excludedAttributes=members.
 func (c Call) membersExcluded() bool { return c == QueryGroups || c == GetGroup }

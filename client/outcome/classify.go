@@ -27,7 +27,7 @@ func Classify(call Call, r Response) Outcome {
 	case r.Status == http.StatusNotFound:
 		return classify404(call, r.Body)
 	}
-	o := statusOutcome(r.Status, r.Body)
+	o := statusOutcome(call, r.Status, r.Body)
 	if r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable {
 		o.RetryAfter = RetryAfter(r.Header, time.Now())
 	}
@@ -57,14 +57,21 @@ func classify404(call Call, body []byte) Outcome {
 	return o
 }
 
-// statusOutcome looks a non-2xx, non-404 status up in the table and refines
-// a 400 (and licence hints on 403/422) from the body (RESP-20..22).
-func statusOutcome(status int, body []byte) Outcome {
-	if r, ok := bodyHint(status, body); ok {
+// statusOutcome looks a non-2xx, non-404 status up in the table, then lets
+// the SCIM Error body refine it within what the status and its scimType
+// allow (refine.go; ENTRA-RESP-20..22). A status outside the table is the
+// plain-400 default for 4xx (ENTRA-RESP-05/10, UNC-03) and an unexpected
+// answer otherwise (ENTRA-RESP-15).
+func statusOutcome(call Call, status int, body []byte) Outcome {
+	if r, ok := refine(call, status, body); ok {
 		return r.outcomeFor(status, body)
 	}
 	if r, ok := statusTable[status]; ok {
-		return r.outcomeFor(status, body)
+		o := r.outcomeFor(status, body)
+		if st := readErrorBody(body).scimType; st != "" && status == http.StatusBadRequest {
+			o.Reason = withNote(o.Reason, "scimType "+st+", which names no Entra error code")
+		}
+		return o
 	}
 	o := rowUnexpected.outcomeFor(status, body)
 	if status >= 400 && status < 500 {

@@ -39,6 +39,15 @@ type Outcome struct {
 	Warning string
 }
 
+// ErrorCodeSource returns where the outcome's error code comes from
+// (CodeSource); the zero Source on success.
+func (o Outcome) ErrorCodeSource() Source {
+	if o.Success {
+		return Source{}
+	}
+	return CodeSource(o.ErrorCode)
+}
+
 // Err returns nil on success and an *Error otherwise, so callers can use
 // ordinary error handling.
 func (o Outcome) Err() error {

@@ -15,7 +15,10 @@ type row struct {
 
 // statusTable maps HTTP error statuses to Entra's outcome. 2xx is success
 // (ENTRA-RESP-01); 404 depends on the call and is decided in classify.go
-// (ENTRA-RESP-03, RESP-04, UNC-08); 400 is refined from the body (RESP-20..22).
+// (ENTRA-RESP-03, RESP-04, UNC-08); 400 (and, for licence limits, 402, 403
+// and 422) may be refined from the SCIM Error body by the rules in
+// refine.go (RESP-20..22). Where each code comes from is in codes.go
+// (CodeSource).
 var statusTable = map[int]row{
 	http.StatusBadRequest: {"ENTRA-RESP-05, UNC-03, ERR-24", CodeBadRequest,
 		"The target rejected the request as bad (HTTP 400).",
