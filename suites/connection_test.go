@@ -34,6 +34,12 @@ var _ = Describe("Test Connection and authentication", func() {
 		Expect(f.Get("/Users", map[string]string{"filter": fmt.Sprintf("externalId eq %q", randomGUID())})).To(BeListResponseWith(0))
 	})
 
+	It("ENTRA-HTTP-03 the given Secret Token is accepted as a bearer token", Req("ENTRA-HTTP-03"), func() {
+		x := f.Get("/Users", map[string]string{"filter": fmt.Sprintf("userName eq %q", randomGUID())})
+		Expect(x).NotTo(HaveStatus(http.StatusUnauthorized, http.StatusForbidden), "the run's token must be accepted")
+		Expect(x).To(BeListResponseWith(0))
+	})
+
 	It("ENTRA-HTTP-03 a request without a token answers 401", Req("ENTRA-HTTP-03"), func() {
 		Expect(f.Do(Request{Method: http.MethodGet, Path: "/Users", NoAuth: true})).To(HaveStatus(http.StatusUnauthorized))
 	})

@@ -60,55 +60,58 @@ var _ = Describe("Provisioning cycles", func() {
 			Req("ENTRA-CYCLE-01", "ENTRA-FLOW-22", "ENTRA-REF-01"), func() {
 				r := newCycleRun(f, cycleFixture, nil)
 				s := r.cycle()
-				Expect(s.Kind).To(Equal("initial"))
-				expectClean(s)
 				calls := r.wire.take()
-				Expect(only(calls, http.MethodPost)).To(HaveLen(4+r.ifGroups(1)), "4 assigned users and (when the target has groups) 1 group are created")
-				lastPost, firstPatch := -1, len(calls)
-				for i, c := range calls {
-					if c.Method == http.MethodPost {
-						lastPost = i
+				f.Check("ENTRA-CYCLE-01", func() {
+					Expect(s.Kind).To(Equal("initial"))
+					expectClean(s)
+					Expect(only(calls, http.MethodPost)).To(HaveLen(4+r.ifGroups(1)), "4 assigned users and (when the target has groups) 1 group are created")
+					for _, u := range []string{"u1", "u2", "u3", "u4"} {
+						r.expectRecord(s, u, provlog.ActionCreate, provlog.StatusSuccess)
 					}
-					if c.Method == http.MethodPatch && i < firstPatch {
-						firstPatch = i
+					if r.groups {
+						r.expectRecord(s, "g1", provlog.ActionCreate, provlog.StatusSuccess)
 					}
-				}
-				Expect(firstPatch).To(BeNumerically("<", len(calls)), "managers and members are PATCHed")
-				Expect(lastPost).To(BeNumerically("<", firstPatch), "references are written after every create (ENTRA-REF-01)")
-				expectMatchedBeforeCreate(calls)
-
-				for _, u := range []string{"u1", "u2", "u3", "u4"} {
-					r.expectRecord(s, u, provlog.ActionCreate, provlog.StatusSuccess)
-				}
-				if r.groups {
-					r.expectRecord(s, "g1", provlog.ActionCreate, provlog.StatusSuccess)
-				}
-				Expect(r.recordsOf(s, "u5")).To(BeEmpty(), "an unassigned user is not provisioned")
-				Expect(r.object(state.KindUser, "u5").Linked()).To(BeFalse())
-
-				ann, ben, cid := r.link(state.KindUser, "u1"), r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3")
-				u := readUser(f, cid)
-				Expect(u["userName"]).To(Equal(r.pfx + "-cid@conformance.example.test"))
-				Expect(u["externalId"]).To(Equal(r.pfx + "-cid"))
-				Expect(u["active"]).To(BeTrue())
-				Expect(managerOf(u)).To(Equal(ben))
-				Expect(managerOf(readUser(f, ben))).To(Equal(ann))
-				if r.groups {
-					ids, _ := memberIDs(readGroup(f, r.link(state.KindGroup, "g1")))
-					Expect(ids).To(ConsistOf(ben, cid))
-				}
-
-				By("a second cycle without changes sends nothing and logs nothing")
-				s2 := r.cycle()
-				Expect(s2.Kind).To(Equal("incremental"))
-				Expect(s2.Records).To(BeEmpty())
-				Expect(r.wire.take()).To(BeEmpty())
+					Expect(r.recordsOf(s, "u5")).To(BeEmpty(), "an unassigned user is not provisioned")
+					Expect(r.object(state.KindUser, "u5").Linked()).To(BeFalse())
+					u := readUser(f, r.link(state.KindUser, "u3"))
+					Expect(u["userName"]).To(Equal(r.pfx+"-cid@conformance.example.test"), "userName of the created user")
+					Expect(u["externalId"]).To(Equal(r.pfx+"-cid"), "externalId of the created user")
+					Expect(u["active"]).To(BeTrue(), "active of the created user")
+				})
+				f.Check("ENTRA-FLOW-22", func() { expectMatchedBeforeCreate(calls) })
+				f.Check("ENTRA-REF-01", func() {
+					lastPost, firstPatch := -1, len(calls)
+					for i, c := range calls {
+						if c.Method == http.MethodPost {
+							lastPost = i
+						}
+						if c.Method == http.MethodPatch && i < firstPatch {
+							firstPatch = i
+						}
+					}
+					Expect(firstPatch).To(BeNumerically("<", len(calls)), "managers and members are PATCHed")
+					Expect(lastPost).To(BeNumerically("<", firstPatch), "references are written after every create")
+					ann, ben, cid := r.link(state.KindUser, "u1"), r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3")
+					Expect(managerOf(readUser(f, cid))).To(Equal(ben), "manager of Cid")
+					Expect(managerOf(readUser(f, ben))).To(Equal(ann), "manager of Ben")
+					if r.groups {
+						ids, _ := memberIDs(readGroup(f, r.link(state.KindGroup, "g1")))
+						Expect(ids).To(ConsistOf(ben, cid), "members of the team")
+					}
+				})
+				f.Check("ENTRA-CYCLE-01", func() {
+					By("a second cycle without changes sends nothing and logs nothing")
+					s2 := r.cycle()
+					Expect(s2.Kind).To(Equal("incremental"))
+					Expect(s2.Records).To(BeEmpty(), "records of a cycle without changes")
+					Expect(r.wire.take()).To(BeEmpty(), "requests of a cycle without changes")
+				})
 			})
 
 		It("ENTRA-CYCLE-02 an attribute edit sends exactly one PATCH with the difference",
 			Req("ENTRA-CYCLE-02"), func() {
 				r := newCycleRun(f, cycleFixture, nil)
-				expectClean(r.cycle())
+				r.initialCycle()
 				ben := r.link(state.KindUser, "u2")
 				r.edit("jobTitle: Engineer\n    department: Sales\n    employeeId: \"1002\"", "jobTitle: Staff Engineer\n    department: Sales\n    employeeId: \"1002\"")
 				s := r.cycle()
@@ -131,7 +134,7 @@ var _ = Describe("Provisioning cycles", func() {
 		It("ENTRA-REF-01 a manager change in the directory PATCHes the manager in a later cycle (ENTRA-FLOW-08)",
 			Req("ENTRA-REF-01", "ENTRA-FLOW-08"), func() {
 				r := newCycleRun(f, cycleFixture, nil)
-				expectClean(r.cycle())
+				r.initialCycle()
 				ann, cid := r.link(state.KindUser, "u1"), r.link(state.KindUser, "u3")
 				r.edit("employeeId: \"1003\"\n    manager: PFX-u2", "employeeId: \"1003\"\n    manager: PFX-u1")
 				s := r.cycle()
@@ -147,32 +150,44 @@ var _ = Describe("Provisioning cycles", func() {
 		It("ENTRA-FLOW-16 team membership changes are member adds and removes, and a rename replaces displayName (ENTRA-FLOW-17, ENTRA-FLOW-15)",
 			Req("ENTRA-FLOW-16", "ENTRA-FLOW-17", "ENTRA-FLOW-15", "ENTRA-CYCLE-02"), func() {
 				r := newCycleRun(f, cycleFixture, nil)
-				expectClean(r.cycle())
+				r.initialCycle()
 				g, cid, dee := r.link(state.KindGroup, "g1"), r.link(state.KindUser, "u3"), r.link(state.KindUser, "u4")
 				r.edit("displayName: PFX Team\n    members: [PFX-u2, PFX-u3]", "displayName: PFX Team Renamed\n    members: [PFX-u3, PFX-u4]")
 				s := r.cycle()
-				expectClean(s)
 				calls := r.wire.take()
-				Expect(only(calls, http.MethodPut)).To(BeEmpty(), "members are never replaced as a whole")
-				for _, c := range only(calls, http.MethodPatch) {
-					Expect(c.Path).To(HaveSuffix("/Groups/"+g), "only the group changes: %v", calls)
-				}
 				body := ""
 				for _, c := range only(calls, http.MethodPatch) {
 					body += c.Body
 				}
-				Expect(strings.ToLower(body)).To(SatisfyAll(ContainSubstring(`"add"`), ContainSubstring(`"remove"`), ContainSubstring("renamed")))
-				r.expectRecord(s, "g1", provlog.ActionUpdate, provlog.StatusSuccess)
 				grp := readGroup(f, g)
-				Expect(grp["displayName"]).To(Equal(r.pfx + " Team Renamed"))
 				ids, _ := memberIDs(grp)
-				Expect(ids).To(ConsistOf(cid, dee))
+				body = strings.ToLower(body)
+				f.Check("ENTRA-FLOW-15", func() {
+					Expect(body).To(ContainSubstring("renamed"), "the rename is PATCHed")
+					Expect(grp["displayName"]).To(Equal(r.pfx+" Team Renamed"), "displayName after the rename")
+				})
+				f.Check("ENTRA-FLOW-16", func() {
+					Expect(body).To(ContainSubstring(`"add"`), "the new member is added")
+					Expect(ids).To(ContainElement(dee), "the new member is in the team")
+				})
+				f.Check("ENTRA-FLOW-17", func() {
+					Expect(body).To(ContainSubstring(`"remove"`), "the old member is removed")
+					Expect(ids).To(ConsistOf(cid, dee), "members after the change")
+				})
+				f.Check("ENTRA-CYCLE-02", func() {
+					expectClean(s)
+					Expect(only(calls, http.MethodPut)).To(BeEmpty(), "members are never replaced as a whole")
+					for _, c := range only(calls, http.MethodPatch) {
+						Expect(c.Path).To(HaveSuffix("/Groups/"+g), "only the group changes: %v", calls)
+					}
+					r.expectRecord(s, "g1", provlog.ActionUpdate, provlog.StatusSuccess)
+				})
 			})
 
 		It("ENTRA-DEPROV-01 unassigned, soft-deleted and blocked users are disabled with active=false and kept",
 			Req("ENTRA-DEPROV-01"), func() {
 				r := newCycleRun(f, cycleFixture, nil)
-				expectClean(r.cycle())
+				r.initialCycle()
 				ben, cid, dee := r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3"), r.link(state.KindUser, "u4")
 				r.edit("users: [PFX-u1, PFX-u2, PFX-u3, PFX-u4]", "users: [PFX-u1, PFX-u2, PFX-u3]") // Dee unassigned
 				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")            // Cid soft-deleted
@@ -189,7 +204,7 @@ var _ = Describe("Provisioning cycles", func() {
 		It("ENTRA-DEPROV-07 a restored user is re-activated and keeps its memberships",
 			Req("ENTRA-DEPROV-07"), func() {
 				r := newCycleRun(f, cycleFixture, nil)
-				expectClean(r.cycle())
+				r.initialCycle()
 				ben, cid := r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3")
 				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")
 				s := r.cycle()
@@ -212,7 +227,7 @@ var _ = Describe("Provisioning cycles", func() {
 	It("ENTRA-DEPROV-02 a hard-deleted source user is deleted in the target",
 		Req("ENTRA-DEPROV-02"), func() {
 			r := newCycleRun(f, cycleFixture, nil)
-			expectClean(r.cycle())
+			r.initialCycle()
 			dee := r.link(state.KindUser, "u4")
 			r.edit("employeeId: \"1004\"", "employeeId: \"1004\"\n    deleted: hard")
 			s := r.cycle()
@@ -246,11 +261,14 @@ var _ = Describe("Provisioning cycles", func() {
 				Expect(rec.ProvisioningAction).NotTo(Equal(provlog.ActionCreate))
 			}
 
-			By("each matching attribute filters to exactly the one user (ENTRA-MATCH-04)")
-			Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ann@conformance.example.test"))).To(BeListResponseWith(1))
-			Expect(f.Send(f.Entra().MatchUser("externalId", r.pfx+"-ben"))).To(BeListResponseWith(1))
-			Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ben@conformance.example.test"))).To(BeListResponseWith(1),
-				"the matched user's userName was updated to the source's, without a duplicate")
-			Expect(readUser(f, preBen)["userName"]).To(Equal(r.pfx + "-ben@conformance.example.test"))
+			Expect(readUser(f, preBen)["userName"]).To(Equal(r.pfx+"-ben@conformance.example.test"), "the matched user's userName is updated to the source's")
+
+			f.Check("ENTRA-MATCH-04", func() {
+				By("each matching attribute filters to exactly the one user")
+				Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ann@conformance.example.test"))).To(BeListResponseWith(1))
+				Expect(f.Send(f.Entra().MatchUser("externalId", r.pfx+"-ben"))).To(BeListResponseWith(1))
+				Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ben@conformance.example.test"))).To(BeListResponseWith(1),
+					"the matched user's userName was updated to the source's, without a duplicate")
+			})
 		})
 })

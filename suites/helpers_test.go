@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
@@ -14,11 +15,12 @@ import (
 	. "github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
-// readUser reads a user by id as Entra does and decodes it.
+// readUser reads a user by id as Entra does (ENTRA-FLOW-05: a spec that
+// does not check it is blocked when the read fails) and decodes it.
 func readUser(f *framework.Framework, id string) map[string]any {
 	GinkgoHelper()
 	x := f.Send(f.Entra().GetUser(id))
-	Expect(x).To(SatisfyAll(BeAcceptedByEntra(outcome.GetUser), HaveStatus(http.StatusOK)))
+	f.Require("ENTRA-FLOW-05", x, SatisfyAll(BeAcceptedByEntra(outcome.GetUser), HaveStatus(http.StatusOK)), "read the user back as Entra does")
 	var u map[string]any
 	Expect(json.Unmarshal(x.Body, &u)).To(Succeed())
 	return u
@@ -63,7 +65,27 @@ func memberIDs(g map[string]any) ([]string, bool) {
 // expectPatched checks a PATCH answer: 200 or 204, and Entra accepts it.
 func expectPatched(x any, call outcome.Call) {
 	GinkgoHelper()
-	Expect(x).To(SatisfyAll(HaveStatus(http.StatusOK, http.StatusNoContent), BeAcceptedByEntra(call)))
+	Expect(x).To(patched(call))
+}
+
+func patched(call outcome.Call) types.GomegaMatcher {
+	return SatisfyAll(HaveStatus(http.StatusOK, http.StatusNoContent), BeAcceptedByEntra(call))
+}
+
+// requirePatched checks a PATCH that a spec needs as a precondition and
+// that belongs to behaviour id (e.g. adding members, ENTRA-FLOW-16): a spec
+// that does not check id is blocked by it when the PATCH fails.
+func requirePatched(f *framework.Framework, id string, x *exchange.Response, call outcome.Call, what string) {
+	GinkgoHelper()
+	f.Require(id, x, patched(call), what)
+}
+
+// addMembers adds members as Entra does, as a precondition (ENTRA-FLOW-16).
+func addMembers(f *framework.Framework, group string, members ...string) {
+	GinkgoHelper()
+	for _, r := range f.Entra().AddMembers(group, members) {
+		requirePatched(f, "ENTRA-FLOW-16", f.Send(r), outcome.PatchGroup, "add members as Entra does")
+	}
 }
 
 // patchBody wraps operations in a PatchOp message.

@@ -53,6 +53,11 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	}
 	Expect(err).NotTo(HaveOccurred(), "starting the %s target", cfg.Target)
 	stopTarget = stop
+	// Entra's Test Connection first: a rejected token or a wrong tenant URL
+	// stops the run with one finding instead of a hundred with one cause.
+	if p := framework.Preflight(ctx, t, cfg.RequestTimeout); p != nil {
+		Fail(p.Error())
+	}
 	t.Unsupported = framework.Discover(ctx, t, cfg.RequestTimeout)
 	data, err := json.Marshal(shared{Target: *t, RunPrefix: cfg.RunPrefix})
 	Expect(err).NotTo(HaveOccurred())
@@ -137,8 +142,11 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 		}
 	}
 	Expect(writeReports(cfg.ReportDir, rep)).To(Succeed())
-	// Printed on stdout so that `make conformance` shows where the report is.
-	fmt.Printf("\nconformance report: %s (and conformance.yaml)\n", filepath.Join(cfg.ReportDir, "conformance.html"))
+	// Printed on stdout so that `make conformance` shows the verdict, with
+	// the same counts as the report files, and where they are.
+	fmt.Println()
+	Expect(reports.WriteText(os.Stdout, rep)).To(Succeed())
+	fmt.Printf("conformance report: %s (and conformance.yaml)\n", filepath.Join(cfg.ReportDir, "conformance.html"))
 })
 
 func writeReports(dir string, rep *reports.Report) error {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/quantive/entra-scim-harness/suites/framework"
 )
 
 // wireCall is one HTTP exchange the provisioning engine had with the target,
@@ -27,8 +29,10 @@ type wire struct {
 	calls []wireCall
 }
 
-func newWire() *wire {
-	return &wire{next: http.DefaultTransport.(*http.Transport).Clone()}
+// newWire records into the spec's recorder too (f.Transport), so the
+// engine's exchanges are evidence when the spec fails or is blocked.
+func newWire(f *framework.Framework) *wire {
+	return &wire{next: f.Transport(http.DefaultTransport.(*http.Transport).Clone())}
 }
 
 // RoundTrip implements http.RoundTripper.

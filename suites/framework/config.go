@@ -43,6 +43,7 @@ const (
 	EnvOptions    = "SCIM_OPTIONS"
 	EnvDialects   = "SCIM_DIALECTS"
 	EnvRunPrefix  = "SCIM_RUN_PREFIX"
+	EnvProfiles   = "SCIM_PROFILES"
 )
 
 // DefaultReportDir is where reports go, relative to the module root.
@@ -68,6 +69,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	SpecTimeout    time.Duration
 	RunPrefix      string
+	// Profiles are asked for explicitly (options profiles:, SCIM_PROFILES),
+	// beyond those that apply to every target.
+	Profiles []string
 	// Load sizes the load spec (defaults filled in by Load).
 	Load LoadOptions
 }
@@ -142,6 +146,12 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 	}
 	if v := getenv(EnvRunPrefix); v != "" {
 		c.RunPrefix = v
+	}
+	if v := getenv(EnvProfiles); v != "" {
+		c.Profiles = splitList(v)
+		if err := validateProfiles(c.Profiles); err != nil {
+			bad("%s: %w", EnvProfiles, err)
+		}
 	}
 	reportDir, _ := pick(fl.ReportDir, EnvReportDir)
 
@@ -228,7 +238,34 @@ func (c *Config) applyOptions(o *Options, bad func(string, ...any)) {
 		bad("%s: timeouts.request (%s) exceeds timeouts.spec (%s)", where, c.RequestTimeout, c.SpecTimeout)
 	}
 	c.RunPrefix = o.RunPrefix
+	c.Profiles = o.Profiles
+	if err := validateProfiles(o.Profiles); err != nil {
+		bad("%s: profiles: %w", where, err)
+	}
 	c.applyLoad(o.Load, where, bad)
+}
+
+func validateProfiles(ps []string) error {
+	for _, p := range ps {
+		if !slices.Contains(reports.ProfileOrder, p) {
+			return fmt.Errorf("unknown profile %q (known: %s)", p, strings.Join(reports.ProfileOrder, ", "))
+		}
+	}
+	return nil
+}
+
+// GtmhubApplies says whether the gtmhub profile's rows apply: the tenant URL
+// has Gtmhub's shape (GTM-01), or the profile was asked for. Elsewhere they
+// are not applicable, so an Entra-compatible third-party endpoint can pass.
+func (c *Config) GtmhubApplies(t *Target) bool {
+	if slices.Contains(c.Profiles, reports.ProfileGtmhub) {
+		return true
+	}
+	if t == nil {
+		return false
+	}
+	u, err := url.Parse(t.TenantURL)
+	return err == nil && refserverPath.MatchString(u.Path)
 }
 
 func (c *Config) applyLoad(l LoadOptions, where string, bad func(string, ...any)) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -25,6 +26,9 @@ func NotApplicable(c *Config, t *Target, p requirements.ParsedLabels) string {
 		if t != nil && slices.Contains(t.Unsupported, f) && !slices.Contains(c.ForceFeatures, f) {
 			return fmt.Sprintf("the target's discovery endpoints say feature %s is unsupported (list it under features.force to test it anyway)", f)
 		}
+	}
+	if len(p.Profiles) > 0 && !slices.ContainsFunc(p.Profiles, func(name string) bool { return name != reports.ProfileGtmhub }) && !c.GtmhubApplies(t) {
+		return "a Gtmhub-only behaviour, and the tenant URL does not have Gtmhub's shape (…/api/v1/scim/azure/{account}, GTM-01); ask for it with profiles: [gtmhub] in the options file or " + EnvProfiles + "=gtmhub"
 	}
 	if p.NeedsAdmin && (t == nil || t.Admin == nil) {
 		return "needs the reference server's admin API (faults, journal); set SCIM_ADMIN_TOKEN for a reference-server target"

@@ -36,3 +36,31 @@ func TestNotApplicable(t *testing.T) {
 		t.Errorf("dialect feature: %q", got)
 	}
 }
+
+func TestGtmhubRowsApplyOnlyToGtmhubShapedTargetsOrWhenAskedFor(t *testing.T) {
+	gtmhub := &Target{TenantURL: "https://app.gtmhub.com/api/v1/scim/azure/acme"}
+	vendor := &Target{TenantURL: "http://127.0.0.1:8080/scim/v2?aadOptscim062020"}
+	gtmOnly := requirements.ParseLabels([]string{"GTM-01", "profile:gtmhub", "feature:http"})
+	mixed := requirements.ParseLabels([]string{"GTM-04", "ENTRA-FLOW-03", "profile:gtmhub", "profile:entra-core", "feature:filters"})
+	for _, tc := range []struct {
+		name     string
+		profiles []string
+		t        *Target
+		labels   requirements.ParsedLabels
+		na       bool
+	}{
+		{"gtmhub-shaped URL", nil, gtmhub, gtmOnly, false},
+		{"other URL", nil, vendor, gtmOnly, true},
+		{"other URL, profile asked for", []string{"gtmhub"}, vendor, gtmOnly, false},
+		{"a spec that also checks another profile runs", nil, vendor, mixed, false},
+	} {
+		cfg := &Config{Dialects: requirements.Dialects, Profiles: tc.profiles}
+		got := NotApplicable(cfg, tc.t, tc.labels)
+		if (got != "") != tc.na {
+			t.Errorf("%s: NotApplicable = %q, want not applicable %v", tc.name, got, tc.na)
+		}
+		if tc.na && !strings.Contains(got, "profiles: [gtmhub]") {
+			t.Errorf("%s: the reason must say how to ask for the profile: %q", tc.name, got)
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 //	features: {skip: [etag], force: [groups]}
 //	timeouts: {request: 30s, spec: 2m}
 //	runPrefix: acme-ci
+//	profiles: [gtmhub]
 type Options struct {
 	Implementation reports.Implementation `yaml:"implementation"`
 	// Dialects are the PATCH dialects to test; default both.
@@ -39,6 +40,10 @@ type Options struct {
 	} `yaml:"timeouts"`
 	// RunPrefix is put in front of every name the suite creates.
 	RunPrefix string `yaml:"runPrefix"`
+	// Profiles asks for profiles that otherwise apply only to some targets:
+	// gtmhub's rows apply when the tenant URL has Gtmhub's shape
+	// (…/api/v1/scim/azure/{account}, GTM-01) or when listed here.
+	Profiles []string `yaml:"profiles"`
 	// Load sizes the load spec (feature load).
 	Load LoadOptions `yaml:"load"`
 }

@@ -55,6 +55,16 @@ func (f *Framework) Require(id string, actual any, m types.GomegaMatcher, what s
 	}
 }
 
+// Unmet reports a precondition of behaviour id that did not hold: a failure
+// in a spec that checks id itself, a block anywhere else.
+func (f *Framework) Unmet(id, reason string) {
+	GinkgoHelper()
+	if f.Owns(id) {
+		Fail(reason)
+	}
+	f.Block(id, reason)
+}
+
 // Check runs the assertions of one behaviour of a spec that carries several
 // IDs. A failure inside counts against id alone; behaviours whose Check
 // completed before it count as passed, and those not reached as blocked by id.

@@ -77,10 +77,15 @@ func Build(r types.Report, in Input) *reports.Report {
 	}
 	rows := map[key]*acc{}
 	var order []key
+	var preflight *framework.PreflightFailure
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType != types.NodeTypeIt {
 			if s.State.Is(types.SpecStateFailureStates) {
 				runOK = false
+				if p, ok := framework.ParsePreflight(s.FailureMessage()); ok && preflight == nil {
+					preflight = p
+					continue
+				}
 				out.Notes = append(out.Notes, fmt.Sprintf("%s failed: %s", s.LeafNodeType, summary(s.FailureMessage())))
 			}
 			continue
@@ -109,6 +114,17 @@ func Build(r types.Report, in Input) *reports.Report {
 				a.add(s, id, in.ArtefactEntry)
 			}
 		}
+	}
+	if preflight != nil {
+		// One cause, one finding: no spec ran, so the report holds the
+		// failed Test Connection alone.
+		req, _ := describe(preflight.ID)
+		req.ID = preflight.ID
+		out.Results = []reports.Result{{Requirement: req, Result: reports.Failed, Message: preflight.Message, Cause: preflight.Cause, Specs: 1}}
+		// The other processes' "setup failed on process 1" notes add nothing.
+		out.Notes = []string{"the pre-flight check (Entra's Test Connection, ENTRA-FLOW-01) failed, so no behaviour was tested: " + preflight.Message}
+		out.Finalize(in.Unsupported, false)
+		return out
 	}
 	for _, k := range order {
 		out.Results = append(out.Results, rows[k].result())
@@ -277,11 +293,14 @@ func uniq(ss []string) []string {
 	return out
 }
 
+// ansi matches the terminal colour codes Ginkgo puts into some messages.
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
 // summary keeps report rows short: the first paragraph of a failure (the
 // matchers put the exchange after a blank line), on one line, capped. The
 // artefact has the whole story.
 func summary(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(ansi.ReplaceAllString(s, ""))
 	if i := strings.Index(s, "\n\n"); i >= 0 {
 		s = s[:i]
 	}

@@ -250,3 +250,29 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 		t.Errorf("totals %+v", r.Totals)
 	}
 }
+
+func TestBuildAFailedPreflightIsTheOneFinding(t *testing.T) {
+	p := &framework.PreflightFailure{ID: "ENTRA-HTTP-03", Message: "the token was rejected: … answered 401 Unauthorized; check SCIM_TOKEN"}
+	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed, Failure: types.Failure{Message: p.Error()}}
+	skipped := spec("creates a user", types.SpecStateSkipped, "", labels(t, "ENTRA-FLOW-04")...)
+	r := Build(types.Report{SpecReports: types.SpecReports{setup, skipped}}, Input{Uncovered: requirements.All()})
+	if len(r.Results) != 1 {
+		t.Fatalf("%d rows, want the one finding: %v", len(r.Results), r.Results)
+	}
+	res := r.Results[0]
+	if res.ID != "ENTRA-HTTP-03" || res.Result != reports.Failed || res.Message != p.Message || res.Title == "" {
+		t.Errorf("finding = %+v", res)
+	}
+	if r.Succeeded || !strings.Contains(r.Banner, "1 MUST behaviour failed") {
+		t.Errorf("succeeded %v, banner %q", r.Succeeded, r.Banner)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "no behaviour was tested") {
+		t.Errorf("notes %q", r.Notes)
+	}
+}
+
+func TestSummaryDropsTerminalColours(t *testing.T) {
+	if got := summary("\x1b[1m\x1b[38;5;9mSynchronizedBeforeSuite failed\x1b[0m on process #1"); got != "SynchronizedBeforeSuite failed on process #1" {
+		t.Errorf("summary = %q", got)
+	}
+}
