@@ -8,7 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/quantive/entra-scim-harness/client/outcome"
 )
 
 // WriteJSON writes records as one indented JSON array, like the portal's
@@ -38,9 +41,13 @@ const (
 // columns with the same value (LOG-10 [UNC]): TimeGenerated =
 // activityDateTime, ResultType = status, errorDescription and
 // ResultDescription = reason, ResultSignature = errorCode.
+// errorCodeSource is the harness's own column, not the portal's: where the
+// errorCode comes from (outcome.CodeSource), e.g. "documented (DOC S5)",
+// "observed (OBS O11)", "default (UNC-03)", "unknown" for a code the
+// harness's table does not list; empty when there is no errorCode.
 var LogColumns = []string{
 	"id", "activityDateTime", "TimeGenerated", "changeId", "cycleId", "jobId", "durationInMilliseconds",
-	"provisioningAction", "status", "ResultType", "errorCode", "ResultSignature", "reason", "errorDescription",
+	"provisioningAction", "status", "ResultType", "errorCode", "ResultSignature", "errorCodeSource", "reason", "errorDescription",
 	"ResultDescription", "additionalDetails", "errorCategory", "recommendedAction",
 	"sourceIdentity.id", "sourceIdentity.displayName", "sourceIdentity.identityType",
 	"targetIdentity.id", "targetIdentity.displayName", "targetIdentity.identityType",
@@ -78,7 +85,7 @@ func WriteCSV(logs, steps, props io.Writer, records []Record) error {
 		st := string(r.ProvisioningStatusInfo.Status)
 		row := []string{
 			r.ID, ts, ts, r.ChangeID, r.CycleID, r.JobID, strconv.Itoa(int(r.DurationInMilliseconds)),
-			string(r.ProvisioningAction), st, st, e.ErrorCode, e.ErrorCode, e.Reason, e.Reason,
+			string(r.ProvisioningAction), st, st, e.ErrorCode, e.ErrorCode, CodeSource(e.ErrorCode), e.Reason, e.Reason,
 			e.Reason, e.AdditionalDetails, string(e.ErrorCategory), e.RecommendedAction,
 			r.SourceIdentity.ID, r.SourceIdentity.DisplayName, r.SourceIdentity.IdentityType,
 			r.TargetIdentity.ID, r.TargetIdentity.DisplayName, r.TargetIdentity.IdentityType,
@@ -116,6 +123,45 @@ func WriteCSV(logs, steps, props io.Writer, records []Record) error {
 		}
 	}
 	return nil
+}
+
+// CodeSource renders where an errorCode comes from (outcome.CodeSource),
+// "" when there is no code.
+func CodeSource(code string) string {
+	if code == "" {
+		return ""
+	}
+	return outcome.CodeSource(code).String()
+}
+
+// WriteText writes records for people: one line per record (time, action,
+// status, source object, target id) and, for a record with an errorCode,
+// a second line with the code, where it comes from and the reason. It is
+// the harness's own view; the JSON and CSV exports keep the portal's form.
+func WriteText(w io.Writer, records []Record) error {
+	var b strings.Builder
+	for _, r := range records {
+		target := r.TargetIdentity.ID
+		if target == "" {
+			target = "-"
+		}
+		fmt.Fprintf(&b, "%s %s %s %s %q (source %s, target %s)\n",
+			r.ActivityDateTime.UTC().Format(time.RFC3339Nano), r.ProvisioningAction, r.ProvisioningStatusInfo.Status,
+			r.SourceIdentity.IdentityType, r.SourceIdentity.DisplayName, r.SourceIdentity.ID, target)
+		if e := r.ProvisioningStatusInfo.ErrorInformation; e != nil && e.ErrorCode != "" {
+			fmt.Fprintf(&b, "    errorCode %s [%s]: %s\n", e.ErrorCode, CodeSource(e.ErrorCode), oneLine(e.Reason))
+		}
+	}
+	fmt.Fprintf(&b, "%d records\n", len(records))
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("write provisioning logs as text: %w", err)
+	}
+	return nil
+}
+
+// oneLine folds line breaks so that a reason stays on its line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func deref(s *string) string {
