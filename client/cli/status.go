@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quantive/entra-scim-harness/client/escrow"
+	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/quarantine"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
@@ -21,6 +22,10 @@ func init() { register("status", newStatusCommand) }
 // lastExecution, lastSuccessfulExecution,
 // lastSuccessfulExecutionWithExports), plus the emulator's job details:
 // clock, next run, links, escrow entries and the thresholds in force.
+// Beside each error code it names where the code comes from
+// (outcome.CodeSource): escrowEntries[].errorCodeSource and, for the
+// quarantine's error, quarantineErrorCodeSource; both are harness fields,
+// so Graph's quarantine object keeps its shape.
 type statusView struct {
 	Code                               string                 `json:"code"`
 	Quarantine                         *quarantine.Quarantine `json:"quarantine"`
@@ -38,14 +43,34 @@ type statusView struct {
 	LastCycle *state.Cycle   `json:"lastCycle"`
 	Linked    map[string]int `json:"linked"`
 	NextCycle string         `json:"nextCycleKind"`
+	// QuarantineErrorCodeSource is where the quarantine error's code comes
+	// from; absent without a quarantine error.
+	QuarantineErrorCodeSource *outcome.Source `json:"quarantineErrorCodeSource,omitempty"`
 	// Escrows is the number of escrow entries; EscrowCounts splits them as
 	// QUAR-03 counts them; EscrowEntries lists them, next attempt first.
-	Escrows       int            `json:"escrows"`
-	EscrowCounts  escrow.Counts  `json:"escrowCounts"`
-	EscrowEntries []escrow.Entry `json:"escrowEntries"`
+	Escrows       int               `json:"escrows"`
+	EscrowCounts  escrow.Counts     `json:"escrowCounts"`
+	EscrowEntries []escrowEntryView `json:"escrowEntries"`
 	// Thresholds are the QUAR-03 numbers in force.
 	Thresholds        state.Thresholds `json:"thresholds"`
 	NotificationEmail string           `json:"notificationEmail,omitempty"`
+}
+
+// escrowEntryView is an escrow entry with the source of its error code.
+type escrowEntryView struct {
+	escrow.Entry
+	ErrorCodeSource outcome.Source `json:"errorCodeSource"`
+}
+
+func escrowViews(entries []escrow.Entry) []escrowEntryView {
+	if entries == nil {
+		return nil
+	}
+	out := make([]escrowEntryView, len(entries))
+	for i, e := range entries {
+		out[i] = escrowEntryView{Entry: e, ErrorCodeSource: outcome.CodeSource(e.ErrorCode)}
+	}
+	return out
 }
 
 func newStatusCommand() *cobra.Command {
@@ -57,7 +82,8 @@ func newStatusCommand() *cobra.Command {
 		Long: "Shows the job status kept in the state file: code (NotRun | Active | Quarantine | Paused | Disabled),\n" +
 			"the quarantine (reason, began, next attempt, series), the escrowed objects waiting for a retry, the\n" +
 			"last cycle's counts and the next run on the simulated clock. --json uses Graph's field names\n" +
-			"(synchronizationStatus, ENTRA-QUAR-06/07).\n\n" +
+			"(synchronizationStatus, ENTRA-QUAR-06/07). Each error code is shown with where it comes from:\n" +
+			"documented by Microsoft (DOC Sx), observed in the field (OBS Ox) or this harness's default (UNC-xx).\n\n" +
 			"Exit codes: 0 shown; 1 the state file cannot be read; 2 bad flags or not a state file.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -119,11 +145,15 @@ func buildStatus(cmd *cobra.Command, st *state.Store) (*statusView, error) {
 		LastSuccessfulExecutionWithExports: qs.LastSuccessfulExecutionWithExports,
 		JobID:                              j.JobID, Clock: j.Clock, NextRun: j.Clock, Interval: j.Interval.String(), Cycles: j.Cycles,
 		LastCycle: j.LastCycle, Linked: map[string]int{"users": 0, "groups": 0}, NextCycle: "incremental",
-		Escrows: js.Escrow.Len(), EscrowCounts: js.Escrow.Counts(), EscrowEntries: js.Escrow.All(),
+		Escrows: js.Escrow.Len(), EscrowCounts: js.Escrow.Counts(), EscrowEntries: escrowViews(js.Escrow.All()),
 		Thresholds: state.Thresholds{MinFailures: pick(th.MinFailures, def.MinFailures),
 			ProportionPercent: pick(th.ProportionPercent, def.ProportionPercent),
 			BaseFailures:      pick(th.BaseFailures, def.BaseFailures), TotalFailures: pick(th.TotalFailures, def.TotalFailures)},
 		NotificationEmail: cfg.NotificationEmail}
+	if q := qs.Quarantine; q != nil && q.Error != nil && q.Error.Code != "" {
+		src := outcome.CodeSource(q.Error.Code)
+		v.QuarantineErrorCodeSource = &src
+	}
 	if q := qs.Quarantine; q != nil && js.Status.Quarantined() && q.NextAttempt.After(v.NextRun) {
 		v.NextRun = q.NextAttempt
 	}
@@ -148,7 +178,7 @@ func printStatus(w io.Writer, v *statusView) {
 			fmt.Fprintf(w, "  next attempt %s\n", ts(q.NextAttempt))
 		}
 		if q.Error != nil {
-			fmt.Fprintf(w, "  %s: %s\n", q.Error.Code, q.Error.Message)
+			fmt.Fprintf(w, "  %s [%s]: %s\n", q.Error.Code, outcome.CodeSource(q.Error.Code), q.Error.Message)
 		}
 	}
 	if v.EscrowsPruned {
@@ -163,8 +193,8 @@ func printStatus(w io.Writer, v *statusView) {
 		if e.Reference {
 			kind = "reference"
 		}
-		fmt.Fprintf(w, "  %s %s (%s %s): %s, %d attempt(s) since %s, next attempt %s\n",
-			e.Kind, e.ID, e.Action, kind, e.ErrorCode, e.Attempts, ts(e.FirstFailure), ts(e.NextAttempt))
+		fmt.Fprintf(w, "  %s %s (%s %s): %s [%s], %d attempt(s) since %s, next attempt %s\n",
+			e.Kind, e.ID, e.Action, kind, e.ErrorCode, e.ErrorCodeSource, e.Attempts, ts(e.FirstFailure), ts(e.NextAttempt))
 	}
 	if c := v.LastCycle; c != nil {
 		n := c.Counts
