@@ -63,7 +63,7 @@ var _ = Describe("Provisioning cycles", func() {
 				calls := r.wire.take()
 				f.Check("ENTRA-CYCLE-01", func() {
 					Expect(s.Kind).To(Equal("initial"))
-					expectClean(s)
+					r.clean(s)
 					Expect(only(calls, http.MethodPost)).To(HaveLen(4+r.ifGroups(1)), "4 assigned users and (when the target has groups) 1 group are created")
 					for _, u := range []string{"u1", "u2", "u3", "u4"} {
 						r.expectRecord(s, u, provlog.ActionCreate, provlog.StatusSuccess)
@@ -115,7 +115,7 @@ var _ = Describe("Provisioning cycles", func() {
 				ben := r.link(state.KindUser, "u2")
 				r.edit("jobTitle: Engineer\n    department: Sales\n    employeeId: \"1002\"", "jobTitle: Staff Engineer\n    department: Sales\n    employeeId: \"1002\"")
 				s := r.cycle()
-				expectClean(s)
+				r.clean(s)
 				calls := r.wire.take()
 				patches := only(calls, http.MethodPatch)
 				Expect(patches).To(HaveLen(1), "requests of the incremental cycle: %v", calls)
@@ -138,7 +138,7 @@ var _ = Describe("Provisioning cycles", func() {
 				ann, cid := r.link(state.KindUser, "u1"), r.link(state.KindUser, "u3")
 				r.edit("employeeId: \"1003\"\n    manager: PFX-u2", "employeeId: \"1003\"\n    manager: PFX-u1")
 				s := r.cycle()
-				expectClean(s)
+				r.clean(s)
 				patches := only(r.wire.take(), http.MethodPatch)
 				Expect(patches).To(HaveLen(1))
 				Expect(patches[0].Path).To(HaveSuffix("/Users/" + cid))
@@ -175,7 +175,7 @@ var _ = Describe("Provisioning cycles", func() {
 					Expect(ids).To(ConsistOf(cid, dee), "members after the change")
 				})
 				f.Check("ENTRA-CYCLE-02", func() {
-					expectClean(s)
+					r.clean(s)
 					Expect(only(calls, http.MethodPut)).To(BeEmpty(), "members are never replaced as a whole")
 					for _, c := range only(calls, http.MethodPatch) {
 						Expect(c.Path).To(HaveSuffix("/Groups/"+g), "only the group changes: %v", calls)
@@ -193,7 +193,7 @@ var _ = Describe("Provisioning cycles", func() {
 				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")            // Cid soft-deleted
 				r.edit("employeeId: \"1002\"", "employeeId: \"1002\"\n    accountEnabled: false")    // Ben blocked
 				s := r.cycle()
-				expectClean(s)
+				r.clean(s)
 				Expect(only(r.wire.take(), http.MethodDelete)).To(BeEmpty(), "disabling never deletes")
 				for short, id := range map[string]string{"u2": ben, "u3": cid, "u4": dee} {
 					r.expectRecord(s, short, provlog.ActionDisable, provlog.StatusSuccess)
@@ -208,13 +208,13 @@ var _ = Describe("Provisioning cycles", func() {
 				ben, cid := r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3")
 				r.edit("employeeId: \"1003\"", "employeeId: \"1003\"\n    deleted: soft")
 				s := r.cycle()
-				expectClean(s)
+				r.clean(s)
 				r.expectRecord(s, "u3", provlog.ActionDisable, provlog.StatusSuccess)
 				Expect(readUser(f, cid)["active"]).To(BeFalse())
 
 				r.edit("employeeId: \"1003\"\n    deleted: soft", "employeeId: \"1003\"")
 				s = r.cycle()
-				expectClean(s)
+				r.clean(s)
 				r.expectRecord(s, "u3", provlog.ActionUpdate, provlog.StatusSuccess)
 				Expect(readUser(f, cid)["active"]).To(BeTrue())
 				if r.groups {
@@ -231,7 +231,7 @@ var _ = Describe("Provisioning cycles", func() {
 			dee := r.link(state.KindUser, "u4")
 			r.edit("employeeId: \"1004\"", "employeeId: \"1004\"\n    deleted: hard")
 			s := r.cycle()
-			expectClean(s)
+			r.clean(s)
 			deletes := only(r.wire.take(), http.MethodDelete)
 			Expect(deletes).To(HaveLen(1))
 			Expect(deletes[0].Path).To(HaveSuffix("/Users/" + dee))
@@ -250,7 +250,7 @@ var _ = Describe("Provisioning cycles", func() {
 			preBen := f.CreateUser(byExt)
 
 			s := r.cycle()
-			expectClean(s)
+			r.clean(s)
 			Expect(only(r.wire.take(), http.MethodPost)).To(HaveLen(2+r.ifGroups(1)), "only Cid, Dee (and the team) are created")
 			Expect(r.link(state.KindUser, "u1")).To(Equal(preAnn))
 			Expect(r.link(state.KindUser, "u2")).To(Equal(preBen))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,6 +68,73 @@ func (w *wire) take() []wireCall {
 	out := w.calls
 	w.calls = nil
 	return out
+}
+
+// peek returns the calls since the last take, keeping them.
+func (w *wire) peek() []wireCall {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]wireCall(nil), w.calls...)
+}
+
+// behaviourOfFailure names the behaviour whose request the target rejected
+// first: the first call answered 4xx (not 429, which is about load), mapped
+// to the flow it belongs to. "" when no such call was made (5xx, 429 and
+// lost connections are judged by the spec itself).
+func behaviourOfFailure(calls []wireCall) string {
+	for _, c := range calls {
+		if c.Status < 400 || c.Status >= 500 || c.Status == http.StatusTooManyRequests {
+			continue
+		}
+		return flowOf(c)
+	}
+	return ""
+}
+
+// flowOf maps one of the engine's requests to its flow (spec section 2).
+func flowOf(c wireCall) string {
+	collection, id := "", false
+	switch {
+	case strings.Contains(c.Path, "/Users"):
+		collection, id = "Users", !strings.HasSuffix(c.Path, "/Users")
+	case strings.Contains(c.Path, "/Groups"):
+		collection, id = "Groups", !strings.HasSuffix(c.Path, "/Groups")
+	default:
+		return ""
+	}
+	body := strings.ToLower(c.Body)
+	query, _ := url.QueryUnescape(c.Query)
+	switch {
+	case c.Method == http.MethodGet && strings.Contains(query, "manager eq"):
+		return "ENTRA-FLOW-06"
+	case c.Method == http.MethodGet && collection == "Users" && id:
+		return "ENTRA-FLOW-05"
+	case c.Method == http.MethodGet && collection == "Users":
+		return "ENTRA-FLOW-03"
+	case c.Method == http.MethodGet && id:
+		return "ENTRA-FLOW-14"
+	case c.Method == http.MethodGet:
+		return "ENTRA-FLOW-12"
+	case c.Method == http.MethodPost && collection == "Users":
+		return "ENTRA-FLOW-04"
+	case c.Method == http.MethodPost:
+		return "ENTRA-FLOW-13"
+	case c.Method == http.MethodDelete && collection == "Users":
+		return "ENTRA-FLOW-11"
+	case c.Method == http.MethodDelete:
+		return "ENTRA-FLOW-18"
+	case collection == "Users" && strings.Contains(body, "manager"):
+		return "ENTRA-FLOW-08"
+	case collection == "Users" && strings.Contains(body, `"active"`):
+		return "ENTRA-FLOW-09"
+	case collection == "Users":
+		return "ENTRA-FLOW-07"
+	case strings.Contains(body, `"remove"`):
+		return "ENTRA-FLOW-17"
+	case strings.Contains(body, "members"):
+		return "ENTRA-FLOW-16"
+	}
+	return "ENTRA-FLOW-15"
 }
 
 // only keeps the calls with the given method.

@@ -193,6 +193,9 @@ func verdictFor(s types.SpecReport, id string) (v specVerdict, by, msg string) {
 	case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
 		msg := s.Failure.Message
 		if by, _, ok := requirements.ParseBlocked(msg); ok {
+			if slices.Contains(entryValues(s, framework.CheckedEntry), id) {
+				return vPassed, "", "" // its Check completed before the block
+			}
 			return vBlocked, by, msg
 		}
 		if strings.HasPrefix(msg, requirements.NotApplicablePrefix) {

@@ -209,10 +209,12 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 	blocked.ReportEntries = entries("artefact", "artefacts/ENTRA-PATCH-03.txt", framework.CauseEntry, "POST /Users → 400 Bad Request")
 	load := spec("load", types.SpecStateFailed, "failed provisioning events stay at or below 40 %", labels(t, "ENTRA-QUAR-03", "ENTRA-HTTP-08")...)
 	load.ReportEntries = entries(framework.CheckedEntry, "ENTRA-HTTP-08", framework.FailedCheckEntry, "ENTRA-QUAR-03", "artefact", "artefacts/load.txt")
+	loadBlocked := spec("load blocked", types.SpecStateSkipped, requirements.BlockedMessage("ENTRA-FLOW-08", "60 of 210 events failed"), labels(t, "ENTRA-QUAR-03", "ENTRA-HTTP-06")...)
+	loadBlocked.ReportEntries = entries(framework.CheckedEntry, "ENTRA-HTTP-06")
 	notReached := spec("ref check", types.SpecStateFailed, "manager PATCH answered 400", labels(t, "ENTRA-FLOW-08", "ENTRA-FLOW-06")...)
 	notReached.ReportEntries = entries(framework.FailedCheckEntry, "ENTRA-FLOW-08")
 	rep := types.Report{SpecReports: types.SpecReports{
-		blocked, load, notReached,
+		blocked, load, notReached, loadBlocked,
 		spec("PATCH add, other spec", types.SpecStatePassed, "", labels(t, "ENTRA-PATCH-03")...),
 	}}
 	r := Build(rep, Input{ArtefactEntry: "artefact"})
@@ -230,6 +232,7 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 		"ENTRA-QUAR-03":  {reports.Failed, "", ""},
 		"ENTRA-FLOW-08":  {reports.Failed, "", ""},
 		"ENTRA-FLOW-06":  {reports.Blocked, "ENTRA-FLOW-08", ""},
+		"ENTRA-HTTP-06":  {reports.Passed, "", ""},
 	} {
 		res, ok := got[key]
 		if !ok {
@@ -246,7 +249,7 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 	if m := got["ENTRA-FLOW-06"].Message; !strings.HasPrefix(m, "blocked by ENTRA-FLOW-08: not reached") {
 		t.Errorf("not-reached message %q", m)
 	}
-	if r.Totals.Blocked != 2 || r.Totals.Failed != 2 || r.Totals.Passed != 1 {
+	if r.Totals.Blocked != 2 || r.Totals.Failed != 2 || r.Totals.Passed != 2 {
 		t.Errorf("totals %+v", r.Totals)
 	}
 }
