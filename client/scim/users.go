@@ -124,7 +124,9 @@ func (c *Client) ClearManager(ctx context.Context, userID string) (*Result, erro
 // manager: with managerID set, the FLOW-06 check (unless turned off) and a
 // FLOW-08 PATCH when the check finds nothing; with managerID empty, the
 // removal only when the ClearManager option is on (UNC-10). It returns the
-// calls made; the last one carries the outcome.
+// calls made; the last one carries the outcome. A failed check ends it
+// here; the sync engine (client/engine) sends the check and the PATCH
+// itself, and sends the PATCH after a failed check too.
 func (c *Client) UpdateManager(ctx context.Context, userID, managerID string) ([]*Result, error) {
 	if managerID == "" {
 		if !c.opts.ClearManager {
