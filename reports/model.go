@@ -52,6 +52,10 @@ type Requirement struct {
 	Feature string `yaml:"feature"`
 	// ErrorCode is what Entra's provisioning log shows when the behaviour fails.
 	ErrorCode string `yaml:"errorCode,omitempty"`
+	// ErrorCodeSource says where the code comes from: documented by
+	// Microsoft, observed in the field, or this project's default where
+	// Microsoft documents none, e.g. "documented (DOC S5)", "default (UNC-03)".
+	ErrorCodeSource string `yaml:"errorCodeSource,omitempty"`
 	// Fix is a one-line hint for the implementer.
 	Fix string `yaml:"fix,omitempty"`
 }

@@ -259,7 +259,7 @@ func (r *cycleRun) initialCycle() *engine.Summary {
 	GinkgoHelper()
 	s := r.cycle()
 	if msg := cycleFailures(s); msg != "" {
-		id := behaviourOfFailure(r.last)
+		id := behaviourOfFailure(r.f, r.last)
 		if id == "" {
 			id = "ENTRA-CYCLE-01"
 		}
@@ -279,7 +279,7 @@ func (r *cycleRun) clean(s *engine.Summary) {
 	if msg == "" {
 		return
 	}
-	if id := behaviourOfFailure(r.last); id != "" {
+	if id := behaviourOfFailure(r.f, r.last); id != "" {
 		r.f.Unmet(id, msg)
 	}
 	Fail(msg)

@@ -92,7 +92,7 @@ var _ = Describe("Load", func() {
 					// Objects that fail because the endpoint rejects one of
 					// Entra's requests (4xx) are that behaviour's finding;
 					// 5xx, 429 and lost connections are this spec's own.
-					if id := behaviourOfFailure(calls); id != "" {
+					if id := behaviourOfFailure(f, calls); id != "" {
 						f.Unmet(id, fmt.Sprintf("%d of %d provisioning events failed: %s", s.Counts.Failed, events, firstFailures(s, 3)))
 					}
 				}

@@ -67,7 +67,7 @@ var _ = Describe("Users", func() {
 	It("ENTRA-FLOW-06 the manager reference check finds a user with that manager", Req("ENTRA-FLOW-06"), func() {
 		manager := f.CreateUser(f.UserAttributes("mgr"))
 		user := f.CreateUser(f.UserAttributes("report"))
-		expectPatched(f.Send(f.Entra().SetManager(user, manager)), outcome.PatchUser)
+		requirePatched(f, "ENTRA-FLOW-08", f.Send(f.Entra().SetManager(user, manager)), outcome.PatchUser, "set the manager as Entra does")
 		Expect(f.Send(f.Entra().CheckManager(user, manager))).To(SatisfyAll(BeListResponseWith(1), BeAcceptedByEntra(outcome.QueryUsers)))
 		Expect(f.Send(f.Entra().CheckManager(user, user))).To(BeListResponseWith(0))
 	})
@@ -91,13 +91,19 @@ var _ = Describe("Users", func() {
 			Expect(enterprise(u)).To(HaveKeyWithValue("department", "Changed Dept"))
 		})
 
-		It("ENTRA-PATCH-07 setting a work email on a user without one creates it", Req("ENTRA-PATCH-07", "ENTRA-PATCH-08"), func() {
+		It("ENTRA-PATCH-07 setting a work email on a user without one creates it", Req("ENTRA-PATCH-07"), func() {
 			attrs := f.UserAttributes("upsert")
 			delete(attrs, `emails[type eq "work"].value`)
 			id := f.CreateUser(attrs)
 			mail := "upsert-" + attrs["userName"].(string)
 			expectPatched(f.Send(f.Entra().UpdateUser(id, []scim.Change{{Path: `emails[type eq "work"].value`, New: mail}})), outcome.PatchUser)
-			Expect(workEmail(readUser(f, id))).To(Equal(mail))
+			Expect(workEmail(readUser(f, id))).To(Equal(mail), "the work email after the PATCH")
+		})
+
+		It("ENTRA-PATCH-08 Replace on an attribute the user does not have sets it", Req("ENTRA-PATCH-08"), func() {
+			id := f.CreateUser(f.UserAttributes("replaceabsent"))
+			expectPatched(patchUser(f, id, map[string]any{"op": opName(dialect, "replace"), "path": "title", "value": "Absent Before"}), outcome.PatchUser)
+			Expect(readUser(f, id)).To(HaveKeyWithValue("title", "Absent Before"), "title after a replace on a user without one")
 		})
 
 		It("ENTRA-FLOW-10 a disabled user is re-enabled with active true", Req("ENTRA-FLOW-10", "GTM-05"), func() {

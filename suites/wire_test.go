@@ -81,10 +81,14 @@ func (w *wire) peek() []wireCall {
 // first: the first call answered 4xx (not 429, which is about load), mapped
 // to the flow it belongs to. "" when no such call was made (5xx, 429 and
 // lost connections are judged by the spec itself).
-func behaviourOfFailure(calls []wireCall) string {
+// The spec's cause becomes that request's answer.
+func behaviourOfFailure(f *framework.Framework, calls []wireCall) string {
 	for _, c := range calls {
 		if c.Status < 400 || c.Status >= 500 || c.Status == http.StatusTooManyRequests {
 			continue
+		}
+		if x := f.RecordedExchange(c.Method, c.Path, c.Status); x != nil {
+			f.SetCause(framework.ExchangeCause(f.Target.TenantURL, x))
 		}
 		return flowOf(c)
 	}

@@ -11,21 +11,28 @@ import (
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 )
 
-// Cause names what a failed or blocked spec comes down to: the last exchange
-// that went wrong (no answer, or a 4xx/5xx), as method, path shape below the
+// Cause names what a failed or blocked spec comes down to when its last
+// exchange went wrong (no answer, or a 4xx/5xx): method, path shape below the
 // tenant URL and answer, e.g. "PATCH /Users/{id} → 405 Method Not Allowed" or
-// "POST /Users → 400 invalidValue". Rows with the same cause are grouped in
-// the report. It returns "" when every exchange was answered with 1xx-3xx:
-// the failure is then about an answer's content, which the message explains.
+// "POST /Users → 400 Bad Request (invalidValue)". Rows with the same cause
+// are grouped in the report. An assertion follows the request it judges, so
+// the last exchange is the one the failure is about; when it was answered
+// with 1xx-3xx the failure is about the answer's content and Cause returns ""
+// (the message explains it). An error answer earlier in the spec may have
+// been the one the spec asked for (a 409 on a duplicate), so it is not used.
 func Cause(tenantURL string, xs []*exchange.Response) string {
-	for i := len(xs) - 1; i >= 0; i-- {
-		x := xs[i]
-		if x.Status != 0 && x.Status < 400 {
-			continue
-		}
-		return fmt.Sprintf("%s %s → %s", x.Request.Method, pathShape(tenantURL, x.Request.URL), answerShape(x))
+	if len(xs) == 0 {
+		return ""
 	}
-	return ""
+	return ExchangeCause(tenantURL, xs[len(xs)-1])
+}
+
+// ExchangeCause is the cause of one exchange, "" when it was answered below 400.
+func ExchangeCause(tenantURL string, x *exchange.Response) string {
+	if x == nil || x.Request == nil || (x.Status != 0 && x.Status < 400) {
+		return ""
+	}
+	return fmt.Sprintf("%s %s → %s", x.Request.Method, pathShape(tenantURL, x.Request.URL), answerShape(x))
 }
 
 // pathShape strips the tenant URL and replaces resource ids by {id}, and

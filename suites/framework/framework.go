@@ -14,6 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
 
 	"github.com/quantive/entra-scim-harness/protocol"
+	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
@@ -38,6 +39,8 @@ type Framework struct {
 	checking string
 	// blocked is set when the spec ended through Block.
 	blocked bool
+	// cause, when set, names what a failure or block comes down to.
+	cause string
 }
 
 var nameSeq atomic.Int64
@@ -58,7 +61,16 @@ func New() *Framework {
 			Skip(requirements.NotApplicablePrefix + why)
 		}
 		f.Dialect = labels.Dialect
-		f.ids, f.checking, f.blocked = labels.IDs, "", false
+		f.ids, f.checking, f.blocked, f.cause = labels.IDs, "", false, ""
+		// A spec that runs for one profile may carry a Gtmhub-only ID too;
+		// that row alone is not applicable on other targets.
+		if !cfg.GtmhubApplies(t) {
+			for _, id := range labels.IDs {
+				if r, ok := requirements.Lookup(id); ok && r.Profile == reports.ProfileGtmhub {
+					AddReportEntry(NotApplicableEntry, id)
+				}
+			}
+		}
 		f.deadline = time.Now().Add(cfg.SpecTimeout)
 		f.rec = &Recorder{}
 		h, err := NewHTTP(t.TenantURL, t.Token, cfg.RequestTimeout, f.rec)
@@ -76,8 +88,12 @@ func New() *Framework {
 			AddReportEntry(FailedCheckEntry, f.checking)
 		}
 		xs := f.rec.Exchanges()
-		if c := Cause(f.Target.TenantURL, xs); c != "" {
-			AddReportEntry(CauseEntry, c)
+		cause := f.cause
+		if cause == "" {
+			cause = Cause(f.Target.TenantURL, xs)
+		}
+		if cause != "" {
+			AddReportEntry(CauseEntry, cause)
 		}
 		labels := requirements.ParseLabels(r.Labels())
 		parts := append(slices.Clone(labels.IDs), labels.Dialect, strings.TrimSuffix(filepath.Base(r.FileName()), ".go"), strconv.Itoa(r.LineNumber()))

@@ -28,7 +28,7 @@ func NotApplicable(c *Config, t *Target, p requirements.ParsedLabels) string {
 		}
 	}
 	if len(p.Profiles) > 0 && !slices.ContainsFunc(p.Profiles, func(name string) bool { return name != reports.ProfileGtmhub }) && !c.GtmhubApplies(t) {
-		return "a Gtmhub-only behaviour, and the tenant URL does not have Gtmhub's shape (…/api/v1/scim/azure/{account}, GTM-01); ask for it with profiles: [gtmhub] in the options file or " + EnvProfiles + "=gtmhub"
+		return GtmhubNotApplicable
 	}
 	if p.NeedsAdmin && (t == nil || t.Admin == nil) {
 		return "needs the reference server's admin API (faults, journal); set SCIM_ADMIN_TOKEN for a reference-server target"

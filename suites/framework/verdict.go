@@ -2,6 +2,7 @@ package framework
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/types"
 
+	"github.com/quantive/entra-scim-harness/suites/exchange"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -22,7 +24,13 @@ const (
 	FailedCheckEntry = "failed behaviour"
 	// CauseEntry carries the cause of a failed or blocked spec (see Cause).
 	CauseEntry = "cause"
+	// NotApplicableEntry names a behaviour of a running spec that does not
+	// apply to the target (a Gtmhub-only ID beside an Entra one).
+	NotApplicableEntry = "not applicable behaviour"
 )
+
+// GtmhubNotApplicable is why Gtmhub-only behaviours do not apply to a target.
+const GtmhubNotApplicable = "a Gtmhub-only behaviour, and the tenant URL does not have Gtmhub's shape (…/api/v1/scim/azure/{account}, GTM-01); ask for it with profiles: [gtmhub] in the options file or " + EnvProfiles + "=gtmhub"
 
 // Owns reports whether the running spec checks behaviour id itself (it is one
 // of the spec IDs of its labels).
@@ -47,12 +55,41 @@ func (f *Framework) Require(id string, actual any, m types.GomegaMatcher, what s
 		return
 	}
 	ok, err := m.Match(actual)
+	if x, isExchange := actual.(*exchange.Response); isExchange && (err != nil || !ok) {
+		f.SetCause(ExchangeCause(f.Target.TenantURL, x))
+	}
 	switch {
 	case err != nil:
 		f.Block(id, fmt.Sprintf("%s: %v", what, err))
 	case !ok:
 		f.Block(id, what+": "+m.FailureMessage(actual))
 	}
+}
+
+// SetCause names the exchange a failure or block comes down to when it is not
+// the spec's last one (see Cause), e.g. the request of a cycle that failed.
+func (f *Framework) SetCause(cause string) { f.cause = cause }
+
+// RecordedExchange returns the last recorded exchange with this method, URL
+// path and status, or nil: the full answer of a request seen elsewhere (the
+// engine's wire log) for SetCause.
+func (f *Framework) RecordedExchange(method, path string, status int) *exchange.Response {
+	xs := f.rec.Exchanges()
+	for i := len(xs) - 1; i >= 0; i-- {
+		x := xs[i]
+		if x.Request.Method == method && x.Status == status && urlPath(x.Request.URL) == path {
+			return x
+		}
+	}
+	return nil
+}
+
+func urlPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Path
 }
 
 // Unmet reports a precondition of behaviour id that did not hold: a failure

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
@@ -177,6 +178,9 @@ const (
 // completed, and are blocked by the failed one otherwise. A spec that ended
 // through Block is blocked for all its behaviours.
 func verdictFor(s types.SpecReport, id string) (v specVerdict, by, msg string) {
+	if slices.Contains(entryValues(s, framework.NotApplicableEntry), id) {
+		return vNotApplicable, "", framework.GtmhubNotApplicable
+	}
 	switch {
 	case s.State == types.SpecStatePassed:
 		return vPassed, "", ""
@@ -282,6 +286,9 @@ func (a *acc) result() reports.Result {
 		res.Result, res.Message = reports.Skipped, strings.Join(uniq(a.skips), "\n")
 	default:
 		res.Result, res.Message = reports.NotApplicable, strings.Join(uniq(a.na), "\n")
+	}
+	if res.ErrorCode != "" {
+		res.ErrorCodeSource = outcome.CodeSource(res.ErrorCode).String()
 	}
 	return res
 }

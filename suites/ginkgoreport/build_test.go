@@ -89,6 +89,9 @@ func TestBuildFromSyntheticGinkgoReport(t *testing.T) {
 		f.ErrorCode != "" || f.Title == "" || f.Profile != reports.ProfileEntraCore || f.Feature != "groups" {
 		t.Errorf("failing row: %+v", f)
 	}
+	if c := got["ENTRA-REQ-01"]; c.ErrorCodeSource != "documented (DOC S5)" {
+		t.Errorf("ENTRA-REQ-01 code source %q: each code says where it comes from", c.ErrorCodeSource)
+	}
 	if c := got["ENTRA-REQ-01"]; c.ErrorCode != "SystemForCrossDomainIdentityManagementServiceIncompatible" || c.Fix == "" {
 		t.Errorf("catalogue data missing from ENTRA-REQ-01 row: %+v", c)
 	}
@@ -213,8 +216,10 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 	loadBlocked.ReportEntries = entries(framework.CheckedEntry, "ENTRA-HTTP-06")
 	notReached := spec("ref check", types.SpecStateFailed, "manager PATCH answered 400", labels(t, "ENTRA-FLOW-08", "ENTRA-FLOW-06")...)
 	notReached.ReportEntries = entries(framework.FailedCheckEntry, "ENTRA-FLOW-08")
+	mixed := spec("re-enable", types.SpecStateFailed, "PATCH answered 400", labels(t, "ENTRA-FLOW-10", "GTM-05")...)
+	mixed.ReportEntries = entries(framework.NotApplicableEntry, "GTM-05")
 	rep := types.Report{SpecReports: types.SpecReports{
-		blocked, load, notReached, loadBlocked,
+		blocked, load, notReached, loadBlocked, mixed,
 		spec("PATCH add, other spec", types.SpecStatePassed, "", labels(t, "ENTRA-PATCH-03")...),
 	}}
 	r := Build(rep, Input{ArtefactEntry: "artefact"})
@@ -233,6 +238,8 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 		"ENTRA-FLOW-08":  {reports.Failed, "", ""},
 		"ENTRA-FLOW-06":  {reports.Blocked, "ENTRA-FLOW-08", ""},
 		"ENTRA-HTTP-06":  {reports.Passed, "", ""},
+		"ENTRA-FLOW-10":  {reports.Failed, "", ""},
+		"GTM-05":         {reports.NotApplicable, "", ""},
 	} {
 		res, ok := got[key]
 		if !ok {
@@ -249,7 +256,7 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 	if m := got["ENTRA-FLOW-06"].Message; !strings.HasPrefix(m, "blocked by ENTRA-FLOW-08: not reached") {
 		t.Errorf("not-reached message %q", m)
 	}
-	if r.Totals.Blocked != 2 || r.Totals.Failed != 2 || r.Totals.Passed != 2 {
+	if r.Totals.Blocked != 2 || r.Totals.Failed != 3 || r.Totals.Passed != 2 || r.Totals.NotApplicable != 1 {
 		t.Errorf("totals %+v", r.Totals)
 	}
 }
