@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,8 @@ const (
 	EnvDialects   = "SCIM_DIALECTS"
 	EnvRunPrefix  = "SCIM_RUN_PREFIX"
 	EnvProfiles   = "SCIM_PROFILES"
+	// EnvReferenceCheck is true or false (ENTRA-FLOW-06; default true).
+	EnvReferenceCheck = "SCIM_REFERENCE_CHECK"
 )
 
 // DefaultReportDir is where reports go, relative to the module root.
@@ -72,6 +75,8 @@ type Config struct {
 	// Profiles are asked for explicitly (options profiles:, SCIM_PROFILES),
 	// beyond those that apply to every target.
 	Profiles []string
+	// ReferenceCheck is whether cycles send ENTRA-FLOW-06's reference check.
+	ReferenceCheck bool
 	// Load sizes the load spec (defaults filled in by Load).
 	Load LoadOptions
 }
@@ -117,7 +122,7 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 	var problems []error
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
 
-	c := &Config{RequestTimeout: 30 * time.Second, SpecTimeout: 2 * time.Minute, Dialects: slices.Clone(requirements.Dialects),
+	c := &Config{RequestTimeout: 30 * time.Second, SpecTimeout: 2 * time.Minute, Dialects: slices.Clone(requirements.Dialects), ReferenceCheck: true,
 		Load: LoadOptions{Users: DefaultLoadUsers, Groups: DefaultLoadGroups, Concurrency: DefaultLoadConcurrency, EntraTimeout: DefaultLoadEntraTimeout}}
 
 	// Layer 1: the options file.
@@ -146,6 +151,13 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 	}
 	if v := getenv(EnvRunPrefix); v != "" {
 		c.RunPrefix = v
+	}
+	if v := getenv(EnvReferenceCheck); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("%s=%q: want true or false", EnvReferenceCheck, v)
+		}
+		c.ReferenceCheck = b
 	}
 	if v := getenv(EnvProfiles); v != "" {
 		c.Profiles = splitList(v)
@@ -239,6 +251,9 @@ func (c *Config) applyOptions(o *Options, bad func(string, ...any)) {
 	}
 	c.RunPrefix = o.RunPrefix
 	c.Profiles = o.Profiles
+	if o.ReferenceCheck != nil {
+		c.ReferenceCheck = *o.ReferenceCheck
+	}
 	if err := validateProfiles(o.Profiles); err != nil {
 		bad("%s: profiles: %w", where, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 func env(m map[string]string) func(string) string {
@@ -185,5 +187,42 @@ func TestLoadOptionsDefaultAndOverride(t *testing.T) {
 	}
 	if c.Load != (LoadOptions{Users: 20, Groups: 10, Concurrency: 1, EntraTimeout: 5 * time.Second}) {
 		t.Errorf("load from options %+v", c.Load)
+	}
+}
+
+func TestLoadProfilesAndReferenceCheck(t *testing.T) {
+	c, err := Load(Flags{}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ReferenceCheck || len(c.Profiles) != 0 {
+		t.Errorf("defaults: reference check %v (want on, ENTRA-FLOW-06), profiles %v", c.ReferenceCheck, c.Profiles)
+	}
+	p := writeOptions(t, "profiles: [gtmhub]\nreferenceCheck: false\n")
+	c, err = Load(Flags{Options: p}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReferenceCheck || !slices.Equal(c.Profiles, []string{"gtmhub"}) {
+		t.Errorf("options file: reference check %v profiles %v", c.ReferenceCheck, c.Profiles)
+	}
+	c, err = Load(Flags{Options: p}, env(map[string]string{EnvReferenceCheck: "true", EnvProfiles: "gtmhub,rfc7644"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ReferenceCheck || !slices.Equal(c.Profiles, []string{"gtmhub", "rfc7644"}) {
+		t.Errorf("environment over file: reference check %v profiles %v", c.ReferenceCheck, c.Profiles)
+	}
+	for _, bad := range []map[string]string{{EnvReferenceCheck: "maybe"}, {EnvProfiles: "gtmhubb"}} {
+		if _, err := Load(Flags{}, env(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if _, err := Load(Flags{Options: writeOptions(t, "profiles: [acme]\n")}, env(nil)); err == nil || !strings.Contains(err.Error(), `unknown profile "acme"`) {
+		t.Errorf("unknown profile in the options file: %v", err)
+	}
+	off := &Config{Dialects: []string{"legacy"}}
+	if why := NotApplicable(off, &Target{}, requirements.ParsedLabels{IDs: []string{"ENTRA-FLOW-06"}}); !strings.Contains(why, "reference check") {
+		t.Errorf("FLOW-06 with the check off: %q", why)
 	}
 }

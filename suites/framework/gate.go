@@ -30,6 +30,9 @@ func NotApplicable(c *Config, t *Target, p requirements.ParsedLabels) string {
 	if len(p.Profiles) > 0 && !slices.ContainsFunc(p.Profiles, func(name string) bool { return name != reports.ProfileGtmhub }) && !c.GtmhubApplies(t) {
 		return GtmhubNotApplicable
 	}
+	if !c.ReferenceCheck && slices.Contains(p.IDs, "ENTRA-FLOW-06") && len(p.IDs) == 1 {
+		return "the reference check (ENTRA-FLOW-06) is switched off (referenceCheck: false, " + EnvReferenceCheck + ")"
+	}
 	if p.NeedsAdmin && (t == nil || t.Admin == nil) {
 		return "needs the reference server's admin API (faults, journal); set SCIM_ADMIN_TOKEN for a reference-server target"
 	}

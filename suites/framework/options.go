@@ -22,6 +22,7 @@ import (
 //	timeouts: {request: 30s, spec: 2m}
 //	runPrefix: acme-ci
 //	profiles: [gtmhub]
+//	referenceCheck: false
 type Options struct {
 	Implementation reports.Implementation `yaml:"implementation"`
 	// Dialects are the PATCH dialects to test; default both.
@@ -44,6 +45,11 @@ type Options struct {
 	// gtmhub's rows apply when the tenant URL has Gtmhub's shape
 	// (…/api/v1/scim/azure/{account}, GTM-01) or when listed here.
 	Profiles []string `yaml:"profiles"`
+	// ReferenceCheck says whether the engine sends Entra's manager reference
+	// check before a manager PATCH (ENTRA-FLOW-06, a SHOULD whose use by
+	// today's Entra is [UNC]); default true. With false the cycles leave it
+	// out and ENTRA-FLOW-06 is not applicable.
+	ReferenceCheck *bool `yaml:"referenceCheck"`
 	// Load sizes the load spec (feature load).
 	Load LoadOptions `yaml:"load"`
 }
