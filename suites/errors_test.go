@@ -67,9 +67,9 @@ var _ = Describe("Errors and queries (RFC 7644)", func() {
 			Resources []map[string]any `json:"Resources"`
 		}
 		Expect(json.Unmarshal(x.Body, &l)).To(Succeed())
-		Expect(l.Resources[0]).To(HaveKey("id"), "id is always returned")
-		Expect(l.Resources[0]).To(HaveKey("userName"))
-		Expect(l.Resources[0]).NotTo(HaveKey("emails"), "attributes=userName leaves emails out")
+		Ensure(hasKey(l.Resources[0], "id"), "attributes=userName: the answer lacks id, which is always returned")
+		Ensure(hasKey(l.Resources[0], "userName"), "attributes=userName: the answer lacks userName")
+		Ensure(!hasKey(l.Resources[0], "emails"), "attributes=userName is ignored: the answer still carries emails (attributes %v)", keysOf(l.Resources[0]))
 	})
 
 	It("RFC-05 create answers with a Location header equal to meta.location", Req("RFC-05"), func() {
@@ -81,8 +81,9 @@ var _ = Describe("Errors and queries (RFC 7644)", func() {
 			} `json:"meta"`
 		}
 		Expect(json.Unmarshal(x.Body, &u)).To(Succeed())
-		Expect(x.Header.Get("Location")).NotTo(BeEmpty())
-		Expect(u.Meta.Location).To(Equal(x.Header.Get("Location")))
+		loc := x.Header.Get("Location")
+		Ensure(loc != "", "the 201 carries no Location header (meta.location is %q)", u.Meta.Location)
+		Ensure(u.Meta.Location == loc, "the Location header %q differs from meta.location %q", loc, u.Meta.Location)
 	})
 
 	It("ENTRA-HTTP-04 a create sent as application/json is accepted", Req("ENTRA-HTTP-04"), func() {

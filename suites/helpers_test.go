@@ -2,7 +2,9 @@ package suites_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -97,6 +99,16 @@ func patchBody(ops ...map[string]any) map[string]any {
 	return map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}, "Operations": list}
 }
 
+// activeBehaviour is the behaviour a PATCH of active depends on in a
+// dialect: legacy writes it as the string "True"/"False" (ENTRA-PATCH-02),
+// compliant as a boolean, the plain disable of ENTRA-FLOW-09.
+func activeBehaviour(dialect string) string {
+	if dialect == "legacy" {
+		return "ENTRA-PATCH-02"
+	}
+	return "ENTRA-FLOW-09"
+}
+
 // opName writes an op as the dialect does: capitalised in legacy (ENTRA-PATCH-01).
 func opName(dialect, op string) string {
 	if dialect == "legacy" {
@@ -116,4 +128,26 @@ func patchUser(f *framework.Framework, id string, ops ...map[string]any) *exchan
 func expectPatchedAny(x *exchange.Response) {
 	GinkgoHelper()
 	Expect(x).To(HaveStatus(http.StatusOK, http.StatusNoContent))
+}
+
+// sameMembers reports whether ids lists exactly want, each once.
+func sameMembers(ids []string, want ...string) bool {
+	if len(ids) != len(want) {
+		return false
+	}
+	for _, w := range want {
+		if !slices.Contains(ids, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+func keysOf(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
 }

@@ -35,9 +35,12 @@ var _ = Describe("Disabling a user", func() {
 			}
 			Expect(created.DecodeJSON(&user)).To(Succeed())
 
-			By("PATCH active in the " + dialect + " dialect")
-			patch := map[string]any{"schemas": []string{protocol.PatchOpSchema}, "Operations": []any{disableOp(dialect)}}
-			Expect(f.Do(Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patch})).To(HaveStatus(http.StatusOK, http.StatusNoContent))
+			f.Check("ENTRA-PATCH-02", func() {
+				By("PATCH active in the " + dialect + " dialect")
+				patch := map[string]any{"schemas": []string{protocol.PatchOpSchema}, "Operations": []any{disableOp(dialect)}}
+				Expect(f.Do(Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patch})).To(HaveStatus(http.StatusOK, http.StatusNoContent),
+					"the disable PATCH with active as the %s dialect writes it", dialect)
+			})
 
 			By("GET /Users/{id}")
 			Expect(f.Get("/Users/"+user.ID, nil)).To(SatisfyAll(HaveStatus(http.StatusOK), HaveAttribute("active", false)))

@@ -80,11 +80,13 @@ func (w *wire) peek() []wireCall {
 // behaviourOfFailure names the behaviour whose request the target rejected
 // first: the first call answered 4xx (not 429, which is about load), mapped
 // to the flow it belongs to. "" when no such call was made (5xx, 429 and
-// lost connections are judged by the spec itself).
+// lost connections are judged by the spec itself). A failed reference check
+// (ENTRA-FLOW-06) is passed over: the engine logs a warning and goes on to
+// the manager PATCH, so it does not explain a failed cycle.
 // The spec's cause becomes that request's answer.
 func behaviourOfFailure(f *framework.Framework, calls []wireCall) string {
 	for _, c := range calls {
-		if c.Status < 400 || c.Status >= 500 || c.Status == http.StatusTooManyRequests {
+		if c.Status < 400 || c.Status >= 500 || c.Status == http.StatusTooManyRequests || flowOf(c) == "ENTRA-FLOW-06" {
 			continue
 		}
 		if x := f.RecordedExchange(c.Method, c.Path, c.Status); x != nil {

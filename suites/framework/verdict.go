@@ -97,6 +97,7 @@ func urlPath(raw string) string {
 func (f *Framework) Unmet(id, reason string) {
 	GinkgoHelper()
 	if f.Owns(id) {
+		f.checking = id // the failure is this behaviour's, the spec's others are not reached
 		Fail(reason)
 	}
 	f.Block(id, reason)
@@ -124,4 +125,14 @@ func oneLine(s string) string {
 		s = s[:i]
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// Ensure fails the spec with a message in the domain's words ("the 201
+// carries no Location header") when ok is false, where a matcher would
+// print its own internals.
+func Ensure(ok bool, format string, args ...any) {
+	GinkgoHelper()
+	if !ok {
+		Fail(fmt.Sprintf(format, args...))
+	}
 }

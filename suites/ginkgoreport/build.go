@@ -306,11 +306,15 @@ func uniq(ss []string) []string {
 // ansi matches the terminal colour codes Ginkgo puts into some messages.
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
+// gomegaType matches the Go type annotations Gomega prints before values
+// ("<[]string | len:3, cap:4>: "): matcher internals, not the domain's words.
+var gomegaType = regexp.MustCompile(`<[^<>\n]*>: `)
+
 // summary keeps report rows short: the first paragraph of a failure (the
 // matchers put the exchange after a blank line), on one line, capped. The
 // artefact has the whole story.
 func summary(s string) string {
-	s = strings.TrimSpace(ansi.ReplaceAllString(s, ""))
+	s = strings.TrimSpace(gomegaType.ReplaceAllString(ansi.ReplaceAllString(s, ""), ""))
 	if i := strings.Index(s, "\n\n"); i >= 0 {
 		s = s[:i]
 	}

@@ -149,7 +149,7 @@ func keys(m map[string]reports.Result) []string {
 func TestSummary(t *testing.T) {
 	for in, want := range map[string]string{
 		"Expected status 204, but got 400\n\n> PATCH /Groups/1":                                "Expected status 204, but got 400",
-		"Expected\n    <[]string | len:2>: [a, b]\nto consist of\n    <[]string | len:1>: [b]": "Expected <[]string | len:2>: [a, b] to consist of <[]string | len:1>: [b]",
+		"Expected\n    <[]string | len:2>: [a, b]\nto consist of\n    <[]string | len:1>: [b]": "Expected [a, b] to consist of [b]",
 		strings.Repeat("x", 400): strings.Repeat("x", 300) + "…",
 	} {
 		if got := summary(in); got != want {
@@ -278,6 +278,16 @@ func TestBuildAFailedPreflightIsTheOneFinding(t *testing.T) {
 	}
 	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "no behaviour was tested") {
 		t.Errorf("notes %q", r.Notes)
+	}
+}
+
+func TestSummaryDropsMatcherInternals(t *testing.T) {
+	msg := "title after the rename\nExpected\n    <string>: Old\nto equal\n    <string>: New"
+	if got := summary(msg); got != "title after the rename Expected Old to equal New" {
+		t.Errorf("summary = %q", got)
+	}
+	if got := summary("Expected\n    <[]string | len:3, cap:4>: [\"a\", \"b\", \"a\"]"); got != `Expected ["a", "b", "a"]` {
+		t.Errorf("summary = %q", got)
 	}
 }
 
