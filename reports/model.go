@@ -190,7 +190,8 @@ type Report struct {
 	Dialects []string `yaml:"dialects"`
 	// Duration is the wall time of the run (written as text, e.g. "12.5s", by WriteYAML).
 	Duration time.Duration `yaml:"-"`
-	// Succeeded is false when any MUST behaviour failed or the run itself failed.
+	// Succeeded is false when any MUST behaviour failed or was blocked, or the
+	// run itself failed.
 	Succeeded bool `yaml:"succeeded"`
 	// Headline is the verdict in one line, per profile ("entra-core: passes;
 	// gtmhub: not tested"), derived by Finalize.

@@ -32,7 +32,9 @@ func (r *Report) Finalize(declaredUnsupported []string, runOK bool) {
 			must.add(res.Result)
 		}
 	}
-	r.Succeeded = must.Failed == 0 && runOK
+	// A blocked MUST row means a behaviour it needs failed (in this run, or
+	// outside a filtered one): Entra provisioning would not work either.
+	r.Succeeded = must.Failed == 0 && must.Blocked == 0 && runOK
 	r.Headline = headline(r.Profiles)
 	r.Banner = banner(r.Succeeded, runOK, must)
 }
@@ -78,12 +80,14 @@ func banner(succeeded, runOK bool, must Counts) string {
 	switch {
 	case must.Failed > 0:
 		return fmt.Sprintf("Entra provisioning will fail: %d MUST %s failed (see the causes below)", must.Failed, plural(must.Failed, "behaviour", "behaviours"))
+	case must.Blocked > 0:
+		return fmt.Sprintf("Entra provisioning will fail: %d MUST %s blocked by a failing behaviour (see the causes below)", must.Blocked, plural(must.Blocked, "behaviour is", "behaviours are"))
 	case !runOK:
 		return "The run did not complete: see the notes"
 	case !succeeded:
 		return "Entra provisioning will fail"
 	}
-	untested := must.Blocked + must.Skipped + must.NotApplicable
+	untested := must.Skipped + must.NotApplicable
 	if untested == 0 {
 		return fmt.Sprintf("Every MUST behaviour holds (%d of %d tested)", must.Passed, must.Total())
 	}
@@ -91,7 +95,7 @@ func banner(succeeded, runOK bool, must Counts) string {
 	for _, c := range []struct {
 		n    int
 		what string
-	}{{must.NotApplicable, "not applicable"}, {must.Skipped, "skipped"}, {must.Blocked, "blocked"}} {
+	}{{must.NotApplicable, "not applicable"}, {must.Skipped, "skipped"}} {
 		if c.n > 0 {
 			why = append(why, fmt.Sprintf("%d %s", c.n, c.what))
 		}

@@ -109,8 +109,10 @@ func TestBannerNeverClaimsUntestedMustBehaviours(t *testing.T) {
 	}{
 		{"all MUST pass", []Result{row("A-01", Must, ProfileEntraCore, Passed), row("A-02", Should, ProfileEntraCore, Skipped)}, true,
 			"Every MUST behaviour holds (1 of 1 tested)", Success},
-		{"MUST not applicable and blocked", []Result{row("A-01", Must, ProfileEntraCore, Passed), row("G-01", Must, ProfileGtmhub, NotApplicable), row("A-03", Must, ProfileEntraCore, Blocked), row("A-04", Should, ProfileEntraCore, Failed)}, true,
-			"No MUST behaviour failed: 1 of 3 hold, 2 not tested (1 not applicable, 1 blocked)", Partial},
+		{"MUST not applicable and skipped", []Result{row("A-01", Must, ProfileEntraCore, Passed), row("G-01", Must, ProfileGtmhub, NotApplicable), row("A-03", Must, ProfileEntraCore, Skipped), row("A-04", Should, ProfileEntraCore, Failed)}, true,
+			"No MUST behaviour failed: 1 of 3 hold, 2 not tested (1 not applicable, 1 skipped)", Partial},
+		{"MUST blocked (its blocker outside a filtered run)", []Result{row("A-01", Must, ProfileEntraCore, Passed), row("A-03", Must, ProfileEntraCore, Blocked)}, true,
+			"Entra provisioning will fail: 1 MUST behaviour is blocked by a failing behaviour (see the causes below)", Failure},
 		{"MUST failed", []Result{row("A-01", Must, ProfileEntraCore, Failed), row("A-02", Must, ProfileEntraCore, Failed)}, true,
 			"Entra provisioning will fail: 2 MUST behaviours failed (see the causes below)", Failure},
 		{"run failed", []Result{row("A-01", Must, ProfileEntraCore, Passed)}, false,

@@ -40,6 +40,10 @@ type shared struct {
 
 var stopTarget = func() {}
 
+// preflight is set on process 1 when Entra's Test Connection stopped the
+// run; the report (written on process 1 too) then holds that one finding.
+var preflight *framework.PreflightFailure
+
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	cfg, err := framework.Load(flags, os.Getenv)
 	if err != nil {
@@ -56,6 +60,11 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	// Entra's Test Connection first: a rejected token or a wrong tenant URL
 	// stops the run with one finding instead of a hundred with one cause.
 	if p := framework.Preflight(ctx, t, cfg.RequestTimeout); p != nil {
+		rel, err := framework.WriteArtefact(cfg.ReportDir, "preflight_"+p.ID, "pre-flight check: Entra's Test Connection (ENTRA-FLOW-01)", p.Message, p.Exchanges, 0)
+		if err == nil {
+			p.Artefact = rel
+		}
+		preflight = p
 		Fail(p.Error())
 	}
 	t.Unsupported = framework.Discover(ctx, t, cfg.RequestTimeout)
@@ -132,6 +141,7 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 		Unsupported:    unsupported,
 		Uncovered:      requirements.All(),
 		ArtefactEntry:  framework.ArtefactEntry,
+		Preflight:      preflight,
 	})
 	// Figures specs measured (e.g. the load spec's throughput and latency).
 	for _, s := range r.SpecReports {
@@ -147,6 +157,11 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 	fmt.Println()
 	Expect(reports.WriteText(os.Stdout, rep)).To(Succeed())
 	fmt.Printf("conformance report: %s (and conformance.yaml)\n", filepath.Join(cfg.ReportDir, "conformance.html"))
+	// The exit status follows the report: MUST rows blocked by a behaviour
+	// outside a filtered run fail it too, though no spec failed.
+	if !rep.Succeeded && r.SuiteSucceeded {
+		Fail(rep.Banner)
+	}
 })
 
 func writeReports(dir string, rep *reports.Report) error {

@@ -12,12 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 )
 
-// PreflightPrefix starts the failure message of a run stopped by the
-// pre-flight check: "pre-flight ENTRA-HTTP-03: …". The report builder turns
-// it into the run's one finding.
+// PreflightPrefix starts the suite's setup failure message when the
+// pre-flight check stops the run: "pre-flight ENTRA-HTTP-03: …".
 const PreflightPrefix = "pre-flight "
 
 // PreflightFailure is why Entra's Test Connection failed before any spec ran.
@@ -30,27 +30,16 @@ type PreflightFailure struct {
 	Message string
 	// Cause is the exchange's shape (see Cause), e.g. "GET /Users?filter → 401 Unauthorized".
 	Cause string
+	// ErrorCode is what Entra would log for the answer (outcome.Classify).
+	ErrorCode string
+	// Exchanges are the probe's requests and answers, the finding's evidence.
+	Exchanges []*exchange.Response
+	// Artefact is where WriteArtefact put them, relative to the report.
+	Artefact string
 }
 
-// Error makes the failure the suite's setup failure message; the cause
-// travels after a tab so that ParsePreflight can recover it.
-func (p *PreflightFailure) Error() string {
-	return PreflightPrefix + p.ID + ": " + p.Message + "\t" + p.Cause
-}
-
-// ParsePreflight reads a setup failure message written by PreflightFailure.
-func ParsePreflight(msg string) (*PreflightFailure, bool) {
-	i := strings.Index(msg, PreflightPrefix)
-	if i < 0 {
-		return nil, false
-	}
-	id, text, ok := strings.Cut(msg[i+len(PreflightPrefix):], ": ")
-	if !ok || !strings.HasPrefix(id, "ENTRA-") {
-		return nil, false
-	}
-	text, cause, _ := strings.Cut(text, "\t")
-	return &PreflightFailure{ID: id, Message: text, Cause: strings.TrimSpace(cause)}, true
-}
+// Error is the suite's setup failure message.
+func (p *PreflightFailure) Error() string { return PreflightPrefix + p.ID + ": " + p.Message }
 
 // Preflight does Entra's Test Connection (ENTRA-FLOW-01) with the run's
 // tenant URL and token before any spec runs: a userName filter on a random
@@ -61,9 +50,11 @@ func ParsePreflight(msg string) (*PreflightFailure, bool) {
 func Preflight(ctx context.Context, t *Target, timeout time.Duration) *PreflightFailure {
 	rec := &Recorder{}
 	p := preflight(ctx, t, timeout, rec)
-	if p != nil {
-		p.Cause = Cause(t.TenantURL, rec.Exchanges())
+	if p == nil {
+		return nil
 	}
+	p.Exchanges = rec.Exchanges()
+	p.Cause = Cause(t.TenantURL, p.Exchanges)
 	return p
 }
 
@@ -87,18 +78,27 @@ func preflight(ctx context.Context, t *Target, timeout time.Duration, rec *Recor
 		}
 	}
 	where := "GET " + h.URL("/Users", q)
+	if x == nil {
+		return &PreflightFailure{ID: "ENTRA-FLOW-01", ErrorCode: outcome.ClassifyTransport(err).ErrorCode,
+			Message: fmt.Sprintf("check the tenant URL: %s got no answer: %v", where, unwrapURLError(err))}
+	}
+	// What Entra would log for the answer (a 401 on Test Connection is a
+	// credential failure, a 404 on the filter non-compliance, …).
+	code := outcome.Classify(outcome.QueryUsers, outcome.Response{Status: x.Status, Header: x.Header, Body: x.Body}).ErrorCode
 	switch {
-	case err != nil && x == nil:
-		return &PreflightFailure{ID: "ENTRA-FLOW-01", Message: fmt.Sprintf("check the tenant URL: %s got no answer: %v", where, unwrapURLError(err))}
 	case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
-		return &PreflightFailure{ID: "ENTRA-HTTP-03", Message: fmt.Sprintf(
+		// Test Connection with rejected credentials (ENTRA-FLOW-01, ERR-22).
+		return &PreflightFailure{ID: "ENTRA-HTTP-03", ErrorCode: outcome.CodeCredentialValidationFailure, Message: fmt.Sprintf(
 			"the token was rejected: Entra's Test Connection (%s) answered %s; check SCIM_TOKEN (Entra would show invalid credentials and not save the configuration)",
 			where, answerSummary(x))}
 	case x.Status >= 500 || x.Status == http.StatusTooManyRequests:
-		return &PreflightFailure{ID: "ENTRA-FLOW-01", Message: fmt.Sprintf(
+		return &PreflightFailure{ID: "ENTRA-FLOW-01", ErrorCode: code, Message: fmt.Sprintf(
 			"Entra's Test Connection failed: %s answered %s twice", where, answerSummary(x))}
 	case x.Status != http.StatusOK || !isListResponse(x):
-		return &PreflightFailure{ID: "ENTRA-FLOW-01", Message: fmt.Sprintf(
+		if code == "" { // a 200 that is not SCIM at all
+			code = outcome.CodeServiceIncompatible
+		}
+		return &PreflightFailure{ID: "ENTRA-FLOW-01", ErrorCode: code, Message: fmt.Sprintf(
 			"check the tenant URL: Entra's Test Connection (%s) answered %s, not a SCIM ListResponse; Entra adds /Users and /Groups to the tenant URL", where, answerSummary(x))}
 	}
 	return nil

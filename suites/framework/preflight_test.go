@@ -71,9 +71,8 @@ func TestPreflightNamesTheCauseOnce(t *testing.T) {
 					t.Errorf("message %q lacks %q", p.Message, w)
 				}
 			}
-			back, ok := ParsePreflight("some prefix: " + p.Error())
-			if !ok || *back != *p {
-				t.Errorf("ParsePreflight(%q) = %v, %v", p.Error(), back, ok)
+			if !strings.HasPrefix(p.Error(), PreflightPrefix+tc.id+": ") || p.ErrorCode == "" || len(p.Exchanges) == 0 {
+				t.Errorf("error %q, code %q, %d exchanges", p.Error(), p.ErrorCode, len(p.Exchanges))
 			}
 		})
 	}

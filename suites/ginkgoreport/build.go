@@ -38,6 +38,9 @@ type Input struct {
 	Uncovered []requirements.Requirement
 	// ArtefactEntry is the report-entry name carrying artefact paths.
 	ArtefactEntry string
+	// Preflight, when set, stopped the run before any spec: the report holds
+	// that one finding.
+	Preflight *framework.PreflightFailure
 }
 
 type key struct{ id, dialect string }
@@ -78,15 +81,11 @@ func Build(r types.Report, in Input) *reports.Report {
 	}
 	rows := map[key]*acc{}
 	var order []key
-	var preflight *framework.PreflightFailure
+	preflight := in.Preflight
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType != types.NodeTypeIt {
 			if s.State.Is(types.SpecStateFailureStates) {
 				runOK = false
-				if p, ok := framework.ParsePreflight(s.FailureMessage()); ok && preflight == nil {
-					preflight = p
-					continue
-				}
 				out.Notes = append(out.Notes, fmt.Sprintf("%s failed: %s", s.LeafNodeType, summary(s.FailureMessage())))
 			}
 			continue
@@ -120,8 +119,10 @@ func Build(r types.Report, in Input) *reports.Report {
 		// One cause, one finding: no spec ran, so the report holds the
 		// failed Test Connection alone.
 		req, _ := describe(preflight.ID)
-		req.ID = preflight.ID
-		out.Results = []reports.Result{{Requirement: req, Result: reports.Failed, Message: preflight.Message, Cause: preflight.Cause, Specs: 1}}
+		req.ID, req.ErrorCode = preflight.ID, preflight.ErrorCode
+		req.ErrorCodeSource = outcome.CodeSource(preflight.ErrorCode).String()
+		out.Results = []reports.Result{{Requirement: req, Result: reports.Failed, Message: preflight.Message,
+			Cause: preflight.Cause, Artefact: preflight.Artefact, Specs: 1}}
 		// The other processes' "setup failed on process 1" notes add nothing.
 		out.Notes = []string{"the pre-flight check (Entra's Test Connection, ENTRA-FLOW-01) failed, so no behaviour was tested: " + preflight.Message}
 		out.Finalize(in.Unsupported, false)

@@ -262,15 +262,18 @@ func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 }
 
 func TestBuildAFailedPreflightIsTheOneFinding(t *testing.T) {
-	p := &framework.PreflightFailure{ID: "ENTRA-HTTP-03", Message: "the token was rejected: … answered 401 Unauthorized; check SCIM_TOKEN"}
+	p := &framework.PreflightFailure{ID: "ENTRA-HTTP-03", Message: "the token was rejected: … answered 401 Unauthorized; check SCIM_TOKEN",
+		ErrorCode: "SystemForCrossDomainIdentityManagementCredentialValidationFailure", Artefact: "artefacts/preflight.txt", Cause: "GET /Users?filter → 401 Unauthorized"}
 	setup := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed, Failure: types.Failure{Message: p.Error()}}
+	other := types.SpecReport{LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed, Failure: types.Failure{Message: "SynchronizedBeforeSuite failed on Ginkgo parallel process #1"}}
 	skipped := spec("creates a user", types.SpecStateSkipped, "", labels(t, "ENTRA-FLOW-04")...)
-	r := Build(types.Report{SpecReports: types.SpecReports{setup, skipped}}, Input{Uncovered: requirements.All()})
+	r := Build(types.Report{SpecReports: types.SpecReports{setup, other, skipped}}, Input{Uncovered: requirements.All(), Preflight: p})
 	if len(r.Results) != 1 {
 		t.Fatalf("%d rows, want the one finding: %v", len(r.Results), r.Results)
 	}
 	res := r.Results[0]
-	if res.ID != "ENTRA-HTTP-03" || res.Result != reports.Failed || res.Message != p.Message || res.Title == "" {
+	if res.ID != "ENTRA-HTTP-03" || res.Result != reports.Failed || res.Message != p.Message || res.Title == "" ||
+		res.ErrorCode != p.ErrorCode || res.ErrorCodeSource == "" || res.Artefact != p.Artefact || res.Cause != p.Cause {
 		t.Errorf("finding = %+v", res)
 	}
 	if r.Succeeded || !strings.Contains(r.Banner, "1 MUST behaviour failed") {
