@@ -112,7 +112,7 @@ func TestSuiteVerdictsOnThirdPartyServers(t *testing.T) {
 			defer stop()
 			want := readExpectation(t, target.name)
 			start := time.Now()
-			rep, out := runSuite(ctx, t, bin, url, token)
+			rep, dir, out := runSuite(ctx, t, bin, url, token)
 			t.Logf("%s: suite wall time %s; %s", target.name, time.Since(start).Round(time.Millisecond), rep.Headline)
 			got := map[string]reports.Result{}
 			for _, r := range rep.Results {
@@ -143,6 +143,17 @@ func TestSuiteVerdictsOnThirdPartyServers(t *testing.T) {
 					}
 				}
 			}
+			// Evidence for every failed or blocked row: the HTTP exchanges,
+			// the engine's included.
+			for key, r := range got {
+				if r.Result != reports.Failed && r.Result != reports.Blocked {
+					continue
+				}
+				data, err := os.ReadFile(filepath.Join(dir, r.Artefact))
+				if r.Artefact == "" || err != nil || !strings.Contains(string(data), "--- exchange 1 of") {
+					problems = append(problems, fmt.Sprintf("%s: %s without HTTP exchanges as evidence (artefact %q)", key, r.Result, r.Artefact))
+				}
+			}
 			slices.Sort(problems)
 			for _, p := range problems {
 				t.Error(p)
@@ -154,8 +165,9 @@ func TestSuiteVerdictsOnThirdPartyServers(t *testing.T) {
 	}
 }
 
-// runSuite runs the compiled suite against tenantURL and reads its report.
-func runSuite(ctx context.Context, t *testing.T, bin, tenantURL, token string) (*reports.Report, string) {
+// runSuite runs the compiled suite against tenantURL and returns its report,
+// the report directory and the suite's output.
+func runSuite(ctx context.Context, t *testing.T, bin, tenantURL, token string) (*reports.Report, string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	cmd := exec.CommandContext(ctx, bin, "-ginkgo.no-color")
@@ -178,7 +190,7 @@ func runSuite(ctx context.Context, t *testing.T, bin, tenantURL, token string) (
 		_ = os.MkdirAll(keep, 0o755)
 		_ = os.WriteFile(filepath.Join(keep, filepath.Base(tenantURL)+"-"+rep.Implementation.Name+".yaml"), data, 0o644)
 	}
-	return rep, string(out)
+	return rep, dir, string(out)
 }
 
 // childEnv is this environment without SCIM_ settings: the child tests
