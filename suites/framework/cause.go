@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 )
 
@@ -32,7 +34,40 @@ func ExchangeCause(tenantURL string, x *exchange.Response) string {
 	if x == nil || x.Request == nil || (x.Status != 0 && x.Status < 400) {
 		return ""
 	}
-	return fmt.Sprintf("%s %s → %s", x.Request.Method, pathShape(tenantURL, x.Request.URL), answerShape(x))
+	return fmt.Sprintf("%s %s%s → %s", x.Request.Method, pathShape(tenantURL, x.Request.URL), patchPaths(x.Request), answerShape(x))
+}
+
+// valueInFilter matches a quoted value inside a PATCH path's filter, which
+// differs from request to request (members[value eq "<id>"]).
+var valueInFilter = regexp.MustCompile(`"[^"]*"`)
+
+// patchPaths names the attributes a PATCH operates on, " (manager)" or
+// " (active, displayName)", so that two PATCHes refused for different
+// reasons (a manager string, an active string) are different causes.
+func patchPaths(r *exchange.Request) string {
+	if r.Method != http.MethodPatch {
+		return ""
+	}
+	var body struct {
+		Operations []struct {
+			Path string `json:"path"`
+		} `json:"Operations"`
+	}
+	if json.Unmarshal(r.Body, &body) != nil || len(body.Operations) == 0 {
+		return ""
+	}
+	var paths []string
+	for _, op := range body.Operations {
+		p := strings.TrimPrefix(op.Path, protocol.EnterpriseUserSchema+":")
+		p = valueInFilter.ReplaceAllString(p, "…")
+		if p == "" {
+			p = "no path"
+		}
+		if !slices.Contains(paths, p) {
+			paths = append(paths, p)
+		}
+	}
+	return " (" + strings.Join(paths, ", ") + ")"
 }
 
 // pathShape strips the tenant URL and replaces resource ids by {id}, and

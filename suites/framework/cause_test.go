@@ -15,6 +15,11 @@ func xchg(method, url string, status int, body string) *exchange.Response {
 	return &exchange.Response{Request: &exchange.Request{Method: method, URL: url}, Status: status, Body: []byte(body)}
 }
 
+func withBody(x *exchange.Response, body string) *exchange.Response {
+	x.Request.Body = []byte(body)
+	return x
+}
+
 func TestCauseNamesTheLastExchangeThatWentWrong(t *testing.T) {
 	const tenant = "http://127.0.0.1:9/scim/v2"
 	for _, tc := range []struct {
@@ -37,6 +42,12 @@ func TestCauseNamesTheLastExchangeThatWentWrong(t *testing.T) {
 			xchg("GET", tenant+`/Groups?excludedAttributes=members&filter=displayName+eq+%22x%22`, 404, ``),
 		}, "GET /Groups?excludedAttributes&filter → 404 Not Found"},
 		{"no answer", []*exchange.Response{xchg("DELETE", tenant+"/Groups/1", 0, "")}, "DELETE /Groups/{id} → no answer"},
+		{"a PATCH names the attributes it touches", []*exchange.Response{withBody(xchg("PATCH", tenant+"/Users/1", 400, `{"scimType":"invalidValue"}`),
+			`{"Operations":[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"7"}]}`)},
+			"PATCH /Users/{id} (manager) → 400 Bad Request (invalidValue)"},
+		{"filter values are left out", []*exchange.Response{withBody(xchg("PATCH", tenant+"/Groups/1", 400, `{"scimType":"noTarget"}`),
+			`{"Operations":[{"op":"remove","path":"members[value eq \"8f3\"]"},{"op":"replace","value":{"displayName":"x"}}]}`)},
+			"PATCH /Groups/{id} (members[value eq …], no path) → 400 Bad Request (noTarget)"},
 		{"every answer good: the message explains", []*exchange.Response{xchg("GET", tenant+"/Users/1", 200, `{}`)}, ""},
 	} {
 		if got := Cause(tenant, tc.xs); got != tc.want {

@@ -235,15 +235,11 @@ func (a *acc) add(s types.SpecReport, id, artefactEntry string) {
 	if v != vFailed && v != vBlocked {
 		return
 	}
-	// Evidence and cause come from the first spec that failed or blocked the
-	// row; a failure's beat a blocked spec's.
-	if v == vFailed && len(a.failures) == 1 || a.res.Artefact == "" {
-		if art := entryValue(s, artefactEntry); art != "" {
-			a.res.Artefact = art
-		}
-		if c := entryValue(s, framework.CauseEntry); c != "" {
-			a.res.Cause = c
-		}
+	// Evidence and cause come from the first spec that failed the row, or,
+	// when none failed, the first that blocked it.
+	if (v == vFailed && len(a.failures) == 1) || (v == vBlocked && len(a.failures) == 0 && len(a.blocked) == 1) {
+		a.res.Artefact = entryValue(s, artefactEntry)
+		a.res.Cause = entryValue(s, framework.CauseEntry)
 	}
 }
 
