@@ -92,28 +92,13 @@ func TestSuiteVerdictsOnThirdPartyServers(t *testing.T) {
 		t.Fatalf("build the suite: %v\n%s", err, out)
 	}
 	const token = "calibration-token-7f3c"
-	for _, target := range []struct {
-		name  string
-		start func() (string, func(), error)
-	}{
-		{"elimity", func() (string, func(), error) { return calibration.StartElimity(token) }},
-		{"scimmy", func() (string, func(), error) {
-			return calibration.StartScimmy(ctx, "scimmy", token)
-		}},
-	} {
-		t.Run(target.name, func(t *testing.T) {
-			url, stop, err := target.start()
-			if errors.Is(err, calibration.ErrNoNode) && os.Getenv("REQUIRE_NODE") == "" {
-				t.Skipf("%v (set REQUIRE_NODE=1 to make this fail)", err)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
-			want := readExpectation(t, target.name)
+	for _, name := range targets {
+		t.Run(name, func(t *testing.T) {
+			url := startTarget(ctx, t, name, token)
+			want := readExpectation(t, name)
 			start := time.Now()
 			rep, dir, out := runSuite(ctx, t, bin, url, token)
-			t.Logf("%s: suite wall time %s; %s", target.name, time.Since(start).Round(time.Millisecond), rep.Headline)
+			t.Logf("%s: suite wall time %s; %s", name, time.Since(start).Round(time.Millisecond), rep.Headline)
 			got := map[string]reports.Result{}
 			for _, r := range rep.Results {
 				got[r.Key()] = r
@@ -163,6 +148,37 @@ func TestSuiteVerdictsOnThirdPartyServers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// targets are the calibration targets' names (expected/<name>.yaml).
+var targets = []string{"elimity", "scimmy"}
+
+// startTarget serves a calibration target for the test and returns its
+// tenant URL. Without Node.js the scimmy target is skipped, unless
+// REQUIRE_NODE is set (CI), where that is a failure.
+func startTarget(ctx context.Context, t *testing.T, name, token string) string {
+	t.Helper()
+	var (
+		url  string
+		stop func()
+		err  error
+	)
+	switch name {
+	case "elimity":
+		url, stop, err = calibration.StartElimity(token)
+	case "scimmy":
+		url, stop, err = calibration.StartScimmy(ctx, "scimmy", token)
+	default:
+		t.Fatalf("unknown calibration target %q", name)
+	}
+	if errors.Is(err, calibration.ErrNoNode) && os.Getenv("REQUIRE_NODE") == "" {
+		t.Skipf("%v (set REQUIRE_NODE=1 to make this fail)", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url
 }
 
 // runSuite runs the compiled suite against tenantURL and returns its report,

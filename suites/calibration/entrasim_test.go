@@ -3,10 +3,8 @@ package calibration_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/cli"
 	"github.com/quantive/entra-scim-harness/client/directory"
-	"github.com/quantive/entra-scim-harness/suites/calibration"
 )
 
 // TestEntrasimCycleCreatesEveryUserOnThirdPartyServers runs entrasim's
@@ -43,22 +40,9 @@ func TestEntrasimCycleCreatesEveryUserOnThirdPartyServers(t *testing.T) {
 	if len(want) < 5 {
 		t.Fatalf("small.yaml has %d users to create; the test needs several", len(want))
 	}
-	for _, target := range []struct {
-		name  string
-		start func() (string, func(), error)
-	}{
-		{"elimity", func() (string, func(), error) { return calibration.StartElimity(token) }},
-		{"scimmy", func() (string, func(), error) { return calibration.StartScimmy(ctx, "scimmy", token) }},
-	} {
-		t.Run(target.name, func(t *testing.T) {
-			url, stop, err := target.start()
-			if errors.Is(err, calibration.ErrNoNode) && os.Getenv("REQUIRE_NODE") == "" {
-				t.Skipf("%v (set REQUIRE_NODE=1 to make this fail)", err)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
+	for _, name := range targets {
+		t.Run(name, func(t *testing.T) {
+			url := startTarget(ctx, t, name, token)
 			var out, errb strings.Builder
 			code := cli.Run([]string{"cycle", "--tenant-url", url, "--token", token, "--directory", dirFile,
 				"--state", filepath.Join(t.TempDir(), "job.db")}, &out, &errb)
