@@ -68,6 +68,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		Fail(p.Error())
 	}
 	t.Unsupported = framework.Discover(ctx, t, cfg.RequestTimeout)
+	if w := framework.LoadWarning(cfg, t); w != "" {
+		AddReportEntry(framework.WarningEntry, w, ReportEntryVisibilityAlways)
+	}
 	data, err := json.Marshal(shared{Target: *t, RunPrefix: cfg.RunPrefix})
 	Expect(err).NotTo(HaveOccurred())
 	return data

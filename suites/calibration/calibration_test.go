@@ -139,6 +139,19 @@ func TestSuiteVerdictsOnThirdPartyServers(t *testing.T) {
 					problems = append(problems, fmt.Sprintf("%s: %s without HTTP exchanges as evidence (artefact %q)", key, r.Result, r.Artefact))
 				}
 			}
+			// No secret in output: the token is in neither the suite's
+			// output nor any report or artefact file.
+			if strings.Contains(out, token) {
+				problems = append(problems, "the suite's output contains the token")
+			}
+			_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					if data, rerr := os.ReadFile(path); rerr == nil && strings.Contains(string(data), token) {
+						problems = append(problems, "the token is written into "+path)
+					}
+				}
+				return nil
+			})
 			slices.Sort(problems)
 			for _, p := range problems {
 				t.Error(p)

@@ -64,3 +64,19 @@ func TestGtmhubRowsApplyOnlyToGtmhubShapedTargetsOrWhenAskedFor(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadWarningOnlyForTenantsTheSuiteDidNotStart(t *testing.T) {
+	cfg := &Config{Dialects: requirements.Dialects, RunPrefix: "ct-x", Load: LoadOptions{Users: 200, Groups: 10, Concurrency: 4}}
+	url := &Target{Kind: TargetURL, TenantURL: "https://scim.example.test/v2"}
+	if w := LoadWarning(cfg, url); !strings.Contains(w, "200 users and 10 groups in https://scim.example.test/v2") || !strings.Contains(w, "licence") || !strings.Contains(w, "features: {skip: [load]}") {
+		t.Errorf("warning for a URL target: %q", w)
+	}
+	if w := LoadWarning(cfg, &Target{Kind: TargetEmbedded}); w != "" {
+		t.Errorf("the embedded server needs no warning: %q", w)
+	}
+	skipped := *cfg
+	skipped.SkipFeatures = []string{requirements.FeatureLoad}
+	if w := LoadWarning(&skipped, url); w != "" {
+		t.Errorf("load skipped, yet warned: %q", w)
+	}
+}
