@@ -4,5 +4,5 @@
 //
 // Nothing here knows about Entra's sync engine or the server's store; it is
 // the contract both sides speak (RFC 7643, RFC 7644, and the Entra quirks
-// of ../shared/spec/entra-behavior.md sections 2 and 3).
+// of docs/entra-behavior.md sections 2 and 3).
 package protocol

@@ -4,7 +4,7 @@
 // one-line fix. The catalogue drives the Ginkgo labels of each spec (Req),
 // the conformance report and its HTML page.
 //
-// IDs are those of ../shared/spec/entra-behavior.md; the catalogue never
+// IDs are those of docs/entra-behavior.md; the catalogue never
 // invents IDs. Error codes come from its section 9 (ERR) and the
 // ENTRA-RESP table; where Microsoft documents no code the entry has none.
 package requirements
