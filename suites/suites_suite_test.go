@@ -159,7 +159,7 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 	// the same counts as the report files, and where they are.
 	fmt.Println()
 	Expect(reports.WriteText(os.Stdout, rep)).To(Succeed())
-	fmt.Printf("conformance report: %s (and conformance.yaml)\n", filepath.Join(cfg.ReportDir, "conformance.html"))
+	fmt.Printf("conformance report: %s (and conformance.yaml, conformance.junit.xml for CI, conformance.md for a job summary)\n", filepath.Join(cfg.ReportDir, "conformance.html"))
 	// The exit status follows the report: MUST rows blocked by a behaviour
 	// outside a filtered run fail it too, though no spec failed.
 	if !rep.Succeeded && r.SuiteSucceeded {
@@ -172,8 +172,10 @@ func writeReports(dir string, rep *reports.Report) error {
 		return fmt.Errorf("create report directory: %w", err)
 	}
 	for name, write := range map[string]func(*os.File) error{
-		"conformance.yaml": func(f *os.File) error { return reports.WriteYAML(f, rep) },
-		"conformance.html": func(f *os.File) error { return reports.WriteHTML(f, rep) },
+		"conformance.yaml":      func(f *os.File) error { return reports.WriteYAML(f, rep) },
+		"conformance.html":      func(f *os.File) error { return reports.WriteHTML(f, rep) },
+		"conformance.junit.xml": func(f *os.File) error { return reports.WriteJUnit(f, rep) },
+		"conformance.md":        func(f *os.File) error { return reports.WriteMarkdown(f, rep) },
 	} {
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
