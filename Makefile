@@ -4,7 +4,7 @@ PKGS := ./...
 IMAGE ?= refserver:dev
 IMAGE_DIR := bin/image
 
-.PHONY: help conformance test vet race fuzz bench refserver entrasim image clean
+.PHONY: help conformance test vet race fuzz bench refserver entrasim image conformance-image clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,6 +51,16 @@ refserver: ## run the reference server on 127.0.0.1:8080 with an ephemeral store
 
 entrasim: ## build the Entra-behaviour client into bin/
 	$(GO) build -o bin/entrasim ./client/cmd/entrasim
+
+CONFORMANCE_IMAGE ?= conformance:dev
+CONFORMANCE_IMAGE_DIR := bin/conformance-image
+
+conformance-image: ## build the suites' image conformance:dev (FROM scratch; CONFORMANCE_IMAGE= to rename)
+	rm -rf $(CONFORMANCE_IMAGE_DIR) && mkdir -p $(CONFORMANCE_IMAGE_DIR)/rootfs/tmp $(CONFORMANCE_IMAGE_DIR)/rootfs/reports $(CONFORMANCE_IMAGE_DIR)/rootfs/etc/ssl/certs
+	chmod 1777 $(CONFORMANCE_IMAGE_DIR)/rootfs/tmp && chmod 0777 $(CONFORMANCE_IMAGE_DIR)/rootfs/reports
+	if [ -f /etc/ssl/certs/ca-certificates.crt ]; then cp /etc/ssl/certs/ca-certificates.crt $(CONFORMANCE_IMAGE_DIR)/rootfs/etc/ssl/certs/; fi
+	CGO_ENABLED=0 $(GO) test -c -trimpath -ldflags='-s -w' -o $(CONFORMANCE_IMAGE_DIR)/suites.test ./suites
+	docker build -q -f suites/Dockerfile -t $(CONFORMANCE_IMAGE) $(CONFORMANCE_IMAGE_DIR)
 
 image: ## build a static refserver and the image refserver:dev (FROM scratch; IMAGE= to rename; Docker: scripts/docker-up.sh)
 	rm -rf $(IMAGE_DIR) && mkdir -p $(IMAGE_DIR)/rootfs/tmp && chmod 1777 $(IMAGE_DIR)/rootfs/tmp
