@@ -15,10 +15,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/admin"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/auth"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/faults"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
+	"github.com/quantive/entra-scim-harness/reference-server/internal/tenant"
 )
 
 // TenantPrefix is the path of every tenant URL, followed by the account id
@@ -68,7 +71,7 @@ func New(cfg Config) (*Server, error) {
 	if s.journal == nil {
 		s.journal = journal.New(0)
 	}
-	scim := s.checkToken(s.journal.Middleware(s.faults.Middleware(s.requireToken(http.HandlerFunc(s.serveSCIM))))) // authn.go
+	scim := s.journal.Middleware(s.faults.Middleware(s.authenticate(http.HandlerFunc(s.serveSCIM))))
 	adm := admin.New(admin.Config{
 		Store:      cfg.Store,
 		AdminToken: cfg.AdminToken,
@@ -105,6 +108,34 @@ func scheme(r *http.Request) string {
 		s = p
 	}
 	return s
+}
+
+// authenticate answers 401 unless the request carries a live SCIM token of
+// the addressed account; an unknown account looks the same (GTM-08).
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := tenant.From(r.Context())
+		tok := auth.Bearer(r)
+		var detail string
+		switch {
+		case tok == "" && r.Header.Get("Authorization") == "":
+			detail = "missing Authorization header; send Authorization: Bearer <SCIM token>"
+		case tok == "":
+			detail = "Authorization header is not a Bearer token"
+		default:
+			ok, err := auth.Valid(r.Context(), s.st, info.AccountID, tok)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			if ok {
+				next.ServeHTTP(w, r)
+				return
+			}
+			detail = "the bearer token is not a valid SCIM token of this account"
+		}
+		writeSCIMError(w, protocol.NewError(http.StatusUnauthorized, "", detail))
+	})
 }
 
 // settingsChanged keeps derived state in line with new account settings.
