@@ -6,7 +6,9 @@ import (
 
 // Job holds what every record of a provisioning job shares. NewID and
 // Now default to random GUIDs and the wall clock; the engine passes its
-// simulated clock and tests a deterministic id source.
+// simulated clock and tests a deterministic id source. Now dates the
+// records (activityDateTime); their duration is the wall time the engine
+// reports with Builder.Elapsed, not a difference of Now readings.
 type Job struct {
 	JobID            string
 	TenantID         string
@@ -34,17 +36,20 @@ func (j *Job) now() time.Time {
 
 // Builder assembles one record while the engine processes an object.
 // Methods return the builder so calls can be chained; Build finishes it.
+// A builder is used by one goroutine at a time.
 type Builder struct {
-	job   *Job
-	r     Record
-	start time.Time
+	job     *Job
+	r       Record
+	elapsed time.Duration
 }
 
 // Begin starts a record for one object in a cycle. The activity time is
-// the job clock's now; the duration is measured until Build.
+// the job clock's now. The target identity starts empty with the source's
+// identityType: a create that fails leaves it so, as in [LIST] Example 2
+// ({"id": "", "displayName": "", "identityType": "Group", "details": {}}).
 func (j *Job) Begin(cycleID string, action Action, source Identity) *Builder {
 	now := j.now()
-	return &Builder{job: j, start: now, r: Record{
+	return &Builder{job: j, r: Record{
 		ID:                     j.id(),
 		ActivityDateTime:       now,
 		ChangeID:               j.id(),
@@ -54,14 +59,24 @@ func (j *Job) Begin(cycleID string, action Action, source Identity) *Builder {
 		ProvisioningStatusInfo: StatusInfo{Status: StatusSuccess},
 		ProvisioningSteps:      []Step{},
 		SourceIdentity:         withDetails(source),
-		TargetIdentity:         Identity{Details: map[string]string{}},
-		SourceSystem:           j.SourceSystem,
-		TargetSystem:           j.TargetSystem,
+		TargetIdentity:         Identity{IdentityType: source.IdentityType, Details: map[string]string{}},
+		SourceSystem:           copySystem(j.SourceSystem),
+		TargetSystem:           copySystem(j.TargetSystem),
 		ModifiedProperties:     []ModifiedProperty{},
 		ServicePrincipal:       j.ServicePrincipal,
 		InitiatedBy:            j.InitiatedBy,
 		TenantID:               j.TenantID,
 	}}
+}
+
+// copySystem gives each record its own details map, never nil.
+func copySystem(s System) System {
+	d := make(map[string]string, len(s.Details))
+	for k, v := range s.Details {
+		d[k] = v
+	}
+	s.Details = d
+	return s
 }
 
 func withDetails(i Identity) Identity {
@@ -77,6 +92,21 @@ func (b *Builder) Action(a Action) *Builder { b.r.ProvisioningAction = a; return
 
 // Target sets the target identity (known after matching or creation).
 func (b *Builder) Target(t Identity) *Builder { b.r.TargetIdentity = withDetails(t); return b }
+
+// Elapsed adds d to the time the action took: durationInMilliseconds is
+// "how long this provisioning action took to finish. Measured in
+// milliseconds." ([POS] "Properties"). The engine reports the wall time it
+// spends on the object; negative durations are ignored.
+func (b *Builder) Elapsed(d time.Duration) *Builder {
+	if d > 0 {
+		b.elapsed += d
+	}
+	return b
+}
+
+// TargetSystemName is the target system's displayName, which Microsoft's
+// reasons and step descriptions name the app by ([LIST] Example 2).
+func (b *Builder) TargetSystemName() string { return b.job.TargetSystem.DisplayName }
 
 // Step appends a step. details may be nil.
 func (b *Builder) Step(t StepType, name string, status Status, description string, details map[string]string) *Builder {
@@ -118,13 +148,12 @@ func (b *Builder) Skip() *Builder {
 	return b
 }
 
-// Build returns the finished record with its duration.
+// Build returns the finished record with its duration: the time reported
+// with Elapsed, in whole milliseconds, capped at Int32's maximum ([POS]:
+// Int32).
 func (b *Builder) Build() Record {
 	r := b.r
-	d := b.job.now().Sub(b.start).Milliseconds()
-	if d < 0 {
-		d = 0
-	}
+	d := b.elapsed.Milliseconds()
 	if d > int64(^uint32(0)>>1) {
 		d = int64(^uint32(0) >> 1)
 	}

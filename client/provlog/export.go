@@ -15,11 +15,14 @@ import (
 )
 
 // WriteJSON writes records as one indented JSON array, like the portal's
-// JSON download (LOG-11). An empty list is written as [].
+// JSON download (LOG-11). An empty list is written as []. Graph's API
+// answer, the envelope `entrasim logs --format json` writes, is WriteList.
 func WriteJSON(w io.Writer, records []Record) error {
-	if records == nil {
-		records = []Record{}
+	out := make([]Record, len(records))
+	for i, r := range records {
+		out[i] = Normalize(r)
 	}
+	records = out
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(records); err != nil {

@@ -19,23 +19,27 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 const tenant = "5ef3be57-0000-4000-8000-00000000aaaa"
 
-// testJob returns a job with a deterministic clock (advancing 412 ms per
-// reading) and sequential GUIDs.
+const testJobID = "scim.73f0883fd67d4af1ac8a45367f8982e0." + tenant
+
+var testSP = provlog.ServicePrincipal{ID: "00000000-0000-4000-8000-0000000000a1", DisplayName: "Gtmhub"}
+
+// testJob returns a job with a deterministic clock (advancing 1 s per
+// reading, which the duration must not depend on) and sequential GUIDs.
 func testJob() *provlog.Job {
 	n := 0
 	clock := time.Date(2025, 1, 1, 10, 0, 0, 0, time.UTC)
 	return &provlog.Job{
-		JobID:            "scim.73f0883fd67d4af1ac8a45367f8982e0." + tenant,
+		JobID:            testJobID,
 		TenantID:         tenant,
-		ServicePrincipal: provlog.ServicePrincipal{ID: "sp-1", DisplayName: "Gtmhub"},
-		SourceSystem:     provlog.System{ID: "src", DisplayName: "Azure Active Directory"},
-		TargetSystem:     provlog.System{ID: "tgt", DisplayName: "Gtmhub"},
+		ServicePrincipal: testSP,
+		SourceSystem:     provlog.SourceSystemFor(tenant),
+		TargetSystem:     provlog.TargetSystemFor(testJobID, testSP),
 		InitiatedBy:      provlog.ProvisioningServiceInitiator(),
 		NewID: func() string {
 			n++
 			return fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
 		},
-		Now: func() time.Time { clock = clock.Add(412 * time.Millisecond); return clock },
+		Now: func() time.Time { clock = clock.Add(time.Second); return clock },
 	}
 }
 
@@ -46,29 +50,31 @@ func sampleRecords() []provlog.Record {
 	j := testJob()
 	cycle := "c0000000-0000-4000-8000-000000000001"
 	failed := j.Begin(cycle, provlog.ActionCreate, provlog.Identity{ID: "u1", DisplayName: "Joy Young", IdentityType: provlog.IdentityUser}).
-		Target(provlog.Identity{IdentityType: provlog.IdentityTargetUser}).
-		Step(provlog.StepImport, provlog.NameImportAdd, provlog.StatusSuccess, "Received User 'jyoung@contoso.com' change of type (Add) from Azure Active Directory", nil).
+		Step(provlog.StepImport, provlog.NameImportAdd, provlog.StatusSuccess, provlog.ReceivedDescription("User", "jyoung@contoso.com", "Add"), nil).
 		Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSuccess, "Determine if User in scope by evaluating against each scoping filter", map[string]string{"Active in the source system": "True"}).
-		Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess, "No user found in the target with userName eq \"jyoung@contoso.com\"", nil).
-		Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusFailure, "Failed to create User 'jyoung@contoso.com' in Gtmhub", map[string]string{"StatusCode": "409"}).
+		Step(provlog.StepMatching, provlog.NameSynchronizationAdd, provlog.StatusSuccess, provlog.WillBeCreatedDescription("User", "jyoung@contoso.com", "Gtmhub"), nil).
+		Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusFailure, provlog.FailedExportDescription("create", "User", "jyoung@contoso.com", "Gtmhub"),
+			map[string]string{provlog.DetailReportableIdentifier: "jyoung@contoso.com"}).
 		Modified("userName", nil, provlog.Str("jyoung@contoso.com")).
 		Modified("active", nil, provlog.Str("True")).
-		Fail(provlog.ErrorInfo{ErrorCode: "EntryConflict", Reason: "The SCIM endpoint answered 409 Conflict, \"uniqueness\"",
+		Fail(provlog.ErrorInfo{ErrorCode: "EntryConflict", Reason: provlog.HTTPReason("Gtmhub", 409, "The target reported a conflicting value (HTTP 409), \"uniqueness\""),
 			AdditionalDetails: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409"}`,
 			RecommendedAction: "Check the matching attributes"}).
+		Elapsed(412 * time.Millisecond).
 		Build()
 	updated := j.Begin(cycle, provlog.ActionUpdate, provlog.Identity{ID: "u2", DisplayName: "Bob Berg", IdentityType: provlog.IdentityUser}).
-		Target(provlog.Identity{ID: "t-2", DisplayName: "bob@contoso.com", IdentityType: provlog.IdentityTargetUser}).
+		Target(provlog.Identity{ID: "t-2", DisplayName: "bob@contoso.com", IdentityType: provlog.IdentityUser}).
 		Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusSuccess, "Resolved manager", nil).
 		Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess, "User updated", nil).
 		Modified("manager", provlog.Str("t-1"), provlog.Str("t-3")).
 		Modified("members", nil, provlog.Str("t-2")).
+		Elapsed(1500 * time.Microsecond).
 		Build()
 	skipped := j.Begin(cycle, provlog.ActionOther, provlog.Identity{ID: "u8", DisplayName: "Hugo Hansen", IdentityType: provlog.IdentityUser}).
 		Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSkipped, "User is not assigned to the app", nil).
 		Skip().Build()
 	disabled := j.Begin(cycle, provlog.ActionDisable, provlog.Identity{ID: "u4", DisplayName: "Dan Diaz", IdentityType: provlog.IdentityUser}).
-		Target(provlog.Identity{ID: "t-4", IdentityType: provlog.IdentityTargetUser}).
+		Target(provlog.Identity{ID: "t-4", IdentityType: provlog.IdentityUser}).
 		Step(provlog.StepExport, provlog.NameExportDisable, provlog.StatusSuccess, "User disabled, with a \"quote\", a comma\nand a newline", nil).
 		Modified("active", provlog.Str("True"), provlog.Str("False")).
 		Build()
@@ -98,6 +104,16 @@ func TestJSONGolden_LOG01(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "logs.json", b.Bytes())
+}
+
+// TestListGolden_LOG01: Graph's list response, as `entrasim logs --format
+// json` writes it.
+func TestListGolden_LOG01(t *testing.T) {
+	var b bytes.Buffer
+	if err := provlog.WriteList(&b, sampleRecords()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "list.json", b.Bytes())
 }
 
 func TestCSVGolden_LOG11(t *testing.T) {
