@@ -131,10 +131,13 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 	}
 	clock := r.now
 	r.env = &expr.Env{Now: func() time.Time { return clock }}
+	// Source and target system as Graph logs them (List
+	// provisioningObjectSummary, Example 2): the target system's id and
+	// ApplicationId are GUIDs derived from the job id, stable per job.
 	r.plog = &provlog.Job{
 		JobID: job.JobID, TenantID: job.TenantID, ServicePrincipal: e.opt.ServicePrincipal,
-		SourceSystem: provlog.System{ID: job.TenantID, DisplayName: "Entra ID"},
-		TargetSystem: provlog.System{ID: job.JobID, DisplayName: e.opt.ServicePrincipal.DisplayName},
+		SourceSystem: provlog.SourceSystemFor(job.TenantID),
+		TargetSystem: provlog.TargetSystemFor(job.JobID, e.opt.ServicePrincipal),
 		InitiatedBy:  provlog.ProvisioningServiceInitiator(),
 		Now:          func() time.Time { return clock },
 	}
@@ -176,7 +179,7 @@ func (r *run) execute(ctx context.Context) error {
 // phase runs fn over items with the engine's concurrency.
 func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context, *item) error) error {
 	n := r.e.opt.Concurrency
-	fn = r.watchFatal(fn)
+	fn = timed(r.watchFatal(fn))
 	if n <= 1 || len(items) < 2 {
 		for _, it := range items {
 			if r.fatal.get() != nil {
@@ -214,6 +217,24 @@ func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context,
 		}
 	}
 	return ctx.Err()
+}
+
+// timed adds the wall time fn spends on an item, its requests included,
+// to the item's log record: durationInMilliseconds is how long the
+// provisioning action took (provisioningObjectSummary, v1.0, "Properties").
+// An object's action runs in the phases that touch it (export, references,
+// deprovisioning), so the time of each is added; the time between phases,
+// spent on other objects, is not. Wall time, not the simulated job clock,
+// which stands still during a cycle.
+func timed(fn func(context.Context, *item) error) func(context.Context, *item) error {
+	return func(ctx context.Context, it *item) error {
+		start := time.Now()
+		err := fn(ctx, it)
+		if it.rec != nil {
+			it.rec.Elapsed(time.Since(start))
+		}
+		return err
+	}
 }
 
 // watchFatal notes a job-level failure (401, 404 on a filter) of the item

@@ -86,7 +86,12 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	if !res.Outcome.Success {
 		return it.failStep(provlog.StepExport, name, res)
 	}
-	it.rec.Step(provlog.StepExport, name, provlog.StatusSuccess, "Exported the change to the target.", nil)
+	done := "deleted"
+	if it.op == opDisable {
+		done = "disabled"
+	}
+	it.rec.Step(provlog.StepExport, name, provlog.StatusSuccess, r.exportedText(it, done),
+		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID})
 	if it.op == opDisable {
 		old := "True"
 		if v, ok := obj.Exported["active"]; ok {

@@ -46,14 +46,11 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 			it.rec.Target(it.target(id, dn))
 			return r.skipProcessing(it, "The target group is already in sync with the source.")
 		}
-		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
-			"No target group matched; the group will be created.", nil)
 		if !m.Actions.Create {
+			r.noMatch(it)
 			return r.skipProcessing(it, "Create is not a target object action of the group mapping (ENTRA-DEPROV-08).")
 		}
-		it.action = provlog.ActionCreate
-		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingAdd, provlog.StatusSuccess,
-			"Determined that the group must be created in the target.", nil)
+		r.willCreate(it)
 		cr, err := c.CreateGroup(ctx, ext, dn)
 		return r.recordCreate(it, cr, err, res.Values, dn)
 	}
@@ -89,6 +86,7 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 	}
 	obj.Exported = res.Values
 	it.action = provlog.ActionUpdate
-	it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess, "Renamed the target group.", nil)
+	it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess, r.exportedText(it, "updated"),
+		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID})
 	return nil
 }

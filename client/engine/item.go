@@ -73,19 +73,76 @@ func (it *item) fail(r *scim.Result, ref bool) {
 	it.failed, it.refFail, it.out = true, ref, r.Outcome
 	it.rec.Fail(provlog.ErrorInfo{
 		ErrorCode:         r.Outcome.ErrorCode,
-		Reason:            r.Outcome.Reason,
+		Reason:            it.errorReason(r.Outcome, r.Outcome.Reason),
 		AdditionalDetails: r.Outcome.AdditionalDetails,
 		RecommendedAction: r.Outcome.RecommendedAction,
 	})
 }
 
-// failStep logs step as failed with the call's reason and fails the item
-// with the call's outcome. It returns nil, like skipProcessing, so that an
-// export can end with it.
+// errorReason is the record's errorInformation.reason for a failed call
+// with outcome o: an HTTP error answer is worded as in List
+// provisioningObjectSummary, Example 2 ("Message: <app> returned an error
+// response with the HTTP status code 409.  …", provlog.HTTPReason),
+// followed by detail, the harness's explanation; a call without an HTTP
+// answer (timeout, connection refused) keeps detail alone.
+func (it *item) errorReason(o outcome.Outcome, detail string) string {
+	if s := o.HTTPStatus; s >= 400 {
+		return provlog.HTTPReason(it.rec.TargetSystemName(), s, detail)
+	}
+	return detail
+}
+
+// exportVerbs are the verbs of the failed export steps' descriptions, by
+// step name ("Failed to create Group '…' in Contoso", List
+// provisioningObjectSummary, Example 2; the other verbs by analogy).
+var exportVerbs = map[string]string{
+	provlog.NameExportAdd:     "create",
+	provlog.NameExportUpdate:  "update",
+	provlog.NameExportDisable: "disable",
+	provlog.NameExportDelete:  "delete",
+}
+
+// failStep logs step as failed and fails the item with the call's
+// outcome. An export step is described as Graph does ("Failed to create
+// User '…' in <app>", with the object's ReportableIdentifier in its
+// details, List provisioningObjectSummary, Example 2), the reason being in
+// errorInformation; other steps carry the call's reason. It returns nil,
+// like skipProcessing, so that an export can end with it.
 func (it *item) failStep(step provlog.StepType, name string, r *scim.Result) error {
-	it.rec.Step(step, name, provlog.StatusFailure, r.Outcome.Reason, nil)
+	desc, details := r.Outcome.Reason, map[string]string(nil)
+	if verb, ok := exportVerbs[name]; ok && step == provlog.StepExport {
+		desc = provlog.FailedExportDescription(verb, it.identityType(), it.reportable(), it.rec.TargetSystemName())
+		details = map[string]string{provlog.DetailReportableIdentifier: it.reportable()}
+	}
+	it.rec.Step(step, name, provlog.StatusFailure, desc, details)
 	it.fail(r, false)
 	return nil
+}
+
+// identityType is the object type the log names the item by: "User" or
+// "Group" (provisionedIdentity.identityType as in List
+// provisioningObjectSummary, Example 2).
+func (it *item) identityType() string {
+	if it.key.Kind == state.KindGroup {
+		return provlog.IdentityGroup
+	}
+	return provlog.IdentityUser
+}
+
+// reportable names the object in step descriptions and as the steps'
+// ReportableIdentifier: the user principal name of a user, the display
+// name of a group (List provisioningObjectSummary, Example 2, names a
+// group by its displayName), else the source id.
+func (it *item) reportable() string {
+	switch {
+	case it.user != nil && it.user.UserPrincipalName != "":
+		return it.user.UserPrincipalName
+	case it.group != nil && it.group.DisplayName != "":
+		return it.group.DisplayName
+	case it.obj != nil && it.obj.DisplayName != "":
+		return it.obj.DisplayName
+	}
+	return it.key.SourceID
 }
 
 // noun names the item's kind in log text and errors ("user" or "group").
@@ -96,13 +153,11 @@ func (it *item) noun() string {
 	return "user"
 }
 
-// target is the log's target identity for the item's object in the target.
+// target is the log's target identity for the item's object in the
+// target; its identityType is the object type, as on the source side
+// (List provisioningObjectSummary, Example 2: "Group" in both).
 func (it *item) target(id, displayName string) provlog.Identity {
-	t := provlog.IdentityTargetUser
-	if it.key.Kind == state.KindGroup {
-		t = provlog.IdentityTargetGroup
-	}
-	return provlog.Identity{ID: id, DisplayName: displayName, IdentityType: t}
+	return provlog.Identity{ID: id, DisplayName: displayName, IdentityType: it.identityType()}
 }
 
 // count adds sent requests to the item's tally.

@@ -177,7 +177,7 @@ func (r *run) referenceCheckFailed(it *item, chk *scim.Result) {
 			SpecReferenceCheck, o.ErrorCode, o.Reason), details)
 	it.rec.Warn(provlog.ErrorInfo{
 		ErrorCode:         o.ErrorCode,
-		Reason:            SpecReferenceCheck + " reference check failed: " + o.Reason,
+		Reason:            it.errorReason(o, SpecReferenceCheck+" reference check failed: "+o.Reason),
 		AdditionalDetails: o.AdditionalDetails,
 		RecommendedAction: "Answer GET /Users?filter=id eq \"<id>\" and manager eq \"<managerId>\" with a ListResponse (" +
 			SpecReferenceCheck + "), or turn the reference check off.",

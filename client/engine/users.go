@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/mapping"
@@ -20,15 +21,18 @@ func (r *run) matchValue(it *item, i int) (string, error) {
 }
 
 // importSteps writes the import and scoping steps every exported object
-// starts with (LOG-05).
+// starts with (LOG-05). The import step is worded as in List
+// provisioningObjectSummary, Example 2: EntryImportAdd, type import,
+// "Received Group 'Self-service Pilot' change of type (Add) from Azure
+// Active Directory"; a linked object's change is of type (Update) [INF].
 func (r *run) importSteps(it *item, linked bool) {
-	name := provlog.NameImportAdd
+	name, change := provlog.NameImportAdd, "Add"
 	if linked {
-		name = provlog.NameImportUpdate
+		name, change = provlog.NameImportUpdate, "Update"
 	}
 	kind := it.noun()
 	it.rec.Step(provlog.StepImport, name, provlog.StatusSuccess,
-		fmt.Sprintf("Retrieved the %s %s from Entra ID.", kind, it.key.SourceID), nil)
+		provlog.ReceivedDescription(it.identityType(), it.reportable(), change), nil)
 	it.rec.Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSuccess,
 		fmt.Sprintf("The %s is in scope: it is assigned to the application and passes the scoping filters.", kind), nil)
 }
@@ -97,8 +101,6 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 			}
 		}
 		if obj.TargetID == "" {
-			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
-				"No target user matched; the user will be created.", map[string]string{"matchedBy": ""})
 			return r.createUser(ctx, it)
 		}
 		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
@@ -156,8 +158,9 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 	for _, ch := range changes {
 		it.rec.Modified(ch.Path, str(current[ch.Path]), str(ch.New))
 	}
-	it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess,
-		fmt.Sprintf("Updated %d attribute(s) of target user %s.", len(changes), obj.TargetID), nil)
+	it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess, r.exportedText(it, "updated"),
+		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID,
+			"modifiedAttributes": strconv.Itoa(len(changes))})
 	return nil
 }
 
@@ -167,20 +170,39 @@ func (r *run) createUser(ctx context.Context, it *item) error {
 	m := &r.e.cfg.Users
 	res, err := mapping.Evaluate(m, directory.UserSource(it.user, it.inScope), true, r.env)
 	if err != nil {
+		r.noMatch(it)
 		return r.evalFailed(it, err)
 	}
 	it.refs = res.References
 	if !activeOf(res.Values) {
+		r.noMatch(it)
 		return r.skipProcessing(it, "The user is disabled or soft deleted in Entra ID: disabled users are never created (ENTRA-DEPROV-06).")
 	}
 	if !m.Actions.Create {
+		r.noMatch(it)
 		return r.skipProcessing(it, "Create is not a target object action of this mapping (ENTRA-DEPROV-08).")
 	}
-	it.action = provlog.ActionCreate
-	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingAdd, provlog.StatusSuccess,
-		"Determined that the user must be created in the target.", nil)
+	r.willCreate(it)
 	cr, err := r.e.opt.Client.CreateUser(ctx, res.Values)
 	return r.recordCreate(it, cr, err, res.Values, it.user.DisplayName)
+}
+
+// noMatch logs that no target object matched an object that is not
+// created (disabled, Create off, mapping failed).
+func (r *run) noMatch(it *item) {
+	it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
+		fmt.Sprintf("No target %s matched; the %s is not created.", it.noun(), it.noun()), nil)
+}
+
+// willCreate logs the decision to create an unmatched object as Graph
+// does: one EntrySynchronizationAdd step of type matching, "User '…' will
+// be created in <app> (User is active and assigned in Azure Active
+// Directory, but no matching User was found in <app>)" (List
+// provisioningObjectSummary, Example 2).
+func (r *run) willCreate(it *item) {
+	it.action = provlog.ActionCreate
+	it.rec.Step(provlog.StepMatching, provlog.NameSynchronizationAdd, provlog.StatusSuccess,
+		provlog.WillBeCreatedDescription(it.identityType(), it.reportable(), it.rec.TargetSystemName()), nil)
 }
 
 // recordCreate logs a create call (user or group) with the values sent and,
@@ -200,9 +222,17 @@ func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[stri
 	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", values, state.StatusActive
 	it.created, it.exported = true, true
 	it.rec.Target(it.target(obj.TargetID, displayName))
-	it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusSuccess,
-		"Created the "+it.noun()+" in the target with id "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
+	it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusSuccess, r.exportedText(it, "created"),
+		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID})
 	return nil
+}
+
+// exportedText describes a successful export step as List
+// provisioningObjectSummary, Example 1 does ("RolesCompound '…' was
+// updated in <target system>"); done is updated, or by analogy created,
+// disabled or deleted.
+func (r *run) exportedText(it *item, done string) string {
+	return provlog.ExportedDescription(it.identityType(), it.reportable(), done, it.rec.TargetSystemName())
 }
 
 // readTarget fetches the linked target object (user or group) and reads
