@@ -76,7 +76,10 @@ func TestCycleStatusLogsCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if code, out, _ = run("logs", "--state", stateFile, "--format", "json"); code != ExitOK || !strings.HasPrefix(strings.TrimSpace(out), "[") {
+	// Graph's list response (List provisioningObjectSummary, Examples 1
+	// and 2); TestLogsJSONIsGraphList_LOG01 checks it in full.
+	if code, out, _ = run("logs", "--state", stateFile, "--format", "json"); code != ExitOK ||
+		!strings.HasPrefix(strings.TrimSpace(out), `{`) || !strings.Contains(out, `"@odata.context"`) {
 		t.Fatalf("logs json: %d %.200s", code, out)
 	}
 

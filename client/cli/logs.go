@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -16,11 +17,12 @@ func newLogsCommand() *cobra.Command {
 	var path, format, out, cycle string
 	cmd := &cobra.Command{
 		Use:   "logs",
-		Short: "Export the provisioning logs (Graph provisioningObjectSummary JSON, the three CSV files, or text)",
-		Long: "Exports the provisioning-log records kept in the state file (LOG-01..11): --format json writes one JSON\n" +
-			"array (to stdout, or provisioningLogs.json in --out); --format csv writes ProvisioningLogs.csv,\n" +
-			"ProvisioningLogs_ProvisioningSteps.csv and ProvisioningLogs_ModifiedProperties.csv into --out;\n" +
-			"--format text prints the records for reading, to stdout.\n\n" +
+		Short: "Export the provisioning logs (Graph's provisioningObjectSummary list, the three CSV files, or text)",
+		Long: "Exports the provisioning-log records kept in the state file (LOG-01..11): --format json writes Graph's\n" +
+			"answer to GET /auditLogs/provisioning, {\"@odata.context\": \"" + provlog.GraphListContext + "\",\n" +
+			"\"value\": [ provisioningObjectSummary, … ]} (to stdout, or provisioningLogs.json in --out); --format csv\n" +
+			"writes ProvisioningLogs.csv, ProvisioningLogs_ProvisioningSteps.csv and\n" +
+			"ProvisioningLogs_ModifiedProperties.csv into --out; --format text prints the records for reading, to stdout.\n\n" +
 			"Where each errorCode comes from (documented by Microsoft, observed in the field, or this harness's\n" +
 			"default) is in the text output and in ProvisioningLogs.csv's extra errorCodeSource column. The JSON\n" +
 			"keeps Graph's provisioningObjectSummary shape and has no such field.\n\n" +
@@ -58,8 +60,10 @@ func newLogsCommand() *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "%d records written to %s\n", len(recs), out)
 				return nil
 			}
+			// Graph's list response: List provisioningObjectSummary, v1.0,
+			// Examples 1 and 2 (provlog.WriteList).
 			if out == "" {
-				if err := provlog.WriteJSON(cmd.OutOrStdout(), recs); err != nil {
+				if err := provlog.WriteList(cmd.OutOrStdout(), recs); err != nil {
 					return failure(err)
 				}
 				return nil
@@ -68,7 +72,7 @@ func newLogsCommand() *cobra.Command {
 			if err := mkdirAll(out); err != nil {
 				return failure(err)
 			}
-			if err := writeJSONFile(file, recs); err != nil {
+			if err := writeListFile(file, recs); err != nil {
 				return failure(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d records written to %s\n", len(recs), file)
@@ -80,4 +84,20 @@ func newLogsCommand() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required for csv)")
 	cmd.Flags().StringVar(&cycle, "cycle", "", "only the records of this cycle id")
 	return cmd
+}
+
+// writeListFile writes records to path as Graph's list response.
+func writeListFile(path string, records []provlog.Record) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write logs: %w", err)
+	}
+	if err := provlog.WriteList(fh, records); err != nil {
+		fh.Close()
+		return fmt.Errorf("write logs %s: %w", path, err)
+	}
+	if err := fh.Close(); err != nil {
+		return fmt.Errorf("write logs %s: %w", path, err)
+	}
+	return nil
 }
