@@ -6,14 +6,19 @@ import (
 
 	filter "github.com/scim2/filter-parser/v2"
 
+	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
 )
 
 // maxDepth bounds expression nesting so that evaluation cannot exhaust
-// the stack; protocol.ParseFilter's length limit keeps real filters far
-// below it.
-const maxDepth = 200
+// the stack. It is a safety net for expressions built by hand: a filter
+// protocol.ParseFilter accepts never reaches it, since its parentheses and
+// brackets nest at most protocol.MaxFilterDepth deep and a flat chain of
+// `or`/`and` adds one level per term, of which MaxFilterLength bytes hold
+// at most ~520 (`a pr or …`). It used to be 200, which turned a chain of
+// 200 terms into a 400 only when the account had a resource to match.
+const maxDepth = protocol.MaxFilterLength
 
 // Validate checks that every comparison in expr is supported for the
 // attribute it names: operators against the attribute's type, compare

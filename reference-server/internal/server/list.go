@@ -259,14 +259,9 @@ func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, 
 				return nil, err
 			}
 		}
-		if expr != nil {
-			ok, err := query.Match(expr, it.res, k.rt)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
+		// expr was validated once for the request (parseQueryFilter).
+		if expr != nil && !query.MatchValidated(expr, it.res, k.rt) {
+			continue
 		}
 		c.addMeta(&it)
 		out = append(out, it)
@@ -289,16 +284,32 @@ func (c *call) matching(k *kind, p listParams, expr filter.Expression) ([]item, 
 	return out, nil
 }
 
+// parseQueryFilter parses and validates a query's filter once, before any
+// lookup, against every resource type the query searches, so that a bad
+// filter is 400 whatever the account holds (`active gt true` is 400 on an
+// empty account too). nil for no filter.
+func parseQueryFilter(text string, kinds ...*kind) (filter.Expression, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, nil
+	}
+	expr, err := parseFilter(text)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range kinds {
+		if err := query.Validate(expr, k.rt); err != nil {
+			return nil, err
+		}
+	}
+	return expr, nil
+}
+
 // list answers a query on one resource type (GET or POST .search).
 func (c *call) list(k *kind, p listParams) {
-	var expr filter.Expression
-	if strings.TrimSpace(p.filter) != "" {
-		e, err := parseFilter(p.filter)
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		expr = e
+	expr, err := parseQueryFilter(p.filter, k)
+	if err != nil {
+		c.fail(err)
+		return
 	}
 	if expr == nil && p.sortBy == "" {
 		c.listPage(k, p)
@@ -472,20 +483,22 @@ func (c *call) search(k *kind) {
 		p.count = *req.Count
 	}
 	p.clamp()
+	if err := checkProjection(p.attrs, p.excluded); err != nil {
+		c.fail(err)
+		return
+	}
 	if k != nil {
 		c.list(k, p)
 		return
 	}
-	var expr filter.Expression
-	if strings.TrimSpace(p.filter) != "" {
-		if expr, err = parseFilter(p.filter); err != nil {
-			c.fail(err)
-			return
-		}
-	}
 	kinds := []*kind{userKind}
 	if c.acct.Settings.Groups {
 		kinds = append(kinds, groupKind)
+	}
+	expr, err := parseQueryFilter(p.filter, kinds...)
+	if err != nil {
+		c.fail(err)
+		return
 	}
 	var all []item
 	for _, k := range kinds {

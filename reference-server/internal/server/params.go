@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/quantive/entra-scim-harness/reference-server/internal/query"
 )
 
 // queryParams are the query parameters the SCIM routes read, each matched
@@ -97,4 +99,14 @@ func (q *queryParams) projection() (attrs, excluded []string) {
 		excluded = []string{v}
 	}
 	return attrs, excluded
+}
+
+// checkProjection bounds the attributes and excludedAttributes lists
+// (query.MaxAttributeNames, MaxAttributeNameLength): 400 invalidValue,
+// checked before anything is looked up or written.
+func checkProjection(attrs, excluded []string) error {
+	if err := query.CheckAttributeNames("attributes", attrs); err != nil {
+		return err
+	}
+	return query.CheckAttributeNames("excludedAttributes", excluded)
 }

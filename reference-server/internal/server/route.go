@@ -62,6 +62,11 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request) {
 		c.fail(notFound("nothing at the tenant URL itself; use /Users, /Groups, /ServiceProviderConfig, /ResourceTypes or /Schemas"))
 		return
 	}
+	// The projection is bounded before anything is looked up or written.
+	if err := checkProjection(c.q.projection()); err != nil {
+		c.fail(err)
+		return
+	}
 	rest := segs[1:]
 	switch first := segs[0]; {
 	case strings.EqualFold(first, "Users"):

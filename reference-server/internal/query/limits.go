@@ -1,0 +1,55 @@
+package query
+
+import (
+	"strings"
+
+	"github.com/quantive/entra-scim-harness/protocol"
+)
+
+// Bounds on the shape of a query (RFC 7644 §3.4.2), each answered with 400
+// and a SCIM Error whatever the data. The filter's own bounds are
+// protocol.MaxFilterLength (bytes) and protocol.MaxFilterDepth (nested
+// parentheses and value-path brackets), which protocol.ParseFilter applies
+// (scimType invalidFilter).
+const (
+	// MaxAttributeNames bounds how many names the attributes parameter,
+	// and separately excludedAttributes, may list (comma-separated in a
+	// query, the arrays of a SearchRequest). The User schema with its
+	// extension has about 70 attribute and sub-attribute paths; Entra
+	// sends one name (excludedAttributes=members, ENTRA-FLOW-12).
+	MaxAttributeNames = 100
+	// MaxAttributeNameLength bounds one name; the longest the schemas
+	// define, URN-qualified, is 78 bytes.
+	MaxAttributeNameLength = 256
+)
+
+// CheckAttributeNames checks one attributes or excludedAttributes list
+// (param names it in the error) against MaxAttributeNames and
+// MaxAttributeNameLength. Elements may themselves be comma-separated, as
+// in the raw query parameter; empty names are not counted (Project skips
+// them). Errors are *protocol.Error 400 invalidValue, the scimType RFC 7644
+// §3.12 gives to a value "not compatible with the operation".
+func CheckAttributeNames(param string, lists []string) error {
+	n := 0
+	for _, l := range lists {
+		for rest := l; ; {
+			name, after, more := strings.Cut(rest, ",")
+			if name = strings.TrimSpace(name); name != "" {
+				n++
+				if n > MaxAttributeNames {
+					return protocol.Errorf(400, protocol.ScimTypeInvalidValue,
+						"%s lists more than %d attribute names", param, MaxAttributeNames)
+				}
+				if len(name) > MaxAttributeNameLength {
+					return protocol.Errorf(400, protocol.ScimTypeInvalidValue,
+						"%s names an attribute longer than %d bytes", param, MaxAttributeNameLength)
+				}
+			}
+			if !more {
+				break
+			}
+			rest = after
+		}
+	}
+	return nil
+}
