@@ -190,7 +190,7 @@ func New(app App, users []*User, groups []*Group) (*Directory, error) {
 	if d.App.Scope == "" {
 		d.App.Scope = ScopeAssigned
 	}
-	if err := d.validate("<memory>", nil); err != nil {
+	if err := d.validate(yamlLocator{file: "<memory>"}); err != nil {
 		return nil, err
 	}
 	d.index()

@@ -10,12 +10,20 @@ type FieldError struct {
 	File   string
 	Line   int
 	Column int
-	Field  string // e.g. "users[3].manager"
+	// Record names the object in a Microsoft Graph export (its place in
+	// the file and its id, e.g. `value[3] (id "6e7b…")`); empty for the
+	// YAML format, whose Field is a full path.
+	Record string
+	Field  string // e.g. "users[3].manager", or "manager.id" within Record
 	Msg    string
 }
 
-// Error formats as "file:line:col: field: message".
+// Error formats as "file:line:col: field: message", or with a Record as
+// "file:line:col: record: field: message".
 func (e *FieldError) Error() string {
+	if e.Record != "" {
+		return fmt.Sprintf("%s:%d:%d: %s: %s: %s", e.File, e.Line, e.Column, e.Record, e.Field, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Column, e.Field, e.Msg)
 }
 

@@ -12,8 +12,12 @@ import (
 // file yields a readable report.
 const maxErrors = 50
 
-// Load reads and validates a directory file.
+// Load reads and validates a source directory: a YAML file, or a folder
+// holding a Microsoft Graph export (see LoadGraph).
 func Load(path string) (*Directory, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return LoadGraph(path)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read directory: %w", err)
@@ -59,7 +63,7 @@ func Parse(name string, data []byte) (*Directory, error) {
 	if err := p.result(); err != nil {
 		return nil, err
 	}
-	if err := d.validate(name, p.pos); err != nil {
+	if err := d.validate(yamlLocator{name, p.pos}); err != nil {
 		return nil, err
 	}
 	d.index()

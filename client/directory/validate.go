@@ -6,19 +6,44 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// validate checks uniqueness and references. pos maps field paths to yaml
+// locator tells validate where a field of the model ("users[3].manager")
+// was written and how the source format names it.
+type locator interface {
+	// at returns the located error for field, without its message.
+	at(field string) FieldError
+	// name is how messages refer to the object at an object path
+	// ("users[3]").
+	name(object string) string
+}
+
+// yamlLocator locates fields of a YAML file. pos maps field paths to yaml
 // nodes (nil for directories built in memory, which report line 0).
-func (d *Directory) validate(file string, pos map[string]*yaml.Node) error {
+type yamlLocator struct {
+	file string
+	pos  map[string]*yaml.Node
+}
+
+func (l yamlLocator) at(field string) FieldError {
+	fe := FieldError{File: l.file, Field: field}
+	if n := l.pos[field]; n != nil {
+		fe.Line, fe.Column = n.Line, n.Column
+	}
+	return fe
+}
+
+func (l yamlLocator) name(object string) string { return object }
+
+// validate checks uniqueness and references, reporting each problem where
+// loc says the field was written.
+func (d *Directory) validate(loc locator) error {
 	var errs []*FieldError
 	add := func(field, format string, args ...any) {
 		if len(errs) >= maxErrors {
 			return
 		}
-		line, col := 0, 0
-		if n := pos[field]; n != nil {
-			line, col = n.Line, n.Column
-		}
-		errs = append(errs, &FieldError{File: file, Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, args...)})
+		fe := loc.at(field)
+		fe.Msg = fmt.Sprintf(format, args...)
+		errs = append(errs, &fe)
 	}
 	ids := map[string]string{} // object id -> field of first definition
 	users, groups := map[string]bool{}, map[string]bool{}
@@ -26,7 +51,7 @@ func (d *Directory) validate(file string, pos map[string]*yaml.Node) error {
 	// across users and groups) is already taken.
 	define := func(field, id string, kind map[string]bool) {
 		if prev, dup := ids[id]; dup {
-			add(field+".objectId", "duplicate objectId %q (first defined at %s)", id, prev)
+			add(field+".objectId", "duplicate objectId %q (first defined at %s)", id, loc.name(prev))
 			return
 		}
 		ids[id] = field
