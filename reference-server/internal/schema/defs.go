@@ -25,19 +25,31 @@ func complexAttr(name, desc string, subs []*Attribute, opts ...func(*Attribute))
 	return a
 }
 
-func multi(a *Attribute)       { a.MultiValued = true }
-func required(a *Attribute)    { a.Required = true }
-func caseExact(a *Attribute)   { a.CaseExact = true }
-func readOnly(a *Attribute)    { a.Mutability = ReadOnly }
-func immutable(a *Attribute)   { a.Mutability = Immutable }
-func uniqueSrv(a *Attribute)   { a.Uniqueness = UniqueServer }
-func common(a *Attribute)      { a.Common = true }
-func uniqueTypes(a *Attribute) { a.UniqueTypes = true }
-func always(a *Attribute)      { a.Returned = ReturnedAlways }
+func multi(a *Attribute)     { a.MultiValued = true }
+func required(a *Attribute)  { a.Required = true }
+func caseExact(a *Attribute) { a.CaseExact = true }
+func readOnly(a *Attribute)  { a.Mutability = ReadOnly }
+func immutable(a *Attribute) { a.Mutability = Immutable }
+func uniqueSrv(a *Attribute) { a.Uniqueness = UniqueServer }
+func common(a *Attribute)    { a.Common = true }
+func always(a *Attribute)    { a.Returned = ReturnedAlways }
 func writeOnlyNever(a *Attribute) {
 	a.Mutability = WriteOnly
 	a.Returned = ReturnedNever
 }
+
+// uniqueTypes marks an attribute whose elements keep one per type
+// (ENTRA-REQ-15) and says so in its description, since RFC 7643 has no
+// schema field for it; resource.CheckMulti and the PATCH applier enforce it.
+func uniqueTypes(a *Attribute) {
+	a.UniqueTypes = true
+	a.Description += " " + uniqueTypesNote
+}
+
+// uniqueTypesNote is how /Schemas describes the one-element-per-type rule.
+const uniqueTypesNote = "At most one element per type (e.g. one \"work\" email; ENTRA-REQ-15): " +
+	"a POST or PUT, or a PATCH replace, that leaves two elements of one type is refused with " +
+	"400 invalidValue; a PATCH add of an element whose type is present replaces that element."
 
 func canonical(vs ...string) func(*Attribute) {
 	return func(a *Attribute) { a.CanonicalValues = vs }
@@ -128,7 +140,7 @@ var userSchema = &Schema{
 		}, multi, uniqueTypes),
 		complexAttr("groups", "A list of groups to which the user belongs.", []*Attribute{
 			str("value", "The identifier of the User's group.", readOnly, caseExact),
-			attr("$ref", TypeReference, "The URI of the Group resource.", readOnly, refTypes("User", "Group")),
+			attr("$ref", TypeReference, "The URI of the Group resource.", readOnly, refTypes("Group")),
 			str("display", "A human-readable name of the group.", readOnly),
 			str("type", "Membership type.", readOnly, canonical("direct", "indirect")),
 		}, multi, readOnly),
@@ -159,6 +171,12 @@ var enterpriseSchema = &Schema{
 	},
 }
 
+// membersDescription is what /Schemas says of a group's members.
+const membersDescription = "A list of members of the Group. Members must be Users of this account: " +
+	"groups cannot be members (no nested groups), and a create, replace or PATCH naming an id that is " +
+	"not a User of the account is refused with 400 invalidValue and changes nothing. A group may hold " +
+	"any number of Users; they are not unique per type."
+
 var groupSchema = &Schema{
 	ID:          protocol.GroupSchema,
 	Name:        "Group",
@@ -167,11 +185,13 @@ var groupSchema = &Schema{
 		// Required and unique although RFC 7643 leaves both off: Entra
 		// matches groups by displayName (ENTRA-FLOW-12, ENTRA-REQ-17).
 		str("displayName", "A human-readable name for the Group.", required, uniqueSrv),
-		complexAttr("members", "A list of members of the Group.", []*Attribute{
-			str("value", "Identifier of the member of this Group.", immutable, required, caseExact),
-			attr("$ref", TypeReference, "The URI of the member resource.", immutable, refTypes("User", "Group")),
+		// Members are users only: the store keeps user ids, and a member
+		// that is not a user of the account is refused (members.go).
+		complexAttr("members", membersDescription, []*Attribute{
+			str("value", "The id of a User of this account.", immutable, required, caseExact),
+			attr("$ref", TypeReference, "The URI of the member's User resource.", immutable, refTypes("User")),
 			str("display", "A human-readable name of the member."),
-			str("type", "The type of the member.", immutable, canonical("User", "Group")),
+			str("type", "The type of the member: always \"User\".", immutable, canonical("User")),
 		}, multi),
 	),
 }
