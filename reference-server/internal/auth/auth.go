@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
@@ -37,6 +38,10 @@ func NewID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
+// now is when a token is issued: UTC, to the microsecond (what JSON shows
+// and every store keeps exactly).
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
 // Hash is what the store keeps of a secret.
 func Hash(secret string) []byte {
 	h := sha256.Sum256([]byte(secret))
@@ -47,7 +52,7 @@ func Hash(secret string) []byte {
 // is never stored.
 func Issue(ctx context.Context, s store.Store, account, name string) (store.Token, string, error) {
 	secret := NewSecret()
-	t := store.Token{ID: NewID(), AccountID: account, Name: name, Type: TypeSCIM, Hash: Hash(secret)}
+	t := store.Token{ID: NewID(), AccountID: account, Name: name, Type: TypeSCIM, Hash: Hash(secret), Created: now()}
 	if err := s.CreateToken(ctx, t); err != nil {
 		return store.Token{}, "", fmt.Errorf("issue token for account %s: %w", account, err)
 	}
@@ -65,7 +70,7 @@ func Seed(ctx context.Context, s store.Store, account, secret, name string) erro
 	if ok, err := Valid(ctx, s, account, secret); err != nil || ok {
 		return err
 	}
-	t := store.Token{ID: NewID(), AccountID: account, Name: name, Type: TypeSCIM, Hash: Hash(secret)}
+	t := store.Token{ID: NewID(), AccountID: account, Name: name, Type: TypeSCIM, Hash: Hash(secret), Created: now()}
 	if err := s.CreateToken(ctx, t); err != nil {
 		return fmt.Errorf("seed token for account %s: %w", account, err)
 	}
@@ -92,9 +97,15 @@ func Valid(ctx context.Context, s store.Store, account, secret string) (bool, er
 }
 
 // Bearer extracts the token of an "Authorization: Bearer <token>" header;
-// the scheme is case-insensitive.
+// the scheme is case-insensitive. A request with more than one
+// Authorization header has no token: which one counts would be a guess,
+// and proxies disagree on it.
 func Bearer(r *http.Request) string {
-	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	hs := r.Header["Authorization"]
+	if len(hs) != 1 {
+		return ""
+	}
+	h := strings.TrimSpace(hs[0])
 	scheme, tok, found := strings.Cut(h, " ")
 	if !found || !strings.EqualFold(scheme, "Bearer") {
 		return ""

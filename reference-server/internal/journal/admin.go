@@ -9,8 +9,10 @@ import (
 // Admin serves GET and DELETE /admin/accounts/{id}/requests; the router has
 // authenticated the admin and set the {id} path value.
 //
-//   - GET ?since=SEQ answers {"requests":[Entry...]} with the kept entries
-//     whose seq > SEQ (all kept entries without since), oldest first.
+//   - GET ?since=SEQ answers {"requests":[Entry...],"unauthenticated":N}
+//     with the kept entries whose seq > SEQ (all kept entries without
+//     since), oldest first, and how many requests to the account were not
+//     recorded because they carried no live SCIM token of it.
 //   - DELETE forgets the account's entries: 204.
 func (j *Journal) Admin() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -32,8 +34,9 @@ func (j *Journal) Admin() http.Handler {
 				since = n
 			}
 			writeJSON(w, http.StatusOK, struct {
-				Requests []Entry `json:"requests"`
-			}{j.Since(account, since)})
+				Requests        []Entry `json:"requests"`
+				Unauthenticated int64   `json:"unauthenticated"`
+			}{j.Since(account, since), j.Unauthenticated(account)})
 		case http.MethodDelete:
 			j.Clear(account)
 			w.WriteHeader(http.StatusNoContent)

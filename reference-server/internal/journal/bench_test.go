@@ -21,7 +21,7 @@ func BenchmarkRecord(b *testing.B) {
 	for b.Loop() {
 		req := httptest.NewRequest("POST", "/Users?x=1", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer some-token-value")
-		req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: "acme", Path: "/Users"}))
+		req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: "acme", Path: "/Users", AccountKnown: true, Authorized: true}))
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 }

@@ -30,7 +30,7 @@ func FuzzQueryRedaction(f *testing.F) {
 		req := httptest.NewRequest("GET", "/", nil)
 		req.URL.RawQuery = rawQuery
 		req.Header.Set("Authorization", "Bearer "+tok)
-		req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: "a", Path: "/Users"}))
+		req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: "a", Path: "/Users", AccountKnown: true, Authorized: true}))
 		h.ServeHTTP(httptest.NewRecorder(), req)
 		e := j.Since("a", 0)[0]
 		for _, s := range []string{e.Query, e.ResponseBody} {

@@ -17,7 +17,7 @@ func serveOnce(t *testing.T, body string, h http.HandlerFunc) journal.Entry {
 	t.Helper()
 	j := journal.New(10)
 	req := httptest.NewRequest("POST", "/Users", strings.NewReader(body))
-	req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: "a", Path: "/Users"}))
+	req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: "a", Path: "/Users", AccountKnown: true, Authorized: true}))
 	j.Middleware(h).ServeHTTP(httptest.NewRecorder(), req)
 	es := j.Since("a", 0)
 	if len(es) != 1 {

@@ -20,11 +20,22 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// server mounts the route chain the router builds: tenant.Info, journal,
-// faults, then a stand-in SCIM handler answering each path deterministically;
-// and the journal's admin API.
+// server mounts the route chain the router builds: tenant.Info, the token
+// check (a stand-in: every account but "nosuch" exists, and exactly one
+// "Bearer X" header with X not starting with "wrong" is a live token),
+// journal, faults, the 401 gate, then a stand-in SCIM handler answering
+// each path deterministically; and the journal's admin API.
 func server(t *testing.T, j *journal.Journal, e *faults.Engine) *httptest.Server {
 	t.Helper()
+	gate := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !tenant.From(r.Context()).Authorized {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 	scim := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "application/scim+json")
@@ -38,11 +49,18 @@ func server(t *testing.T, j *journal.Journal, e *faults.Engine) *httptest.Server
 			w.WriteHeader(204)
 		}
 	})
-	chain := j.Middleware(e.Middleware(scim))
+	chain := j.Middleware(e.Middleware(gate(scim)))
 	mux := http.NewServeMux()
 	mux.Handle("/admin/accounts/{id}/requests", j.Admin())
 	mux.Handle("/api/v1/scim/azure/{account}/{rest...}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := &tenant.Info{AccountID: r.PathValue("account"), Path: "/" + r.PathValue("rest")}
+		hs := r.Header.Values("Authorization")
+		tok, isBearer := "", false
+		if len(hs) == 1 {
+			tok, isBearer = strings.CutPrefix(hs[0], "Bearer ")
+		}
+		info.AccountKnown = info.AccountID != "nosuch"
+		info.Authorized = info.AccountKnown && isBearer && tok != "" && !strings.HasPrefix(tok, "wrong")
 		chain.ServeHTTP(w, r.WithContext(tenant.With(r.Context(), info)))
 	}))
 	srv := httptest.NewServer(mux)
@@ -187,7 +205,7 @@ func TestSinceAndClear(t *testing.T) {
 	if code, b := requests(t, srv, "acme", ""); code != 200 || strings.Count(string(b), `"seq"`) != 4 {
 		t.Errorf("no since: %d %s", code, b)
 	}
-	if code, b := requests(t, srv, "empty", ""); code != 200 || string(b) != "{\"requests\":[]}\n" {
+	if code, b := requests(t, srv, "empty", ""); code != 200 || string(b) != "{\"requests\":[],\"unauthenticated\":0}\n" {
 		t.Errorf("unknown account: %d %s", code, b)
 	}
 	for _, bad := range []string{"?since=abc", "?since=-1"} {
@@ -351,7 +369,7 @@ func TestAccountsAreBounded(t *testing.T) {
 	h := j.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) }))
 	hit := func(account string) {
 		req := httptest.NewRequest("GET", "/Users", nil)
-		req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: account, Path: "/Users"}))
+		req = req.WithContext(tenant.With(req.Context(), &tenant.Info{AccountID: account, Path: "/Users", AccountKnown: true, Authorized: true}))
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 	for i := range journal.MaxAccounts {

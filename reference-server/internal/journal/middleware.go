@@ -13,7 +13,9 @@ import (
 
 // Middleware records the request and its answer; it wraps the fault
 // injector so that the fault that fired is recorded too. Requests outside a
-// tenant route (no tenant.Info) pass unrecorded.
+// tenant route (no tenant.Info) pass unrecorded; requests the token check
+// did not mark authorised are only counted, without reading anything of
+// them.
 func (j *Journal) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := tenant.From(r.Context())
@@ -21,36 +23,54 @@ func (j *Journal) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if !info.Authorized {
+			j.countUnauthenticated(info.AccountID, info.AccountKnown)
+			next.ServeHTTP(w, r)
+			return
+		}
 		start := time.Now()
-		reqBody, reqCut := j.captureRequest(r)
+		reqBody, reqCap, reqCut := j.captureRequest(r)
 		cw := &captureWriter{ResponseWriter: w, limit: j.bodyLimit}
 		// Deferred so that an aborted handler (a dropped connection) is
 		// recorded too before the panic goes on up.
 		defer func() {
 			red := newRedactor(r)
-			j.add(info.AccountID, Entry{
+			e := Entry{
 				Time:                  start.UTC(),
 				Method:                r.Method,
-				Path:                  info.Path,
+				Path:                  red.text(info.Path),
 				Query:                 red.query(r.URL.RawQuery),
-				RequestBody:           red.text(reqBody),
+				RequestBody:           red.body(reqBody),
 				RequestBodyTruncated:  reqCut,
 				Status:                cw.status,
-				ResponseBody:          red.text(cw.text()),
+				ResponseBody:          red.body(cw.text()),
 				ResponseBodyTruncated: cw.cut,
 				DurationMs:            float64(time.Since(start).Microseconds()) / 1000,
 				Fault:                 info.Fault,
-			})
+			}
+			size := int64(len(e.Method)+len(e.Path)+len(e.Query)+len(e.Fault)) +
+				held(reqBody, reqCap, e.RequestBody) + held(cw.first, cw.firstCap, e.ResponseBody)
+			j.add(info.AccountID, e, size)
 		}()
 		next.ServeHTTP(cw, r)
 	})
 }
 
+// held is how many bytes kept holds: all of orig's buffer (of capacity
+// origCap) when kept still points into it, else its own length.
+func held(orig string, origCap int, kept string) int64 {
+	if len(kept) > 0 && len(orig) > 0 && unsafe.StringData(kept) == unsafe.StringData(orig) {
+		return int64(max(origCap, len(kept)))
+	}
+	return int64(len(kept))
+}
+
 // captureRequest keeps up to the body limit of the request body and puts
-// the body back, whole, for the handler.
-func (j *Journal) captureRequest(r *http.Request) (string, bool) {
+// the body back, whole, for the handler. It returns the kept part, the
+// capacity of the buffer that holds it, and whether it was cut.
+func (j *Journal) captureRequest(r *http.Request) (string, int, bool) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return "", false
+		return "", 0, false
 	}
 	head, err := httpbody.Read(io.LimitReader(r.Body, int64(j.bodyLimit)+1), r.ContentLength, int64(j.bodyLimit)+1)
 	cut := len(head) > j.bodyLimit
@@ -70,7 +90,7 @@ func (j *Journal) captureRequest(r *http.Request) (string, bool) {
 	}
 	// head is never written again (the handler reads it, or a copy), so
 	// the entry can share its bytes instead of copying them.
-	return unsafeString(head), cut
+	return unsafeString(head), cap(head), cut
 }
 
 // unsafeString is b as a string without a copy; b must never be modified
@@ -127,11 +147,13 @@ type captureWriter struct {
 	limit  int
 	status int
 	// first is the kept part of the first Write (usually the whole answer,
-	// copied once); rest the kept part of later Writes.
-	first string
-	rest  []byte
-	kept  int
-	cut   bool
+	// copied once); rest the kept part of later Writes. firstCap is the
+	// size of the buffer first points into.
+	first    string
+	firstCap int
+	rest     []byte
+	kept     int
+	cut      bool
 }
 
 // text is the kept body.
@@ -162,9 +184,9 @@ func (c *captureWriter) write(p []byte, owned bool) (int, error) {
 		n := min(room, len(p))
 		if c.kept == 0 {
 			if owned {
-				c.first = unsafeString(p[:n])
+				c.first, c.firstCap = unsafeString(p[:n]), cap(p)
 			} else {
-				c.first = string(p[:n])
+				c.first, c.firstCap = string(p[:n]), n
 			}
 		} else {
 			c.rest = append(c.rest, p[:n]...)

@@ -1,38 +1,30 @@
 package journal
 
 import (
+	"encoding/json"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 )
 
-// oldQuery is how query redacted before its no-secret shortcut.
-func oldQuery(red redactor, raw string) string {
+// fullQuery is query without its shortcuts: every pair split, looked at
+// and joined.
+func fullQuery(red redactor, raw string) string {
 	if raw == "" {
 		return raw
 	}
-	parts := strings.Split(raw, "&")
-	for i, p := range parts {
-		name, _, hasValue := strings.Cut(p, "=")
-		if dec, err := url.QueryUnescape(name); err == nil {
-			name = dec
-		}
-		if hasValue && secretParams[strings.ToLower(name)] {
-			parts[i] = p[:strings.IndexByte(p, '=')+1] + Redacted
-		}
-	}
-	return red.text(strings.Join(parts, "&"))
+	return red.encodedPairs(red.text(secretValues(raw)))
 }
 
 var redactSeeds = []string{
 	"", "filter=userName+eq+%22a%22", "token=abc&filter=x", "TOKEN=abc", "%74oken=abc", "x=1&&y=2&", "password", "password=",
 	"filter=tok-secret-123", "a=tok-secret-123&b=tok%2Dsecret%2D123", "api_key=1;2", "ſecret=x", "Access_Token=z&code=7",
+	"filter=userName+eq+%22tok%2Dsecret-123%22", "%74ok-secret-123=1", "x=%zz&y=tok%2dsecret%2d123",
 }
 
-// The shortcut for queries without secret parameters redacts exactly as
-// the full split-and-join did (LOG-05).
-func TestQueryRedactionUnchanged(t *testing.T) {
+// The shortcuts (no secret parameter; no pair that hides the token behind
+// escapes) redact exactly as the full split-and-join does (LOG-05).
+func TestQueryRedactionShortcutsAgree(t *testing.T) {
 	for _, raw := range redactSeeds {
 		checkRedact(t, raw)
 	}
@@ -43,7 +35,7 @@ func checkRedact(t *testing.T, raw string) {
 	r := httptest.NewRequest("GET", "http://x/", nil)
 	r.Header.Set("Authorization", "Bearer tok-secret-123")
 	red := newRedactor(r)
-	if got, want := red.query(raw), oldQuery(red, raw); got != want {
+	if got, want := red.query(raw), fullQuery(red, raw); got != want {
 		t.Fatalf("%q: got %q, want %q", raw, got, want)
 	}
 }
@@ -53,4 +45,104 @@ func FuzzQueryRedactionShortcut(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) { checkRedact(t, raw) })
+}
+
+// Where the token hides in a query, a path or a body, the recorded text
+// no longer holds it, and the rest stays as sent.
+func TestRedactionForms(t *testing.T) {
+	const tok = `tok/"q"+secret`
+	jtok, _ := json.Marshal(tok) // "tok/\"q\"+secret"
+	cases := []struct {
+		name, kind, in, want string
+	}{
+		{"query plain value", "query", "filter=x&a=" + tok, "filter=x&a=" + Redacted},
+		{"query percent-encoded", "query", "a=tok%2F%22q%22%2Bsecret&b=1", "a=" + Redacted + "&b=1"},
+		{"query every byte encoded", "query", "a=%74%6f%6b%2f%22%71%22%2b%73%65%63%72%65%74", "a=" + Redacted},
+		{"query in a filter", "query", "filter=userName+eq+%22tok%2F%5C%22q%5C%22%2Bsecret%22", "filter=" + Redacted},
+		{"query without the token", "query", "filter=userName+eq+%22a%22&x=%zz", "filter=userName+eq+%22a%22&x=%zz"},
+		{"path plain", "path", "/Users/" + tok, "/Users/" + Redacted},
+		{"path escaped", "path", "/Users/tok%2F%22q%22+secret", "/Users/" + Redacted},
+		{"body plain", "body", `{"a":"x ` + tok + ` y"}`, `{"a":"x ` + Redacted + ` y"}`},
+		{"body JSON-escaped", "body", `{"a":` + string(jtok) + `}`, `{"a":"` + Redacted + `"}`},
+		{"body \\u0022 quotes", "body", `{"a":"tok/\u0022q\u0022+secret","b":"\u0022keep\u0022"}`, `{"a":"` + Redacted + `","b":"\u0022keep\u0022"}`},
+		{"body every byte escaped", "body", `{"a":"pre \u0074\u006f\u006b\/\"q\"\u002bsecret post","n":1}`, `{"a":"pre ` + Redacted + ` post","n":1}`},
+		{"body escaped key", "body", `{"tok\/\"q\"+secret":1}`, `{"` + Redacted + `":1}`},
+		{"body escapes without the token", "body", `{"path":"emails[type eq \"work\"].value"}`, `{"path":"emails[type eq \"work\"].value"}`},
+		{"body not JSON", "body", `x "tok/\"q\"+secret`, `x "` + Redacted + `"`},
+	}
+	r := httptest.NewRequest("GET", "http://x/", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	red := newRedactor(r)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got string
+			switch c.kind {
+			case "query":
+				got = red.query(c.in)
+			case "path":
+				got = red.text(c.in)
+			case "body":
+				got = red.body(c.in)
+			}
+			if got != c.want {
+				t.Fatalf("%s %q\n got  %q\n want %q", c.kind, c.in, got, c.want)
+			}
+		})
+	}
+}
+
+// FuzzBodyRedaction: a token written into a JSON string with any escapes
+// never survives in the recorded body, as text or read back as JSON.
+func FuzzBodyRedaction(f *testing.F) {
+	f.Add("tok-secret-123", uint64(0))
+	f.Add(`tok"with\quotes`, uint64(0xffff))
+	f.Add("tök/é-secret", uint64(0xaaaa))
+	f.Fuzz(func(t *testing.T, tok string, mask uint64) {
+		if len(tok) < 6 || !validHeaderToken(tok) || strings.Contains(tok, Redacted) {
+			return
+		}
+		// Escape the token's characters as \uXXXX where mask says so.
+		var lit strings.Builder
+		lit.WriteString(`{"a":"x`)
+		for i, c := range tok {
+			switch {
+			case mask>>(uint(i)%64)&1 == 1 && c < 0x10000:
+				lit.WriteString(`\u` + strings.ToUpper(hex16(uint16(c))))
+			case c == '"' || c == '\\':
+				lit.WriteString(`\` + string(c))
+			default:
+				lit.WriteRune(c)
+			}
+		}
+		lit.WriteString(`y"}`)
+		r := httptest.NewRequest("GET", "http://x/", nil)
+		r.Header.Set("Authorization", "Bearer "+tok)
+		got := newRedactor(r).body(lit.String())
+		if strings.Contains(got, tok) {
+			t.Fatalf("token %q survives as text in %q (from %q)", tok, got, lit.String())
+		}
+		var m map[string]string
+		if err := json.Unmarshal([]byte(got), &m); err != nil {
+			return // a token that spells part of an escape (e.g. "000000" in \u0030…) was blanked as text
+		}
+		if strings.Contains(m["a"], tok) {
+			t.Fatalf("token %q survives in %q (from %q)", tok, got, lit.String())
+		}
+	})
+}
+
+func hex16(v uint16) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[v>>12], digits[v>>8&15], digits[v>>4&15], digits[v&15]})
+}
+
+// validHeaderToken: what a client can send as a bearer token (printable
+// ASCII without spaces), or any UTF-8 without controls for the body form.
+func validHeaderToken(s string) bool {
+	for _, c := range s {
+		if c < 0x21 || c == 0x7f || c == 0xfffd {
+			return false
+		}
+	}
+	return true
 }

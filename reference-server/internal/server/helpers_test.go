@@ -23,6 +23,7 @@ type env struct {
 	base  string // tenant URL
 	token string
 	admin string
+	s     *Server
 }
 
 const testAdminToken = "admin-secret"
@@ -43,7 +44,7 @@ func newEnv(t *testing.T) *env {
 	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { hs.Close(); st.Close() })
-	return &env{t: t, st: st, srv: hs, base: hs.URL + TenantPrefix + "acme", token: "tok-acme", admin: testAdminToken}
+	return &env{t: t, st: st, srv: hs, base: hs.URL + TenantPrefix + "acme", token: "tok-acme", admin: testAdminToken, s: s}
 }
 
 // resp is an answer with its body decoded when it is JSON.

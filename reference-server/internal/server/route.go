@@ -1,16 +1,12 @@
 package server
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/protocol"
-	"github.com/quantive/entra-scim-harness/reference-server/internal/httpbody"
-	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/resource"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
@@ -148,40 +144,6 @@ func (c *call) collection(k *kind, rest []string) {
 	default:
 		c.fail(notFound("no SCIM endpoint %s", tenant.From(c.r.Context()).Path))
 	}
-}
-
-// body reads the request body, answering 413 above MaxBodyBytes.
-func (c *call) body() ([]byte, error) {
-	if c.r.ContentLength > MaxBodyBytes {
-		return nil, tooLarge()
-	}
-	// The journal has usually read the whole body already; its bytes are
-	// shared with the journal entry and only ever read here.
-	if cb, ok := c.r.Body.(journal.CapturedBody); ok {
-		if b, whole := cb.Bytes(); whole && len(b) <= MaxBodyBytes {
-			return nonEmpty(b)
-		}
-	}
-	b, err := httpbody.Read(http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes), c.r.ContentLength, MaxBodyBytes)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, tooLarge()
-	}
-	if err != nil {
-		return nil, protocol.Errorf(http.StatusBadRequest, protocol.ScimTypeInvalidSyntax, "cannot read the request body: %v", err)
-	}
-	return nonEmpty(b)
-}
-
-func nonEmpty(b []byte) ([]byte, error) {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, protocol.NewError(http.StatusBadRequest, protocol.ScimTypeInvalidSyntax, "the request body is empty; a JSON object is required")
-	}
-	return b, nil
-}
-
-func tooLarge() error {
-	return protocol.Errorf(http.StatusRequestEntityTooLarge, "", "request body larger than %d bytes", MaxBodyBytes)
 }
 
 // listParams are the query parameters of a list or search (RFC-04).

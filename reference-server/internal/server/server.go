@@ -2,10 +2,12 @@
 // routes /api/v1/scim/azure/{account_id}/… (Users, Groups, discovery,
 // .search), the admin API under /admin/ and /healthz.
 //
-// A tenant request passes, in order: tenant.Info in the context ->
-// journal -> faults -> SCIM token check -> SCIM handlers, so that the
-// journal records every request with the fault that fired, and a fault
-// answers before any authentication or write.
+// A tenant request passes, in order: tenant.Info in the context -> SCIM
+// token check (marks the request authorised or not, answers nothing) ->
+// journal -> faults -> 401 for unauthorised requests -> SCIM handlers, so
+// that the journal records every authorised request with the fault that
+// fired (and only counts the others), and a fault answers before any 401
+// or write.
 package server
 
 import (
@@ -15,13 +17,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/admin"
-	"github.com/quantive/entra-scim-harness/reference-server/internal/auth"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/faults"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
-	"github.com/quantive/entra-scim-harness/reference-server/internal/tenant"
 )
 
 // TenantPrefix is the path of every tenant URL, followed by the account id
@@ -71,7 +70,7 @@ func New(cfg Config) (*Server, error) {
 	if s.journal == nil {
 		s.journal = journal.New(0)
 	}
-	scim := s.journal.Middleware(s.faults.Middleware(s.authenticate(http.HandlerFunc(s.serveSCIM))))
+	scim := s.checkToken(s.journal.Middleware(s.faults.Middleware(s.requireToken(http.HandlerFunc(s.serveSCIM))))) // authn.go
 	adm := admin.New(admin.Config{
 		Store:      cfg.Store,
 		AdminToken: cfg.AdminToken,
@@ -108,34 +107,6 @@ func scheme(r *http.Request) string {
 		s = p
 	}
 	return s
-}
-
-// authenticate answers 401 unless the request carries a live SCIM token of
-// the addressed account; an unknown account looks the same (GTM-08).
-func (s *Server) authenticate(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := tenant.From(r.Context())
-		tok := auth.Bearer(r)
-		var detail string
-		switch {
-		case tok == "" && r.Header.Get("Authorization") == "":
-			detail = "missing Authorization header; send Authorization: Bearer <SCIM token>"
-		case tok == "":
-			detail = "Authorization header is not a Bearer token"
-		default:
-			ok, err := auth.Valid(r.Context(), s.st, info.AccountID, tok)
-			if err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			if ok {
-				next.ServeHTTP(w, r)
-				return
-			}
-			detail = "the bearer token is not a valid SCIM token of this account"
-		}
-		writeSCIMError(w, protocol.NewError(http.StatusUnauthorized, "", detail))
-	})
 }
 
 // settingsChanged keeps derived state in line with new account settings.

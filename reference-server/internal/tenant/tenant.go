@@ -16,6 +16,15 @@ type Info struct {
 	// Fault names the fault rule that fired for this request, if any; the
 	// fault injector sets it and the journal records it.
 	Fault string
+	// AccountKnown is set by the server's token check when AccountID is an
+	// existing account.
+	AccountKnown bool
+	// Authorized is set by the server's token check, before the journal and
+	// the fault injector run, when the request carries exactly one
+	// Authorization header with a live SCIM token of AccountID. The journal
+	// records only such requests (the others it merely counts), and the
+	// SCIM handlers answer only them.
+	Authorized bool
 }
 
 type ctxKey struct{}
