@@ -33,7 +33,7 @@ type jobFlags struct {
 
 func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.directory, "directory", "", "source directory file (YAML, see the architecture note); required")
+	fl.StringVar(&f.directory, "directory", "", "source directory: a YAML file, or a folder with a Microsoft Graph export (docs/directory-format.md); required")
 	fl.StringVar(&f.state, "state", "", "state file (SQLite; created if missing); required")
 	fl.StringVar(&f.mapping, "mapping", "", "attribute-mapping file (default: the one stored in the state, else the Gtmhub gallery mapping)")
 	fl.IntVar(&f.concurrency, "concurrency", 1, "objects exported at once (Entra: 1, UNC-14)")
