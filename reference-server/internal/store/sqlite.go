@@ -28,9 +28,10 @@ const Memory = ":memory:"
 // Accounts and token hashes are mirrored in memory (this process is the only
 // writer), because every request needs them.
 type SQLite struct {
-	db  *sql.DB
-	wmu sync.Mutex // serialises writes: one writer at a time, in Go, never SQLITE_BUSY
-	st  statements
+	db   *sql.DB
+	lock *fileLock  // nil for Memory
+	wmu  sync.Mutex // serialises writes: one writer at a time, in Go, never SQLITE_BUSY
+	st   statements
 	accountTable
 }
 
@@ -71,13 +72,28 @@ CREATE INDEX IF NOT EXISTS members_user ON scim_members(account_id, user_id);
 `
 
 // Open opens (creating if needed) the database at path; path Memory gives
-// an ephemeral store.
+// an ephemeral store. A file database is locked for this store (an OS lock
+// on "<path>.lock"; a second Open, here or in another process, fails with
+// ErrLocked naming the holder's pid) and, when Open creates it, is created
+// with mode 0600, which SQLite passes on to its -wal and -shm files.
 func Open(ctx context.Context, path string) (*SQLite, error) {
 	if path == "" {
 		return nil, errors.New("open store: empty database path")
 	}
 	var dsn string
+	var lock *fileLock
 	conns := 2 * runtime.GOMAXPROCS(0)
+	if path != Memory {
+		l, err := lockDatabase(path)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		if err := createPrivate(path); err != nil {
+			l.release()
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		lock = l
+	}
 	if path == Memory {
 		// Every connection to :memory: is a separate database: keep one.
 		dsn, conns = Memory+"?_pragma=foreign_keys(on)", 1
@@ -87,6 +103,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(conns)
@@ -95,11 +112,13 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	db.SetConnMaxIdleTime(0)
 	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
 		db.Close()
+		lock.release()
 		return nil, fmt.Errorf("open store %s: create schema: %w", path, err)
 	}
-	s := &SQLite{db: db, accountTable: newAccountTable()}
+	s := &SQLite{db: db, lock: lock, accountTable: newAccountTable()}
 	if err := s.st.prepare(ctx, db); err != nil {
 		db.Close()
+		lock.release()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if err := s.loadAccounts(ctx); err != nil {
@@ -109,10 +128,14 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	return s, nil
 }
 
-// Close closes the database.
+// Close closes the database, then gives up its lock file.
 func (s *SQLite) Close() error {
 	s.st.close()
-	if err := s.db.Close(); err != nil {
+	err := s.db.Close()
+	if lerr := s.lock.release(); err == nil && lerr != nil {
+		err = lerr
+	}
+	if err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	return nil
