@@ -1,105 +1,345 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/quantive/entra-scim-harness/client/reproduce"
 	"github.com/quantive/entra-scim-harness/client/reproduce/throwaway"
 	"github.com/quantive/entra-scim-harness/client/scenario"
+	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
 func init() { register("reproduce", newReproduceCommand) }
 
+const reproduceLong = `Reads provisioning-log records and replays the action of each against a SCIM target, printing every
+request and answer, then says whether the same error code results (REPRODUCED / NOT REPRODUCED).
+
+Input (--log FILE, a folder, or - for stdin): Graph's list response {"@odata.context":…,"value":[…]}
+(what ` + "`entrasim logs --format json`" + ` writes), a bare JSON array of records (its earlier output), a single
+record, the Entra portal's JSON download, or a CSV download: the portal's or ` + "`entrasim logs --format csv`" + `'s
+three files ProvisioningLogs, ProvisioningLogs_ProvisioningSteps and ProvisioningLogs_ModifiedProperties,
+joined on changeId (give the ProvisioningLogs file or their folder; LOG-11). With several records, --index N
+(from 0) or --id ID (id or changeId) picks one; without either, every record is replayed in turn, each on
+a fresh account of the throwaway server.
+
+Target. The first line of the output names it.
+  - By default a throwaway reference server runs inside this process and is discarded afterwards, with
+    the fault plan --faults installed (a name from fixtures/faults; ` + "`entrasim scenario list`" + ` shows the
+    scenarios using them). SCIM_TENANT_URL and SCIM_TOKEN in the environment are NOT used: an exported
+    tenant URL alone never makes reproduce write to a real tenant.
+  - Only --tenant-url URL on the command line (with --token, or SCIM_TOKEN) replays against a real tenant.
+    Several records need --all there.
+
+What a replay does to a real tenant (--tenant-url):
+  - It sends the requests of the record's action: the match query and the POST of a create, the read
+    and PATCH of an update, the PATCH of a disable, the DELETE of a delete, the reference check and
+    PATCH of a manager update, member PATCHes.
+  - Without --seed, an update, disable or delete acts on the record's own target object (its
+    targetIdentity.id): that object is changed, disabled or deleted, as the record's action did. No other
+    existing object is changed.
+  - With --seed, it creates stand-ins instead (the user from the record's old values, a manager, the
+    members, a group) and acts on those. A record that does not name a referenced object (a failed
+    manager or member update) is always replayed on stand-ins, so that no existing user or group gets a
+    reference the record never had.
+  - If a create finds an existing object of the same userName or displayName, it stops there and
+    changes nothing (Entra would update that object).
+  - Everything the replay created (the created object, stand-ins) is deleted afterwards, also when the
+    replay fails; what cannot be deleted is listed. A create that got no answer is looked up and deleted
+    when the replay had checked the name was free.
+  - --dry-run prints the requests (method, path, body) and sends none; answers are assumed (queries
+    find nothing, writes succeed).
+
+Records whose action sent nothing (skipped, stagedDelete, source-side failures) print NOTHING TO REPLAY.
+A NOT REPRODUCED record with an error code names the fault plans of the catalogue that produce it. Error
+codes with an app prefix (GtmhubEntryConflict) compare equal to their base code (EntryConflict). Names
+in modifiedProperties that are not SCIM attributes (accountEnabled, mailNickname: source-side names)
+are left out of the requests with a WARNING. What a record does not hold is listed after each replay.
+
+Exit codes: 0 every record replayed reproduced (or had nothing to replay, or --dry-run); 1 a record did
+not reproduce or the target failed; 2 bad input or flags.`
+
 func newReproduceCommand() *cobra.Command {
-	var logFile, changeID, faults string
+	var logFile, id, changeID, faults string
 	var index int
-	var seed bool
+	var seed, dryRun, all bool
+	var retryAfterCap time.Duration
 	cmd := &cobra.Command{
-		Use:   "reproduce --log ENTRY.json",
-		Short: "Replay the action of a provisioning-log record and check whether the same error code results",
-		Long: "Reads a provisioning-log record (entrasim's JSON export, a Graph provisioningObjectSummary or the\n" +
-			"JSON download of the Entra portal; an array needs --change-id or --index) and sends the requests of its\n" +
-			"action (create, update, disable, delete; users and groups) to the tenant URL, printing each request and\n" +
-			"answer. Without --tenant-url a throwaway reference server runs inside this process, optionally with a\n" +
-			"fault plan of the catalogue (--faults). With --seed (default for the throwaway server) the objects the\n" +
-			"action needs are created first. What a record does not hold is listed after the replay.\n\n" +
-			"Exit codes: 0 the same error code (or the same success) results; 1 it does not; 2 bad input or flags.",
-		Args: cobra.NoArgs,
+		Use:   "reproduce --log RECORDS",
+		Short: "Replay the actions of provisioning-log records and check whether the same error codes result",
+		Long:  reproduceLong,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if strings.TrimSpace(logFile) == "" {
-				return usagef("%s: --log is required", cmd.CommandPath())
-			}
-			data, err := os.ReadFile(logFile)
-			if err != nil {
-				return usagef("%s: --log: %v", cmd.CommandPath(), err)
-			}
-			entry, _, err := reproduce.Select(data, changeID, index)
-			if err != nil {
-				return usagef("%s: %s: %v", cmd.CommandPath(), logFile, err)
-			}
+			path := cmd.CommandPath()
 			fl := cmd.Flags()
+			if strings.TrimSpace(logFile) == "" {
+				return usagef("%s: --log is required", path)
+			}
+			if id == "" {
+				id = changeID
+			}
 			tenantURL, _ := fl.GetString("tenant-url")
-			if tenantURL == "" {
-				tenantURL = os.Getenv(EnvTenantURL)
+			real := fl.Changed("tenant-url")
+			switch {
+			case real && strings.TrimSpace(tenantURL) == "":
+				return usagef("%s: --tenant-url is empty", path)
+			case id != "" && index >= 0:
+				return usagef("%s: --id and --index both pick a record; give one", path)
+			case faults != "" && real:
+				return usagef("%s: --faults installs a plan on the throwaway server; it cannot be combined with --tenant-url", path)
+			case faults != "" && dryRun:
+				return usagef("%s: --faults has no effect with --dry-run, which sends nothing", path)
+			case !real && fl.Changed("token"):
+				return usagef("%s: --token is for --tenant-url; the throwaway reference server uses its own token", path)
+			case all && (id != "" || index >= 0):
+				return usagef("%s: --all replays every record; drop --id/--index", path)
+			case retryAfterCap < 0:
+				return usagef("%s: --retry-after-cap must not be negative", path)
 			}
-			ctx := cmd.Context()
-			if tenantURL == "" {
-				srv, err := throwaway.Start(ctx)
-				if err != nil {
-					return failure(err)
+			if faults != "" {
+				if _, err := fixtures.LookupFaultPlan(faults); err != nil {
+					return usagef("%s: --faults: %v", path, err)
 				}
-				defer srv.Close()
-				tgt := &scenario.Target{BaseURL: srv.BaseURL, AdminToken: srv.AdminToken}
-				acct, err := tgt.NewAccount(ctx)
-				if err != nil {
-					return failure(err)
-				}
-				if faults != "" {
-					if err := tgt.SetFaults(ctx, acct.ID, faults); err != nil {
-						return usagef("%s: --faults: %v", cmd.CommandPath(), err)
-					}
-				}
-				_ = fl.Set("tenant-url", acct.TenantURL)
-				if !fl.Changed("token") && os.Getenv(EnvToken) == "" {
-					_ = fl.Set("token", acct.Token)
-				}
-				if !fl.Changed("seed") {
-					seed = true
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Target: throwaway reference server %s (fault plan: %s)\n", acct.TenantURL, orDefault(faults, "none"))
-			} else if faults != "" {
-				return usagef("%s: --faults installs a plan on the throwaway server; it cannot be combined with --tenant-url", cmd.CommandPath())
 			}
-			client, err := NewClient(cmd, nil)
+			out := cmd.OutOrStdout()
+			printTarget(out, real, tenantURL, dryRun)
+
+			entries, format, err := readRecords(cmd.InOrStdin(), logFile)
+			if err != nil {
+				return usagef("%s: %s: %v", path, logFile, err)
+			}
+			picked, err := reproduce.Pick(entries, id, index)
+			if err != nil {
+				return usagef("%s: %s: %v", path, logFile, err)
+			}
+			if len(picked) > 1 && real && !dryRun && !all {
+				return usagef("%s: %s holds %d records; against a real tenant give --index, --id or --all:\n  %s",
+					path, logFile, len(picked), reproduce.List(picked))
+			}
+			fmt.Fprintf(out, "read %d record(s) from %s (%s)", len(entries), logFile, format)
+			if len(picked) > 1 {
+				fmt.Fprintf(out, "; replaying all %d in turn", len(picked))
+			}
+			fmt.Fprintln(out)
+
+			t, err := newReplayTarget(cmd, real, dryRun, faults, retryAfterCap)
 			if err != nil {
 				return err
 			}
-			rep, err := reproduce.Replay(ctx, entry, reproduce.Options{Client: client, Seed: seed, Out: cmd.OutOrStdout()})
-			if errors.Is(err, reproduce.ErrBadInput) {
-				return usagef("%s: %v", cmd.CommandPath(), err)
+			defer t.close()
+			if !fl.Changed("seed") {
+				seed = !real
 			}
-			if err != nil {
-				return failure(err)
-			}
-			if !rep.Reproduced {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("not reproduced: the record says %s, the replay got %s",
-					orDefault(rep.Expected, "success"), orDefault(rep.Got, "success"))}
-			}
-			return nil
+			return replayAll(cmd, t, picked, seed, dryRun)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&logFile, "log", "", "provisioning-log record(s) as JSON; required")
-	f.StringVar(&changeID, "change-id", "", "pick the record with this changeId (or id) from an array")
-	f.IntVar(&index, "index", -1, "pick the record at this position (from 0) from an array")
-	f.BoolVar(&seed, "seed", false, "create the objects the action needs first (default on for the throwaway server)")
+	f.StringVar(&logFile, "log", "", "provisioning-log records: a JSON or CSV file, a folder with a CSV download, or - for stdin; required")
+	f.StringVar(&id, "id", "", "replay only the record with this id or changeId")
+	f.StringVar(&changeID, "change-id", "", "same as --id")
+	_ = f.MarkHidden("change-id")
+	f.IntVar(&index, "index", -1, "replay only the record at this position (from 0)")
+	f.BoolVar(&all, "all", false, "with --tenant-url: replay every record of the input in turn")
+	f.BoolVar(&seed, "seed", false, "act on stand-ins created first instead of the record's target objects (default on for the throwaway server)")
+	f.BoolVar(&dryRun, "dry-run", false, "print the requests (method, path, body) without sending any")
 	f.StringVar(&faults, "faults", "", "fault plan of the catalogue (fixtures/faults) to install on the throwaway server")
+	f.DurationVar(&retryAfterCap, "retry-after-cap", scim.DefaultRetryAfterCap,
+		"longest wait for 429 Retry-After within one request before giving up with TooManyRequests (UNC-01)")
 	return cmd
+}
+
+// printTarget writes the first line: where the replay goes.
+func printTarget(out io.Writer, real bool, tenantURL string, dryRun bool) {
+	dry := ""
+	if dryRun {
+		dry = " (dry run: nothing is sent)"
+	}
+	if real {
+		fmt.Fprintf(out, "replaying against: %s (given with --tenant-url)%s\n", tenantURL, dry)
+		return
+	}
+	fmt.Fprintf(out, "replaying against: throwaway reference server, in this process and discarded afterwards%s\n", dry)
+	if v := os.Getenv(EnvTenantURL); v != "" {
+		fmt.Fprintf(out, "  %s is set (%s) but not used: reproduce writes to a real tenant only when --tenant-url is given on the command line\n",
+			EnvTenantURL, v)
+	}
+}
+
+func readRecords(stdin io.Reader, path string) ([]*reproduce.Entry, string, error) {
+	if path == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, "", err
+		}
+		return reproduce.Parse(b)
+	}
+	return reproduce.ReadPath(path)
+}
+
+// replayTarget hands out a client per record: a fresh throwaway account,
+// the real tenant's client, or a dry-run client.
+type replayTarget struct {
+	cmd    *cobra.Command
+	srv    *throwaway.Server
+	tgt    *scenario.Target
+	faults string
+	opts   scim.Options
+	real   *scim.Client
+	dry    bool
+}
+
+func newReplayTarget(cmd *cobra.Command, real, dryRun bool, faults string, retryAfterCap time.Duration) (*replayTarget, error) {
+	t := &replayTarget{cmd: cmd, faults: faults, dry: dryRun}
+	fl := cmd.Flags()
+	dialect, _ := fl.GetString("dialect")
+	timeout, _ := fl.GetDuration("timeout")
+	if timeout <= 0 {
+		return nil, usagef("%s: --timeout must be positive, got %s", cmd.CommandPath(), timeout)
+	}
+	t.opts = scim.Options{Timeout: timeout, RetryAfterCap: retryAfterCap, Dialect: scim.Dialect(dialect)}
+	if retryAfterCap == 0 {
+		t.opts.RetryAfterCap = time.Nanosecond // 0 would mean the default
+	}
+	if dialect != "" {
+		d, err := scim.ParseDialect(dialect)
+		if err != nil {
+			return nil, usagef("%s: --dialect: %v", cmd.CommandPath(), err)
+		}
+		t.opts.Dialect = d
+	}
+	switch {
+	case real:
+		t.opts.TenantURL, _ = fl.GetString("tenant-url")
+		t.opts.Token, _ = fl.GetString("token")
+		if t.opts.Token == "" {
+			t.opts.Token = os.Getenv(EnvToken)
+		}
+		if dryRun {
+			if t.opts.Token == "" {
+				t.opts.Token = "dry-run"
+			}
+			t.opts.Transport = reproduce.DryRunTransport()
+		} else if strings.TrimSpace(t.opts.Token) == "" {
+			return nil, usagef("%s: --token (or %s) is required with --tenant-url", cmd.CommandPath(), EnvToken)
+		}
+		c, err := scim.New(t.opts)
+		if err != nil {
+			return nil, usagef("%s: %v", cmd.CommandPath(), err)
+		}
+		t.real = c
+	case dryRun:
+		t.opts.TenantURL, t.opts.Token = "http://throwaway-reference-server.invalid/scim", "dry-run"
+		t.opts.Transport = reproduce.DryRunTransport()
+		c, err := scim.New(t.opts)
+		if err != nil {
+			return nil, failure(err)
+		}
+		t.real = c
+	default:
+		srv, err := throwaway.Start(cmd.Context())
+		if err != nil {
+			return nil, failure(err)
+		}
+		t.srv = srv
+		t.tgt = &scenario.Target{BaseURL: srv.BaseURL, AdminToken: srv.AdminToken}
+		fmt.Fprintf(cmd.OutOrStdout(), "throwaway reference server started at %s (fault plan: %s)\n", srv.BaseURL, orDefault(faults, "none"))
+	}
+	return t, nil
+}
+
+func (t *replayTarget) close() {
+	if t.srv != nil {
+		_ = t.srv.Close()
+	}
+}
+
+// client returns the client for one record and the hook to run before its
+// cleanup.
+func (t *replayTarget) client(ctx context.Context) (*scim.Client, func(context.Context) error, error) {
+	if t.real != nil {
+		return t.real, nil, nil
+	}
+	acct, err := t.tgt.NewAccount(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var before func(context.Context) error
+	if t.faults != "" {
+		if err := t.tgt.SetFaults(ctx, acct.ID, t.faults); err != nil {
+			return nil, nil, err
+		}
+		before = func(ctx context.Context) error { return t.tgt.SetFaults(ctx, acct.ID, "none") }
+	}
+	o := t.opts
+	o.TenantURL, o.Token = acct.TenantURL, acct.Token
+	c, err := scim.New(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, before, nil
+}
+
+func replayAll(cmd *cobra.Command, t *replayTarget, picked []*reproduce.Entry, seed, dryRun bool) error {
+	out := cmd.OutOrStdout()
+	ctx := cmd.Context()
+	counts := map[reproduce.Verdict]int{}
+	var bad []string
+	for i, e := range picked {
+		if len(picked) > 1 {
+			fmt.Fprintf(out, "\n=== %d of %d ===\n", i+1, len(picked))
+		}
+		c, before, err := t.client(ctx)
+		if err != nil {
+			return failure(err)
+		}
+		rep, err := reproduce.Replay(ctx, e, reproduce.Options{Client: c, Seed: seed, DryRun: dryRun, Out: out, BeforeCleanup: before})
+		switch {
+		case errors.Is(err, reproduce.ErrBadInput) && len(picked) == 1:
+			return usagef("%s: %v", cmd.CommandPath(), err)
+		case errors.Is(err, reproduce.ErrBadInput):
+			fmt.Fprintf(out, "\nCANNOT REPLAY: %v\n", err)
+			counts["CANNOT REPLAY"]++
+			bad = append(bad, fmt.Sprintf("%s: cannot replay: %v", e.Label(), err))
+			continue
+		case err != nil:
+			return failure(err)
+		}
+		counts[rep.Verdict]++
+		if rep.Verdict == reproduce.NotReproduced {
+			why := fmt.Sprintf("the record says %s, the replay got %s", orDefault(rep.Expected, "success"), orDefault(rep.Got, "success"))
+			if rep.Blocked != "" {
+				why = "not sent: " + rep.Blocked
+			}
+			bad = append(bad, e.Label()+": "+why)
+		}
+		if len(rep.Leftovers) > 0 {
+			bad = append(bad, fmt.Sprintf("%s: %d created object(s) not removed", e.Label(), len(rep.Leftovers)))
+		}
+	}
+	if len(picked) > 1 {
+		var parts []string
+		for _, v := range []reproduce.Verdict{reproduce.Reproduced, reproduce.NotReproduced, reproduce.NothingToReplay, reproduce.DryRun, "CANNOT REPLAY"} {
+			if counts[v] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", counts[v], strings.ToLower(string(v))))
+			}
+		}
+		fmt.Fprintf(out, "\nSummary of %d records: %s\n", len(picked), strings.Join(parts, ", "))
+	}
+	if len(bad) > 0 {
+		if len(bad) == 1 && len(picked) == 1 {
+			return &ExitError{Code: ExitFailure, Err: errors.New("not reproduced: " + strings.TrimPrefix(bad[0], picked[0].Label()+": "))}
+		}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d problem(s) in %d record(s):\n  %s", len(bad), len(picked), strings.Join(bad, "\n  "))}
+	}
+	return nil
 }
 
 func orDefault(s, d string) string {

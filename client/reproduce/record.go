@@ -1,13 +1,19 @@
-// Package reproduce turns a provisioning-log record into the requests Entra
-// sent for it and replays them against a tenant URL, to see whether the
-// same error code results (issue 6: "a developer can turn a log entry into
-// a failing test"). It reads our own JSON export, Graph's
-// provisioningObjectSummary (LOG-01, also inside a {"value":[…]} page) and
-// the JSON download of the Entra portal, where action, jobId and changeId
-// sit at the top level and the beta names action/statusInfo may appear
-// (LOG-11).
+// Package reproduce turns provisioning-log records into the requests Entra
+// sent for them and replays those requests against a tenant URL, to see
+// whether the same error code results (issue 6: "a developer can turn a log
+// entry into a failing test").
 //
-// A record does not hold everything Entra knew; Entry.Gaps lists what the
+// Inputs (Parse, ReadPath): Graph's list response
+// ({"@odata.context":…,"value":[…]}, what `entrasim logs --format json`
+// writes), a bare JSON array of records (its earlier output), a single
+// provisioningObjectSummary, the Entra portal's JSON download (an array in
+// which action, jobId and changeId sit at the top level and the beta names
+// action/statusInfo may appear, LOG-11), and the three-file CSV download
+// (ProvisioningLogs, ProvisioningLogs_ProvisioningSteps and
+// ProvisioningLogs_ModifiedProperties joined on changeId, LOG-11), from the
+// portal or from `entrasim logs --format csv`.
+//
+// A record does not hold everything Entra knew; Report.Gaps lists what the
 // replay had to assume (attributes not in modifiedProperties, the mapping,
 // the manager's and members' target ids, the target object's earlier state).
 package reproduce
@@ -17,12 +23,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
 
-// ErrBadInput reports a record file that cannot be read or does not name
-// one record.
+// ErrBadInput reports a record file that cannot be read, a selection that
+// names no record, or a record that cannot be replayed as it stands.
 var ErrBadInput = errors.New("bad provisioning-log input")
 
 // Identity is sourceIdentity or targetIdentity.
@@ -36,9 +43,17 @@ type Property struct {
 	Old, New *string
 }
 
+// Step is one provisioningSteps entry (LOG-05).
+type Step struct {
+	Name, Type, Status, Description string
+	Details                         map[string]string
+}
+
 // Entry is the part of a record the replay uses, whatever its shape.
 type Entry struct {
 	ID, ChangeID, CycleID, JobID string
+	// Index is the record's position in its file, from 0.
+	Index int
 	// Action is the lower-case provisioningAction: create, update, disable,
 	// delete, stagedDelete, other.
 	Action string
@@ -50,8 +65,12 @@ type Entry struct {
 	Source    Identity
 	Target    Identity
 	Modified  []Property
-	// Shape names where the record came from: "graph" (our export or
-	// Graph) or "portal" (the download, top-level action).
+	Steps     []Step
+	// App is the application's name (servicePrincipal.displayName, else the
+	// target system's): Entra prefixes some error codes with it (BaseCode).
+	App string
+	// Shape names where the record came from: "graph" (Graph or our JSON),
+	// "portal" (the JSON download, top-level action) or "csv".
 	Shape string
 }
 
@@ -71,66 +90,126 @@ func (e *Entry) Prop(name string) (Property, bool) {
 	return Property{}, false
 }
 
-// Select picks one record from data: the one whose changeId (or id) is
-// changeID, else the index-th (from 0) when index >= 0, else the only one.
-func Select(data []byte, changeID string, index int) (*Entry, int, error) {
-	recs, err := records(data)
-	if err != nil {
-		return nil, 0, err
+// Label is a one-line description of the record for lists and headers.
+func (e *Entry) Label() string {
+	code := ""
+	if e.ErrorCode != "" {
+		code = " " + e.ErrorCode
 	}
-	if len(recs) == 0 {
-		return nil, 0, fmt.Errorf("%w: no records", ErrBadInput)
+	name := e.Source.DisplayName
+	if name == "" {
+		name = e.Target.DisplayName
 	}
-	var chosen map[string]any
-	switch {
-	case changeID != "":
-		for _, r := range recs {
-			if str(r, "changeId") == changeID || str(r, "id") == changeID {
-				chosen = r
-				break
-			}
-		}
-		if chosen == nil {
-			return nil, len(recs), fmt.Errorf("%w: no record with changeId %q among %d", ErrBadInput, changeID, len(recs))
-		}
-	case index >= 0:
-		if index >= len(recs) {
-			return nil, len(recs), fmt.Errorf("%w: index %d, but the file holds %d record(s)", ErrBadInput, index, len(recs))
-		}
-		chosen = recs[index]
-	case len(recs) == 1:
-		chosen = recs[0]
-	default:
-		var ids []string
-		for i, r := range recs {
-			ids = append(ids, fmt.Sprintf("%d: %s %s %s %s", i, str(r, "changeId"), action(r), statusOf(r).status, obj(r, "sourceIdentity").DisplayName))
-		}
-		return nil, len(recs), fmt.Errorf("%w: the file holds %d records; pick one with --change-id or --index:\n  %s",
-			ErrBadInput, len(recs), strings.Join(ids, "\n  "))
-	}
-	e, err := toEntry(chosen)
-	return e, len(recs), err
+	return fmt.Sprintf("%d: id %s, changeId %s: %s %s %q, %s%s", e.Index, orNone(e.ID), orNone(e.ChangeID),
+		e.Action, kindOf(e), name, e.Status, code)
 }
 
-// records reads a record, an array of records or a Graph page.
-func records(data []byte) ([]map[string]any, error) {
+// Pick selects records: the one whose id or changeId is id, else the
+// index-th (from 0) when index >= 0, else all of them.
+func Pick(entries []*Entry, id string, index int) ([]*Entry, error) {
+	switch {
+	case len(entries) == 0:
+		return nil, fmt.Errorf("%w: no records", ErrBadInput)
+	case id != "" && index >= 0:
+		return nil, fmt.Errorf("%w: give --id or --index, not both", ErrBadInput)
+	case id != "":
+		var out []*Entry
+		for _, e := range entries {
+			if e.ID == id || e.ChangeID == id {
+				out = append(out, e)
+			}
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("%w: no record with id or changeId %q among %d:\n  %s", ErrBadInput, id, len(entries), List(entries))
+		}
+		return out[:1], nil
+	case index >= 0:
+		if index >= len(entries) {
+			return nil, fmt.Errorf("%w: index %d, but the input holds %d record(s) (indexes start at 0)", ErrBadInput, index, len(entries))
+		}
+		return entries[index : index+1], nil
+	}
+	return entries, nil
+}
+
+// List renders records one per line, for messages.
+func List(entries []*Entry) string {
+	var lines []string
+	for i, e := range entries {
+		if i == 20 {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(entries)-i))
+			break
+		}
+		lines = append(lines, e.Label())
+	}
+	return strings.Join(lines, "\n  ")
+}
+
+// Parse reads records from one file's content: JSON (a record, an array of
+// records, a Graph list response, the portal's JSON download) or the
+// ProvisioningLogs CSV file alone (without its steps and modified
+// properties; ReadPath finds those next to it).
+func Parse(data []byte) ([]*Entry, string, error) {
 	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) // portal files may carry a BOM
+	if len(data) == 0 {
+		return nil, "", fmt.Errorf("%w: the input is empty", ErrBadInput)
+	}
+	if data[0] != '{' && data[0] != '[' {
+		recs, err := csvRecords(data, nil, nil)
+		if err != nil {
+			return nil, "", err
+		}
+		es, err := toEntries(recs, "csv")
+		return es, "CSV (ProvisioningLogs only: no steps or modified properties)", err
+	}
+	recs, format, err := jsonRecords(data)
+	if err != nil {
+		return nil, "", err
+	}
+	es, err := toEntries(recs, "")
+	return es, format, err
+}
+
+func toEntries(recs []map[string]any, shape string) ([]*Entry, error) {
+	out := make([]*Entry, 0, len(recs))
+	for i, r := range recs {
+		e, err := toEntry(r)
+		if err != nil {
+			return nil, fmt.Errorf("record %d: %w", i, err)
+		}
+		e.Index = i
+		if shape != "" {
+			e.Shape = shape
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// jsonRecords reads a record, an array of records or a Graph page.
+func jsonRecords(data []byte) ([]map[string]any, string, error) {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: not JSON: %w", ErrBadInput, err)
+		return nil, "", fmt.Errorf("%w: not JSON: %w", ErrBadInput, err)
 	}
 	switch t := v.(type) {
 	case []any:
-		return asMaps(t)
+		recs, err := asMaps(t)
+		return recs, "JSON array of records", err
 	case map[string]any:
-		if page, ok := get(t, "value").([]any); ok {
-			return asMaps(page)
+		if raw, ok := t["value"]; ok {
+			page, ok := raw.([]any)
+			if !ok {
+				return nil, "", fmt.Errorf("%w: \"value\" is not an array of records", ErrBadInput)
+			}
+			recs, err := asMaps(page)
+			return recs, "Graph list response", err
 		}
-		return []map[string]any{t}, nil
+		return []map[string]any{t}, "single JSON record", nil
 	}
-	return nil, fmt.Errorf("%w: want a record, an array of records or a Graph page", ErrBadInput)
+	return nil, "", fmt.Errorf("%w: want a record, an array of records or a Graph list response", ErrBadInput)
 }
 
 func asMaps(a []any) ([]map[string]any, error) {
@@ -163,6 +242,31 @@ func toEntry(r map[string]any) (*Entry, error) {
 			e.Modified = append(e.Modified, Property{Name: str(m, "displayName"), Old: strPtr(get(m, "oldValue")), New: strPtr(get(m, "newValue"))})
 		}
 	}
+	if steps, ok := get(r, "provisioningSteps").([]any); ok {
+		for _, x := range steps {
+			m, ok := x.(map[string]any)
+			if !ok {
+				continue
+			}
+			typ := str(m, "provisioningStepType")
+			if typ == "" {
+				typ = str(m, "stepType")
+			}
+			e.Steps = append(e.Steps, Step{Name: str(m, "name"), Type: lowerFirst(typ), Status: strings.ToLower(str(m, "status")),
+				Description: str(m, "description"), Details: details(get(m, "details"))})
+		}
+	}
+	if sp, ok := get(r, "servicePrincipal").(map[string]any); ok {
+		e.App = str(sp, "displayName")
+		if e.App == "" {
+			e.App = str(sp, "name")
+		}
+	}
+	if e.App == "" {
+		if ts, ok := get(r, "targetSystem").(map[string]any); ok {
+			e.App = str(ts, "displayName")
+		}
+	}
 	switch {
 	case e.Action == "":
 		return nil, fmt.Errorf("%w: the record has no provisioningAction (or action)", ErrBadInput)
@@ -172,14 +276,43 @@ func toEntry(r map[string]any) (*Entry, error) {
 	return e, nil
 }
 
+// details reads a step's details: a JSON object, or Graph's older list of
+// {key, value} pairs.
+func details(v any) map[string]string {
+	out := map[string]string{}
+	switch t := v.(type) {
+	case map[string]any:
+		for k := range t {
+			out[k] = str(t, k)
+		}
+	case []any:
+		for _, x := range t {
+			if m, ok := x.(map[string]any); ok && str(m, "key") != "" {
+				out[str(m, "key")] = str(m, "value")
+			}
+		}
+	case string:
+		var m map[string]any
+		if json.Unmarshal([]byte(t), &m) == nil {
+			return details(m)
+		}
+	}
+	return out
+}
+
 // get reads a key case-insensitively (the portal capitalises some).
 func get(m map[string]any, key string) any {
 	if v, ok := m[key]; ok {
 		return v
 	}
-	for k, v := range m {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // deterministic when two keys differ only in case
+	for _, k := range keys {
 		if strings.EqualFold(k, key) {
-			return v
+			return m[k]
 		}
 	}
 	return nil
@@ -231,11 +364,14 @@ func action(r map[string]any) string {
 	if a == "" {
 		a = str(r, "action")
 	}
-	a = strings.TrimSpace(a)
-	if a == "" {
+	return lowerFirst(strings.TrimSpace(a))
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
 		return ""
 	}
-	return strings.ToLower(a[:1]) + a[1:]
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 type status struct{ status, code, reason string }
@@ -271,6 +407,10 @@ func statusOf(r map[string]any) status {
 	}
 	if s.reason == "" {
 		s.reason = str(r, "reason")
+	}
+	s.code = strings.TrimSpace(s.code)
+	if strings.EqualFold(s.code, "none") {
+		s.code = "" // Azure Monitor's ResultSignature on success
 	}
 	return s
 }

@@ -68,13 +68,31 @@ func (w *world) client(token string) *scim.Client {
 	return c
 }
 
-func (w *world) faults(rules string) {
+func (w *world) faults(rules string) { w.faultsOn(w.acct, rules) }
+
+// fresh returns a client of a new, empty account of the server with the
+// fault rules installed.
+func (w *world) fresh(rules string) *scim.Client {
+	w.t.Helper()
+	id, tok, err := w.srv.NewAccount(context.Background())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.faultsOn(id, rules)
+	c, err := scim.New(scim.Options{TenantURL: w.srv.TenantURLOf(id), Token: tok, RetryAfterCap: 1})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+func (w *world) faultsOn(acct, rules string) {
 	w.t.Helper()
 	method, body := http.MethodPut, `{"rules":[`+rules+`]}`
 	if rules == "" {
 		method, body = http.MethodDelete, ""
 	}
-	req, _ := http.NewRequest(method, fmt.Sprintf("%s/admin/accounts/%s/faults", w.srv.BaseURL, w.acct), strings.NewReader(body))
+	req, _ := http.NewRequest(method, fmt.Sprintf("%s/admin/accounts/%s/faults", w.srv.BaseURL, acct), strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+w.srv.AdminToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode >= 300 {
@@ -111,10 +129,26 @@ func failed(t *testing.T, s *engine.Summary) provlog.Record {
 	return out[0]
 }
 
+// selectOne parses data and picks one record, as the CLI does.
+func selectOne(data []byte, id string, index int) (*Entry, int, error) {
+	es, _, err := Parse(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	picked, err := Pick(es, id, index)
+	if err != nil {
+		return nil, len(es), err
+	}
+	if len(picked) != 1 {
+		return nil, len(es), fmt.Errorf("%w: %d records picked", ErrBadInput, len(picked))
+	}
+	return picked[0], len(es), nil
+}
+
 func replayJSON(t *testing.T, rec any, c *scim.Client, seed bool) (*Report, string) {
 	t.Helper()
 	b, _ := json.Marshal(rec)
-	e, _, err := Select(b, "", -1)
+	e, _, err := selectOne(b, "", -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,21 +172,24 @@ func TestReproduceEngineRecords(t *testing.T) {
 		action provlog.Action
 		code   string
 		seed   bool
+		// fresh replays on an empty account with the rules: the engine's
+		// account holds the objects, which a create must not touch.
+		fresh bool
 	}{
 		{"create 409", "", users, `{"name":"c","method":"POST","path":"^/Users$","status":409}`,
-			provlog.ActionCreate, outcome.CodeEntryConflict, false},
+			provlog.ActionCreate, outcome.CodeEntryConflict, false, false},
 		{"update 404 invalid anchor", users, strings.Replace(users, "displayName: Ann, department: Sales", "displayName: Ann, department: Finance", 1),
-			`{"name":"g","method":"GET","path":"^/Users/[^/]+$","status":404}`, provlog.ActionUpdate, outcome.CodeInvalidAnchor, false},
+			`{"name":"g","method":"GET","path":"^/Users/[^/]+$","status":404}`, provlog.ActionUpdate, outcome.CodeInvalidAnchor, false, false},
 		{"update 404 seeded", users, strings.Replace(users, "displayName: Ann, department: Sales", "displayName: Ann, department: Finance", 1),
-			`{"name":"g","method":"GET","path":"^/Users/[^/]+$","status":404}`, provlog.ActionUpdate, outcome.CodeInvalidAnchor, true},
+			`{"name":"g","method":"GET","path":"^/Users/[^/]+$","status":404}`, provlog.ActionUpdate, outcome.CodeInvalidAnchor, true, false},
 		{"disable 500", users, strings.Replace(users, "displayName: Ann, department: Sales", "displayName: Ann, department: Sales, accountEnabled: false", 1),
-			`{"name":"p","method":"PATCH","path":"^/Users/","status":500}`, provlog.ActionDisable, outcome.CodeInternalServerError, true},
+			`{"name":"p","method":"PATCH","path":"^/Users/","status":500}`, provlog.ActionDisable, outcome.CodeInternalServerError, true, false},
 		{"delete 403", users, strings.Replace(users, "displayName: Ann, department: Sales", "displayName: Ann, department: Sales, deleted: hard", 1),
-			`{"name":"d","method":"DELETE","status":403}`, provlog.ActionDelete, outcome.CodeInsufficientRights, false},
+			`{"name":"d","method":"DELETE","status":403}`, provlog.ActionDelete, outcome.CodeInsufficientRights, false, false},
 		{"group create 501 members", "", users, `{"name":"m","method":"PATCH","path":"^/Groups/","status":501}`,
-			provlog.ActionCreate, outcome.CodeNotImplemented, true},
+			provlog.ActionCreate, outcome.CodeNotImplemented, true, true},
 		{"filter 404", "", users, `{"name":"f","method":"GET","path":"^/Users$","query":"filter=","status":404}`,
-			provlog.ActionUpdate, outcome.CodeServiceIncompatible, false},
+			provlog.ActionUpdate, outcome.CodeServiceIncompatible, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t)
@@ -164,7 +201,11 @@ func TestReproduceEngineRecords(t *testing.T) {
 			if rec.ProvisioningAction != tc.action || rec.ProvisioningStatusInfo.ErrorInformation.ErrorCode != tc.code {
 				t.Fatalf("engine record %s %s", rec.ProvisioningAction, rec.ProvisioningStatusInfo.ErrorInformation.ErrorCode)
 			}
-			rep, out := replayJSON(t, rec, w.client(w.tok), tc.seed)
+			c := w.client(w.tok)
+			if tc.fresh {
+				c = w.fresh(tc.rules)
+			}
+			rep, out := replayJSON(t, rec, c, tc.seed)
 			if !rep.Reproduced || rep.Got != tc.code || !strings.Contains(out, "REPRODUCED: "+tc.code) {
 				t.Fatalf("not reproduced: got %q\n%s", rep.Got, out)
 			}
@@ -173,7 +214,11 @@ func TestReproduceEngineRecords(t *testing.T) {
 			}
 			// Against the healthy server the answer differs.
 			w.faults("")
-			rep, out = replayJSON(t, rec, w.client(w.tok), true)
+			c = w.client(w.tok)
+			if tc.fresh {
+				c = w.fresh("")
+			}
+			rep, out = replayJSON(t, rec, c, true)
 			if rep.Reproduced || rep.Got == tc.code {
 				t.Fatalf("reproduced without the fault:\n%s", out)
 			}
@@ -271,7 +316,7 @@ func TestReproducePortalDownload_LOG_11(t *testing.T) {
 	} {
 		t.Run(tc.changeID, func(t *testing.T) {
 			w.faults(tc.rules)
-			e, n, err := Select([]byte(portalDownload), tc.changeID, -1)
+			e, n, err := selectOne([]byte(portalDownload), tc.changeID, -1)
 			if err != nil || n != 3 || e.Shape != "portal" || e.IsGroup() != tc.group {
 				t.Fatalf("select: %+v %d %v", e, n, err)
 			}
@@ -294,36 +339,74 @@ func TestReproducePortalDownload_LOG_11(t *testing.T) {
 // index; our own export too.
 func TestReproduceGraphPageAndIndex(t *testing.T) {
 	page := `{"@odata.context":"x","value":` + portalDownload + `}`
-	e, _, err := Select([]byte(page), "", 1)
+	e, _, err := selectOne([]byte(page), "", 1)
 	if err != nil || e.ChangeID != "bbbb-2" || e.Action != "create" || e.ErrorCode != outcome.CodeEntryConflict {
 		t.Fatalf("%+v %v", e, err)
 	}
 }
 
-// TestSelectBadInput: clear errors for input that names no single record.
+// TestSelectBadInput: clear errors for input that names no record.
 func TestSelectBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		data, change string
 		index        int
 		want         string
 	}{
-		{"not json", "", -1, "not JSON"},
+		{"", "", -1, "empty"},
+		{"{not json", "", -1, "not JSON"},
 		{"[]", "", -1, "no records"},
-		{portalDownload, "", -1, "--change-id or --index"},
-		{portalDownload, "nope", -1, `no record with changeId "nope"`},
+		{`{"value":{}}`, "", -1, "not an array"},
+		{portalDownload, "nope", -1, `no record with id or changeId "nope"`},
 		{portalDownload, "", 7, "index 7"},
+		{portalDownload, "aaaa-1", 0, "not both"},
 		{`[1,2]`, "", -1, "not an object"},
 		{`{"changeId":"x"}`, "", -1, "no provisioningAction"},
 		{`{"provisioningAction":"create"}`, "", -1, "neither a source nor a target"},
+		{"changeId,status\nx,success\n", "", -1, "no provisioningAction"},
 	} {
-		_, _, err := Select([]byte(tc.data), tc.change, tc.index)
+		_, _, err := selectOne([]byte(tc.data), tc.change, tc.index)
 		if !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%.30q: %v, want %q", tc.data, err, tc.want)
 		}
 	}
-	e, _, _ := Select([]byte(`{"provisioningAction":"stagedDelete","sourceIdentity":{"id":"s"}}`), "", -1)
-	c, _ := scim.New(scim.Options{TenantURL: "http://127.0.0.1:1", Token: "x"})
-	if _, err := Replay(context.Background(), e, Options{Client: c}); !errors.Is(err, ErrBadInput) {
-		t.Fatalf("stagedDelete: %v", err)
+	// Several records and no selection: all of them, in file order.
+	es, _, err := Parse([]byte(portalDownload))
+	if err != nil {
+		t.Fatal(err)
 	}
+	if all, err := Pick(es, "", -1); err != nil || len(all) != 3 || all[2].ChangeID != "cccc-3" || all[2].Index != 2 {
+		t.Fatalf("all: %v %v", all, err)
+	}
+}
+
+// TestNothingToReplay: records for which Entra sent nothing replay to
+// nothing, without a request.
+func TestNothingToReplay(t *testing.T) {
+	for _, rec := range []string{
+		`{"provisioningAction":"stagedDelete","provisioningStatusInfo":{"status":"skipped"},"sourceIdentity":{"id":"s"}}`,
+		`{"provisioningAction":"update","provisioningStatusInfo":{"status":"skipped"},"sourceIdentity":{"id":"s"}}`,
+		`{"provisioningAction":"other","provisioningStatusInfo":{"status":"failure","errorInformation":{"errorCode":"DuplicateSourceEntries"}},"sourceIdentity":{"id":"s"}}`,
+		`{"provisioningAction":"other","provisioningStatusInfo":{"status":"success"},"sourceIdentity":{"id":"s"},"targetIdentity":{"id":"t"}}`,
+		`{"provisioningAction":"create","provisioningStatusInfo":{"status":"failure","errorInformation":{"errorCode":"X"}},"sourceIdentity":{"id":"s"},
+		  "provisioningSteps":[{"provisioningStepType":"processing","status":"failure"}]}`,
+	} {
+		e, _, err := selectOne([]byte(rec), "", -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := scim.New(scim.Options{TenantURL: "http://127.0.0.1:1", Token: "x", Transport: failingTransport{t}})
+		var out bytes.Buffer
+		rep, err := Replay(context.Background(), e, Options{Client: c, Seed: true, Out: &out})
+		if err != nil || rep.Verdict != NothingToReplay || len(rep.Exchanges) != 0 || !strings.Contains(out.String(), "NOTHING TO REPLAY") {
+			t.Errorf("%.60s: %v %+v\n%s", rec, err, rep, out.String())
+		}
+	}
+}
+
+// failingTransport fails the test on any request.
+type failingTransport struct{ t *testing.T }
+
+func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.t.Errorf("unexpected request %s %s", r.Method, r.URL)
+	return nil, errors.New("no requests expected")
 }
