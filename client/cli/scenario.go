@@ -25,11 +25,21 @@ func newScenarioCommand() *cobra.Command {
 		Short: "Run one scenario and print each cycle and a verdict",
 		Long: "Runs a scenario file (or the name of one under fixtures/scenarios) against a fresh account of a\n" +
 			"reference server: by default a throwaway one inside this process; with --admin-url and --admin-token\n" +
-			"any server offering the reference server's admin API (accounts, tokens, fault plans).\n" +
+			"any server offering the reference server's admin API (accounts, tokens, fault plans). The first line\n" +
+			"of the output names the target. A scenario never runs against a tenant URL: --tenant-url, --token,\n" +
+			"--dialect and --timeout are refused (the scenario's settings give the timeout), and SCIM_TENANT_URL\n" +
+			"and SCIM_TOKEN in the environment are not read.\n" +
 			"Each cycle is printed with its simulated time, counts, error codes and job status.\n\n" +
 			"Exit codes: 0 every expectation held; 1 an expectation failed or the target failed; 2 bad file or flags.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, name := range []string{"tenant-url", "token", "dialect", "timeout"} {
+				if cmd.Flags().Changed(name) {
+					return usagef("%s: --%s is not used by scenario run, which runs against a fresh account of a reference server "+
+						"(a throwaway one, or --admin-url with --admin-token) and takes its client settings from the scenario file; drop --%s",
+						cmd.CommandPath(), name, name)
+				}
+			}
 			sc, err := loadScenario(args[0])
 			if err != nil {
 				return usagef("%s: %v", cmd.CommandPath(), err)
@@ -37,7 +47,16 @@ func newScenarioCommand() *cobra.Command {
 			if (adminURL == "") != (adminToken == "") {
 				return usagef("%s: --admin-url and --admin-token go together", cmd.CommandPath())
 			}
+			out := cmd.OutOrStdout()
 			tgt := &scenario.Target{BaseURL: adminURL, AdminToken: adminToken}
+			if adminURL == "" {
+				fmt.Fprintln(out, "running against: throwaway reference server, in this process and discarded afterwards (a fresh account)")
+			} else {
+				fmt.Fprintf(out, "running against: reference server %s (given with --admin-url; a fresh account)\n", adminURL)
+			}
+			if v := os.Getenv(EnvTenantURL); v != "" {
+				fmt.Fprintf(out, "  %s is set (%s) but not used: scenarios never run against a tenant URL\n", EnvTenantURL, v)
+			}
 			if adminURL == "" {
 				srv, err := throwaway.Start(cmd.Context())
 				if err != nil {
@@ -55,7 +74,7 @@ func newScenarioCommand() *cobra.Command {
 			} else if err := os.MkdirAll(dir, 0o755); err != nil {
 				return failure(err)
 			}
-			res, err := scenario.Run(cmd.Context(), sc, tgt, dir, cmd.OutOrStdout())
+			res, err := scenario.Run(cmd.Context(), sc, tgt, dir, out)
 			if err != nil {
 				return failure(err)
 			}
