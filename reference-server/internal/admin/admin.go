@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -36,7 +37,11 @@ type Config struct {
 	// OnSettings runs after an account's settings changed (e.g. to build
 	// department teams); an error is reported to the caller.
 	OnSettings func(ctx context.Context, account string, old, cur store.Settings) error
-	Logger     *slog.Logger
+	// OnDelete runs after an account was deleted from the store, to drop
+	// what other parts of the server keep about it (journal, fault plan,
+	// caches).
+	OnDelete func(account string)
+	Logger   *slog.Logger
 }
 
 // API is the admin http.Handler.
@@ -55,6 +60,7 @@ func New(cfg Config) *API {
 	m.HandleFunc("POST /admin/accounts", a.createAccount)
 	m.HandleFunc("GET /admin/accounts", a.listAccounts)
 	m.HandleFunc("GET /admin/accounts/{id}", a.withAccount(a.getAccount))
+	m.HandleFunc("DELETE /admin/accounts/{id}", a.withAccount(a.deleteAccount))
 	m.HandleFunc("POST /admin/accounts/{id}/tokens", a.withAccount(a.createToken))
 	m.HandleFunc("GET /admin/accounts/{id}/tokens", a.withAccount(a.listTokens))
 	m.HandleFunc("DELETE /admin/accounts/{id}/tokens/{tokenId}", a.withAccount(a.revokeToken))
@@ -81,6 +87,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !auth.AdminValid(a.cfg.AdminToken, auth.Bearer(r)) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="admin"`)
 		writeErr(w, http.StatusUnauthorized, "send Authorization: Bearer <admin token>")
+		return
+	}
+	// The mux would redirect a path with an empty, "." or ".." segment to
+	// its cleaned form; such a path names no admin endpoint.
+	if p := r.URL.EscapedPath(); p != path.Clean(p) && p != path.Clean(p)+"/" {
+		writeErr(w, http.StatusNotFound, "no admin endpoint %s %s", r.Method, p)
 		return
 	}
 	a.mux.ServeHTTP(w, r)
@@ -203,6 +215,26 @@ func mount(h http.Handler) func(http.ResponseWriter, *http.Request, store.Accoun
 
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request, acc store.Account) {
 	writeJSON(w, http.StatusOK, a.accountJSON(r, acc))
+}
+
+// deleteAccount removes an account with its users, groups, tokens and
+// settings, then (OnDelete) its request journal and fault plan: 204. Its
+// tokens stop working at once; the id may be created again, empty.
+func (a *API) deleteAccount(w http.ResponseWriter, r *http.Request, acc store.Account) {
+	err := a.cfg.Store.DeleteAccount(r.Context(), acc.ID)
+	if errors.Is(err, store.ErrNotFound) { // deleted meanwhile
+		writeErr(w, http.StatusNotFound, "account %q does not exist", acc.ID)
+		return
+	}
+	if err != nil {
+		a.internal(w, err)
+		return
+	}
+	if a.cfg.OnDelete != nil {
+		a.cfg.OnDelete(acc.ID)
+	}
+	a.cfg.Logger.Info("account deleted", "account", acc.ID)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 type tokenJSON struct {

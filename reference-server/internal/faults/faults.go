@@ -60,6 +60,15 @@ func (e *Engine) Clear(account string) {
 	e.plans[account] = &plan{}
 }
 
+// Forget drops everything the engine holds for account, as when the
+// account is deleted: an account created again under the same id starts
+// like a new one (with the default plan, if a file set one).
+func (e *Engine) Forget(account string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.plans, account)
+}
+
 // planLocked returns the account's plan, copying the default plan the first
 // time. e.mu must be held.
 func (e *Engine) planLocked(account string) *plan {

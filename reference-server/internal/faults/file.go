@@ -54,12 +54,8 @@ type File struct {
 func ParseFile(name string, data []byte) (*File, error) {
 	js := data
 	if !strings.EqualFold(filepath.Ext(name), ".json") {
-		var doc any
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("fault file %s: %w", name, err)
-		}
 		var err error
-		if js, err = json.Marshal(doc); err != nil {
+		if js, err = yamlToJSON(data); err != nil {
 			return nil, fmt.Errorf("fault file %s: %w", name, err)
 		}
 	}
@@ -87,4 +83,14 @@ func (e *Engine) LoadFile(path string) error {
 		return fmt.Errorf("fault file %s: %w", path, err)
 	}
 	return nil
+}
+
+// yamlToJSON re-encodes a YAML document as JSON, so that it is decoded
+// with the same strict JSON rules as a JSON plan.
+func yamlToJSON(data []byte) ([]byte, error) {
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	return json.Marshal(doc)
 }

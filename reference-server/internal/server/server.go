@@ -78,6 +78,7 @@ func New(cfg Config) (*Server, error) {
 		Journal:    s.journal.Admin(),
 		TenantURL:  TenantURL,
 		OnSettings: s.settingsChanged,
+		OnDelete:   s.accountDeleted, // account_delete.go
 		Logger:     s.log,
 	})
 	s.handler = recoverer(s.log, router(scim, adm)) // router.go

@@ -197,6 +197,9 @@ type Store interface {
 	Accounts(ctx context.Context) ([]Account, error)
 	// PutSettings replaces an account's settings.
 	PutSettings(ctx context.Context, id string, s Settings) error
+	// DeleteAccount removes an account with its users, groups,
+	// memberships, tokens and settings (ErrNotFound).
+	DeleteAccount(ctx context.Context, id string) error
 
 	// CreateToken stores a token (its Hash, never the secret).
 	CreateToken(ctx context.Context, t Token) error
