@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -35,9 +36,11 @@ type wireScenarios struct {
 }
 
 type wireScenario struct {
-	Name          string           `yaml:"name"`
-	About         string           `yaml:"about"`
-	Mapping       string           `yaml:"mapping"`
+	Name    string `yaml:"name"`
+	About   string `yaml:"about"`
+	Mapping string `yaml:"mapping"`
+	// Dialects restricts the scenario to these dialects (default both).
+	Dialects      []string         `yaml:"dialects"`
 	ManagerShapes []string         `yaml:"managerShapes"`
 	ClearManager  bool             `yaml:"clearManager"`
 	Seed          []map[string]any `yaml:"seed"`
@@ -58,12 +61,14 @@ type wireEdit struct {
 	New string `yaml:"new"`
 }
 
-// setManagerGolden is the golden each manager shape's PATCH must equal;
-// "set-manager" in an expect list stands for it.
+// setManagerGolden is the golden each manager form's PATCH must equal;
+// "set-manager" in an expect list stands for it. The observed form is the
+// default; the documented one is the SCIM tutorial's Example 5 (entrasim
+// --manager-form documented).
 var setManagerGolden = map[scim.ManagerShape]string{
-	scim.ManagerString:   "13-set-manager-string",
-	scim.ManagerObject:   "14-set-manager-object",
-	scim.ManagerArrayRef: "15-set-manager-array-ref",
+	scim.ManagerObserved:   "13-set-manager-string",
+	scim.ManagerObject:     "14-set-manager-object",
+	scim.ManagerDocumented: "15-set-manager-array-ref",
 }
 
 // wireRequest is one HTTP request as the client put it on the wire, path
@@ -325,7 +330,87 @@ func matchGolden(g fixtures.Request, w wireRequest, known knownIDs, tenantURL st
 	if cg, cw := canonical(r.Body), canonical(w.Body); cg != cw {
 		return nil, wireMismatch("body differs from the rendered golden")
 	}
+	// The same keys in the same order: the order of Microsoft's examples
+	// that the goldens carry is part of the form.
+	gk, err := keyOrder(r.Body)
+	if err != nil {
+		return nil, fmt.Errorf("golden body: %v", err)
+	}
+	wk, err := keyOrder(w.Body)
+	if err != nil {
+		return nil, fmt.Errorf("body: %v", err)
+	}
+	if !slices.Equal(gk, wk) {
+		return nil, fmt.Errorf("keys in another order than the golden's:\n  golden %s\n  wire   %s", strings.Join(gk, " "), strings.Join(wk, " "))
+	}
 	return vars, nil
+}
+
+// keyOrder lists the object keys of a JSON text in document order, each
+// with its path ("Operations/0/value/name.givenName"); canonical() sorts
+// keys, so this is what tells two orders apart.
+func keyOrder(raw []byte) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	type frame struct {
+		obj      bool
+		path     string
+		key      string
+		idx      int
+		wantsKey bool
+	}
+	var stack []*frame
+	var out []string
+	next := func() string { // the path of the next value
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.obj {
+			return f.path + "/" + f.key
+		}
+		f.idx++
+		return f.path + "/" + strconv.Itoa(f.idx-1)
+	}
+	valueDone := func() {
+		if len(stack) > 0 && stack[len(stack)-1].obj {
+			stack[len(stack)-1].wantsKey = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n := len(stack); n > 0 && stack[n-1].obj && stack[n-1].wantsKey {
+			if tok == json.Delim('}') {
+				stack = stack[:n-1]
+				valueDone()
+				continue
+			}
+			k, _ := tok.(string)
+			stack[n-1].key, stack[n-1].wantsKey = k, false
+			out = append(out, stack[n-1].path+"/"+k)
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{obj: true, path: next(), wantsKey: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{path: next()})
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			valueDone()
+		default:
+			next()
+			valueDone()
+		}
+	}
 }
 
 // checkReferences holds the ids of a manager or member request against the
@@ -486,7 +571,10 @@ func TestCycleWireMatchesGoldenRequests_ENTRA_FLOW_04(t *testing.T) {
 			for _, sc := range ws.Scenarios {
 				shapes := sc.ManagerShapes
 				if len(shapes) == 0 {
-					shapes = []string{string(scim.ManagerString)}
+					shapes = []string{"observed"}
+				}
+				if len(sc.Dialects) > 0 && !slices.Contains(sc.Dialects, string(dialect)) {
+					continue
 				}
 				for _, shape := range shapes {
 					t.Run(sc.Name+"/manager-"+shape, func(t *testing.T) {
@@ -633,4 +721,40 @@ func alsoMatches(w wireRequest, goldens map[string]fixtures.Request, known known
 		return "its method, path, query and body fit no golden request"
 	}
 	return "its method, path, query and body fit " + strings.Join(names, ", ")
+}
+
+// TestMatchGoldenHoldsKeyOrder_ENTRA_PATCH_04 proves that the wire
+// comparison fails a body whose keys come in another order than the
+// golden's, at any depth, and passes the golden's own order.
+func TestMatchGoldenHoldsKeyOrder_ENTRA_PATCH_04(t *testing.T) {
+	golden := fixtures.Request{Name: "x", Dialect: "compliant", Flow: "ENTRA-FLOW-07", Method: "PATCH", Path: "/Users/{{userId}}",
+		Body: json.RawMessage(`{"schemas":["s"],"Operations":[{"op":"replace","path":"p","value":"v"},{"op":"replace","value":{"displayName":"d","name.givenName":"g"}}]}`)}
+	known := knownIDs{users: map[string]string{"u1": "src"}, groups: map[string]string{}}
+	for _, tc := range []struct {
+		name, body string
+		ok         bool
+	}{
+		{"same order", `{"schemas":["s"],"Operations":[{"op":"replace","path":"p","value":"v"},{"op":"replace","value":{"displayName":"d","name.givenName":"g"}}]}`, true},
+		{"envelope reordered", `{"Operations":[{"op":"replace","path":"p","value":"v"},{"op":"replace","value":{"displayName":"d","name.givenName":"g"}}],"schemas":["s"]}`, false},
+		{"op keys reordered", `{"schemas":["s"],"Operations":[{"path":"p","op":"replace","value":"v"},{"op":"replace","value":{"displayName":"d","name.givenName":"g"}}]}`, false},
+		{"path-less keys sorted otherwise", `{"schemas":["s"],"Operations":[{"op":"replace","path":"p","value":"v"},{"op":"replace","value":{"name.givenName":"g","displayName":"d"}}]}`, false},
+		{"ops swapped", `{"schemas":["s"],"Operations":[{"op":"replace","value":{"displayName":"d","name.givenName":"g"}},{"op":"replace","path":"p","value":"v"}]}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := matchGolden(golden, wireRequest{Method: "PATCH", Path: "/Users/u1", Body: []byte(tc.body)}, known, "http://t")
+			if (err == nil) != tc.ok {
+				t.Errorf("matchGolden: %v, want ok %v", err, tc.ok)
+			}
+		})
+	}
+	for _, tc := range []struct{ in, want string }{
+		{`{"b":1,"a":{"d":[{"z":1,"y":2}],"c":null}}`, "/b /a /a/d /a/d/0/z /a/d/0/y /a/c"},
+		{`[{"x":[1,{"k":true}]},{}]`, "/0/x /0/x/1/k"},
+		{`null`, ""},
+	} {
+		got, err := keyOrder([]byte(tc.in))
+		if err != nil || strings.Join(got, " ") != tc.want {
+			t.Errorf("keyOrder(%s) = %q, %v; want %q", tc.in, strings.Join(got, " "), err, tc.want)
+		}
+	}
 }

@@ -40,25 +40,31 @@ func userMapping(attrs ...*Attribute) ObjectMapping {
 // first; externalId (mailNickname) matches second, since GTM-04 marks both
 // as filterable and a second precedence lets a user whose UPN changed be
 // found again [INF].
+//
+// The rows keep MAP-01's relative order (the order of NonGalleryUsers):
+// requests list attributes in the mapping's order, and this is the order
+// of Microsoft's examples (see scim.DefaultAttributeOrder). GTM-04's table
+// (userName, externalId, manager) agrees with it.
 func GtmhubUsers() ObjectMapping {
 	return userMapping(
 		matching(direct("userName", "userPrincipalName"), 1),
-		matching(direct("externalId", "mailNickname"), 2),
 		expression("active", ActiveExpression),
 		direct("displayName", "displayName"),
+		direct("title", "jobTitle"),
+		direct(`emails[type eq "work"].value`, "mail"),
 		direct("name.givenName", "givenName"),
 		direct("name.familyName", "surname"),
 		expression("name.formatted", `Join(" ", [givenName], [surname])`),
-		direct(`emails[type eq "work"].value`, "mail"),
-		direct("title", "jobTitle"),
-		direct(EnterpriseDepartment, "department"),
+		matching(direct("externalId", "mailNickname"), 2),
 		direct(EnterpriseEmployeeNumber, "employeeId"),
+		direct(EnterpriseDepartment, "department"),
 		reference(direct(EnterpriseManager, "manager")),
 	)
 }
 
 // NonGalleryUsers is the full MAP-01 user mapping of the non-gallery
-// ("customappsso"/"scim") template. Only userName matches.
+// ("customappsso"/"scim") template, rows in MAP-01's order. Only userName
+// matches.
 func NonGalleryUsers() ObjectMapping {
 	return userMapping(
 		matching(direct("userName", "userPrincipalName"), 1),

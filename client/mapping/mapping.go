@@ -207,6 +207,16 @@ func (m *ObjectMapping) Attribute(target string) (*Attribute, bool) {
 	return nil, false
 }
 
+// Targets returns the target paths of the rows in table order: the
+// attribute order requests follow (scim.Options.AttributeOrder).
+func (m *ObjectMapping) Targets() []string {
+	out := make([]string, len(m.Attributes))
+	for i, a := range m.Attributes {
+		out[i] = a.Target
+	}
+	return out
+}
+
 // MapsActive reports whether the mapping writes "active", i.e. whether the
 // target supports soft delete (ENTRA-DEPROV-01/03).
 func (m *ObjectMapping) MapsActive() bool {

@@ -39,26 +39,54 @@ func splitURN(p string) (urn, attr string, ok bool) {
 	return p[:i], p[i+1:], true
 }
 
-// objectAt returns the object at key in m (an extension schema object, a
-// complex attribute), putting a new one there when there is none.
-func objectAt(m map[string]any, key string) map[string]any {
-	obj, _ := m[key].(map[string]any)
+// objectAt returns the object at key in o (an extension schema object, a
+// complex attribute, a multi-valued element), putting a new one last when
+// there is none.
+func objectAt(o *object, key string) *object {
+	v, _ := o.get(key)
+	obj, _ := v.(*object)
 	if obj == nil {
-		obj = map[string]any{}
-		m[key] = obj
+		obj = newObject()
+		o.set(key, obj)
 	}
 	return obj
 }
 
+// nameOrder is the order of the name sub-attributes in RFC 7643 section
+// 4.1.1. The SCIM tutorial's "Create User" request
+// (use-scim-to-provision-users-and-groups, "User Operations > Create User >
+// Request") writes name as formatted, familyName, givenName, which is this
+// order and not the mapping's (MAP-01 maps givenName, familyName, then
+// formatted).
+var nameOrder = []string{"formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix"}
+
+// leadingCreateKeys open every create body Microsoft shows, in this order.
+var leadingCreateKeys = []string{"externalId", "userName", "active"}
+
 // userCreateBody builds the POST /Users body from attributes in Entra's
-// shape (ENTRA-FLOW-04): schemas, externalId, userName, active first, then
-// the rest; active as a JSON boolean whatever the dialect; meta.resourceType,
-// an empty roles array, the work email flagged primary, extension attributes
-// in their schema object, nulls left out.
-func userCreateBody(attrs Attributes) *object {
-	top := map[string]any{}
-	multi := map[string]map[string]map[string]any{} // attr -> "key=val" -> element
-	for path, v := range attrs {
+// shape (ENTRA-FLOW-04): active as a JSON boolean whatever the dialect;
+// meta.resourceType, an empty roles array, the work email flagged primary,
+// extension attributes in their schema object, nulls left out.
+//
+// Key order is the order Microsoft's create examples show: schemas,
+// externalId, userName, active, then the other core attributes in
+// alphabetical order (the tutorial's "Create User" request: emails, meta,
+// name, roles; its "Example 2. Provision a user": addresses, displayName,
+// emails, meta, name, phoneNumbers, preferredLanguage, title; the
+// SingleAppRoleAssignment POST of customize-application-attributes:
+// displayName, meta, roles), then the extension schema objects. Inside
+// name the RFC 7643 order the "Create User" example shows (nameOrder);
+// inside a multi-valued element primary, the filter's key, then the
+// sub-attributes ("primary","type","value" as in that example). Where no
+// example shows an order, the mapping's attribute order (rank) decides:
+// the elements of a multi-valued attribute, the keys of an extension
+// object, the sub-attributes of other complex attributes.
+func userCreateBody(attrs Attributes, rank attributeRank) *object {
+	core := map[string]any{}
+	ext := newObject()   // schema URN -> *object
+	multi := newObject() // attribute -> *object of elements keyed "key=value"
+	for _, path := range rank.paths(attrs) {
+		v := attrs[path]
 		if v == nil || isManagerPath(path) {
 			continue
 		}
@@ -69,11 +97,11 @@ func userCreateBody(attrs Attributes) *object {
 			if b, ok := activeValue(v); ok {
 				v = b
 			}
-			top["active"] = v
+			core["active"] = v
 			continue
 		}
 		if urn, attr, ok := splitURN(path); ok {
-			objectAt(top, urn)[attr] = v
+			objectAt(ext, urn).set(attr, v)
 			continue
 		}
 		if m := valuePathMatch(path); m != nil {
@@ -81,42 +109,78 @@ func userCreateBody(attrs Attributes) *object {
 			if sub == "" {
 				sub = "value"
 			}
-			elems := multi[attr]
-			if elems == nil {
-				elems = map[string]map[string]any{}
-				multi[attr] = elems
-			}
+			elems := objectAt(multi, attr)
 			id := key + "=" + keyVal
-			el := elems[id]
-			if el == nil {
-				el = map[string]any{key: filterValue(key, keyVal)}
+			if _, ok := elems.get(id); !ok {
+				el := newObject()
 				if attr == "emails" && key == "type" && keyVal == "work" {
-					el["primary"] = true
+					el.set("primary", true)
 				}
-				elems[id] = el
+				el.set(key, filterValue(key, keyVal))
+				elems.set(id, el)
 			}
-			el[sub] = v
+			objectAt(elems, id).set(sub, v)
 			continue
 		}
 		if parent, child, ok := strings.Cut(path, "."); ok {
-			objectAt(top, parent)[child] = v
+			o, _ := core[parent].(*object)
+			if o == nil {
+				o = newObject()
+				core[parent] = o
+			}
+			o.set(child, v)
 			continue
 		}
-		top[path] = v
+		core[path] = v
 	}
-	for attr, elems := range multi {
-		list := make([]any, 0, len(elems))
-		for _, id := range slices.Sorted(maps.Keys(elems)) {
-			list = append(list, elems[id])
+	for _, attr := range multi.keys {
+		elems := multi.values[attr].(*object)
+		list := make([]any, 0, len(elems.keys))
+		for _, id := range elems.keys {
+			list = append(list, elems.values[id])
 		}
-		top[attr] = list
+		core[attr] = list
 	}
-	if _, ok := top["roles"]; !ok {
-		top["roles"] = []any{}
+	if name, ok := core["name"].(*object); ok {
+		core["name"] = reorder(name, nameOrder)
 	}
-	top["meta"] = map[string]any{"resourceType": "User"}
-	top["schemas"] = []string{protocol.UserSchema, protocol.EnterpriseUserSchema}
-	return orderedObject(top, "schemas", "externalId", "userName", "active")
+	if _, ok := core["roles"]; !ok {
+		core["roles"] = []any{}
+	}
+	core["meta"] = map[string]any{"resourceType": "User"}
+
+	body := newObject()
+	body.set("schemas", []string{protocol.UserSchema, protocol.EnterpriseUserSchema})
+	for _, k := range leadingCreateKeys {
+		if v, ok := core[k]; ok {
+			body.set(k, v)
+			delete(core, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(core)) {
+		body.set(k, core[k])
+	}
+	for _, urn := range ext.keys {
+		body.set(urn, ext.values[urn])
+	}
+	return body
+}
+
+// reorder returns o with the keys named in first (those present) ahead of
+// the others, which keep their order.
+func reorder(o *object, first []string) *object {
+	out := newObject()
+	for _, k := range first {
+		if v, ok := o.get(k); ok {
+			out.set(k, v)
+		}
+	}
+	for _, k := range o.keys {
+		if _, done := out.get(k); !done {
+			out.set(k, o.values[k])
+		}
+	}
+	return out
 }
 
 // filterValue turns the value of a valuePath filter into the element's

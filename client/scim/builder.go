@@ -9,32 +9,55 @@ import (
 	"github.com/quantive/entra-scim-harness/protocol"
 )
 
-// ManagerShape is the value shape of a manager PATCH (ENTRA-FLOW-08).
+// ManagerShape is the form of a manager PATCH (ENTRA-FLOW-08): its path
+// and value shape. entrasim's --manager-form and Options.ManagerShape
+// select it; ParseManagerShape reads the names.
 type ManagerShape string
 
-// The three shapes seen for the manager value.
+// The manager forms. ManagerObserved and ManagerDocumented are the names
+// the --manager-form flag and options files use; they are the same values
+// as ManagerString and ManagerArrayRef.
 const (
-	// ManagerString is the observed form: path urn:…:User:manager, the
-	// manager's id as a bare string [OBS O3, O4, O5]. The default.
+	// ManagerString is the observed form, the default: path
+	// urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager,
+	// the manager's target id as a bare string [OBS O3, O4, O5]:
+	//	{"op":"Add","path":"urn:…:User:manager","value":"<id>"}
 	ManagerString ManagerShape = "string"
-	// ManagerObject sends {"value":"<id>"} on the same path.
+	// ManagerObject sends {"value":"<id>"} on the same path (constructed:
+	// the shape RFC 7643 gives manager, seen in no Entra traffic).
 	ManagerObject ManagerShape = "object"
-	// ManagerArrayRef is the documented form: path "manager",
-	// [{"$ref":"<tenant>/Users/<id>","value":"<id>"}] [DOC S1 Example 5].
+	// ManagerArrayRef is the documented form of the SCIM tutorial
+	// (use-scim-to-provision-users-and-groups, "Handling provisioning and
+	// deprovisioning of users > Example 5. Request from Microsoft Entra ID
+	// to an SCIM endpoint to update a user"): path "manager", a one-element
+	// array with the manager's $ref under the tenant URL and its id:
+	//	{"op":"Add","path":"manager","value":[{"$ref":"<tenant>/Users/<id>","value":"<id>"}]}
 	ManagerArrayRef ManagerShape = "array-with-$ref"
+
+	// ManagerObserved is ManagerString under the name of --manager-form.
+	ManagerObserved = ManagerString
+	// ManagerDocumented is ManagerArrayRef under the name of --manager-form.
+	ManagerDocumented = ManagerArrayRef
 )
 
-// ParseManagerShape reads a manager shape name.
+// ManagerFormNames are the names ParseManagerShape accepts for the two
+// forms Entra is known to send, for flag help: "observed" (the default)
+// and "documented".
+var ManagerFormNames = []string{"observed", "documented"}
+
+// ParseManagerShape reads a manager form: "observed" (or "string"),
+// "documented" (or "array-with-$ref", "array") or "object", in any case.
+// Empty is the default, ManagerObserved.
 func ParseManagerShape(s string) (ManagerShape, error) {
-	switch ManagerShape(strings.ToLower(strings.TrimSpace(s))) {
-	case ManagerString:
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "observed", string(ManagerString):
 		return ManagerString, nil
-	case ManagerObject:
-		return ManagerObject, nil
-	case ManagerArrayRef, "array":
+	case "documented", strings.ToLower(string(ManagerArrayRef)), "array":
 		return ManagerArrayRef, nil
+	case string(ManagerObject):
+		return ManagerObject, nil
 	}
-	return "", fmt.Errorf("unknown manager shape %q: want string, object or array-with-$ref", s)
+	return "", fmt.Errorf("unknown manager form %q: want observed (bare id on the enterprise URN path, the default), documented (path manager, [{$ref,value}]) or object", s)
 }
 
 // DefaultBatchSize is the number of members per PATCH (UNC-07).
@@ -50,6 +73,11 @@ type Builder struct {
 	// TenantURL (without flags) is the base of the manager $ref in the
 	// array-with-$ref shape.
 	TenantURL string
+	// AttributeOrder is the attribute mapping's row order (target paths);
+	// PATCH operations, the keys of a path-less replace and the sub-objects
+	// of a create follow it. Empty means DefaultAttributeOrder, the MAP-01
+	// order of Microsoft's examples.
+	AttributeOrder []string
 }
 
 func (b Builder) dialect() Dialect {
@@ -147,7 +175,7 @@ func (b Builder) MatchUser(attr, value string) Request {
 
 // CreateUser posts a new user built from attributes (ENTRA-FLOW-04).
 func (b Builder) CreateUser(attrs Attributes) Request {
-	return Request{Flow: "ENTRA-FLOW-04", Method: http.MethodPost, Path: "/Users", Body: mustMarshal(userCreateBody(attrs))}
+	return Request{Flow: "ENTRA-FLOW-04", Method: http.MethodPost, Path: "/Users", Body: mustMarshal(userCreateBody(attrs, rankOf(b.AttributeOrder)))}
 }
 
 // GetUser reads a user by id (ENTRA-FLOW-05).
@@ -163,14 +191,45 @@ func (b Builder) CheckManager(userID, managerID string) Request {
 		Query: "filter=" + queryEscape(f) + "&attributes=id"}
 }
 
-// UpdateUser sends the changed attributes (ENTRA-FLOW-07) in the dialect's
-// shape (ENTRA-PATCH-04): legacy sends one op per attribute; compliant sends
-// valuePath attributes and active with their own op and everything else in
-// one path-less replace with flattened keys.
+// UpdateUser sends the changed attributes (ENTRA-FLOW-07) in the mapping's
+// attribute order (AttributeOrder), in the dialect's forms:
+//
+//   - An attribute the target has no value for is added with its path, in
+//     both dialects (ENTRA-PATCH-03): the compatibility page's "Requests
+//     made to add a single-value string attribute" shows
+//     {"op":"Add","path":"nickName","value":"Babs"} without the
+//     aadOptscim062020 flag and {"op":"add",…} with it.
+//   - Legacy replaces each changed attribute with its own op and path
+//     (the page's "Requests to replace multiple attributes", "Without
+//     feature flag"; the tutorial's "Update User [Multi-valued
+//     properties]" and "Update User [Single-valued properties]").
+//   - Compliant, when the request replaces several attributes, gives
+//     valuePath attributes (emails[type eq "work"].value) their own op with
+//     a path and puts every other replaced attribute into one path-less
+//     replace whose value object has the flattened paths as keys, after the
+//     ops with a path (the same section, "With feature flag";
+//     ENTRA-PATCH-04). active always keeps its path, as "Requests made to
+//     disable users" shows.
+//   - Compliant, when the request replaces one attribute, sends
+//     {"op":"replace","path":"<attr>","value":…}. No Microsoft page shows
+//     this case: the page lists the four kinds of request the flag alters,
+//     and a single replace is not among them ("Requests to replace multiple
+//     attributes" is); its one single-attribute replace with the flag,
+//     the disable, keeps the path; and every request it shows with the flag
+//     spells op in lower case. A path-less replace of one attribute would be
+//     the page's multiple-attribute form applied where it shows none.
 func (b Builder) UpdateUser(id string, changes []Change) Request {
 	d := b.dialect()
+	changes = rankOf(b.AttributeOrder).sortChanges(changes)
+	replaces := 0
+	for _, c := range changes {
+		if c.HadOld {
+			replaces++
+		}
+	}
+	pathless := d == Compliant && replaces > 1
 	ops := make([]patchOp, 0, len(changes))
-	flat := map[string]any{}
+	var flat *object
 	for _, c := range changes {
 		v := c.New
 		if isActivePath(c.Path) {
@@ -178,18 +237,21 @@ func (b Builder) UpdateUser(id string, changes []Change) Request {
 				v = d.active(bv)
 			}
 		}
-		if d == Compliant && !isValuePath(c.Path) && !isActivePath(c.Path) {
-			flat[c.Path] = v
+		if pathless && c.HadOld && !isValuePath(c.Path) && !isActivePath(c.Path) {
+			if flat == nil {
+				flat = newObject()
+			}
+			flat.set(c.Path, v)
 			continue
 		}
 		name := protocol.OpAdd
-		if c.HadOld || d == Compliant {
+		if c.HadOld {
 			name = protocol.OpReplace
 		}
 		ops = append(ops, patchOp{Op: d.op(name), Path: c.Path, Value: v})
 	}
-	if len(flat) > 0 {
-		ops = append(ops, patchOp{Op: d.op(protocol.OpReplace), Value: orderedObject(flat)})
+	if flat != nil {
+		ops = append(ops, patchOp{Op: d.op(protocol.OpReplace), Value: flat})
 	}
 	return patch("ENTRA-FLOW-07", usersPath(id), ops...)
 }
@@ -275,15 +337,13 @@ func (b Builder) GetGroup(id string) Request {
 	return Request{Flow: "ENTRA-FLOW-14", Method: http.MethodGet, Path: groupsPath(id), Query: "excludedAttributes=members"}
 }
 
-// RenameGroup replaces displayName (ENTRA-FLOW-15); in the compliant
-// dialect as the path-less replace of ENTRA-PATCH-04.
+// RenameGroup replaces displayName (ENTRA-FLOW-15) with its path, as the
+// tutorial's "Update Group [Non-member attributes]" shows; compliant spells
+// the op in lower case and keeps the path, as for any single replace (see
+// UpdateUser).
 func (b Builder) RenameGroup(id, displayName string) Request {
-	d := b.dialect()
-	op := patchOp{Op: d.op(protocol.OpReplace), Path: "displayName", Value: displayName}
-	if d == Compliant {
-		op = patchOp{Op: d.op(protocol.OpReplace), Value: map[string]string{"displayName": displayName}}
-	}
-	return patch("ENTRA-FLOW-15", groupsPath(id), op)
+	return patch("ENTRA-FLOW-15", groupsPath(id),
+		patchOp{Op: b.dialect().op(protocol.OpReplace), Path: "displayName", Value: displayName})
 }
 
 // AddMembers adds members in batches of BatchSize (ENTRA-FLOW-16): one Add

@@ -27,17 +27,24 @@ func TestCreateUserBody_FLOW04_FLOW20(t *testing.T) {
 		"manager": "m1",
 		"title":   nil,
 	}
+	// Microsoft's create examples: schemas, externalId, userName, active,
+	// the other core attributes alphabetically, extension objects last;
+	// elements primary, filter key, sub-attributes; otherwise the mapping
+	// order (MAP-01: work email before other, streetAddress before
+	// locality, employeeNumber before department).
 	want := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-	"userName":"a@contoso.com","active":false,"displayName":"R&D <lead>",
-	"emails":[{"type":"other","value":"a@home.example"},{"primary":true,"type":"work","value":"a@contoso.com"}],
-	"phoneNumbers":[{"type":"mobile","value":"+1 555"}],
+	"userName":"a@contoso.com","active":false,
 	"addresses":[{"type":"work","streetAddress":"1 Main St","locality":"Springfield"}],
-	"meta":{"resourceType":"User"},"roles":[],
-	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Finance","employeeNumber":"1001"},
+	"displayName":"R&D <lead>",
+	"emails":[{"primary":true,"type":"work","value":"a@contoso.com"},{"type":"other","value":"a@home.example"}],
+	"meta":{"resourceType":"User"},
+	"phoneNumbers":[{"type":"mobile","value":"+1 555"}],
+	"roles":[],
+	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"1001","department":"Finance"},
 	"urn:ietf:params:scim:schemas:extension:Gtmhub:2.0:User":{"team":"Blue"}}`
 	r := Builder{}.CreateUser(attrs)
-	if g, w := normalize(t, r.Body), normalize(t, []byte(want)); g != w {
-		t.Fatalf("body\n got %s\nwant %s", g, w)
+	if g, w := compact(t, r.Body), compact(t, []byte(want)); g != w {
+		t.Fatalf("body (key order counts)\n got %s\nwant %s", g, w)
 	}
 	// Entra writes schemas first and does not HTML-escape.
 	if s := string(r.Body); s[:11] != `{"schemas":` || !strings.Contains(s, `"R&D <lead>"`) {
@@ -99,28 +106,77 @@ func TestCreateUserActiveIsBoolean_FLOW04_PATCH02(t *testing.T) {
 	}
 }
 
-// TestUpdateUserDialects_PATCH03_PATCH04 checks add versus replace, the
-// active flag and the compliant split.
+// TestUpdateUserDialects_PATCH03_PATCH04 checks the PATCH forms per
+// dialect (client/scim/README.md): add with a path for an attribute that
+// had no value, one op per replace in legacy, the path-less replace for
+// several replaces in compliant and the path form for a single one, active
+// always with its path, all in the mapping's attribute order.
 func TestUpdateUserDialects_PATCH03_PATCH04(t *testing.T) {
-	changes := Diff(
-		Attributes{"displayName": "Old", "active": true},
-		Attributes{"displayName": "New", "nickName": "Babs", "active": false, `emails[type eq "work"].value`: "n@x"})
-	legacy := Builder{Dialect: Legacy}.UpdateUser("u1", changes)
-	wantLegacy := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
-	 {"op":"Replace","path":"active","value":"False"},
-	 {"op":"Replace","path":"displayName","value":"New"},
-	 {"op":"Add","path":"emails[type eq \"work\"].value","value":"n@x"},
-	 {"op":"Add","path":"nickName","value":"Babs"}]}`
-	if g, w := normalize(t, legacy.Body), normalize(t, []byte(wantLegacy)); g != w {
-		t.Errorf("legacy\n got %s\nwant %s", g, w)
+	const ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
+	for _, tc := range []struct {
+		name             string
+		current, desired Attributes
+		order            []string
+		legacy, compl    string // the Operations array
+	}{
+		{"add only", Attributes{}, Attributes{"nickName": "Babs"}, nil,
+			`[{"op":"Add","path":"nickName","value":"Babs"}]`,
+			`[{"op":"add","path":"nickName","value":"Babs"}]`},
+		{"single replace keeps its path", Attributes{"displayName": "Old"}, Attributes{"displayName": "New"}, nil,
+			`[{"op":"Replace","path":"displayName","value":"New"}]`,
+			`[{"op":"replace","path":"displayName","value":"New"}]`},
+		{"single replace next to an add", Attributes{"displayName": "Old"}, Attributes{"displayName": "New", "nickName": "Babs"}, nil,
+			`[{"op":"Replace","path":"displayName","value":"New"},{"op":"Add","path":"nickName","value":"Babs"}]`,
+			`[{"op":"replace","path":"displayName","value":"New"},{"op":"add","path":"nickName","value":"Babs"}]`},
+		{"several replaces, adds, active",
+			Attributes{"displayName": "Old", "active": true, "name.familyName": "Old", ent: "Old"},
+			Attributes{"displayName": "New", "nickName": "Babs", "active": "False", `emails[type eq "work"].value`: "n@x", "name.familyName": "F", ent: "D"}, nil,
+			`[{"op":"Replace","path":"active","value":"False"},{"op":"Replace","path":"displayName","value":"New"},
+			  {"op":"Add","path":"emails[type eq \"work\"].value","value":"n@x"},{"op":"Replace","path":"name.familyName","value":"F"},
+			  {"op":"Replace","path":"` + ent + `","value":"D"},{"op":"Add","path":"nickName","value":"Babs"}]`,
+			`[{"op":"replace","path":"active","value":false},{"op":"add","path":"emails[type eq \"work\"].value","value":"n@x"},
+			  {"op":"add","path":"nickName","value":"Babs"},
+			  {"op":"replace","value":{"displayName":"New","name.familyName":"F","` + ent + `":"D"}}]`},
+		{"valuePath replace keeps its path", Attributes{`emails[type eq "work"].value`: "o@x", "title": "Old"},
+			Attributes{`emails[type eq "work"].value`: "n@x", "title": "New"}, nil,
+			`[{"op":"Replace","path":"title","value":"New"},{"op":"Replace","path":"emails[type eq \"work\"].value","value":"n@x"}]`,
+			`[{"op":"replace","path":"emails[type eq \"work\"].value","value":"n@x"},{"op":"replace","value":{"title":"New"}}]`},
+		{"a custom mapping order", Attributes{"displayName": "Old", "title": "Old", "userName": "old"},
+			Attributes{"displayName": "New", "title": "New", "userName": "new"}, []string{"title", "displayName"},
+			`[{"op":"Replace","path":"title","value":"New"},{"op":"Replace","path":"displayName","value":"New"},{"op":"Replace","path":"userName","value":"new"}]`,
+			`[{"op":"replace","value":{"title":"New","displayName":"New","userName":"new"}}]`},
+	} {
+		for _, d := range []Dialect{Legacy, Compliant} {
+			t.Run(tc.name+"/"+string(d), func(t *testing.T) {
+				want := tc.legacy
+				if d == Compliant {
+					want = tc.compl
+				}
+				r := Builder{Dialect: d, AttributeOrder: tc.order}.UpdateUser("u1", Diff(tc.current, tc.desired))
+				body := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":` + want + `}`
+				if g, w := compact(t, r.Body), compact(t, []byte(body)); g != w {
+					t.Errorf("\n got %s\nwant %s", g, w)
+				}
+			})
+		}
 	}
-	compliant := Builder{Dialect: Compliant}.UpdateUser("u1", changes)
-	wantCompliant := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[
-	 {"op":"replace","path":"active","value":false},
-	 {"op":"replace","path":"emails[type eq \"work\"].value","value":"n@x"},
-	 {"op":"replace","value":{"displayName":"New","nickName":"Babs"}}]}`
-	if g, w := normalize(t, compliant.Body), normalize(t, []byte(wantCompliant)); g != w {
-		t.Errorf("compliant\n got %s\nwant %s", g, w)
+}
+
+// TestUpdateUserOrdersCallerChanges: changes given in another order go
+// out in the mapping order, whatever order the caller lists them in.
+func TestUpdateUserOrdersCallerChanges(t *testing.T) {
+	changes := []Change{
+		{Path: "externalId", New: "e", HadOld: true},
+		{Path: "name.givenName", New: "g", HadOld: true},
+		{Path: "displayName", New: "d", HadOld: true},
+	}
+	r := Builder{}.UpdateUser("u1", changes)
+	want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"displayName","value":"d"},{"op":"Replace","path":"name.givenName","value":"g"},{"op":"Replace","path":"externalId","value":"e"}]}`
+	if g := compact(t, r.Body); g != want {
+		t.Errorf("\n got %s\nwant %s", g, want)
+	}
+	if changes[0].Path != "externalId" {
+		t.Error("UpdateUser reordered the caller's slice")
 	}
 }
 
@@ -137,6 +193,64 @@ func TestFilterEncoding_HTTP05(t *testing.T) {
 	for in, want := range cases {
 		if got := (Builder{}).MatchUser("userName", in).Query; got != want {
 			t.Errorf("%q: got %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestParseManagerShape_FLOW08 reads every name of the manager forms,
+// --manager-form's among them, and refuses others.
+func TestParseManagerShape_FLOW08(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want ManagerShape
+		err  bool
+	}{
+		{"", ManagerObserved, false},
+		{"observed", ManagerObserved, false},
+		{" Observed ", ManagerObserved, false},
+		{"string", ManagerString, false},
+		{"documented", ManagerDocumented, false},
+		{"DOCUMENTED", ManagerDocumented, false},
+		{"array-with-$ref", ManagerArrayRef, false},
+		{"array", ManagerArrayRef, false},
+		{"object", ManagerObject, false},
+		{"bare", "", true},
+		{"documented-form", "", true},
+	} {
+		got, err := ParseManagerShape(tc.in)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("ParseManagerShape(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	if ManagerObserved != ManagerString || ManagerDocumented != ManagerArrayRef {
+		t.Error("the --manager-form names must be the same values as the shapes")
+	}
+	for _, n := range ManagerFormNames {
+		if _, err := ParseManagerShape(n); err != nil {
+			t.Errorf("ManagerFormNames lists %q, which does not parse: %v", n, err)
+		}
+	}
+}
+
+// TestSetManagerForms_FLOW08: the default builder sends the observed form;
+// the documented form puts the $ref under the tenant URL without a
+// trailing slash.
+func TestSetManagerForms_FLOW08(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		b    Builder
+		op   string
+	}{
+		{"zero value is observed", Builder{}, `{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"m 1"}`},
+		{"documented", Builder{ManagerShape: ManagerDocumented, TenantURL: "https://t.example/scim/"},
+			`{"op":"Add","path":"manager","value":[{"$ref":"https://t.example/scim/Users/m%201","value":"m 1"}]}`},
+		{"documented, compliant", Builder{Dialect: Compliant, ManagerShape: ManagerDocumented, TenantURL: "https://t.example/scim"},
+			`{"op":"add","path":"manager","value":[{"$ref":"https://t.example/scim/Users/m%201","value":"m 1"}]}`},
+	} {
+		r := tc.b.SetManager("u1", "m 1")
+		want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[` + tc.op + `]}`
+		if g := compact(t, r.Body); g != want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, g, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,7 +126,8 @@ func New(opts Options) (*Client, error) {
 	}
 	return &Client{
 		opts: opts, base: base, flags: flags, dialect: d, http: hc, log: opts.Logger,
-		build: Builder{Dialect: d, ManagerShape: opts.ManagerShape, BatchSize: opts.BatchSize, TenantURL: base},
+		build: Builder{Dialect: d, ManagerShape: opts.ManagerShape, BatchSize: opts.BatchSize, TenantURL: base,
+			AttributeOrder: slices.Clone(opts.AttributeOrder)},
 	}, nil
 }
 

@@ -2,7 +2,6 @@ package scim
 
 import (
 	"reflect"
-	"sort"
 	"strings"
 )
 
@@ -17,9 +16,11 @@ type Change struct {
 }
 
 // Diff compares the target's current values with the values computed from
-// the source and returns the changes, sorted by path. A nil new value is not
-// a change: Entra does not flow nulls (ENTRA-NULL-01). The manager is left
-// out: it is a reference, updated by SetManager (FLOW-08).
+// the source and returns the changes in the default attribute order (the
+// MAP-01 row order, DefaultAttributeOrder; paths it does not list last, by
+// path). Builder.UpdateUser sends them in its own AttributeOrder. A nil new
+// value is not a change: Entra does not flow nulls (ENTRA-NULL-01). The
+// manager is left out: it is a reference, updated by SetManager (FLOW-08).
 func Diff(current, desired Attributes) []Change {
 	var out []Change
 	for path, nv := range desired {
@@ -33,8 +34,7 @@ func Diff(current, desired Attributes) []Change {
 		}
 		out = append(out, Change{Path: path, New: nv, HadOld: had})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
+	return rankOf(nil).sortChanges(out)
 }
 
 // equalValue compares a target value with a desired one. A boolean and the

@@ -6,5 +6,7 @@
 //
 // Request bodies are built by Builder, which has no network side, so that
 // the golden request files under fixtures/requests are produced and checked
-// from exactly the code that sends them.
+// from exactly the code that sends them. README.md in this directory says
+// which form each request takes per dialect and which Microsoft page and
+// section (or observation) it rests on.
 package scim

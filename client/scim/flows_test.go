@@ -48,7 +48,7 @@ var flowCalls = map[string]flowCall{
 		return one(c.MatchUser(ctx, "externalId", "johnwong"))
 	}},
 	"06-match-user-work-email": {ok200, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
-		return one(c.MatchUser(ctx, `emails[type eq "work"].value`, "jyoung@contoso.com"))
+		return one(c.MatchUser(ctx, `emails[type eq "work"].value`, "user@contoso.com"))
 	}},
 	"07-create-user": {created, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
 		return one(c.CreateUser(ctx, flow04Attributes()))
@@ -57,20 +57,21 @@ var flowCalls = map[string]flowCall{
 		return one(c.GetUser(ctx, v("userId")))
 	}},
 	"09-update-user-multivalued": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
-		return one(c.UpdateUser(ctx, v("userId"),
-			Attributes{`emails[type eq "work"].value`: "old@microsoft.com", "name.familyName": "familyName", "userName": "same"},
-			Attributes{`emails[type eq "work"].value`: "updatedEmail@microsoft.com", "name.familyName": "updatedFamilyName", "userName": "same", "title": nil}))
+		cur, want := multivaluedUpdate()
+		cur["userName"], want["userName"], want["title"] = "same", "same", nil // unchanged and null: not sent
+		return one(c.UpdateUser(ctx, v("userId"), cur, want))
 	}},
 	"10-update-user-username": {reply{status: 200, body: userBody}, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
-		return one(c.UpdateUser(ctx, v("userId"), Attributes{"userName": "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee"},
-			Attributes{"userName": "5b50642d-…@testuser.com"}))
+		cur, want := renameUpdate()
+		return one(c.UpdateUser(ctx, v("userId"), cur, want))
 	}},
 	"11-update-user-several": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
-		return one(c.UpdateUser(ctx, v("userId"),
-			Attributes{"displayName": "Old", "name.givenName": "Old", "name.familyName": "Old",
-				"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber": "Old"},
-			Attributes{"displayName": "Bjfe", "name.givenName": "Kkom", "name.familyName": "Unua",
-				"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber": "Aklq"}))
+		cur, want := severalUpdate(c.Dialect())
+		return one(c.UpdateUser(ctx, v("userId"), cur, want))
+	}},
+	"30-add-user-attribute": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
+		cur, want := addUpdate()
+		return one(c.UpdateUser(ctx, v("userId"), cur, want))
 	}},
 	"12-reference-check-manager": {ok200, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
 		return one(c.CheckManager(ctx, v("userId"), v("managerId")))
@@ -81,7 +82,7 @@ var flowCalls = map[string]flowCall{
 	"14-set-manager-object": {ok204, func(o *Options) { o.ManagerShape = ManagerObject }, func(ctx context.Context, c *Client) ([]*Result, error) {
 		return one(c.SetManager(ctx, v("userId"), v("managerId")))
 	}},
-	"15-set-manager-array-ref": {ok204, func(o *Options) { o.ManagerShape = ManagerArrayRef }, func(ctx context.Context, c *Client) ([]*Result, error) {
+	"15-set-manager-array-ref": {ok204, func(o *Options) { o.ManagerShape = ManagerDocumented }, func(ctx context.Context, c *Client) ([]*Result, error) {
 		return one(c.SetManager(ctx, v("userId"), v("managerId")))
 	}},
 	"16-clear-manager": {ok204, func(o *Options) { o.ClearManager = true }, func(ctx context.Context, c *Client) ([]*Result, error) {
@@ -103,7 +104,7 @@ var flowCalls = map[string]flowCall{
 		return one(c.GetGroup(ctx, v("groupId")))
 	}},
 	"24-rename-group": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
-		return one(c.RenameGroup(ctx, v("groupId"), "updatedDisplayName"))
+		return one(c.RenameGroup(ctx, v("groupId"), renamedGroup))
 	}},
 	"25-add-members": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
 		return c.AddMembers(ctx, v("groupId"), []string{v("memberId")})
@@ -112,12 +113,10 @@ var flowCalls = map[string]flowCall{
 		return c.RemoveMembers(ctx, v("groupId"), []string{v("memberId")})
 	}},
 	"28-add-roles": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
-		return one(c.AddRoles(ctx, v("userId"), []Role{{ID: "…", Value: "25", DisplayName: "Role1234", Type: "WindowsAzureActiveDirectoryRole"}}))
+		return one(c.AddRoles(ctx, v("userId"), []Role{singleRole}))
 	}},
 	"29-replace-roles": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) {
-		return one(c.ReplaceRoles(ctx, v("userId"), []Role{
-			{Value: "Admin", DisplayName: "Admin", Type: "WindowsAzureActiveDirectoryRole"},
-			{Value: "Reader", DisplayName: "Reader", Type: "WindowsAzureActiveDirectoryRole"}}))
+		return one(c.ReplaceRoles(ctx, v("userId"), assertiveRoles))
 	}},
 	"27-delete-group": {ok204, nil, func(ctx context.Context, c *Client) ([]*Result, error) { return one(c.DeleteGroup(ctx, v("groupId"))) }},
 }

@@ -8,10 +8,28 @@ import (
 )
 
 // object is a JSON object that keeps its key order, so that bodies come out
-// in the order Entra writes them (schemas first) rather than sorted.
+// in the order Entra writes them (schemas first, then the order Microsoft's
+// examples show) rather than sorted as encoding/json sorts a map.
 type object struct {
 	keys   []string
 	values map[string]any
+}
+
+// newObject is an empty object; set adds keys in order.
+func newObject() *object { return &object{values: map[string]any{}} }
+
+// set puts k last, or replaces its value where it already stands.
+func (o *object) set(k string, v any) {
+	if _, ok := o.values[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.values[k] = v
+}
+
+// get returns the value of k.
+func (o *object) get(k string) (any, bool) {
+	v, ok := o.values[k]
+	return v, ok
 }
 
 // orderedObject puts the named keys first (when present) and the others

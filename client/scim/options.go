@@ -37,8 +37,16 @@ type Options struct {
 	MaxAttempts int
 	// BatchSize is the number of members per PATCH (UNC-07); 0 means 50.
 	BatchSize int
-	// ManagerShape is the manager PATCH value shape; empty means string.
+	// ManagerShape is the form of the manager PATCH (ENTRA-FLOW-08):
+	// ManagerObserved (the default when empty), ManagerDocumented or
+	// ManagerObject. ParseManagerShape reads "observed" / "documented" /
+	// "object", the values of entrasim's --manager-form.
 	ManagerShape ManagerShape
+	// AttributeOrder is the attribute mapping's row order (target paths):
+	// PATCH operations and the keys of request objects follow it. Empty
+	// means DefaultAttributeOrder (MAP-01, the order of Microsoft's
+	// examples), which the built-in mappings follow.
+	AttributeOrder []string
 	// SkipReferenceCheck turns off the FLOW-06 manager check (on by default,
 	// UNC-04).
 	SkipReferenceCheck bool

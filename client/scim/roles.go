@@ -29,12 +29,16 @@ type legacyRole struct {
 	DisplayName string `json:"displayName"`
 }
 
-// fullRole is a role in the POST shape.
+// fullRole is a role in the POST shape, in the key order of the
+// AssertiveAppRoleAssignmentsComplex examples of
+// customize-application-attributes ("Provisioning a role to a SCIM app"):
+// primary, type, display, value. The SingleAppRoleAssignment POST there
+// (primary, type, value) has no display.
 type fullRole struct {
 	Primary bool   `json:"primary"`
 	Type    string `json:"type,omitempty"`
-	Value   string `json:"value"`
 	Display string `json:"display,omitempty"`
+	Value   string `json:"value"`
 }
 
 func (r Role) full() fullRole {
@@ -65,14 +69,17 @@ func (b Builder) AddRoles(userID string, roles []Role) Request {
 }
 
 // ReplaceRoles replaces the whole role set with full objects (ENTRA-FLOW-19,
-// AssertiveAppRoleAssignmentsComplex).
+// AssertiveAppRoleAssignmentsComplex). The op is "replace" in lower case in
+// both dialects: customize-application-attributes, "Provisioning a role to
+// a SCIM app > AssertiveAppRoleAssignmentsComplex > Example output (PATCH)",
+// shows {"op":"replace","path":"roles",…} and names no flag for it, unlike
+// the SingleAppRoleAssignment example next to it.
 func (b Builder) ReplaceRoles(userID string, roles []Role) Request {
-	d := b.dialect()
 	vs := make([]fullRole, len(roles))
 	for i, r := range roles {
 		vs[i] = r.full()
 	}
-	return patch("ENTRA-FLOW-19", usersPath(userID), patchOp{Op: d.op(protocol.OpReplace), Path: "roles", Value: vs})
+	return patch("ENTRA-FLOW-19", usersPath(userID), patchOp{Op: protocol.OpReplace, Path: "roles", Value: vs})
 }
 
 // AddRoles sends a role add (ENTRA-FLOW-19).
