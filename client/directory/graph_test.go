@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
 // Object ids of the testdata/graph export.
@@ -254,4 +256,124 @@ func TestLoadGraphErrorsAreCollected(t *testing.T) {
 			t.Errorf("error %d = %+v, want %s %s %s", i, fe, wantFiles[i], wantRecords[i], wantFields[i])
 		}
 	}
+}
+
+// graphExportOf writes d as a Graph export (one page per file, 999
+// records a page as Graph's $top allows) into a new folder.
+func graphExportOf(tb testing.TB, d *directory.Directory) string {
+	tb.Helper()
+	pages := func(records []map[string]any) []map[string]any {
+		var out []map[string]any
+		for len(records) > 0 {
+			n := min(999, len(records))
+			out = append(out, map[string]any{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#x", "value": records[:n]})
+			records = records[n:]
+		}
+		return out
+	}
+	var users, groups, assigned []map[string]any
+	for _, u := range d.Users {
+		r := map[string]any{"id": u.ObjectID, "userPrincipalName": u.UserPrincipalName, "mailNickname": u.MailNickname,
+			"mail": u.Mail, "givenName": u.GivenName, "surname": u.Surname, "displayName": u.DisplayName,
+			"jobTitle": u.JobTitle, "department": u.Department, "employeeId": u.EmployeeID,
+			"accountEnabled": u.AccountEnabled, "businessPhones": []string{}, "manager": nil}
+		if u.Manager != "" {
+			r["manager"] = map[string]any{"@odata.type": "#microsoft.graph.user", "id": u.Manager}
+		}
+		users = append(users, r)
+	}
+	for _, g := range d.Groups {
+		var ms []map[string]any
+		for _, m := range g.Members {
+			ms = append(ms, map[string]any{"@odata.type": "#microsoft.graph.user", "id": m})
+		}
+		groups = append(groups, map[string]any{"id": g.ObjectID, "displayName": g.DisplayName, "members": ms})
+	}
+	for _, id := range d.App.AssignedUsers {
+		assigned = append(assigned, map[string]any{"principalId": id, "principalType": "User"})
+	}
+	dir := tb.TempDir()
+	for name, v := range map[string]any{"users.json": pages(users), "groups.json": pages(groups), "assignments.json": pages(assigned)} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// A directory written as a Graph export loads back with the same users,
+// managers, groups and members.
+func TestGraphRoundTrip(t *testing.T) {
+	d, err := directory.Parse("gen", fixtures.GenerateRealisticDirectory(2500, 40, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := directory.Load(graphExportOf(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Users) != len(d.Users) || len(g.Groups) != len(d.Groups) {
+		t.Fatalf("%d/%d users, %d/%d groups", len(g.Users), len(d.Users), len(g.Groups), len(d.Groups))
+	}
+	for i, u := range d.Users {
+		w := *u
+		w.Deleted, w.Line, w.Attributes = directory.NotDeleted, g.Users[i].Line, g.Users[i].Attributes
+		if !reflect.DeepEqual(*g.Users[i], w) {
+			t.Fatalf("user %d:\n%+v\nwant\n%+v", i, g.Users[i], w)
+		}
+	}
+	for i, gr := range d.Groups {
+		if !slices.Equal(g.Groups[i].Members, gr.Members) {
+			t.Fatalf("group %d members differ", i)
+		}
+	}
+}
+
+func BenchmarkLoadGraph10k(b *testing.B) {
+	d, err := directory.Parse("gen", fixtures.GenerateRealisticDirectory(10000, 500, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := graphExportOf(b, d)
+	for b.Loop() {
+		if _, err := directory.Load(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Whatever the files hold, loading returns a directory or an error, never
+// both, and never panics.
+func FuzzLoadGraph(f *testing.F) {
+	for _, dir := range []string{"graph", "graph-paged"} {
+		u, _ := os.ReadFile(filepath.Join("testdata", dir, "users.json"))
+		g, _ := os.ReadFile(filepath.Join("testdata", dir, "groups.json"))
+		f.Add(u, g)
+	}
+	f.Add([]byte(`[{"value": [{"id": "a"}]}, {"value": [{"id": "b", "manager": {"id": "a"}}]}]`), []byte(`{"value": [{"id": "g", "members": [{"id": "a"}, {"id": "g"}]}]}`))
+	f.Add([]byte(`{"value": [`), []byte(`[`))
+	f.Fuzz(func(t *testing.T, users, groups []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "users.json"), users, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "groups.json"), groups, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d, err := directory.Load(dir)
+		if (d == nil) == (err == nil) {
+			t.Fatalf("directory %v with error %v", d != nil, err)
+		}
+		if d != nil {
+			for _, u := range d.Users {
+				if _, ok := d.User(u.Manager); u.Manager != "" && !ok {
+					t.Fatalf("dangling manager %q", u.Manager)
+				}
+			}
+		}
+	})
 }
