@@ -1,7 +1,7 @@
 // Package cli holds the entrasim commands (architecture note, "client:
 // entrasim"). The root command carries the common flags (--tenant-url,
-// --token, --dialect, --timeout); each subcommand lives in its own file and
-// adds itself from an init func:
+// --token, --dialect, --timeout, --manager-form); each subcommand lives in
+// its own file and adds itself from an init func:
 //
 //	func init() { register("cycle", newCycleCommand) }
 //
@@ -61,7 +61,7 @@ func Register(name string, newCmd func() *cobra.Command) { register(name, newCmd
 
 // NewRootCommand builds the entrasim command with every registered
 // subcommand and the common flags (--tenant-url, --token, --dialect,
-// --timeout) as persistent flags.
+// --timeout, --manager-form) as persistent flags.
 func NewRootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "entrasim",
@@ -76,6 +76,7 @@ func NewRootCommand() *cobra.Command {
 	pf.String("token", "", "secret token sent as Authorization: Bearer (env "+EnvToken+")")
 	pf.String("dialect", "", "PATCH dialect: legacy|compliant (default legacy; a tenant URL carrying aadOptscim062020 selects compliant)")
 	pf.Duration("timeout", scim.DefaultTimeout, "per-request timeout")
+	pf.String("manager-form", "", managerFormHelp)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%s: %v", c.CommandPath(), err)
 	})
@@ -166,6 +167,7 @@ func ClientOptions(cmd *cobra.Command) (scim.Options, error) {
 	token, _ := flags.GetString("token")
 	dialect, _ := flags.GetString("dialect")
 	timeout, _ := flags.GetDuration("timeout")
+	managerForm, _ := flags.GetString("manager-form")
 	if tenantURL == "" {
 		tenantURL = os.Getenv(EnvTenantURL)
 	}
@@ -189,8 +191,18 @@ func ClientOptions(cmd *cobra.Command) (scim.Options, error) {
 		}
 		o.Dialect = d
 	}
+	mf, err := scim.ParseManagerShape(managerForm)
+	if err != nil {
+		return o, usagef("%s: --manager-form: %v", cmd.CommandPath(), err)
+	}
+	o.ManagerShape = mf
 	return o, nil
 }
+
+// managerFormHelp documents --manager-form (ENTRA-FLOW-08).
+const managerFormHelp = "form of the manager PATCH (ENTRA-FLOW-08): observed (default; path urn:…:enterprise:2.0:User:manager,\n" +
+	"the manager's id as a bare string, OBS O3) or documented (path manager, [{\"$ref\":\"<tenant>/Users/<id>\",\"value\":\"<id>\"}],\n" +
+	"the SCIM tutorial's Example 5); object sends {\"value\":\"<id>\"} on the observed path"
 
 // NewClient builds a client from the common flags; a bad tenant URL is a
 // usage error.
