@@ -187,71 +187,52 @@ func readRecords(stdin io.Reader, path string) ([]*reproduce.Entry, string, erro
 // replayTarget hands out a client per record: a fresh throwaway account,
 // the real tenant's client, or a dry-run client.
 type replayTarget struct {
-	cmd    *cobra.Command
 	srv    *throwaway.Server
 	tgt    *scenario.Target
 	faults string
 	opts   scim.Options
-	real   *scim.Client
-	dry    bool
+	real   *scim.Client // the one client of a real tenant or a dry run
 }
 
 func newReplayTarget(cmd *cobra.Command, real, dryRun bool, faults string, retryAfterCap time.Duration) (*replayTarget, error) {
-	t := &replayTarget{cmd: cmd, faults: faults, dry: dryRun}
+	t := &replayTarget{faults: faults}
 	fl := cmd.Flags()
-	dialect, _ := fl.GetString("dialect")
-	timeout, _ := fl.GetDuration("timeout")
-	if timeout <= 0 {
-		return nil, usagef("%s: --timeout must be positive, got %s", cmd.CommandPath(), timeout)
+	// The common flags (--dialect, --timeout and the like) are read by
+	// ClientOptions; the throwaway server and a dry run get placeholders
+	// for the tenant URL and token, so that the environment is not read.
+	if !real {
+		_ = fl.Set("tenant-url", "http://throwaway-reference-server.invalid/scim")
+		_ = fl.Set("token", "throwaway")
+	} else if token, _ := fl.GetString("token"); dryRun && token == "" && os.Getenv(EnvToken) == "" {
+		_ = fl.Set("token", "dry-run")
 	}
-	t.opts = scim.Options{Timeout: timeout, RetryAfterCap: retryAfterCap, Dialect: scim.Dialect(dialect)}
+	o, err := ClientOptions(cmd)
+	if err != nil {
+		return nil, err
+	}
+	o.RetryAfterCap = retryAfterCap
 	if retryAfterCap == 0 {
-		t.opts.RetryAfterCap = time.Nanosecond // 0 would mean the default
+		o.RetryAfterCap = time.Nanosecond // 0 would mean the default
 	}
-	if dialect != "" {
-		d, err := scim.ParseDialect(dialect)
-		if err != nil {
-			return nil, usagef("%s: --dialect: %v", cmd.CommandPath(), err)
-		}
-		t.opts.Dialect = d
+	if dryRun {
+		o.Transport = reproduce.DryRunTransport()
 	}
-	switch {
-	case real:
-		t.opts.TenantURL, _ = fl.GetString("tenant-url")
-		t.opts.Token, _ = fl.GetString("token")
-		if t.opts.Token == "" {
-			t.opts.Token = os.Getenv(EnvToken)
-		}
-		if dryRun {
-			if t.opts.Token == "" {
-				t.opts.Token = "dry-run"
-			}
-			t.opts.Transport = reproduce.DryRunTransport()
-		} else if strings.TrimSpace(t.opts.Token) == "" {
-			return nil, usagef("%s: --token (or %s) is required with --tenant-url", cmd.CommandPath(), EnvToken)
-		}
-		c, err := scim.New(t.opts)
+	t.opts = o
+	if real || dryRun {
+		c, err := scim.New(o)
 		if err != nil {
 			return nil, usagef("%s: %v", cmd.CommandPath(), err)
 		}
 		t.real = c
-	case dryRun:
-		t.opts.TenantURL, t.opts.Token = "http://throwaway-reference-server.invalid/scim", "dry-run"
-		t.opts.Transport = reproduce.DryRunTransport()
-		c, err := scim.New(t.opts)
-		if err != nil {
-			return nil, failure(err)
-		}
-		t.real = c
-	default:
-		srv, err := throwaway.Start(cmd.Context())
-		if err != nil {
-			return nil, failure(err)
-		}
-		t.srv = srv
-		t.tgt = &scenario.Target{BaseURL: srv.BaseURL, AdminToken: srv.AdminToken}
-		fmt.Fprintf(cmd.OutOrStdout(), "throwaway reference server started at %s (fault plan: %s)\n", srv.BaseURL, orDefault(faults, "none"))
+		return t, nil
 	}
+	srv, err := throwaway.Start(cmd.Context())
+	if err != nil {
+		return nil, failure(err)
+	}
+	t.srv = srv
+	t.tgt = &scenario.Target{BaseURL: srv.BaseURL, AdminToken: srv.AdminToken}
+	fmt.Fprintf(cmd.OutOrStdout(), "throwaway reference server started at %s (fault plan: %s)\n", srv.BaseURL, orDefault(faults, "none"))
 	return t, nil
 }
 
