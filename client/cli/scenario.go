@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/quantive/entra-scim-harness/client/reproduce/throwaway"
 	"github.com/quantive/entra-scim-harness/client/scenario"
@@ -26,19 +27,30 @@ func newScenarioCommand() *cobra.Command {
 		Long: "Runs a scenario file (or the name of one under fixtures/scenarios) against a fresh account of a\n" +
 			"reference server: by default a throwaway one inside this process; with --admin-url and --admin-token\n" +
 			"any server offering the reference server's admin API (accounts, tokens, fault plans). The first line\n" +
-			"of the output names the target. A scenario never runs against a tenant URL: --tenant-url, --token,\n" +
-			"--dialect and --timeout are refused (the scenario's settings give the timeout), and SCIM_TENANT_URL\n" +
-			"and SCIM_TOKEN in the environment are not read.\n" +
+			"of the output names the target. A scenario never runs against a tenant URL: the common client flags\n" +
+			"(--tenant-url, --token, --dialect, --timeout, …) are refused, the scenario file giving the client's\n" +
+			"settings, and SCIM_TENANT_URL and SCIM_TOKEN in the environment are not read.\n" +
 			"Each cycle is printed with its simulated time, counts, error codes and job status.\n\n" +
 			"Exit codes: 0 every expectation held; 1 an expectation failed or the target failed; 2 bad file or flags.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, name := range []string{"tenant-url", "token", "dialect", "timeout"} {
-				if cmd.Flags().Changed(name) {
-					return usagef("%s: --%s is not used by scenario run, which runs against a fresh account of a reference server "+
-						"(a throwaway one, or --admin-url with --admin-token) and takes its client settings from the scenario file; drop --%s",
-						cmd.CommandPath(), name, name)
+			// The common client flags (--tenant-url, --token, --dialect,
+			// --timeout, …) would be ignored: refuse any that is given.
+			var ignored []string
+			cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) {
+				if f.Changed {
+					ignored = append(ignored, "--"+f.Name)
 				}
+			})
+			if len(ignored) > 0 {
+				verb := "is"
+				if len(ignored) > 1 {
+					verb = "are"
+				}
+				list := strings.Join(ignored, ", ")
+				return usagef("%s: %s %s not used by scenario run, which runs against a fresh account of a reference server "+
+					"(a throwaway one, or --admin-url with --admin-token) and takes its client settings from the scenario file; drop %s",
+					cmd.CommandPath(), list, verb, list)
 			}
 			sc, err := loadScenario(args[0])
 			if err != nil {

@@ -62,7 +62,7 @@ func TestScenarioRunTarget(t *testing.T) {
 		{name: "--dialect", args: []string{"--dialect", "compliant"}, code: ExitUsage, want: "--dialect is not used by scenario run"},
 		{name: "--timeout", args: []string{"--timeout", "1s"}, code: ExitUsage, want: "--timeout is not used by scenario run"},
 		{name: "--tenant-url with --admin-url", args: []string{"--admin-url", ref.BaseURL, "--admin-token", ref.AdminToken, "--tenant-url", tenant.URL, "--token", "x"},
-			code: ExitUsage, want: "--tenant-url is not used"},
+			code: ExitUsage, want: "--tenant-url, --token are not used by scenario run"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.env {
