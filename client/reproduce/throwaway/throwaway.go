@@ -1,6 +1,7 @@
 // Package throwaway starts a disposable reference SCIM server inside the
-// entrasim process: the default target of `entrasim reproduce` and
-// `entrasim scenario run` when no tenant URL is given. It is the only
+// entrasim process: the target of `entrasim reproduce` unless --tenant-url
+// is given on the command line (an exported SCIM_TENANT_URL is not enough),
+// and of `entrasim scenario run` unless --admin-url is given. It is the only
 // non-test client package that imports the reference server, kept this
 // small and apart so that the client proper never depends on the server
 // (architecture note: the client does not import the server).
