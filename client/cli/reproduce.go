@@ -295,14 +295,15 @@ func replayAll(cmd *cobra.Command, t *replayTarget, picked []*reproduce.Entry, s
 		}
 		counts[rep.Verdict]++
 		if rep.Verdict == reproduce.NotReproduced {
-			why := fmt.Sprintf("the record says %s, the replay got %s", orDefault(rep.Expected, "success"), orDefault(rep.Got, "success"))
+			why := fmt.Sprintf("not reproduced: the record says %s, the replay got %s", orDefault(rep.Expected, "success"), orDefault(rep.Got, "success"))
 			if rep.Blocked != "" {
-				why = "not sent: " + rep.Blocked
+				why = "not reproduced: not sent: " + rep.Blocked
 			}
 			bad = append(bad, e.Label()+": "+why)
 		}
-		if len(rep.Leftovers) > 0 {
-			bad = append(bad, fmt.Sprintf("%s: %d created object(s) not removed", e.Label(), len(rep.Leftovers)))
+		if len(rep.Leftovers) > 0 && t.srv == nil && !dryRun {
+			// On the throwaway server leftovers go with the server.
+			bad = append(bad, fmt.Sprintf("%s: %d created object(s) may be left on the tenant (listed above)", e.Label(), len(rep.Leftovers)))
 		}
 	}
 	if len(picked) > 1 {
@@ -315,8 +316,12 @@ func replayAll(cmd *cobra.Command, t *replayTarget, picked []*reproduce.Entry, s
 		fmt.Fprintf(out, "\nSummary of %d records: %s\n", len(picked), strings.Join(parts, ", "))
 	}
 	if len(bad) > 0 {
-		if len(bad) == 1 && len(picked) == 1 {
-			return &ExitError{Code: ExitFailure, Err: errors.New("not reproduced: " + strings.TrimPrefix(bad[0], picked[0].Label()+": "))}
+		if len(picked) == 1 {
+			var msgs []string
+			for _, b := range bad {
+				msgs = append(msgs, strings.TrimPrefix(b, picked[0].Label()+": "))
+			}
+			return &ExitError{Code: ExitFailure, Err: errors.New(strings.Join(msgs, "; "))}
 		}
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d problem(s) in %d record(s):\n  %s", len(bad), len(picked), strings.Join(bad, "\n  "))}
 	}

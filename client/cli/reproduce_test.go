@@ -371,6 +371,7 @@ func TestReproduceRemovesWhatItCreated(t *testing.T) {
 		writes []string
 		// patAfter is the pre-existing user's displayName afterwards.
 		patAfter string
+		stderr   string // the whole of stderr, when set
 	}{
 		{name: "create with manager, seeded", args: []string{"--seed"},
 			r: rec{action: "create", status: "success", source: "s-ann", name: "Ann",
@@ -400,9 +401,17 @@ func TestReproduceRemovesWhatItCreated(t *testing.T) {
 				props: []prop{{"displayName", "Pat", "Patricia"}}},
 			code: ExitOK, want: []string{"acting on the record's target object", "REPRODUCED"},
 			writes: []string{`^PATCH /Users/{PAT}$`}, patAfter: "Patricia"},
+		{name: "stand-in create without an answer", args: []string{"--seed"}, faults: `{"name":"x","method":"POST","path":"^/Users$","status":502}`,
+			r: rec{action: "update", status: "failure", code: "WebExceptionProtocolError", source: "s-ann", target: "t-ann", name: "Ann",
+				props: []prop{{"userName", "ann@contoso.com", "ann@contoso.com"}, {"displayName", "Ann", "Anne"}}},
+			code: ExitFailure, want: []string{"REPRODUCED: WebExceptionProtocolError", "WARNING: not removed; remove by hand",
+				"user ann@contoso.com: its create got no usable answer, so it may exist; it was not looked up"},
+			stderr: "entrasim: 1 created object(s) may be left on the tenant (listed above)\n",
+			writes: []string{`^POST /Users$`}},
 		{name: "removal refused", faults: `{"name":"d","method":"DELETE","status":403}`,
 			r:    rec{action: "create", status: "success", source: "s-ann", name: "Ann", props: []prop{{"userName", "-", "ann@contoso.com"}}},
 			code: ExitFailure, want: []string{"REPRODUCED", "WARNING: not removed; remove by hand", "user ann@contoso.com (id"},
+			stderr: "entrasim: 1 created object(s) may be left on the tenant (listed above)\n",
 			writes: []string{`^POST /Users$`, `^DELETE /Users/{NEW}$`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -426,6 +435,9 @@ func TestReproduceRemovesWhatItCreated(t *testing.T) {
 				if !strings.Contains(out, w) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
+			}
+			if tc.stderr != "" && errOut != tc.stderr {
+				t.Errorf("stderr %q, want %q", errOut, tc.stderr)
 			}
 			writes := rt.writes()
 			if len(writes) != len(tc.writes) {
@@ -454,6 +466,19 @@ func TestReproduceRemovesWhatItCreated(t *testing.T) {
 				t.Errorf("the pre-existing user is now %v, want displayName %s", u, wantName)
 			}
 		})
+	}
+}
+
+// TestReproduceLeftoversOnTheThrowawayServer: what the throwaway server
+// keeps goes with it, so a create without an answer there is reported but
+// does not fail the run (against a real tenant it does, see
+// TestReproduceRemovesWhatItCreated).
+func TestReproduceLeftoversOnTheThrowawayServer(t *testing.T) {
+	r := rec{action: "update", status: "failure", code: "WebExceptionProtocolError", source: "s-ann", target: "t-ann", name: "Ann",
+		props: []prop{{"userName", "ann@contoso.com", "ann@contoso.com"}}}
+	code, out, errOut := run("reproduce", "--log", writeRecords(t, r), "--faults", "resp-15-bad-gateway")
+	if code != ExitOK || !strings.Contains(out, "REPRODUCED: WebExceptionProtocolError") || !strings.Contains(out, "WARNING: not removed") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
 
