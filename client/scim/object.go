@@ -3,7 +3,6 @@ package scim
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
 	"sync"
 )
 
@@ -30,28 +29,6 @@ func (o *object) set(k string, v any) {
 func (o *object) get(k string) (any, bool) {
 	v, ok := o.values[k]
 	return v, ok
-}
-
-// orderedObject puts the named keys first (when present) and the others
-// after them in sorted order.
-func orderedObject(m map[string]any, first ...string) *object {
-	o := &object{values: m, keys: make([]string, 0, len(m))}
-	seen := make(map[string]bool, len(first))
-	for _, k := range first {
-		if _, ok := m[k]; ok {
-			o.keys = append(o.keys, k)
-			seen[k] = true
-		}
-	}
-	rest := make([]string, 0, len(m))
-	for k := range m {
-		if !seen[k] {
-			rest = append(rest, k)
-		}
-	}
-	sort.Strings(rest)
-	o.keys = append(o.keys, rest...)
-	return o
 }
 
 // MarshalJSON writes the keys in order.

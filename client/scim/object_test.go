@@ -9,12 +9,18 @@ import (
 // those encoding/json writes through MarshalJSON (key order kept, no HTML
 // escaping, nil objects as null).
 func TestMarshalObjectMatchesEncodingJSON(t *testing.T) {
-	inner := orderedObject(map[string]any{"value": "R&D <x>", "primary": true}, "value")
+	inner := newObject()
+	inner.set("value", "R&D <x>")
+	inner.set("primary", true)
 	var nilObj *object
-	o := orderedObject(map[string]any{
-		"schemas": []string{"urn:a"}, "userName": "a&b@contoso.com", "inner": inner,
-		"list": []any{inner, map[string]any{"z": 1, "a": "<"}}, "none": nilObj, "n": 1.5,
-	}, "schemas", "userName")
+	o := newObject()
+	o.set("schemas", []string{"urn:a"})
+	o.set("userName", "a&b@contoso.com")
+	o.set("inner", inner)
+	o.set("list", []any{inner, map[string]any{"z": 1, "a": "<"}})
+	o.set("n", 1.5)
+	o.set("none", nilObj)
+	o.set("userName", "a&b@contoso.com") // a key set again keeps its place
 	got, err := marshal(o)
 	if err != nil {
 		t.Fatal(err)
