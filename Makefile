@@ -4,7 +4,7 @@ PKGS := ./...
 IMAGE ?= refserver:dev
 IMAGE_DIR := bin/image
 
-.PHONY: help conformance test vet race fuzz bench refserver entrasim image conformance-image clean
+.PHONY: help conformance test vet race fuzz bench refserver entrasim image conformance-image smoke clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,6 +29,9 @@ RACE_PKGS := ./reference-server/internal/server/ ./reference-server/internal/jou
 test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when Docker answers), then the concurrency tests under -race
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -race -count=1 -run 'Concurren' $(RACE_PKGS)
+
+smoke: ## the README's main paths with built binaries (refserver, entrasim test-connection, cycles, status, logs, scenario, reproduce)
+	GO=$(GO) scripts/smoke.sh
 
 vet: ## go vet
 	$(GO) vet $(PKGS)
