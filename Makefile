@@ -4,7 +4,7 @@ PKGS := ./...
 IMAGE ?= refserver:dev
 IMAGE_DIR := bin/image
 
-.PHONY: help conformance test vet race fuzz bench refserver entrasim image conformance-image smoke clean
+.PHONY: help conformance test vet race fuzz bench refserver entrasim image conformance-image smoke install clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -61,6 +61,9 @@ bench: ## benchmarks (figures go in closing notes)
 
 refserver: ## run the reference server on 127.0.0.1:8080 with an ephemeral store
 	$(GO) run ./reference-server/cmd/refserver --db :memory:
+
+install: ## go install entrasim and refserver into $(go env GOPATH)/bin
+	$(GO) install ./client/cmd/entrasim ./reference-server/cmd/refserver
 
 entrasim: ## build the Entra-behaviour client into bin/
 	$(GO) build -o bin/entrasim ./client/cmd/entrasim

@@ -50,6 +50,12 @@ grep -q '(initial)' "$work/cycle1.txt" || fail "the first cycle is not initial"
 entrasim cycle --directory fixtures/directories/small.yaml --state "$work/job.db" | tee "$work/cycle2.txt"
 grep -q '(incremental)' "$work/cycle2.txt" || fail "the second cycle is not incremental"
 
+step "entrasim run (more cycles on the simulated clock)"
+entrasim run --cycles 3 --directory fixtures/directories/small.yaml --state "$work/job.db"
+
+step "entrasim provision (on demand)"
+entrasim provision --user alice.anders@contoso.com --directory fixtures/directories/small.yaml --state "$work/job.db"
+
 step "entrasim status"
 entrasim status --state "$work/job.db" --json > "$work/status.json"
 grep -q '"Active"' "$work/status.json" || { cat "$work/status.json"; fail "the job is not Active"; }
@@ -65,5 +71,9 @@ entrasim scenario run quarantine-on-tuesday
 
 step "entrasim reproduce (a record of the cycle, on a throwaway server)"
 entrasim reproduce --log "$work/logs.json" --index 0
+
+step "entrasim directory generate, then a cycle of it"
+entrasim directory generate --users 50 --groups 5 --out "$work/gen.yaml"
+entrasim cycle --directory "$work/gen.yaml" --state "$work/gen.db"
 
 step "all README paths passed"
