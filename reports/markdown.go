@@ -53,6 +53,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", res.Key(), mdText(res.Title), code, mdText(res.Fix))
 		}
 	}
+	if len(r.ConstructedOnly) > 0 {
+		fmt.Fprintf(&b, "\nBehaviours whose request forms no Microsoft page or field observation shows (constructed, so their verdicts rest on our reading): %s.\n",
+			mdText(strings.Join(r.ConstructedOnly, ", ")))
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", mdText(n))
 	}

@@ -69,6 +69,10 @@ type Result struct {
 	Result Outcome `yaml:"result"`
 	// Message explains a failure, skip or non-applicability.
 	Message string `yaml:"message,omitempty"`
+	// ConstructedForm is true when every request form of the behaviour in
+	// fixtures/requests is constructed: no Microsoft page or field
+	// observation shows it, so a verdict on it rests on our reading.
+	ConstructedForm bool `yaml:"constructedForm,omitempty"`
 	// BlockedBy names the behaviour (spec ID) whose failure blocked a blocked row.
 	BlockedBy string `yaml:"blockedBy,omitempty"`
 	// Cause is the answer a failed or blocked row comes down to, in a form
@@ -205,6 +209,9 @@ type Report struct {
 	Totals   Counts          `yaml:"totals"`
 	Profiles []ProfileResult `yaml:"profiles"`
 	Features Features        `yaml:"features"`
+	// ConstructedOnly lists the behaviours (with their dialects) whose
+	// request forms are all constructed, none documented or observed.
+	ConstructedOnly []string `yaml:"constructedOnly,omitempty"`
 	// Causes groups the failed and blocked rows by what they come down to,
 	// largest group first: fix the first cause first.
 	Causes  []CauseGroup `yaml:"causes,omitempty"`

@@ -30,6 +30,10 @@ func sampleReport() *Report {
 			{Requirement: Requirement{ID: "ENTRA-FLOW-10", Title: "Re-enable a user", Level: Must, Profile: ProfileEntraCore, Feature: "users"}, Result: Passed, Specs: 1},
 		},
 	}
+	r.ConstructedOnly = []string{"ENTRA-FLOW-10 (legacy, compliant)"}
+	for i := range r.Results {
+		r.Results[i].ConstructedForm = r.Results[i].ID == "ENTRA-FLOW-10"
+	}
 	r.Finalize([]string{"etag"}, true)
 	return r
 }

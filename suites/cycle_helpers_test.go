@@ -95,7 +95,7 @@ func newCycleRun(f *framework.Framework, fixture string, mod func(*engine.Option
 		dialect = scim.Compliant
 	}
 	c, err := scim.New(scim.Options{TenantURL: f.Target.TenantURL, Token: f.Target.Token, Dialect: dialect,
-		Timeout: f.Config.RequestTimeout, Transport: r.wire})
+		Timeout: f.Config.RequestTimeout, Transport: r.wire, ManagerShape: f.Config.ManagerForm})
 	Expect(err).NotTo(HaveOccurred())
 	r.client = c
 	ctx, cancel := f.Ctx()

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/gcpolicy"
+	"github.com/quantive/entra-scim-harness/fixtures"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/ginkgoreport"
@@ -138,13 +139,14 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 		unsupported = append(unsupported, t.Unsupported...)
 	}
 	rep := ginkgoreport.Build(r, ginkgoreport.Input{
-		Implementation: impl,
-		TargetKind:     string(cfg.Target),
-		Dialects:       cfg.Dialects,
-		Unsupported:    unsupported,
-		Uncovered:      requirements.All(),
-		ArtefactEntry:  framework.ArtefactEntry,
-		Preflight:      preflight,
+		Implementation:  impl,
+		TargetKind:      string(cfg.Target),
+		Dialects:        cfg.Dialects,
+		Unsupported:     unsupported,
+		Uncovered:       requirements.All(),
+		ArtefactEntry:   framework.ArtefactEntry,
+		Preflight:       preflight,
+		ConstructedOnly: constructedOnly(cfg.Dialects),
 	})
 	// Figures specs measured (e.g. the load spec's throughput and latency).
 	for _, s := range r.SpecReports {
@@ -166,6 +168,22 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 		Fail(rep.Banner)
 	}
 })
+
+// constructedOnly reads, per dialect, the flows whose golden request forms
+// are all constructed (fixtures/requests); a file that does not load is a
+// note-worthy failure of the run's setup, reported by the fixtures tests.
+func constructedOnly(dialects []string) map[string][]string {
+	out := map[string][]string{}
+	for _, d := range dialects {
+		flows, err := fixtures.ConstructedOnlyFlows(d)
+		if err != nil {
+			GinkgoWriter.Printf("constructed request forms of %s: %v\n", d, err)
+			continue
+		}
+		out[d] = flows
+	}
+	return out
+}
 
 func writeReports(dir string, rep *reports.Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {

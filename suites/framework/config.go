@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
@@ -47,6 +48,8 @@ const (
 	EnvProfiles   = "SCIM_PROFILES"
 	// EnvReferenceCheck is true or false (ENTRA-FLOW-06; default true).
 	EnvReferenceCheck = "SCIM_REFERENCE_CHECK"
+	// EnvManagerForm is observed or documented (ENTRA-FLOW-08).
+	EnvManagerForm = "SCIM_MANAGER_FORM"
 )
 
 // DefaultReportDir is where reports go, relative to the module root.
@@ -77,6 +80,8 @@ type Config struct {
 	Profiles []string
 	// ReferenceCheck is whether cycles send ENTRA-FLOW-06's reference check.
 	ReferenceCheck bool
+	// ManagerForm is the manager PATCH form of Entra's requests (ENTRA-FLOW-08).
+	ManagerForm scim.ManagerShape
 	// Load sizes the load spec (defaults filled in by Load).
 	Load LoadOptions
 }
@@ -158,6 +163,9 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 			bad("%s=%q: want true or false", EnvReferenceCheck, v)
 		}
 		c.ReferenceCheck = b
+	}
+	if v := getenv(EnvManagerForm); v != "" {
+		c.setManagerForm(v, EnvManagerForm, bad)
 	}
 	if v := getenv(EnvProfiles); v != "" {
 		c.Profiles = splitList(v)
@@ -254,10 +262,22 @@ func (c *Config) applyOptions(o *Options, bad func(string, ...any)) {
 	if o.ReferenceCheck != nil {
 		c.ReferenceCheck = *o.ReferenceCheck
 	}
+	if o.ManagerForm != "" {
+		c.setManagerForm(o.ManagerForm, where+": managerForm", bad)
+	}
 	if err := validateProfiles(o.Profiles); err != nil {
 		bad("%s: profiles: %w", where, err)
 	}
 	c.applyLoad(o.Load, where, bad)
+}
+
+func (c *Config) setManagerForm(v, where string, bad func(string, ...any)) {
+	shape, err := scim.ParseManagerShape(v)
+	if err != nil {
+		bad("%s: %w", where, err)
+		return
+	}
+	c.ManagerForm = shape
 }
 
 func validateProfiles(ps []string) error {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -220,6 +221,13 @@ func TestLoadProfilesAndReferenceCheck(t *testing.T) {
 	}
 	if _, err := Load(Flags{Options: writeOptions(t, "profiles: [acme]\n")}, env(nil)); err == nil || !strings.Contains(err.Error(), `unknown profile "acme"`) {
 		t.Errorf("unknown profile in the options file: %v", err)
+	}
+	c, err = Load(Flags{Options: writeOptions(t, "managerForm: documented\n")}, env(nil))
+	if err != nil || c.ManagerForm != scim.ManagerDocumented {
+		t.Errorf("managerForm documented: %v %q", err, c.ManagerForm)
+	}
+	if _, err := Load(Flags{}, env(map[string]string{EnvManagerForm: "sideways"})); err == nil || !strings.Contains(err.Error(), EnvManagerForm) {
+		t.Errorf("a bad manager form must name the variable: %v", err)
 	}
 	off := &Config{Dialects: []string{"legacy"}}
 	if why := NotApplicable(off, &Target{}, requirements.ParsedLabels{IDs: []string{"ENTRA-FLOW-06"}}); !strings.Contains(why, "reference check") {

@@ -21,7 +21,7 @@ func (f *Framework) Entra() scim.Builder {
 	if f.Dialect == string(scim.Compliant) {
 		d = scim.Compliant
 	}
-	return scim.Builder{Dialect: d, TenantURL: f.Target.TenantURL}
+	return scim.Builder{Dialect: d, TenantURL: f.Target.TenantURL, ManagerShape: f.Config.ManagerForm}
 }
 
 // Send sends a request built by Entra() through the spec's recording client

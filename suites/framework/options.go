@@ -23,6 +23,7 @@ import (
 //	runPrefix: acme-ci
 //	profiles: [gtmhub]
 //	referenceCheck: false
+//	managerForm: documented
 type Options struct {
 	Implementation reports.Implementation `yaml:"implementation"`
 	// Dialects are the PATCH dialects to test; default both.
@@ -50,6 +51,10 @@ type Options struct {
 	// today's Entra is [UNC]); default true. With false the cycles leave it
 	// out and ENTRA-FLOW-06 is not applicable.
 	ReferenceCheck *bool `yaml:"referenceCheck"`
+	// ManagerForm is the form of the manager PATCH the cycles send
+	// (ENTRA-FLOW-08): observed (default; URN path, bare id, OBS O3) or
+	// documented (the tutorial's "manager" path with [{"$ref","value"}]).
+	ManagerForm string `yaml:"managerForm"`
 	// Load sizes the load spec (feature load).
 	Load LoadOptions `yaml:"load"`
 }

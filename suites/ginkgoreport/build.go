@@ -41,6 +41,9 @@ type Input struct {
 	// Preflight, when set, stopped the run before any spec: the report holds
 	// that one finding.
 	Preflight *framework.PreflightFailure
+	// ConstructedOnly maps a dialect to the flows whose golden request forms
+	// are all constructed (fixtures.ConstructedOnlyFlows).
+	ConstructedOnly map[string][]string
 }
 
 type key struct{ id, dialect string }
@@ -131,6 +134,7 @@ func Build(r types.Report, in Input) *reports.Report {
 	for _, k := range order {
 		out.Results = append(out.Results, rows[k].result())
 	}
+	markConstructed(out, in.ConstructedOnly, in.Dialects)
 	for _, u := range in.Uncovered {
 		dialects := []string{""}
 		if u.PerDialect {
@@ -321,4 +325,29 @@ func summary(s string) string {
 		s = s[:limit] + "…"
 	}
 	return s
+}
+
+// markConstructed flags the rows of behaviours whose request forms are all
+// constructed and lists those behaviours with the dialects concerned, so a
+// reader knows which verdicts rest on our reading alone.
+func markConstructed(out *reports.Report, byDialect map[string][]string, dialects []string) {
+	dialectsOf := map[string][]string{}
+	var ids []string
+	for _, d := range dialects {
+		for _, id := range byDialect[d] {
+			if len(dialectsOf[id]) == 0 {
+				ids = append(ids, id)
+			}
+			dialectsOf[id] = append(dialectsOf[id], d)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		out.ConstructedOnly = append(out.ConstructedOnly, fmt.Sprintf("%s (%s)", id, strings.Join(dialectsOf[id], ", ")))
+	}
+	for i := range out.Results {
+		res := &out.Results[i]
+		ds := dialectsOf[res.ID]
+		res.ConstructedForm = len(ds) > 0 && (res.Dialect == "" || slices.Contains(ds, res.Dialect))
+	}
 }

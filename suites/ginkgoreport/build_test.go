@@ -299,3 +299,24 @@ func TestSummaryDropsTerminalColours(t *testing.T) {
 		t.Errorf("summary = %q", got)
 	}
 }
+
+func TestBuildMarksBehavioursWithOnlyConstructedForms(t *testing.T) {
+	rep := types.Report{SpecReports: types.SpecReports{
+		spec("re-enable", types.SpecStatePassed, "", append(labels(t, "ENTRA-FLOW-10"), "dialect:legacy")...),
+		spec("re-enable", types.SpecStatePassed, "", append(labels(t, "ENTRA-FLOW-10"), "dialect:compliant")...),
+		spec("rename", types.SpecStatePassed, "", append(labels(t, "ENTRA-FLOW-15"), "dialect:legacy")...),
+		spec("rename", types.SpecStatePassed, "", append(labels(t, "ENTRA-FLOW-15"), "dialect:compliant")...),
+		spec("create", types.SpecStatePassed, "", labels(t, "ENTRA-FLOW-04")...),
+	}}
+	r := Build(rep, Input{Dialects: []string{"legacy", "compliant"}, ConstructedOnly: map[string][]string{
+		"legacy": {"ENTRA-FLOW-10"}, "compliant": {"ENTRA-FLOW-10", "ENTRA-FLOW-15"}}})
+	if want := []string{"ENTRA-FLOW-10 (legacy, compliant)", "ENTRA-FLOW-15 (compliant)"}; !slices.Equal(r.ConstructedOnly, want) {
+		t.Errorf("constructedOnly %v, want %v", r.ConstructedOnly, want)
+	}
+	for _, res := range r.Results {
+		want := res.ID == "ENTRA-FLOW-10" || res.Key() == "ENTRA-FLOW-15/compliant"
+		if res.ConstructedForm != want {
+			t.Errorf("%s: constructedForm %v, want %v", res.Key(), res.ConstructedForm, want)
+		}
+	}
+}
