@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,34 +19,136 @@ import (
 	"github.com/quantive/entra-scim-harness/client/quarantine"
 )
 
-// Store is an open state file. It is safe for concurrent use, but one
-// process at a time should run cycles on a file.
+// Store is an open state file. It is safe for concurrent use. Open does
+// not keep other processes out: OpenExclusive does, for the length of a
+// command that writes the file, and OpenReadOnly reads without writing.
 type Store struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
+	lock     *fileLock
 }
 
-// ErrNotStateFile is returned by Open for a file that exists but is not an
-// entrasim state file.
-var ErrNotStateFile = errors.New("not an entrasim state file")
-
 // Open opens the state file at path, creating it and its schema if needed.
+// A file that exists must be an entrasim state file (see identify):
+// anything else, a SQLite database of another program included, is
+// refused with ErrNotStateFile before anything is written into it.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	if err := identifyIfPresent(ctx, path); err != nil {
+		return nil, err
+	}
+	return openReadWrite(ctx, path)
+}
+
+// OpenExclusive is Open for a command that writes the state: it first
+// takes the state file's lock (a lock file beside it, LockPath), so that a
+// second process refuses at once with an *InUseError naming the holder's
+// pid. The lock is the operating system's advisory lock on the lock file,
+// so it ends with the process that holds it, however that process ends: a
+// lock file left behind by a process that crashed does not block. Close
+// releases the lock. A file that is not a state file is refused
+// (ErrNotStateFile) before the lock file is created.
+func OpenExclusive(ctx context.Context, path string) (*Store, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	if err := identifyIfPresent(ctx, path); err != nil {
+		return nil, err
+	}
+	l, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
+	// Identified again under the lock: the file may have changed between.
+	if err := identifyIfPresent(ctx, path); err != nil {
+		l.release()
+		return nil, err
+	}
+	s, err := openReadWrite(ctx, path)
+	if err != nil {
+		l.release()
+		return nil, err
+	}
+	s.lock = l
+	return s, nil
+}
+
+// OpenReadOnly opens an existing state file for reading (status, logs):
+// nothing is created or written, not even the schema. A missing file is
+// ErrNoStateFile; a file that is not an entrasim state, or an empty one, is
+// ErrNotStateFile. The store's write methods fail.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("state file %s: %w", path, ErrNoStateFile)
+	case err != nil:
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	case fi.IsDir():
+		return nil, fmt.Errorf("open state %s: is a directory", path)
+	case fi.Size() == 0:
+		return nil, fmt.Errorf("%s is an empty file, %w", path, ErrNotStateFile)
+	}
+	k, err := identify(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if k == kindEmptyDatabase {
+		return nil, fmt.Errorf("%s is a SQLite database without tables, %w", path, ErrNotStateFile)
+	}
+	db, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if err := checkVersion(ctx, db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db, path: path, readOnly: true}, nil
+}
+
+// checkPath rejects an empty path.
+func checkPath(path string) error {
 	if strings.TrimSpace(path) == "" {
-		return nil, errors.New("open state: empty path")
+		return errors.New("open state: empty path")
 	}
-	if fi, err := os.Stat(path); err == nil {
-		if fi.IsDir() {
-			return nil, fmt.Errorf("open state %s: is a directory", path)
-		}
-		if fi.Size() > 0 {
-			if err := checkHeader(path); err != nil {
-				return nil, fmt.Errorf("open state %s: %w", path, err)
-			}
-		}
+	return nil
+}
+
+// identifyIfPresent identifies the file at path if it exists and is not
+// empty; a missing or empty file is a new state.
+func identifyIfPresent(ctx context.Context, path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("open state %s: %w", path, err)
+	case fi.IsDir():
+		return fmt.Errorf("open state %s: is a directory", path)
+	case fi.Size() == 0 && nonEmpty(path+"-wal"):
+		// A database of another program before its first checkpoint: ours
+		// always have a header in the main file.
+		return fmt.Errorf("%s is an empty file beside a write-ahead log (%s-wal) that holds data: "+
+			"a SQLite database in use by another program, %w", path, path, ErrNotStateFile)
+	case fi.Size() == 0:
+		return nil
 	}
-	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	_, err = identify(ctx, path)
+	return err
+}
+
+// openReadWrite opens (or creates) a file already identified as a state
+// file, or a new one, creates the schema and stamps the application id.
+func openReadWrite(ctx context.Context, path string) (*Store, error) {
+	db, err := sql.Open("sqlite", sqliteDSN(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
@@ -52,46 +157,81 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: create schema: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	var id int64
+	if err := db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
+	if id != ApplicationID {
+		// A new file, or one written before the id was stamped.
+		if _, err := db.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, ApplicationID)); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open state %s: %w", path, err)
+		}
+	}
 	var v string
 	err = db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='schema'`).Scan(&v)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := db.ExecContext(ctx, `INSERT INTO meta(key,value) VALUES('schema',?)`, schemaVersion); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open state %s: %w", path, err)
 		}
-	case err != nil:
+	} else if err := checkVersion(ctx, db, path); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open state %s: %w", path, err)
-	case v != schemaVersion:
-		db.Close()
-		return nil, fmt.Errorf("open state %s: schema version %s, this entrasim reads version %s", path, v, schemaVersion)
+		return nil, err
 	}
-	return s, nil
+	return &Store{db: db, path: path}, nil
 }
 
-// checkHeader rejects files that are not SQLite databases before the
-// driver gives a vaguer "file is not a database".
-func checkHeader(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
+// checkVersion refuses a state file of another schema version rather than
+// misreading it.
+func checkVersion(ctx context.Context, db *sql.DB, path string) error {
+	var v string
+	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key='schema'`).Scan(&v); err != nil {
+		return fmt.Errorf("open state %s: %w", path, err)
 	}
-	defer f.Close()
-	buf := make([]byte, 16)
-	n, _ := f.Read(buf)
-	if n < 16 || string(buf[:15]) != "SQLite format 3" {
-		return ErrNotStateFile
+	if v != schemaVersion {
+		return fmt.Errorf("open state %s: schema version %s, this entrasim reads version %s", path, v, schemaVersion)
 	}
 	return nil
+}
+
+// sqliteDSN is the driver's name for path: a file: URI, so that SQLite
+// applies mode=ro and a path holding '?' or '#' stays a path, with the
+// connection settings.
+func sqliteDSN(path string, readOnly bool) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path // a Windows drive letter
+	}
+	q := "_pragma=busy_timeout(10000)"
+	if readOnly {
+		q = "mode=ro&" + q
+	} else {
+		q += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	}
+	return u.String() + "?" + q
 }
 
 // Path is the file the store was opened from.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the file and releases the lock of OpenExclusive.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.lock != nil {
+		s.lock.release()
+		s.lock = nil
+	}
+	return err
+}
+
+// ReadOnly reports whether the store was opened by OpenReadOnly.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 func (s *Store) getMeta(ctx context.Context, q querier, key string, v any) (bool, error) {
 	var raw string
@@ -424,7 +564,7 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM escrows`); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
-	j.NeedsInitial, j.Quarantine, j.AllowDeletes, j.Stopped = true, nil, false, false
+	j.NeedsInitial, j.Resume, j.Quarantine, j.AllowDeletes, j.Stopped = true, false, nil, false, false
 	if err := putJobState(ctx, tx, js); err != nil {
 		return err
 	}

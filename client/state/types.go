@@ -179,7 +179,11 @@ type Job struct {
 	// Stopped is set by `entrasim stop` (ENTRA-CYCLE-04) and cleared by
 	// start; Code then reads Disabled.
 	Stopped bool `json:"stopped,omitempty"`
-	// Cycles counts completed cycles.
+	// Resume is set when an initial cycle was interrupted: the next cycle
+	// is still initial but leaves out the objects the interrupted one
+	// finished (their watermark is current), so it continues from there.
+	Resume bool `json:"resume,omitempty"`
+	// Cycles counts completed cycles (not interrupted ones).
 	Cycles int `json:"cycles"`
 	// LastCycle summarises the last cycle.
 	LastCycle *Cycle `json:"lastCycle,omitempty"`
@@ -196,6 +200,9 @@ type Cycle struct {
 	Objects int `json:"objects"`
 	// Stopped names why the cycle did not export (quarantine), "" if it ran.
 	Stopped string `json:"stopped,omitempty"`
+	// Interrupted is set for a cycle ended early by SIGINT or SIGTERM: its
+	// counts are of the objects done; the next cycle does the rest.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Config is the job's configuration kept with the state, so that later
