@@ -91,6 +91,13 @@ var _ = SynchronizedAfterSuite(func() {}, func(ctx SpecContext) {
 		// tenant); on the embedded server, prove it: nothing with the run
 		// prefix is left in the seeded account once every process is done.
 		Expect(leftovers(ctx, cfg, t)).To(BeEmpty(), "resources the specs did not clean up")
+		// The accounts specs made for fault plans are deleted with them,
+		// as on a persistent server.
+		if t.Admin != nil {
+			ids, err := framework.NewAdminClient(t.Admin, cfg.RequestTimeout).Accounts(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(ids).To(ConsistOf(t.Admin.AccountID), "accounts the specs did not delete")
+		}
 	}
 })
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,9 @@ type AdminClient struct {
 	token  string
 	client *http.Client
 }
+
+// errNotFound marks an admin answer 404.
+var errNotFound = errors.New("not found")
 
 // NewAdminClient returns a client for a target's admin API.
 func NewAdminClient(a *Admin, timeout time.Duration) *AdminClient {
@@ -52,7 +56,11 @@ func (c *AdminClient) call(ctx context.Context, method, path string, in, out any
 		return fmt.Errorf("admin %s %s: read answer: %w", method, path, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("admin %s %s answered %d: %s", method, path, resp.StatusCode, strings.TrimSpace(string(data)))
+		err := fmt.Errorf("admin %s %s answered %d: %s", method, path, resp.StatusCode, strings.TrimSpace(string(data)))
+		if resp.StatusCode == http.StatusNotFound {
+			err = fmt.Errorf("%w: %w", errNotFound, err)
+		}
+		return err
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -85,6 +93,34 @@ func (c *AdminClient) NewAccount(ctx context.Context) (id, tenantURL, token stri
 		acc.TenantURL = c.base + acc.TenantURL
 	}
 	return acc.ID, acc.TenantURL, tok.Token, nil
+}
+
+// DeleteAccount removes an account with its users, groups, tokens, journal
+// and fault plan (DELETE /admin/accounts/{id}); an account already gone is
+// fine.
+func (c *AdminClient) DeleteAccount(ctx context.Context, account string) error {
+	err := c.call(ctx, http.MethodDelete, "/admin/accounts/"+url.PathEscape(account), nil, nil)
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	return err
+}
+
+// Accounts lists the ids of the server's accounts (GET /admin/accounts).
+func (c *AdminClient) Accounts(ctx context.Context) ([]string, error) {
+	var out struct {
+		Accounts []struct {
+			ID string `json:"id"`
+		} `json:"accounts"`
+	}
+	if err := c.call(ctx, http.MethodGet, "/admin/accounts", nil, &out); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(out.Accounts))
+	for _, a := range out.Accounts {
+		ids = append(ids, a.ID)
+	}
+	return ids, nil
 }
 
 // FaultRule is one rule of a fault plan (architecture note, admin API).

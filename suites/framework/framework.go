@@ -234,6 +234,15 @@ func (f *Framework) IsolateAccount() (*AdminClient, string) {
 	if err != nil {
 		Fail(err.Error())
 	}
+	// The account goes with the spec, also on a persistent server: its
+	// users, groups, tokens, journal and fault plan.
+	DeferCleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), f.Config.RequestTimeout)
+		defer cancel()
+		if err := admin.DeleteAccount(ctx, id); err != nil {
+			GinkgoWriter.Printf("cleanup: delete account %s: %v\n", id, err)
+		}
+	})
 	t := *f.Target
 	t.TenantURL, t.Token = tenantURL, token
 	t.Admin = &Admin{URL: f.Target.Admin.URL, Token: f.Target.Admin.Token, AccountID: id}
