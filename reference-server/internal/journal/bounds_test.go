@@ -160,3 +160,26 @@ func TestClearGivesMemoryBack(t *testing.T) {
 		t.Fatalf("after Clear: %+v (empty journal %d bytes)", cleared, empty)
 	}
 }
+
+// Forget (a deleted account) gives back everything the account held, its
+// ring included, so that deleted accounts never use up MaxAccounts.
+func TestForgetDropsTheRing(t *testing.T) {
+	j := journal.New(10)
+	srv := server(t, j, faults.New(1))
+	empty := j.Stats()
+	for i := range 3 {
+		send(t, srv, token, "POST", "gone", fmt.Sprintf("/Users/%d", i), `{"a":1}`)
+	}
+	sendHeaders(t, srv, srv.URL+"/api/v1/scim/azure/gone/Users", "{}")
+	if st := j.Stats(); st.Accounts != 1 || st.Entries != 3 || j.Unauthenticated("gone") != 1 {
+		t.Fatalf("before Forget: %+v", st)
+	}
+	j.Forget("gone")
+	if st := j.Stats(); st.Accounts != 0 || st.Entries != 0 || st.Bytes != empty.Bytes || j.Unauthenticated("gone") != 0 {
+		t.Fatalf("after Forget: %+v (empty journal: %+v)", st, empty)
+	}
+	send(t, srv, token, "GET", "gone", "/Users", "")
+	if es := j.Since("gone", 0); len(es) != 1 || es[0].Seq != 1 {
+		t.Fatalf("an account of the same id starts again: %+v", es)
+	}
+}

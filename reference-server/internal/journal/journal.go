@@ -270,7 +270,10 @@ func (j *Journal) compactLocked() {
 		}
 	}
 	clear(j.order[len(out):])
-	if cap(j.order) > 4*len(out)+256 {
+	switch {
+	case len(out) == 0:
+		out = nil
+	case cap(j.order) > 4*len(out)+256:
 		out = append(make([]ref, 0, 2*len(out)+64), out...)
 	}
 	j.order, j.orderHead = out, 0
@@ -325,6 +328,23 @@ func (j *Journal) Stats() Stats {
 	defer j.mu.Unlock()
 	return Stats{Accounts: len(j.rings), Entries: j.live, Bytes: j.bytes + int64(cap(j.order))*refSize,
 		MaxBytes: j.maxBytes, Evicted: j.evicted, Unauthenticated: j.unauth.Load()}
+}
+
+// Forget drops everything kept about the account, its ring included (a
+// deleted account): an account of the same id starts again at seq 1.
+func (j *Journal) Forget(account string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	r := j.rings[account]
+	if r == nil {
+		return
+	}
+	for r.n > 0 {
+		j.popLocked(r)
+	}
+	delete(j.rings, account)
+	j.bytes -= ringOverhead + int64(len(account))
+	j.compactLocked() // its refs in order are stale now: let the ring go
 }
 
 // Clear forgets the account's entries; sequence numbers keep growing so

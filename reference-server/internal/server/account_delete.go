@@ -4,7 +4,7 @@ package server
 // store once the admin API deleted it (DELETE /admin/accounts/{id}): its
 // request journal, its fault plan and its decoded documents.
 func (s *Server) accountDeleted(account string) {
-	s.journal.Clear(account)
+	s.journal.Forget(account)
 	s.faults.Forget(account)
 	s.docs.forgetAccount(account)
 }
