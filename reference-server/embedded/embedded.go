@@ -37,6 +37,13 @@ type Options struct {
 	FaultSeed int64
 	// Logger; default discards logs.
 	Logger *slog.Logger
+	// Connection timeouts; zero takes refserver's defaults (10 s for the
+	// headers, 30 s for the body, 120 s from the headers to the end of the
+	// answer, 120 s idle).
+	ReadHeaderTimeout, ReadBodyTimeout, WriteTimeout, IdleTimeout time.Duration
+	// JournalMaxBytes bounds the request journal's memory, all accounts
+	// together; default 64 MiB.
+	JournalMaxBytes int64
 }
 
 // Server is a running reference server.
@@ -85,8 +92,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("embedded refserver: %w", err)
 	}
+	jrn := journal.New(0)
+	jrn.SetMaxBytes(opts.JournalMaxBytes)
 	srv, err := server.New(server.Config{Store: st, AdminToken: opts.AdminToken,
-		Faults: faults.New(opts.FaultSeed), Journal: journal.New(0), Logger: opts.Logger})
+		Faults: faults.New(opts.FaultSeed), Journal: jrn, Logger: opts.Logger})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("embedded refserver: %w", err)
@@ -99,8 +108,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		BaseURL: "http://" + ln.Addr().String(), AccountID: opts.AccountID, Token: opts.Token,
 		AdminToken: opts.AdminToken, st: st, srv: srv, done: make(chan error, 1),
-		http: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog: slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn)},
+		http: server.NewHTTPServer(srv.Handler(), server.Timeouts{ReadHeader: opts.ReadHeaderTimeout,
+			ReadBody: opts.ReadBodyTimeout, Write: opts.WriteTimeout, Idle: opts.IdleTimeout}, opts.Logger),
 	}
 	go func() { s.done <- s.http.Serve(ln) }()
 	return s, nil

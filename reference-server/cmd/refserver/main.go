@@ -3,7 +3,12 @@
 // accounts, tokens, settings, fault injection and the request journal.
 //
 //	refserver [--addr 127.0.0.1:8080] [--db refserver.db|:memory:]
-//	          [--admin-token T] [--seed-account ID --seed-token TOKEN] [--faults FILE]
+//	          [--admin-token T] [--seed-account ID [--seed-token-file F | --seed-token T]]
+//	          [--faults FILE] [--read-header-timeout 10s] [--read-body-timeout 30s]
+//	          [--write-timeout 2m] [--idle-timeout 2m] [--shutdown-timeout 15s]
+//	          [--journal-max-bytes 64MiB]
+//
+// The seed token can also come from REFSERVER_SEED_TOKEN; see parseFlags.
 package main
 
 import (
@@ -14,9 +19,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,34 +37,77 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Further signals during the drain are ignored: it is bounded by
+	// --shutdown-timeout, and a supervisor that signals both the process
+	// and its group must not turn a drain into a kill.
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "refserver:", err)
 		os.Exit(1)
 	}
 }
 
+// DefaultShutdownTimeout bounds the drain after SIGTERM/SIGINT
+// (--shutdown-timeout).
+const DefaultShutdownTimeout = 15 * time.Second
+
+// SeedTokenEnv names the environment variable that can hold the seed token.
+const SeedTokenEnv = "REFSERVER_SEED_TOKEN"
+
 type options struct {
 	addr, db, adminToken, seedAccount, seedToken, faultsFile string
+	// seedTokenFrom says where seedToken came from, for messages.
+	seedTokenFrom   string
+	timeouts        server.Timeouts
+	shutdownTimeout time.Duration
+	journalMaxBytes int64
 }
 
+// parseFlags reads the flags and the environment.
+//
+// The seed token comes from one of --seed-token-file FILE (its content,
+// surrounding white space dropped), --seed-token TOKEN (which anyone on
+// the machine can read in ps) or the environment variable
+// REFSERVER_SEED_TOKEN. The two flags together are an error; a flag wins
+// over the variable, but only when both hold the same token: a variable
+// left over in the environment with another token is an error rather than
+// silently ignored. A seed token without --seed-account, and
+// --seed-account without a token, are errors too.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
+	var seedTokenFile string
 	fs := flag.NewFlagSet("refserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&o.db, "db", "refserver.db", "SQLite database file, or :memory: for an ephemeral store")
+	fs.StringVar(&o.db, "db", "refserver.db", "SQLite database file (locked while in use, created 0600), or :memory: for an ephemeral store")
 	fs.StringVar(&o.adminToken, "admin-token", "", "admin API bearer token (default: env REFSERVER_ADMIN_TOKEN, else generated and printed)")
-	fs.StringVar(&o.seedAccount, "seed-account", "", "make sure this account exists (with --seed-token)")
-	fs.StringVar(&o.seedToken, "seed-token", "", "make sure this is a valid SCIM token of --seed-account")
+	fs.StringVar(&o.seedAccount, "seed-account", "", "make sure this account exists, with the seed token")
+	fs.StringVar(&o.seedToken, "seed-token", "", "make sure this is a valid SCIM token of --seed-account (visible in ps: prefer --seed-token-file or env "+SeedTokenEnv+")")
+	fs.StringVar(&seedTokenFile, "seed-token-file", "", "read the seed token from this file")
 	fs.StringVar(&o.faultsFile, "faults", "", "fault plan file (YAML or JSON) to load at start")
+	fs.DurationVar(&o.timeouts.ReadHeader, "read-header-timeout", server.DefaultReadHeaderTimeout, "a request's headers must arrive within this")
+	fs.DurationVar(&o.timeouts.ReadBody, "read-body-timeout", server.DefaultReadBodyTimeout, "a request's body must arrive within this once its headers are in; a stalled body loses its connection")
+	fs.DurationVar(&o.timeouts.Write, "write-timeout", server.DefaultWriteTimeout, "from a request's headers to the end of its answer (fault delays included)")
+	fs.DurationVar(&o.timeouts.Idle, "idle-timeout", server.DefaultIdleTimeout, "close a keep-alive connection idle for this long")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "on SIGTERM/SIGINT, wait this long for in-flight requests, then cut them and exit")
+	o.journalMaxBytes = journal.DefaultMaxBytes
+	fs.Var((*byteSize)(&o.journalMaxBytes), "journal-max-bytes", "memory bound of the request journal, all accounts together (bytes, or with KiB/MiB/GiB); oldest entries go first")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if (o.seedAccount == "") != (o.seedToken == "") {
-		return o, errors.New("--seed-account and --seed-token go together")
+	for name, d := range map[string]time.Duration{"--read-header-timeout": o.timeouts.ReadHeader, "--read-body-timeout": o.timeouts.ReadBody,
+		"--write-timeout": o.timeouts.Write, "--idle-timeout": o.timeouts.Idle, "--shutdown-timeout": o.shutdownTimeout} {
+		if d <= 0 {
+			return o, fmt.Errorf("%s must be positive, got %v", name, d)
+		}
+	}
+	if o.journalMaxBytes <= 0 {
+		return o, fmt.Errorf("--journal-max-bytes must be positive, got %d", o.journalMaxBytes)
+	}
+	if err := o.resolveSeedToken(seedTokenFile, os.Getenv(SeedTokenEnv)); err != nil {
+		return o, err
 	}
 	if o.seedAccount != "" && !admin.AccountIDPattern.MatchString(o.seedAccount) {
 		return o, fmt.Errorf("--seed-account %q: use letters, digits, '.', '_' or '-'", o.seedAccount)
@@ -67,6 +116,84 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		o.adminToken = os.Getenv("REFSERVER_ADMIN_TOKEN")
 	}
 	return o, nil
+}
+
+// resolveSeedToken picks the seed token from --seed-token (already in
+// o.seedToken), the file and the environment (see parseFlags).
+func (o *options) resolveSeedToken(file, env string) error {
+	switch {
+	case file != "" && o.seedToken != "":
+		return errors.New("--seed-token and --seed-token-file are exclusive; give one")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("--seed-token-file: %w", err)
+		}
+		o.seedToken = strings.TrimSpace(string(b))
+		if o.seedToken == "" {
+			return fmt.Errorf("--seed-token-file %s is empty", file)
+		}
+		if strings.ContainsAny(o.seedToken, " \t\r\n") {
+			return fmt.Errorf("--seed-token-file %s: the token must be one line without spaces", file)
+		}
+		o.seedTokenFrom = "--seed-token-file"
+	case o.seedToken != "":
+		o.seedTokenFrom = "--seed-token"
+	case env != "":
+		o.seedToken, o.seedTokenFrom = env, SeedTokenEnv
+	}
+	if env != "" && o.seedTokenFrom != SeedTokenEnv && env != o.seedToken {
+		return fmt.Errorf("%s and %s hold different seed tokens; unset one", o.seedTokenFrom, SeedTokenEnv)
+	}
+	switch {
+	case o.seedAccount == "" && o.seedToken != "":
+		return fmt.Errorf("%s gives a seed token but --seed-account is missing", o.seedTokenFrom)
+	case o.seedAccount != "" && o.seedToken == "":
+		return errors.New("--seed-account needs a token: --seed-token-file, env " + SeedTokenEnv + " or --seed-token")
+	}
+	return nil
+}
+
+// byteSize is a flag of a size in bytes: a number, optionally with a unit
+// of B, KiB, MiB or GiB (also KB/MB/GB, K/M/G, as powers of 1024).
+type byteSize int64
+
+func (b *byteSize) String() string {
+	n := int64(*b)
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.size && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	num, mult := strings.TrimSpace(s), int64(1)
+	if i := strings.IndexFunc(num, func(r rune) bool { return r < '0' || r > '9' }); i > 0 {
+		unit := strings.ToUpper(strings.TrimSpace(num[i:]))
+		num = num[:i]
+		switch unit {
+		case "B":
+		case "K", "KB", "KIB":
+			mult = 1 << 10
+		case "M", "MB", "MIB":
+			mult = 1 << 20
+		case "G", "GB", "GIB":
+			mult = 1 << 30
+		default:
+			mult = 0
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || mult == 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size such as 67108864, 64MiB or 512KiB", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
 }
 
 // run starts the server and blocks until ctx ends, then shuts down
@@ -93,7 +220,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--faults: %w", err)
 		}
 	}
-	srv, err := server.New(server.Config{Store: st, AdminToken: o.adminToken, Faults: eng, Journal: journal.New(0), Logger: log})
+	if o.seedTokenFrom == "--seed-token" {
+		log.Warn("--seed-token can be read by anyone on this machine (ps); prefer --seed-token-file or env " + SeedTokenEnv)
+	}
+	jrn := journal.New(0)
+	jrn.SetMaxBytes(o.journalMaxBytes)
+	srv, err := server.New(server.Config{Store: st, AdminToken: o.adminToken, Faults: eng, Journal: jrn, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -106,22 +238,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := server.NewHTTPServer(srv.Handler(), o.timeouts, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("refserver listening", "addr", ln.Addr().String(), "db", o.db)
+	log.Info("refserver listening", "addr", ln.Addr().String(), "db", o.db,
+		"read_header_timeout", o.timeouts.ReadHeader, "read_body_timeout", o.timeouts.ReadBody,
+		"write_timeout", o.timeouts.Write, "idle_timeout", o.timeouts.Idle, "journal_max_bytes", o.journalMaxBytes)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Drain: stop accepting, close idle connections, let in-flight requests
+	// finish for up to --shutdown-timeout; cut whatever is left then. Either
+	// way the process exits 0: stopping was asked for.
+	log.Info("shutting down: draining in-flight requests", "shutdown_timeout", o.shutdownTimeout)
+	start := time.Now()
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		log.Warn("shutdown: requests still in flight at the drain bound were cut", "shutdown_timeout", o.shutdownTimeout, "err", err)
+		_ = hs.Close()
 	}
+	log.Info("stopped", "drain", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -104,7 +104,10 @@ func scim(method, u, token, body string) (int, string, error) {
 }
 
 func TestFlags(t *testing.T) {
-	for _, bad := range [][]string{{"--seed-account", "a"}, {"--seed-token", "t"}, {"--seed-account", "a/b", "--seed-token", "t"}, {"extra"}, {"--nope"}} {
+	t.Setenv(SeedTokenEnv, "")
+	for _, bad := range [][]string{{"--seed-account", "a"}, {"--seed-token", "t"}, {"--seed-account", "a/b", "--seed-token", "t"}, {"extra"}, {"--nope"},
+		{"--read-body-timeout", "0s"}, {"--write-timeout", "-1s"}, {"--idle-timeout", "x"}, {"--shutdown-timeout", "0"},
+		{"--journal-max-bytes", "0"}, {"--journal-max-bytes", "12 parsecs"}, {"--journal-max-bytes", "-5"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
 			t.Errorf("%v: want an error", bad)
 		}
@@ -114,8 +117,89 @@ func TestFlags(t *testing.T) {
 	if err != nil || o.addr != "127.0.0.1:8080" || o.db != "refserver.db" || o.adminToken != "from-env" {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
+	if o.timeouts.ReadHeader != 10*time.Second || o.timeouts.ReadBody != 30*time.Second || o.timeouts.Write != 2*time.Minute ||
+		o.timeouts.Idle != 2*time.Minute || o.shutdownTimeout != 15*time.Second || o.journalMaxBytes != 64<<20 {
+		t.Fatalf("default limits: %+v", o)
+	}
 	if o, _ := parseFlags([]string{"--admin-token", "flag"}, io.Discard); o.adminToken != "flag" {
 		t.Fatalf("flag must win over env: %+v", o)
+	}
+	o, err = parseFlags([]string{"--read-header-timeout", "1s", "--read-body-timeout", "2s", "--write-timeout", "3s", "--idle-timeout", "4s",
+		"--shutdown-timeout", "5s", "--journal-max-bytes", "8MiB"}, io.Discard)
+	if err != nil || o.timeouts.ReadHeader != time.Second || o.timeouts.ReadBody != 2*time.Second || o.timeouts.Write != 3*time.Second ||
+		o.timeouts.Idle != 4*time.Second || o.shutdownTimeout != 5*time.Second || o.journalMaxBytes != 8<<20 {
+		t.Fatalf("limits: %+v %v", o, err)
+	}
+}
+
+func TestJournalMaxBytesSizes(t *testing.T) {
+	cases := []struct {
+		in   string
+		want int64
+	}{{"67108864", 64 << 20}, {"64MiB", 64 << 20}, {"64 MiB", 64 << 20}, {"64mb", 64 << 20}, {"512KiB", 512 << 10}, {"1G", 1 << 30}, {"100B", 100}}
+	for _, c := range cases {
+		var b byteSize
+		if err := b.Set(c.in); err != nil || int64(b) != c.want {
+			t.Errorf("%q: %d %v, want %d", c.in, b, err, c.want)
+		}
+	}
+	if s := (*byteSize)(new(int64)); s.Set("64MiB") != nil || s.String() != "64MiB" {
+		t.Errorf("String: %q", s.String())
+	}
+}
+
+// The seed token comes from --seed-token-file, --seed-token or
+// REFSERVER_SEED_TOKEN; the flags exclude each other, a flag and a
+// different token in the environment conflict, and a token needs an
+// account and an account a token.
+func TestSeedTokenSources(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good, other := file("good", "  tok-from-file\n"), file("empty", "\n")
+	spaced := file("spaced", "two words\n")
+	cases := []struct {
+		name      string
+		env       string
+		args      []string
+		want, err string
+	}{
+		{"flag", "", []string{"--seed-account", "a", "--seed-token", "tok-flag"}, "tok-flag", ""},
+		{"file, trimmed", "", []string{"--seed-account", "a", "--seed-token-file", good}, "tok-from-file", ""},
+		{"environment", "tok-env", []string{"--seed-account", "a"}, "tok-env", ""},
+		{"flag and the same token in the environment", "tok-flag", []string{"--seed-account", "a", "--seed-token", "tok-flag"}, "tok-flag", ""},
+		{"file and the same token in the environment", "tok-from-file", []string{"--seed-account", "a", "--seed-token-file", good}, "tok-from-file", ""},
+		{"both flags", "", []string{"--seed-account", "a", "--seed-token", "x", "--seed-token-file", good}, "", "exclusive"},
+		{"flag and another token in the environment", "tok-env", []string{"--seed-account", "a", "--seed-token", "tok-flag"}, "", "different seed tokens"},
+		{"file and another token in the environment", "tok-env", []string{"--seed-account", "a", "--seed-token-file", good}, "", "different seed tokens"},
+		{"empty file", "", []string{"--seed-account", "a", "--seed-token-file", other}, "", "is empty"},
+		{"token with a space", "", []string{"--seed-account", "a", "--seed-token-file", spaced}, "", "one line without spaces"},
+		{"missing file", "", []string{"--seed-account", "a", "--seed-token-file", filepath.Join(dir, "nope")}, "", "--seed-token-file"},
+		{"environment without an account", "tok-env", nil, "", "--seed-account is missing"},
+		{"account without a token", "", []string{"--seed-account", "a"}, "", "needs a token"},
+		{"nothing", "", nil, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(SeedTokenEnv, c.env)
+			o, err := parseFlags(c.args, io.Discard)
+			switch {
+			case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+				t.Fatalf("error %v, want one with %q", err, c.err)
+			case c.err == "" && err != nil:
+				t.Fatal(err)
+			case c.err == "" && o.seedToken != c.want:
+				t.Fatalf("seed token %q, want %q", o.seedToken, c.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "tok-") {
+				t.Fatalf("the error shows a token: %v", err)
+			}
+		})
 	}
 }
 
