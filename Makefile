@@ -40,21 +40,11 @@ race: ## every test of the server, protocol and engine under the race detector
 	$(GO) test -race -count=1 ./reference-server/... ./protocol/... ./client/engine/ ./client/state/
 
 # make fuzz [FUZZTIME=30s]: every fuzz target of the module runs for FUZZTIME, one after the
-# other, even when one fails; the failed ones are listed at the end, and only then does make fail.
-# A failing input is kept in the package's testdata/fuzz/ (go test then replays it).
+# other, even when one fails; the failed ones are listed at the end, and only then does make fail
+# (scripts/fuzz.sh). A failing input is kept in the package's testdata/fuzz/.
 FUZZTIME ?= 30s
 fuzz: ## run every fuzz target of the module for FUZZTIME each (default 30s); all run, failures listed at the end
-	@n=0; failed=""; \
-	for d in $$(grep -rl --include='*_test.go' '^func Fuzz' . | grep -v '/testdata/' | xargs -n1 dirname | sort -u); do \
-		for t in $$(grep -h '^func Fuzz' $$d/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/' | sort -u); do \
-			n=$$((n+1)); echo "== $$d $$t"; \
-			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$d || failed="$$failed $$d:$$t"; \
-		done; \
-	done; \
-	if [ -n "$$failed" ]; then \
-		echo "fuzz: $$(echo $$failed | wc -w) of $$n targets failed:"; for f in $$failed; do echo "  $$f"; done; exit 1; \
-	fi; \
-	echo "fuzz: all $$n targets passed ($(FUZZTIME) each)"
+	@GO='$(GO)' FUZZTIME='$(FUZZTIME)' sh scripts/fuzz.sh
 
 bench: ## benchmarks (figures go in closing notes)
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
