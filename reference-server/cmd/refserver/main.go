@@ -32,6 +32,7 @@ import (
 	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/server"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
+	"github.com/quantive/entra-scim-harness/version"
 )
 
 func main() {
@@ -40,15 +41,25 @@ func main() {
 	// Further signals during the drain are ignored: it is bounded by
 	// --shutdown-timeout, and a supervisor that signals both the process
 	// and its group must not turn a drain into a kill.
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "refserver:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+// exitCode is 0 after a clean stop, --help or --version, else 1 with the
+// error on stderr.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) || errors.Is(err, errVersion) {
+		return 0
 	}
+	fmt.Fprintln(stderr, "refserver:", err)
+	return 1
 }
 
 // DefaultShutdownTimeout bounds the drain after SIGTERM/SIGINT
 // (--shutdown-timeout).
 const DefaultShutdownTimeout = 15 * time.Second
+
+// errVersion ends a run that printed the version (--version).
+var errVersion = errors.New("version printed")
 
 // SeedTokenEnv names the environment variable that can hold the seed token.
 const SeedTokenEnv = "REFSERVER_SEED_TOKEN"
@@ -72,7 +83,7 @@ type options struct {
 // left over in the environment with another token is an error rather than
 // silently ignored. A seed token without --seed-account, and
 // --seed-account without a token, are errors too.
-func parseFlags(args []string, stderr io.Writer) (options, error) {
+func parseFlags(args []string, stdout, stderr io.Writer) (options, error) {
 	var o options
 	var seedTokenFile string
 	fs := flag.NewFlagSet("refserver", flag.ContinueOnError)
@@ -90,9 +101,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.timeouts.Idle, "idle-timeout", server.DefaultIdleTimeout, "close a keep-alive connection idle for this long")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", DefaultShutdownTimeout, "on SIGTERM/SIGINT, wait this long for in-flight requests, then cut them and exit")
 	o.journalMaxBytes = journal.DefaultMaxBytes
+	showVersion := fs.Bool("version", false, "print the version (module version, VCS revision, Go version) and exit")
 	fs.Var((*byteSize)(&o.journalMaxBytes), "journal-max-bytes", "memory bound of the request journal, all accounts together (bytes, or with KiB/MiB/GiB); oldest entries go first")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, version.String("refserver"))
+		return o, errVersion
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -199,7 +215,7 @@ func (b *byteSize) Set(s string) error {
 // run starts the server and blocks until ctx ends, then shuts down
 // gracefully.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args, stderr)
+	o, err := parseFlags(args, stdout, stderr)
 	if err != nil {
 		return err
 	}

@@ -27,11 +27,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("REFSERVER_CHILD") == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "refserver:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+		os.Exit(exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -108,12 +104,12 @@ func TestFlags(t *testing.T) {
 	for _, bad := range [][]string{{"--seed-account", "a"}, {"--seed-token", "t"}, {"--seed-account", "a/b", "--seed-token", "t"}, {"extra"}, {"--nope"},
 		{"--read-body-timeout", "0s"}, {"--write-timeout", "-1s"}, {"--idle-timeout", "x"}, {"--shutdown-timeout", "0"},
 		{"--journal-max-bytes", "0"}, {"--journal-max-bytes", "12 parsecs"}, {"--journal-max-bytes", "-5"}} {
-		if _, err := parseFlags(bad, io.Discard); err == nil {
+		if _, err := parseFlags(bad, io.Discard, io.Discard); err == nil {
 			t.Errorf("%v: want an error", bad)
 		}
 	}
 	t.Setenv("REFSERVER_ADMIN_TOKEN", "from-env")
-	o, err := parseFlags(nil, io.Discard)
+	o, err := parseFlags(nil, io.Discard, io.Discard)
 	if err != nil || o.addr != "127.0.0.1:8080" || o.db != "refserver.db" || o.adminToken != "from-env" {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
@@ -121,11 +117,11 @@ func TestFlags(t *testing.T) {
 		o.timeouts.Idle != 2*time.Minute || o.shutdownTimeout != 15*time.Second || o.journalMaxBytes != 64<<20 {
 		t.Fatalf("default limits: %+v", o)
 	}
-	if o, _ := parseFlags([]string{"--admin-token", "flag"}, io.Discard); o.adminToken != "flag" {
+	if o, _ := parseFlags([]string{"--admin-token", "flag"}, io.Discard, io.Discard); o.adminToken != "flag" {
 		t.Fatalf("flag must win over env: %+v", o)
 	}
 	o, err = parseFlags([]string{"--read-header-timeout", "1s", "--read-body-timeout", "2s", "--write-timeout", "3s", "--idle-timeout", "4s",
-		"--shutdown-timeout", "5s", "--journal-max-bytes", "8MiB"}, io.Discard)
+		"--shutdown-timeout", "5s", "--journal-max-bytes", "8MiB"}, io.Discard, io.Discard)
 	if err != nil || o.timeouts.ReadHeader != time.Second || o.timeouts.ReadBody != 2*time.Second || o.timeouts.Write != 3*time.Second ||
 		o.timeouts.Idle != 4*time.Second || o.shutdownTimeout != 5*time.Second || o.journalMaxBytes != 8<<20 {
 		t.Fatalf("limits: %+v %v", o, err)
@@ -187,7 +183,7 @@ func TestSeedTokenSources(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv(SeedTokenEnv, c.env)
-			o, err := parseFlags(c.args, io.Discard)
+			o, err := parseFlags(c.args, io.Discard, io.Discard)
 			switch {
 			case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
 				t.Fatalf("error %v, want one with %q", err, c.err)
@@ -298,5 +294,27 @@ func TestFaultsFileIsLoaded(t *testing.T) {
 	err := run(context.Background(), []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--admin-token", "a", "--faults", filepath.Join(t.TempDir(), "missing.yaml")}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--faults") {
 		t.Fatalf("a missing fault file must stop the start with a clear error, got %v", err)
+	}
+}
+
+func TestVersionAndHelpExitZero(t *testing.T) {
+	for _, tc := range []struct {
+		arg, want string
+		stdout    bool
+	}{{"--version", "refserver ", true}, {"--help", "-seed-token-file", false}} {
+		cmd := exec.Command(os.Args[0], tc.arg)
+		cmd.Env = append(os.Environ(), "REFSERVER_CHILD=1")
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			t.Errorf("%s: %v (stderr %q)", tc.arg, err, errb.String())
+		}
+		got := errb.String()
+		if tc.stdout {
+			got = out.String()
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s printed %q, want %q in it", tc.arg, got, tc.want)
+		}
 	}
 }
