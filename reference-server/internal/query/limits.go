@@ -32,24 +32,40 @@ const (
 func CheckAttributeNames(param string, lists []string) error {
 	n := 0
 	for _, l := range lists {
-		for rest := l; ; {
-			name, after, more := strings.Cut(rest, ",")
-			if name = strings.TrimSpace(name); name != "" {
-				n++
-				if n > MaxAttributeNames {
-					return protocol.Errorf(400, protocol.ScimTypeInvalidValue,
-						"%s lists more than %d attribute names", param, MaxAttributeNames)
-				}
-				if len(name) > MaxAttributeNameLength {
-					return protocol.Errorf(400, protocol.ScimTypeInvalidValue,
-						"%s names an attribute longer than %d bytes", param, MaxAttributeNameLength)
-				}
-			}
-			if !more {
-				break
-			}
-			rest = after
+		var err error
+		if n, err = checkNames(param, l, n); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// CheckAttributeList is CheckAttributeNames for one comma-separated list,
+// the raw query parameter.
+func CheckAttributeList(param, list string) error {
+	_, err := checkNames(param, list, 0)
+	return err
+}
+
+// checkNames checks the names of list, n having been counted before it,
+// and returns the new count.
+func checkNames(param, list string, n int) (int, error) {
+	for rest := list; ; {
+		name, after, more := strings.Cut(rest, ",")
+		if name = strings.TrimSpace(name); name != "" {
+			n++
+			if n > MaxAttributeNames {
+				return n, protocol.Errorf(400, protocol.ScimTypeInvalidValue,
+					"%s lists more than %d attribute names", param, MaxAttributeNames)
+			}
+			if len(name) > MaxAttributeNameLength {
+				return n, protocol.Errorf(400, protocol.ScimTypeInvalidValue,
+					"%s names an attribute longer than %d bytes", param, MaxAttributeNameLength)
+			}
+		}
+		if !more {
+			return n, nil
+		}
+		rest = after
+	}
 }

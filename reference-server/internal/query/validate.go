@@ -83,11 +83,12 @@ func validateNode(expr filter.Expression, rt *schema.Resource, depth int) error 
 		if normOp(x.Operator) == filter.PR {
 			return nil // presence applies to any attribute, complex ones too
 		}
-		target, err := comparedAttr(ref.Target(), ref.String())
+		name := attrName{ref: ref, isRef: true}
+		target, err := comparedAttr(ref.Target(), name)
 		if err != nil {
 			return err
 		}
-		return checkComparison(target, ref.String(), x)
+		return checkComparison(target, name, x)
 	case nil:
 		return invalidFilter("empty filter")
 	}
@@ -117,7 +118,7 @@ func validateElementNode(expr filter.Expression, a *schema.Attribute) error {
 			// sent); they compare generically.
 			return checkOperator(x.Operator)
 		}
-		return checkComparison(sub, a.Name+"."+sub.Name, x)
+		return checkComparison(sub, attrName{parent: a.Name, sub: sub.Name}, x)
 	case *filter.ValuePath:
 		return invalidFilter("value filters cannot be nested (%q)", x.AttributePath.String())
 	case nil:
@@ -146,20 +147,37 @@ func normOp(op filter.CompareOperator) filter.CompareOperator {
 	return filter.CompareOperator(strings.ToLower(string(op)))
 }
 
+// attrName names the attribute of a comparison in an error message: a
+// resolved Ref, or a sub-attribute of a value filter's element. The name
+// is built only when an error needs it (Ref.String concatenates, and a
+// filter on the enterprise manager would allocate twice per request).
+type attrName struct {
+	ref         schema.Ref
+	isRef       bool
+	parent, sub string
+}
+
+func (n attrName) String() string {
+	if n.isRef {
+		return n.ref.String()
+	}
+	return n.parent + "." + n.sub
+}
+
 // comparedAttr is the attribute whose values a comparison on a sees: a
 // complex attribute compares its "value" sub-attribute.
-func comparedAttr(a *schema.Attribute, name string) (*schema.Attribute, error) {
+func comparedAttr(a *schema.Attribute, name attrName) (*schema.Attribute, error) {
 	if !a.Complex() {
 		return a, nil
 	}
 	if v := a.Sub("value"); v != nil {
 		return v, nil
 	}
-	return nil, invalidFilter("%q is complex; name one of its sub-attributes", name)
+	return nil, invalidFilter("%q is complex; name one of its sub-attributes", name.String())
 }
 
 // checkComparison checks operator and compare value against a's type.
-func checkComparison(a *schema.Attribute, name string, x *filter.AttributeExpression) error {
+func checkComparison(a *schema.Attribute, name attrName, x *filter.AttributeExpression) error {
 	op := normOp(x.Operator)
 	if err := checkOperator(op); err != nil {
 		return err
@@ -172,43 +190,43 @@ func checkComparison(a *schema.Attribute, name string, x *filter.AttributeExpres
 		if op == filter.EQ || op == filter.NE {
 			return nil // `attr eq null`: absent / present
 		}
-		return invalidFilter("%q %s null is not supported", name, op)
+		return invalidFilter("%q %s null is not supported", name.String(), op)
 	}
 	switch a.Type {
 	case schema.TypeBoolean:
 		if op != filter.EQ && op != filter.NE {
-			return invalidFilter("%q is a boolean; only eq, ne and pr apply, not %s", name, op)
+			return invalidFilter("%q is a boolean; only eq, ne and pr apply, not %s", name.String(), op)
 		}
 		if _, ok := resource.ParseBool(v); !ok {
-			return invalidFilter("%q is a boolean; %v is not", name, describe(v))
+			return invalidFilter("%q is a boolean; %v is not", name.String(), describe(v))
 		}
 	case schema.TypeInteger, schema.TypeDecimal:
 		switch op {
 		case filter.CO, filter.SW, filter.EW:
-			return invalidFilter("%q is a number; %s does not apply", name, op)
+			return invalidFilter("%q is a number; %s does not apply", name.String(), op)
 		}
 		if _, ok := resource.Number(v); !ok {
-			return invalidFilter("%q is a number; %v is not", name, describe(v))
+			return invalidFilter("%q is a number; %v is not", name.String(), describe(v))
 		}
 	case schema.TypeDateTime:
 		s, ok := v.(string)
 		if !ok {
-			return invalidFilter("%q is a dateTime; compare it with a quoted date", name)
+			return invalidFilter("%q is a dateTime; compare it with a quoted date", name.String())
 		}
 		switch op {
 		case filter.CO, filter.SW, filter.EW:
 			return nil // textual comparison
 		}
 		if _, err := resource.ParseDateTime(s); err != nil {
-			return invalidFilter("%q is a dateTime; %q is not an xsd:dateTime", name, s)
+			return invalidFilter("%q is a dateTime; %q is not an xsd:dateTime", name.String(), s)
 		}
 	case schema.TypeBinary:
 		if op != filter.EQ && op != filter.NE {
-			return invalidFilter("%q is binary; only eq, ne and pr apply", name)
+			return invalidFilter("%q is binary; only eq, ne and pr apply", name.String())
 		}
 	default: // string, reference
 		if _, ok := v.(bool); ok {
-			return invalidFilter("%q is a string; compare it with a quoted value, not %v", name, v)
+			return invalidFilter("%q is a string; compare it with a quoted value, not %v", name.String(), v)
 		}
 	}
 	return nil

@@ -110,3 +110,17 @@ func checkProjection(attrs, excluded []string) error {
 	}
 	return query.CheckAttributeNames("excludedAttributes", excluded)
 }
+
+// checkProjection is checkProjection for the query parameters, read as
+// they are (no list to allocate on every request).
+func (q *queryParams) checkProjection() error {
+	if v, ok := q.get("attributes"); ok {
+		if err := query.CheckAttributeList("attributes", v); err != nil {
+			return err
+		}
+	}
+	if v, ok := q.get("excludedAttributes"); ok {
+		return query.CheckAttributeList("excludedAttributes", v)
+	}
+	return nil
+}

@@ -59,7 +59,7 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The projection is bounded before anything is looked up or written.
-	if err := checkProjection(c.q.projection()); err != nil {
+	if err := c.q.checkProjection(); err != nil {
 		c.fail(err)
 		return
 	}
