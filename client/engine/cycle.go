@@ -57,6 +57,12 @@ type run struct {
 	// lastTransportCode is the errorCode of a call without one.
 	answered, probeAnswered int
 	lastTransportCode       string
+	// interrupted is set once Options.Interrupt stopped the cycle, or a
+	// cancelled ctx aborted objects in flight (interrupt.go).
+	interrupted atomic.Bool
+	// resume: this initial cycle continues an interrupted one, so objects
+	// whose watermark is current were done by it and are left out.
+	resume bool
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -95,6 +101,7 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 		return nil, err
 	}
 	r.js, r.retry = js, retry
+	r.resume = job.Resume && r.kind == KindInitial
 	if err := q.CycleStarted(now); err != nil {
 		return nil, fmt.Errorf("cycle: %w", err)
 	}
@@ -148,44 +155,62 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 func (r *run) execute(ctx context.Context) error {
 	r.progressTotal()
 	phases := []struct {
+		id    int
 		items []*item
 		fn    func(context.Context, *item) error
 	}{
-		{r.users, func(ctx context.Context, it *item) error {
+		{phaseUserExport, r.users, func(ctx context.Context, it *item) error {
 			if it.op == opExport {
 				return r.exportUser(ctx, it)
 			}
 			return nil
 		}},
-		{r.groups, func(ctx context.Context, it *item) error {
+		{phaseGroupExport, r.groups, func(ctx context.Context, it *item) error {
 			if it.op == opExport {
 				return r.exportGroup(ctx, it)
 			}
 			return nil
 		}},
-		{r.users, r.resolveManager},
-		{r.groups, r.resolveMembers},
-		{r.users, r.deprovision},
-		{r.groups, r.deprovision},
+		{phaseManager, r.users, r.resolveManager},
+		{phaseMembers, r.groups, r.resolveMembers},
+		{phaseUserDeprov, r.users, r.deprovision},
+		{phaseGroupDeprov, r.groups, r.deprovision},
 	}
 	for _, p := range phases {
-		if err := r.phase(ctx, p.items, p.fn); err != nil {
+		if err := r.phase(ctx, p.id, p.items, p.fn); err != nil {
 			return err
+		}
+		if r.interrupted.Load() {
+			return nil
 		}
 	}
 	return nil
 }
 
-// phase runs fn over items with the engine's concurrency.
-func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context, *item) error) error {
+// phase runs fn over items with the engine's concurrency and marks each
+// item it finished with the phase's bit. Once the cycle is interrupted
+// (stopNow) no further item is started; an item whose requests were
+// aborted by a cancelled ctx of an interruptible cycle is left unmarked
+// instead of failing the cycle.
+func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.Context, *item) error) error {
 	n := r.e.opt.Concurrency
 	fn = timed(r.watchFatal(fn))
+	do := func(it *item) (stop bool, err error) {
+		if err := fn(ctx, it); err != nil {
+			if r.abortedBy(ctx) {
+				return true, nil
+			}
+			return true, err
+		}
+		it.phases |= 1 << id
+		return false, nil
+	}
 	if n <= 1 || len(items) < 2 {
 		for _, it := range items {
-			if r.fatal.get() != nil {
+			if r.fatal.get() != nil || r.stopNow() {
 				return nil
 			}
-			if err := fn(ctx, it); err != nil {
+			if stop, err := do(it); stop {
 				return err
 			}
 		}
@@ -199,11 +224,14 @@ func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context,
 		go func(w int) {
 			defer wg.Done()
 			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(items) || ctx.Err() != nil || r.fatal.get() != nil {
+				if ctx.Err() != nil || r.fatal.get() != nil || r.stopNow() {
 					return
 				}
-				if err := fn(ctx, items[i]); err != nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
+					return
+				}
+				if stop, err := do(items[i]); stop {
 					errs[w] = err
 					return
 				}
@@ -215,6 +243,9 @@ func (r *run) phase(ctx context.Context, items []*item, fn func(context.Context,
 		if err != nil {
 			return err
 		}
+	}
+	if r.abortedBy(ctx) {
+		return nil
 	}
 	return ctx.Err()
 }
@@ -342,9 +373,20 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 		s.Records = make([]provlog.Record, 0, n)
 	}
 	for _, it := range all {
-		if it.forget && !fatal {
+		prog := r.progressOf(it)
+		s.Counts.Requests += it.calls
+		switch {
+		case prog == itemNotDone:
+			continue // left for the next cycle (interrupt.go)
+		case prog == itemPartial:
+			// Its action ran, a later phase did not: the link and values
+			// are kept, the watermark is not, so the next cycle does the rest.
+			if it.dirty {
+				commit.Upsert = append(commit.Upsert, it.obj)
+			}
+		case it.forget && !fatal:
 			commit.Forget = append(commit.Forget, it.key)
-		} else if it.dirty || (it.forget && fatal) {
+		case it.dirty || (it.forget && fatal):
 			// After a job-level failure no watermark moves: the cycle
 			// stopped part-way, and the next one redoes it (links kept).
 			if !it.failed && !fatal {
@@ -352,7 +394,6 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 			}
 			commit.Upsert = append(commit.Upsert, it.obj)
 		}
-		s.Counts.Requests += it.calls
 		r.answered += it.answered
 		if it.failed && it.out.HTTPStatus == 0 && it.out.ErrorCode != "" {
 			r.lastTransportCode = it.out.ErrorCode
@@ -398,7 +439,7 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 		}
 		rec := it.rec.Build()
 		s.Records = append(s.Records, rec)
-		if !r.onDemand {
+		if !r.onDemand && prog == itemDone {
 			if it.failed || !it.skipped {
 				r.exports++
 				if !it.failed {
@@ -422,10 +463,14 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 				Action: it.action, Status: evStatus, Outcome: out, Reference: it.refFail, ReferenceCheckFailed: it.checkFailed})
 		}
 	}
+	if r.interrupted.Load() {
+		return r.finishInterrupted(ctx, s, commit, all)
+	}
 	job := r.job
 	var cyc *state.Cycle
 	if !r.onDemand {
 		job.Cycles++
+		job.Resume = false
 		job.NeedsInitial = false
 		if err := r.settle(s, staged); err != nil {
 			return nil, err
@@ -535,7 +580,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	if u != nil {
 		it.obj.DisplayName = u.DisplayName
 	}
-	if r.kind == KindIncremental && prev.Watermark == it.watermark {
+	if (r.kind == KindIncremental || r.resume) && prev.Watermark == it.watermark {
 		r.users = append(r.users, it) // nothing changed: no work, no log
 		return nil
 	}
@@ -629,7 +674,7 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	if g != nil {
 		it.obj.DisplayName = g.DisplayName
 	}
-	if r.kind == KindIncremental && prev.Watermark == it.watermark {
+	if (r.kind == KindIncremental || r.resume) && prev.Watermark == it.watermark {
 		r.groups = append(r.groups, it)
 		return
 	}

@@ -64,6 +64,16 @@ type Options struct {
 	// is logged (a failed referenceResolution step naming ENTRA-FLOW-06, the
 	// record a warning) and the manager PATCH is sent all the same.
 	SkipReferenceCheck bool
+	// Interrupt, when closed during a cycle, ends the cycle early (entrasim
+	// closes it on SIGINT or SIGTERM): no further object is started, the
+	// objects in flight finish (cancel ctx to abort their requests too), and
+	// what was done is committed with its provisioning-log records. Objects
+	// not done keep their previous state, so the next cycle does them; an
+	// interrupted initial cycle is resumed by the next one (Job.Resume). The
+	// Summary says Interrupted, with Done of Total objects. nil, the
+	// default, never interrupts: a cancelled ctx then fails the cycle and
+	// nothing is committed. Provision on demand ignores it.
+	Interrupt <-chan struct{}
 }
 
 // Event is the outcome of one object in a cycle: the one place where
@@ -142,6 +152,14 @@ type Summary struct {
 	// NextRun is when the next cycle will run: the next slot, or the
 	// quarantine's next attempt.
 	NextRun time.Time
+	// Interrupted is true for a cycle ended early by Options.Interrupt:
+	// Counts and Records are those of the objects done, the job's clock,
+	// cycle count and quarantine state did not move, and the next cycle
+	// continues with the rest.
+	Interrupted bool
+	// Done and Total count the objects with work in an interrupted cycle:
+	// Done of them had their action carried out.
+	Done, Total int
 }
 
 // Cycle kinds.

@@ -63,6 +63,9 @@ type item struct {
 	created bool
 	// refs are the reference values (manager, members) by target path.
 	refs map[string][]string
+	// phases has bit p set once phase p (phaseUserExport…) ran for the
+	// item; an interrupted cycle keeps what the finished phases did.
+	phases uint8
 }
 
 // fail records a failed call on the item (first failure wins).

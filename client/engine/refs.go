@@ -34,6 +34,27 @@ func (r *run) linkedActive(sourceID string) string {
 	return o.TargetID
 }
 
+// managerWork returns the source id of the manager the user should have
+// ("" for none) and whether resolveManager has anything to do for it: the
+// user was exported, the mapping has a manager reference, and the manager
+// changed (or, in an initial cycle, is set).
+func (r *run) managerWork(it *item) (want string, ok bool) {
+	if it.key.Kind != state.KindUser || !it.exported || it.failed {
+		return "", false
+	}
+	path, ok := r.managerTarget()
+	if !ok {
+		return "", false
+	}
+	if ids := it.refs[path]; len(ids) > 0 {
+		want = ids[0]
+	}
+	if want == it.obj.Manager && (r.kind == KindIncremental || want == "") {
+		return want, false
+	}
+	return want, true
+}
+
 // markUpdated turns an "already in sync" record into an update once a
 // reference was written.
 func markUpdated(it *item) {
@@ -49,21 +70,11 @@ func markUpdated(it *item) {
 // (ENTRA-REF-01): the FLOW-06 check (unless turned off) and a FLOW-08
 // PATCH. Incremental cycles do it only when the source manager changed.
 func (r *run) resolveManager(ctx context.Context, it *item) error {
-	if it.key.Kind != state.KindUser || !it.exported || it.failed {
-		return nil
-	}
-	path, ok := r.managerTarget()
+	want, ok := r.managerWork(it)
 	if !ok {
 		return nil
 	}
 	obj := it.obj
-	var want string
-	if ids := it.refs[path]; len(ids) > 0 {
-		want = ids[0]
-	}
-	if want == obj.Manager && (r.kind == KindIncremental || want == "") {
-		return nil
-	}
 	it.dirty = true
 	mgrTarget := ""
 	if want != "" {

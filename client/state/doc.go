@@ -17,5 +17,15 @@
 //     (escrow.Ledger), both as JSON; Job mirrors its code and quarantine.
 //
 // The schema is created on Open. A cycle's results are written by Commit in
-// one transaction, so a state file never holds half a cycle.
+// one transaction, so a state file never holds half a cycle's writes: a
+// cycle interrupted by SIGINT or SIGTERM commits, in one transaction, the
+// objects it finished (Cycle.Interrupted, Job.Resume), and the next cycle
+// does the rest.
+//
+// A file is identified before anything is written into it (application_id
+// ApplicationID, or the state's tables), so that a SQLite database of
+// another program is never written. Commands that write a state hold its
+// lock (OpenExclusive, an advisory lock on LockPath that ends with the
+// process); status and logs read it with OpenReadOnly, which creates
+// nothing.
 package state
