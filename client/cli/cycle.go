@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/quantive/entra-scim-harness/client/engine"
+	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/provlog"
 )
 
@@ -17,9 +20,17 @@ func init() {
 	register("run", newRunCommand)
 }
 
-const cycleExitHelp = "Exit codes: 0 the cycles ran, no object failed and the job is not quarantined at the end; 1 objects\n" +
+const cycleExitHelp = "SIGINT or SIGTERM (alike) ends the cycle early: no further object is started, the objects in flight\n" +
+	"finish, and what was done is saved with its provisioning-log records; one line says how far it got\n" +
+	"(\"interrupted after 120 of 500 objects; their log records are saved; the next cycle continues from\n" +
+	"there\"), and the next cycle does the rest without sending the finished writes again. A second signal\n" +
+	"aborts the requests in flight; what was done before is still saved. The state file is locked while the\n" +
+	"command runs: a second command writing it refuses at once (\"state file <path> in use by pid N\").\n\n" +
+	tenantURLHelp + "\n\n" +
+	"Exit codes: 0 the cycles ran, no object failed and the job is not quarantined at the end; 1 objects\n" +
 	"failed, the job is quarantined, stopped, paused or disabled, or the state could not be written; 2 bad flags,\n" +
-	"directory, mapping or state file."
+	"directory, mapping or tenant URL, or a state file that is not an entrasim state or is in use; 130\n" +
+	"interrupted by SIGINT or SIGTERM."
 
 func newCycleCommand() *cobra.Command {
 	var f jobFlags
@@ -71,12 +82,18 @@ func newRunCommand() *cobra.Command {
 }
 
 func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) error {
-	s, err := openJob(cmd, f, "cycle")
+	signalled := cmd.Context().Done()
+	ctx, cancel := workContext(cmd.Context())
+	defer cancel()
+	watch := &urlWatch{}
+	s, err := openJob(ctx, cmd, f, "cycle", signalled, watch)
 	if err != nil {
 		return err
 	}
 	defer s.st.Close()
-	ctx := cmd.Context()
+	stopNote := noteInterrupt(cmd)
+	defer stopNote()
+	tenantURL := tenantURLOf(cmd)
 	if interval > 0 {
 		j, err := s.st.Job(ctx)
 		if err != nil {
@@ -89,6 +106,7 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 	}
 	var all []provlog.Record
 	failed, stopped := false, false
+	advice := ""
 	out := cmd.OutOrStdout()
 	// Consecutive skipped slots (quarantined until a later retry) are
 	// folded into one line, so weeks of quarantine stay readable.
@@ -107,6 +125,15 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 		skips = 0
 	}
 	for i := 0; i < n; i++ {
+		if i > 0 && cmd.Context().Err() != nil {
+			flushSkips()
+			if err := writeLogs(f.logs, all); err != nil {
+				return failure(err)
+			}
+			return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("%s after %d of %d cycles; the next cycle continues from there",
+				interruptedText(cmd), i, n)}
+		}
+		watch.reset()
 		sum, err := s.eng.Cycle(ctx, s.dir)
 		s.bar.Finish()
 		if errors.Is(err, engine.ErrStopped) {
@@ -120,6 +147,15 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 			flushSkips()
 			return failure(err)
 		}
+		if sum.Interrupted {
+			flushSkips()
+			fmt.Fprintln(out, summaryLine(sum))
+			all = append(all, sum.Records...)
+			if err := writeLogs(f.logs, all); err != nil {
+				return failure(err)
+			}
+			return &ExitError{Code: ExitInterrupted, Err: errors.New(interruptedLine(interruptedText(cmd), sum))}
+		}
 		if sum.Skipped {
 			if skips == 0 || skipLast.Stopped != sum.Stopped {
 				flushSkips()
@@ -130,24 +166,110 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 		} else {
 			flushSkips()
 			fmt.Fprintln(out, summaryLine(sum))
+			if adv := watch.advice(tenantURL); adv != "" {
+				fmt.Fprintln(out, "Tenant URL: "+adv)
+				advice = adv
+			}
 		}
 		all = append(all, sum.Records...)
 		failed = failed || sum.Counts.Failed > 0
 		stopped = sum.Job.Quarantine != nil
 	}
 	flushSkips()
-	if f.logs != "" {
-		if err := writeJSONFile(f.logs, all); err != nil {
-			return failure(err)
-		}
+	if err := writeLogs(f.logs, all); err != nil {
+		return failure(err)
 	}
 	switch {
+	case stopped && advice != "":
+		return failure(errors.New("the job is quarantined: " + advice))
 	case stopped:
 		return failure(errors.New("the job is quarantined; see `entrasim status`"))
+	case failed && advice != "":
+		return failure(errors.New("some objects failed: " + advice))
 	case failed:
 		return failure(errors.New("some objects failed; see `entrasim logs`"))
 	}
 	return nil
+}
+
+// writeLogs writes --logs, if given.
+func writeLogs(path string, records []provlog.Record) error {
+	if path == "" {
+		return nil
+	}
+	return writeJSONFile(path, records)
+}
+
+// interruptedText is "interrupted by SIGTERM" (or SIGINT).
+func interruptedText(cmd *cobra.Command) string {
+	if sig := interruptedBy(cmd.Context()); sig != "" {
+		return "interrupted by " + sig
+	}
+	return "interrupted"
+}
+
+// interruptedLine says in one line how far an interrupted cycle got.
+func interruptedLine(what string, s *engine.Summary) string {
+	if s.Done == 0 && len(s.Records) == 0 {
+		return fmt.Sprintf("%s before any of %d objects was done; nothing was written; the next cycle starts from the beginning",
+			what, s.Total)
+	}
+	return fmt.Sprintf("%s after %d of %d objects; their log records are saved; the next cycle continues from there",
+		what, s.Done, s.Total)
+}
+
+// noteInterrupt says on stderr, when the first signal arrives, that the
+// cycle is finishing the objects in flight; stop ends the watch.
+func noteInterrupt(cmd *cobra.Command) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-cmd.Context().Done():
+			fmt.Fprintf(cmd.ErrOrStderr(), "entrasim: %s: finishing the objects in flight, then saving what was done "+
+				"(send the signal again to abort the requests in flight)\n", interruptedText(cmd))
+		case <-done:
+		}
+	}()
+	return func() { close(done) }
+}
+
+// urlWatch is the engine observer of runCycles: it keeps the first failed
+// answer of a cycle, for adviseTenantURL.
+type urlWatch struct {
+	mu    sync.Mutex
+	first *outcome.Outcome
+}
+
+func (w *urlWatch) reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.first = nil
+}
+
+// Exported implements engine.Observer.
+func (w *urlWatch) Exported(_ context.Context, e engine.Event) {
+	if e.Status != provlog.StatusFailure || e.Outcome.Success || e.Outcome.HTTPStatus == 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first == nil {
+		o := e.Outcome
+		w.first = &o
+	}
+}
+
+// CycleDone implements engine.Observer.
+func (w *urlWatch) CycleDone(context.Context, *engine.Summary) {}
+
+// advice is the tenant URL advice for the cycle's first failed answer.
+func (w *urlWatch) advice(tenantURL string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first == nil {
+		return ""
+	}
+	return adviseTenantURL(tenantURL, *w.first, "").short()
 }
 
 func writeJSONFile(path string, records []provlog.Record) error {

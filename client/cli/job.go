@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +36,7 @@ type jobFlags struct {
 func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.directory, "directory", "", "source directory: a YAML file, or a folder with a Microsoft Graph export (docs/directory-format.md); required")
-	fl.StringVar(&f.state, "state", "", "state file (SQLite; created if missing); required")
+	fl.StringVar(&f.state, "state", "", "state file (SQLite; created if missing; locked while the command runs); required")
 	fl.StringVar(&f.mapping, "mapping", "", "attribute-mapping file (default: the one stored in the state, else the Gtmhub gallery mapping)")
 	fl.IntVar(&f.concurrency, "concurrency", 1, "objects exported at once (Entra: 1, UNC-14)")
 	fl.BoolVar(&f.referenceCheck, "reference-check", true,
@@ -80,19 +82,53 @@ func defaultOutbox(statePath string) string {
 	return filepath.Join(filepath.Dir(statePath), "outbox")
 }
 
-// openState opens --state, a usage error when missing or not a state file.
-func openState(cmd *cobra.Command, path string) (*state.Store, error) {
+// stateMode says how a command uses --state.
+type stateMode int
+
+const (
+	// stateRead: read only (status, logs). The file must exist; nothing is
+	// created or written, and writers are not kept out.
+	stateRead stateMode = iota
+	// stateWrite: written, created if missing (cycle, run, provision).
+	// Locked for the length of the command.
+	stateWrite
+	// stateWriteExisting: written, but only an existing job (restart, stop,
+	// start, allow-deletes): a mistyped path creates nothing.
+	stateWriteExisting
+)
+
+// openState opens --state for mode. A missing --state or file (for
+// stateRead and stateWriteExisting), a file that is not a state file, and
+// a file in use by another process are usage errors (exit 2); so is any
+// other problem opening it before anything ran.
+func openState(ctx context.Context, cmd *cobra.Command, path string, mode stateMode) (*state.Store, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, usagef("%s: --state is required", cmd.CommandPath())
 	}
-	st, err := state.Open(cmd.Context(), path)
-	if err != nil {
-		if errors.Is(err, state.ErrNotStateFile) {
-			return nil, usagef("%s: --state %s: %v", cmd.CommandPath(), path, err)
+	var st *state.Store
+	var err error
+	switch mode {
+	case stateRead:
+		st, err = state.OpenReadOnly(ctx, path)
+	case stateWriteExisting:
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			err = fmt.Errorf("state file %s: %w", path, state.ErrNoStateFile)
+			break
 		}
-		return nil, failure(err)
+		fallthrough
+	default:
+		st, err = state.OpenExclusive(ctx, path)
 	}
-	return st, nil
+	switch {
+	case err == nil:
+		return st, nil
+	case errors.Is(err, state.ErrNoStateFile):
+		return nil, usagef("%s: state file %s does not exist (nothing was created; a cycle creates it: entrasim cycle --state %s …)",
+			cmd.CommandPath(), path, path)
+	case errors.Is(err, state.ErrNotStateFile), errors.Is(err, state.ErrInUse):
+		return nil, usagef("%s: %v", cmd.CommandPath(), err)
+	}
+	return nil, usagef("%s: --state: %v", cmd.CommandPath(), err)
 }
 
 // setup is an opened job: state, directory, engine.
@@ -103,10 +139,13 @@ type setup struct {
 	bar *progress.Bar
 }
 
-// openJob reads the flags, opens the state and directory, builds the client
-// (tenant URL and dialect fall back to the state; the token is never
-// stored) and the engine, and remembers the configuration in the state.
-func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
+// openJob reads the flags, opens the state (locked until the setup's store
+// is closed) and directory, builds the client (tenant URL and dialect fall
+// back to the state; the token is never stored) and the engine, and
+// remembers the configuration in the state. ctx is the command's work
+// context (workContext); interrupt ends cycles early (the first signal);
+// obs watches the cycles (nil: none).
+func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string, interrupt <-chan struct{}, obs engine.Observer) (*setup, error) {
 	if strings.TrimSpace(f.directory) == "" {
 		return nil, usagef("%s: --directory is required", cmd.CommandPath())
 	}
@@ -117,7 +156,12 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 	if err != nil {
 		return nil, usagef("%s: --directory: %v", cmd.CommandPath(), err)
 	}
-	st, err := openState(cmd, f.state)
+	// A tenant URL given now is checked before the state file is touched;
+	// one read from the state below.
+	if err := checkTenantURLScheme(cmd, tenantURLOf(cmd)); err != nil {
+		return nil, err
+	}
+	st, err := openState(ctx, cmd, f.state, stateWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +171,7 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 			st.Close()
 		}
 	}()
-	cfgStored, err := st.Config(cmd.Context())
+	cfgStored, err := st.Config(ctx)
 	if err != nil {
 		return nil, failure(err)
 	}
@@ -148,19 +192,19 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 	if !fl.Changed("dialect") && cfgStored.Dialect != "" {
 		_ = fl.Set("dialect", cfgStored.Dialect)
 	}
+	tenantURL := tenantURLOf(cmd)
+	if err := checkTenantURLScheme(cmd, tenantURL); err != nil {
+		return nil, err
+	}
 	client, err := NewClient(cmd, nil)
 	if err != nil {
 		return nil, err
-	}
-	tenantURL, _ := fl.GetString("tenant-url")
-	if tenantURL == "" {
-		tenantURL = os.Getenv(EnvTenantURL)
 	}
 	dialect, _ := fl.GetString("dialect")
 	stored := cfgStored
 	stored.TenantURL, stored.Dialect, stored.MappingFile = tenantURL, dialect, mapFile
 	f.failureSettings(cmd, &stored)
-	if err := st.SaveConfig(cmd.Context(), stored); err != nil {
+	if err := st.SaveConfig(ctx, stored); err != nil {
 		return nil, failure(err)
 	}
 	outbox := stored.Outbox
@@ -174,7 +218,7 @@ func openJob(cmd *cobra.Command, f *jobFlags, label string) (*setup, error) {
 		Quarantine: quarantine.Config{MinFailures: th.MinFailures, ProportionPercent: th.ProportionPercent,
 			BaseFailures: th.BaseFailures, TotalFailures: th.TotalFailures},
 		Outbox: outbox, NotificationEmail: stored.NotificationEmail, RetryNow: f.retryNow,
-		SkipReferenceCheck: !f.referenceCheck})
+		SkipReferenceCheck: !f.referenceCheck, Interrupt: interrupt, Observer: obs})
 	if err != nil {
 		return nil, usagef("%s: %v", cmd.CommandPath(), err)
 	}
@@ -196,6 +240,12 @@ func summaryLine(s *engine.Summary) string {
 	at := s.At.UTC().Format(time.RFC3339)
 	if s.Skipped {
 		return fmt.Sprintf("%s skipped: %s. Job %s.", at, s.Stopped, s.Job.Code)
+	}
+	if s.Interrupted {
+		c := s.Counts
+		return fmt.Sprintf("%s Cycle %s (%s) interrupted after %d of %d objects: created %d, updated %d, disabled %d, "+
+			"deleted %d, skipped %d, failed %d; %d requests. Job %s.", at, s.CycleID, s.Kind, s.Done, s.Total,
+			c.Created, c.Updated, c.Disabled, c.Deleted, c.Skipped, c.Failed, c.Requests, s.Job.Code)
 	}
 	if s.Stopped != "" {
 		return fmt.Sprintf("%s Cycle not run: %s. Job %s.", at, s.Stopped, s.Job.Code)

@@ -26,7 +26,9 @@ func newLogsCommand() *cobra.Command {
 			"Where each errorCode comes from (documented by Microsoft, observed in the field, or this harness's\n" +
 			"default) is in the text output and in ProvisioningLogs.csv's extra errorCodeSource column. The JSON\n" +
 			"keeps Graph's provisioningObjectSummary shape and has no such field.\n\n" +
-			"Exit codes: 0 written; 1 the state cannot be read or the files cannot be written; 2 bad flags.",
+			"The state file is only read: a missing one is an error and is not created.\n\n" +
+			"Exit codes: 0 written; 1 the state cannot be read or the files cannot be written; 2 bad flags, or a\n" +
+			"state file that does not exist or is not an entrasim state.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "json" && format != "csv" && format != "text" {
@@ -38,7 +40,7 @@ func newLogsCommand() *cobra.Command {
 			if format == "csv" && out == "" {
 				return usagef("%s: --format csv writes three files: --out DIR is required", cmd.CommandPath())
 			}
-			st, err := openState(cmd, path)
+			st, err := openState(cmd.Context(), cmd, path, stateRead)
 			if err != nil {
 				return err
 			}

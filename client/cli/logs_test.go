@@ -5,6 +5,7 @@ package cli
 // 1 and 2): the @odata.context and the records in value.
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/state"
 )
 
 // graphList is the list response as a client of Graph decodes it.
@@ -122,6 +124,11 @@ func TestLogsJSONIsGraphList_LOG01(t *testing.T) {
 // TestLogsJSONEmpty: a state without records gives an empty value array.
 func TestLogsJSONEmpty(t *testing.T) {
 	st := filepath.Join(t.TempDir(), "s.db")
+	s, err := state.Open(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
 	code, out, errOut := run("logs", "--state", st, "--format", "json")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -29,22 +29,27 @@ func newProvisionCommand() *cobra.Command {
 			"Scope, Match, Perform action. It can disable an unassigned user, not one disabled or deleted in Entra.\n\n" +
 			referenceCheckHelp + "\n\n" +
 			"Exit codes: 0 provisioned or skipped; 1 a step failed; 2 bad flags, unknown user or group, a group\n" +
-			"with more than 5 members.",
+			"with more than 5 members, a tenant URL without https:// or http://, or a state file that is not an\n" +
+			"entrasim state or is in use (it is locked while the command runs); 130 interrupted by SIGINT or SIGTERM.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (user == "") == (group == "") {
 				return usagef("%s: give exactly one of --user and --group", cmd.CommandPath())
 			}
-			s, err := openJob(cmd, &f, "provision")
+			// A signal lets the objects in flight finish (at most six);
+			// a second one aborts them.
+			ctx, cancel := workContext(cmd.Context())
+			defer cancel()
+			s, err := openJob(ctx, cmd, &f, "provision", nil, nil)
 			if err != nil {
 				return err
 			}
 			defer s.st.Close()
 			var res *engine.OnDemandResult
 			if user != "" {
-				res, err = s.eng.ProvisionUser(cmd.Context(), s.dir, user)
+				res, err = s.eng.ProvisionUser(ctx, s.dir, user)
 			} else {
-				res, err = s.eng.ProvisionGroup(cmd.Context(), s.dir, group)
+				res, err = s.eng.ProvisionGroup(ctx, s.dir, group)
 			}
 			s.bar.Finish()
 			if errors.Is(err, engine.ErrNotFound) {

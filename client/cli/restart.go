@@ -29,7 +29,8 @@ func newRestartCommand() *cobra.Command {
 		Short: "Restart provisioning: the next cycle is an initial one (ENTRA-CYCLE-05)",
 		Long: "Clears watermarks, escrows and quarantine; links to target objects are kept, unless\n" +
 			"--reset-scope full (Graph restart criteria resetScope Full) breaks them so everything is matched again.\n\n" +
-			"Exit codes: 0 done; 1 the state cannot be written; 2 bad flags.",
+			"Exit codes: 0 done; 1 the state cannot be written; 2 bad flags, or a state file that does not exist\n" +
+			"(nothing is created), is not an entrasim state or is in use by another process.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			full := false
@@ -40,7 +41,7 @@ func newRestartCommand() *cobra.Command {
 			default:
 				return usagef("%s: --reset-scope must be full, got %q", cmd.CommandPath(), reset)
 			}
-			st, err := openState(cmd, path)
+			st, err := openState(cmd.Context(), cmd, path, stateWriteExisting)
 			if err != nil {
 				return err
 			}
@@ -67,10 +68,11 @@ func newStateActionCommand(name, short, long string, act func(ctx context.Contex
 		cmd := &cobra.Command{
 			Use:   name,
 			Short: short,
-			Long:  strings.TrimSpace(short+". "+long) + "\n\nExit codes: 0 done; 1 the state cannot be written; 2 bad flags.",
-			Args:  cobra.NoArgs,
+			Long: strings.TrimSpace(short+". "+long) + "\n\nExit codes: 0 done; 1 the state cannot be written; 2 bad flags, " +
+				"or a state file that does not exist\n(nothing is created), is not an entrasim state or is in use by another process.",
+			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				st, err := openState(cmd, path)
+				st, err := openState(cmd.Context(), cmd, path, stateWriteExisting)
 				if err != nil {
 					return err
 				}

@@ -17,7 +17,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
@@ -27,12 +26,26 @@ import (
 	"github.com/quantive/entra-scim-harness/client/scim"
 )
 
-// Exit codes of entrasim.
+// Exit codes of entrasim (exitCodesHelp).
 const (
 	ExitOK      = 0
 	ExitFailure = 1 // the target failed as Entra would see it, or a run failed
-	ExitUsage   = 2 // bad flags or arguments
+	ExitUsage   = 2 // bad flags or arguments, or the state file cannot be used (missing, not a state, in use)
+	// ExitInterrupted: SIGINT or SIGTERM ended the command (128 + SIGINT).
+	ExitInterrupted = 130
 )
+
+// exitCodesHelp is the root command's account of the exit codes; each
+// command's help says what they mean for it.
+const exitCodesHelp = "Exit codes:\n" +
+	"  0    success\n" +
+	"  1    failure: the target failed as Entra would see it, objects failed, or the run could not complete\n" +
+	"  2    usage or environment: bad flags or arguments, or a state file that cannot be used: missing (for\n" +
+	"       status, logs and the other commands that only act on an existing job), not an entrasim state file\n" +
+	"       (it is never written into), or in use by another entrasim process (\"in use by pid N\")\n" +
+	"  130  interrupted by SIGINT or SIGTERM (both are handled alike): a cycle stops after the objects in\n" +
+	"       flight, saves what was done with its log records and says so; the next cycle continues from\n" +
+	"       there. A second signal aborts the requests in flight (what was done is still saved)."
 
 // Environment variables that stand in for the common flags.
 const (
@@ -67,7 +80,7 @@ func NewRootCommand() *cobra.Command {
 		Use:   "entrasim",
 		Short: "Send what the Microsoft Entra provisioning service sends to a SCIM endpoint",
 		Long: "entrasim emulates the Microsoft Entra ID provisioning service as a SCIM client: its requests,\n" +
-			"its PATCH dialects and the way it reads answers (see the behaviour spec, sections 1-9).",
+			"its PATCH dialects and the way it reads answers (see the behaviour spec, sections 1-9).\n\n" + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -112,7 +125,8 @@ func failure(err error) error { return &ExitError{Code: ExitFailure, Err: err} }
 // Run executes entrasim with args and returns the exit code. Errors raised
 // by cobra before a command runs (unknown command or flag, wrong
 // arguments) are usage errors; an error returned by a command is a failure
-// unless it is an *ExitError with its own code.
+// unless it is an *ExitError with its own code, or comes after SIGINT or
+// SIGTERM (ExitInterrupted; signals.go).
 func Run(args []string, stdout, stderr io.Writer) int {
 	root := NewRootCommand()
 	root.SetArgs(args)
@@ -120,7 +134,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	started := false
 	markStarted(root, &started)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := notifySignals(context.Background())
 	defer stop()
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -133,6 +147,9 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		code = ee.Code
 	case !started:
 		code = ExitUsage
+	}
+	if code == ExitFailure && interruptedBy(ctx) != "" {
+		code = ExitInterrupted // the failure is the signal's doing
 	}
 	msg := err.Error()
 	if code == ExitUsage && !strings.Contains(msg, "--help") {

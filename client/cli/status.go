@@ -43,6 +43,9 @@ type statusView struct {
 	LastCycle *state.Cycle   `json:"lastCycle"`
 	Linked    map[string]int `json:"linked"`
 	NextCycle string         `json:"nextCycleKind"`
+	// Resumes is set when the next (initial) cycle continues one that
+	// SIGINT or SIGTERM interrupted, leaving out the objects it finished.
+	Resumes bool `json:"resumesInterruptedCycle,omitempty"`
 	// QuarantineErrorCodeSource is where the quarantine error's code comes
 	// from; absent without a quarantine error.
 	QuarantineErrorCodeSource *outcome.Source `json:"quarantineErrorCodeSource,omitempty"`
@@ -84,10 +87,12 @@ func newStatusCommand() *cobra.Command {
 			"last cycle's counts and the next run on the simulated clock. --json uses Graph's field names\n" +
 			"(synchronizationStatus, ENTRA-QUAR-06/07). Each error code is shown with where it comes from:\n" +
 			"documented by Microsoft (DOC Sx), observed in the field (OBS Ox) or this harness's default (UNC-xx).\n\n" +
-			"Exit codes: 0 shown; 1 the state file cannot be read; 2 bad flags or not a state file.",
+			"The state file is only read (also while a cycle runs on it): a missing one is an error and is not created.\n\n" +
+			"Exit codes: 0 shown; 1 the state file cannot be read; 2 bad flags, or a state file that does not exist\n" +
+			"or is not an entrasim state.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := openState(cmd, path)
+			st, err := openState(cmd.Context(), cmd, path, stateRead)
 			if err != nil {
 				return err
 			}
@@ -159,6 +164,7 @@ func buildStatus(cmd *cobra.Command, st *state.Store) (*statusView, error) {
 	}
 	if j.NeedsInitial {
 		v.NextCycle = "initial"
+		v.Resumes = j.Resume
 	}
 	for _, o := range objs {
 		if o.Linked() {
@@ -184,8 +190,12 @@ func printStatus(w io.Writer, v *statusView) {
 	if v.EscrowsPruned {
 		fmt.Fprintln(w, "Escrows pruned: the initial cycle reached the failure thresholds; the job is paused (QUAR-07).")
 	}
+	next := v.NextCycle
+	if v.Resumes {
+		next += ", continuing the interrupted one"
+	}
 	fmt.Fprintf(w, "Cycles run: %d; next run %s (%s, every %s); successive complete failures: %d\n",
-		v.Cycles, ts(v.NextRun), v.NextCycle, v.Interval, v.CountSuccessiveCompleteFailures)
+		v.Cycles, ts(v.NextRun), next, v.Interval, v.CountSuccessiveCompleteFailures)
 	fmt.Fprintf(w, "Linked: %d users, %d groups; escrows: %d (%d failures, %d reference failures)\n",
 		v.Linked["users"], v.Linked["groups"], v.Escrows, v.EscrowCounts.Failures, v.EscrowCounts.ReferenceFailures)
 	for _, e := range v.EscrowEntries {
@@ -198,8 +208,12 @@ func printStatus(w io.Writer, v *statusView) {
 	}
 	if c := v.LastCycle; c != nil {
 		n := c.Counts
+		kind := c.Kind
+		if c.Interrupted {
+			kind += ", interrupted"
+		}
 		fmt.Fprintf(w, "Last cycle %s (%s at %s): created %d, updated %d, disabled %d, deleted %d, skipped %d, failed %d, staged deletes %d; %d requests\n",
-			c.ID, c.Kind, ts(c.Started), n.Created, n.Updated, n.Disabled, n.Deleted, n.Skipped, n.Failed, n.StagedDeletes, n.Requests)
+			c.ID, kind, ts(c.Started), n.Created, n.Updated, n.Disabled, n.Deleted, n.Skipped, n.Failed, n.StagedDeletes, n.Requests)
 	}
 	fmt.Fprintf(w, "Thresholds (QUAR-03): evaluated from %d failures; >%d%% failed, >%d failures, >%d in total\n",
 		v.Thresholds.MinFailures, v.Thresholds.ProportionPercent, v.Thresholds.BaseFailures, v.Thresholds.TotalFailures)

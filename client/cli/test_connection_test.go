@@ -99,7 +99,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"test-connection", "--token", "x"}, "--tenant-url (or SCIM_TENANT_URL) is required"},
 		{[]string{"test-connection", "--tenant-url", "http://127.0.0.1:1/scim"}, "--token (or SCIM_TOKEN) is required"},
 		{[]string{"test-connection", "--tenant-url", "http://127.0.0.1:1/scim", "--token", "x", "--dialect", "rfc"}, `--dialect: unknown dialect "rfc"`},
-		{[]string{"test-connection", "--tenant-url", "ftp://host/scim", "--token", "x"}, "must be an absolute http(s) URL"},
+		{[]string{"test-connection", "--tenant-url", "ftp://host/scim", "--token", "x"}, `tenant URL "ftp://host/scim" starts with ftp://: the tenant URL must start with https://, or http:// for a local server`},
 		{[]string{"test-connection", "--tenant-url", "http://127.0.0.1:1/scim", "--token", "x", "--timeout", "0s"}, "--timeout must be positive"},
 		{[]string{"test-connection", "--timeout", "soon"}, `invalid argument "soon" for "--timeout"`},
 		{[]string{"test-connection", "--bogus"}, "unknown flag: --bogus"},
