@@ -24,6 +24,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/version"
 )
 
 // Exit codes of entrasim (exitCodesHelp).
@@ -83,7 +84,10 @@ func NewRootCommand() *cobra.Command {
 			"its PATCH dialects and the way it reads answers (see the behaviour spec, sections 1-9).\n\n" + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --version: module version, VCS revision, Go version.
+		Version: version.String("entrasim"),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.String("tenant-url", "", "tenant URL as typed into Entra, e.g. https://host/scim[?aadOptscim062020] (env "+EnvTenantURL+")")
 	pf.String("token", "", "secret token sent as Authorization: Bearer (env "+EnvToken+")")
