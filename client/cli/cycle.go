@@ -277,7 +277,8 @@ func writeJSONFile(path string, records []provlog.Record) error {
 	if err != nil {
 		return fmt.Errorf("write logs: %w", err)
 	}
-	if err := provlog.WriteJSON(fh, records); err != nil {
+	// The same shape as entrasim logs --format json: Graph's list response.
+	if err := provlog.WriteList(fh, records); err != nil {
 		fh.Close()
 		return fmt.Errorf("write logs %s: %w", path, err)
 	}

@@ -27,10 +27,13 @@ func TestCycleStatusLogsCommands(t *testing.T) {
 	if errOut != "" {
 		t.Fatalf("progress bar drawn on a non-terminal: %q", errOut)
 	}
-	var recs []map[string]any
+	var list struct {
+		Context string           `json:"@odata.context"`
+		Value   []map[string]any `json:"value"`
+	}
 	b, _ := os.ReadFile(logsFile)
-	if err := json.Unmarshal(b, &recs); err != nil || len(recs) != 10 {
-		t.Fatalf("--logs: %v, %d records", err, len(recs))
+	if err := json.Unmarshal(b, &list); err != nil || len(list.Value) != 10 || list.Context == "" {
+		t.Fatalf("--logs is not Graph's list response of the 10 records: %v, %d records, context %q", err, len(list.Value), list.Context)
 	}
 
 	// Second run: the tenant URL comes from the state; incremental, nothing to do.

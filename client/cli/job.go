@@ -17,6 +17,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/progress"
 	"github.com/quantive/entra-scim-harness/client/quarantine"
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
@@ -196,7 +197,9 @@ func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string,
 	if err := checkTenantURLScheme(cmd, tenantURL); err != nil {
 		return nil, err
 	}
-	client, err := NewClient(cmd, nil)
+	// PATCH operations and body keys follow the mapping's row order, as
+	// Microsoft's examples do (client/scim Options.AttributeOrder).
+	client, err := NewClient(cmd, func(o *scim.Options) { o.AttributeOrder = cfg.Users.Targets() })
 	if err != nil {
 		return nil, err
 	}
