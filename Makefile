@@ -15,8 +15,14 @@ help: ## list targets
 # command line: the token must not appear in a CI log.
 TENANT_URL ?=
 TOKEN ?=
-SCIM_TENANT_URL ?= $(TENANT_URL)
-SCIM_TOKEN ?= $(TOKEN)
+# An empty SCIM_TENANT_URL/SCIM_TOKEN in the environment (as a parent make
+# exports them) must not hide the short aliases.
+ifeq ($(SCIM_TENANT_URL),)
+SCIM_TENANT_URL := $(TENANT_URL)
+endif
+ifeq ($(SCIM_TOKEN),)
+SCIM_TOKEN := $(TOKEN)
+endif
 GINKGO_FLAGS ?=
 export SCIM_TENANT_URL SCIM_TOKEN SCIM_OPTIONS SCIM_REPORT_DIR
 
