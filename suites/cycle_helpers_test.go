@@ -225,15 +225,6 @@ func (r *cycleRun) expectRecord(s *engine.Summary, short string, action provlog.
 	return rec
 }
 
-// expectClean fails the spec when any record of the cycle failed, naming
-// what Entra would log (the report picks the code up from the message).
-func expectClean(s *engine.Summary) {
-	GinkgoHelper()
-	if msg := cycleFailures(s); msg != "" {
-		Fail(msg)
-	}
-}
-
 // cycleFailures describes the failed records of a cycle ("" when none).
 func cycleFailures(s *engine.Summary) string {
 	var failed []string
