@@ -12,7 +12,7 @@ func TestYAMLGolden(t *testing.T) {
 	if err := WriteYAML(&buf, sampleReport()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.golden.yaml", buf.Bytes())
+	matchGolden(t, "report.golden.yaml", buf.Bytes())
 }
 
 func TestYAMLRoundTrip(t *testing.T) {
@@ -35,7 +35,7 @@ func TestHTMLGolden(t *testing.T) {
 	if err := WriteHTML(&buf, sampleReport()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.golden.html", buf.Bytes())
+	matchGolden(t, "report.golden.html", buf.Bytes())
 }
 
 func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {

@@ -1,14 +1,12 @@
 package reports
 
 import (
-	"flag"
-	"os"
+	"github.com/quantive/entra-scim-harness/golden"
+
 	"path/filepath"
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // sampleReport is a deterministic report covering every outcome, both levels,
 // several profiles and a per-dialect behaviour.
@@ -39,19 +37,7 @@ func sampleReport() *Report {
 }
 
 // golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
+func matchGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./reports -update to create it): %v", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from golden file; run go test ./reports -update after checking the diff.\n--- got ---\n%s", name, got)
-	}
+	golden.Assert(t, filepath.Join("testdata", name), got)
 }

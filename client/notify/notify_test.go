@@ -1,9 +1,10 @@
 package notify
 
 import (
+	"github.com/quantive/entra-scim-harness/golden"
+
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"mime"
 	"net/mail"
@@ -15,8 +16,6 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/quarantine"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var t0 = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
@@ -40,21 +39,9 @@ func credentialQuarantine(t *testing.T) (*quarantine.Job, quarantine.Transition)
 	return j, tr
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func matchGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Assert(t, filepath.Join("testdata", name), got)
 }
 
 // QUAR-06: the email for a job entering quarantine on invalid credentials.
@@ -68,7 +55,7 @@ func TestRender_QUAR06_CredentialQuarantineGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "quarantine-credentials.eml", got)
+	matchGolden(t, "quarantine-credentials.eml", got)
 	if m.FileName() != "20260302T084000Z-EncounteredQuarantineException.eml" {
 		t.Fatalf("file name = %s", m.FileName())
 	}
@@ -93,7 +80,7 @@ func TestRender_QUAR06_ReasonChangedGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "quarantine-reason-changed.eml", got)
+	matchGolden(t, "quarantine-reason-changed.eml", got)
 }
 
 // Every reason renders a well-formed RFC 5322 message that a mail parser

@@ -1,10 +1,11 @@
 package provlog_test
 
 import (
+	"github.com/quantive/entra-scim-harness/golden"
+
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,8 +15,6 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const tenant = "5ef3be57-0000-4000-8000-00000000aaaa"
 
@@ -81,21 +80,9 @@ func sampleRecords() []provlog.Record {
 	return []provlog.Record{failed, updated, skipped, disabled}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func matchGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n%s", name, got)
-	}
+	golden.Assert(t, filepath.Join("testdata", name), got)
 }
 
 func TestJSONGolden_LOG01(t *testing.T) {
@@ -103,7 +90,7 @@ func TestJSONGolden_LOG01(t *testing.T) {
 	if err := provlog.WriteJSON(&b, sampleRecords()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "logs.json", b.Bytes())
+	matchGolden(t, "logs.json", b.Bytes())
 }
 
 // TestListGolden_LOG01: Graph's list response, as `entrasim logs --format
@@ -113,7 +100,7 @@ func TestListGolden_LOG01(t *testing.T) {
 	if err := provlog.WriteList(&b, sampleRecords()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "list.json", b.Bytes())
+	matchGolden(t, "list.json", b.Bytes())
 }
 
 func TestCSVGolden_LOG11(t *testing.T) {
@@ -121,9 +108,9 @@ func TestCSVGolden_LOG11(t *testing.T) {
 	if err := provlog.WriteCSV(&l, &s, &p, sampleRecords()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, provlog.FileLogs, l.Bytes())
-	golden(t, provlog.FileSteps, s.Bytes())
-	golden(t, provlog.FileModifiedProperties, p.Bytes())
+	matchGolden(t, provlog.FileLogs, l.Bytes())
+	matchGolden(t, provlog.FileSteps, s.Bytes())
+	matchGolden(t, provlog.FileModifiedProperties, p.Bytes())
 }
 
 // TestJSONShape checks the exact Graph field names and enum values

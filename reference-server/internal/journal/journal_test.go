@@ -1,13 +1,13 @@
 package journal_test
 
 import (
+	"github.com/quantive/entra-scim-harness/golden"
+
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -17,8 +17,6 @@ import (
 	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/tenant"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // server mounts the route chain the router builds: tenant.Info, the token
 // check (a stand-in: every account but "nosuch" exists, and exactly one
@@ -149,24 +147,12 @@ func TestJournalRecordsEntraSequenceExactly(t *testing.T) {
 		got[i].Time, got[i].DurationMs = time.Time{}, 0
 	}
 	b, _ := json.MarshalIndent(map[string]any{"requests": got}, "", "  ")
-	golden(t, "testdata/entra_sequence.golden.json", b)
+	matchGolden(t, "testdata/entra_sequence.golden.json", b)
 }
 
-func golden(t *testing.T, path string, got []byte) {
+func matchGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	got = append(got, '\n')
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Assert(t, path, append(got, '\n'))
 }
 
 func TestRingKeepsNewestCapacityEntries(t *testing.T) {

@@ -1,18 +1,16 @@
 package schema
 
 import (
+	"github.com/quantive/entra-scim-harness/golden"
+
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/protocol"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestFind(t *testing.T) {
 	cases := []struct {
@@ -98,26 +96,14 @@ func TestCharacteristics(t *testing.T) {
 }
 
 // golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
+func matchGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, got, "", "  "); err != nil {
 		t.Fatal(err)
 	}
 	buf.WriteByte('\n')
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Fatalf("%s differs from golden file; rerun with -update if intended\n%s", name, buf.String())
-	}
+	golden.Assert(t, filepath.Join("testdata", name), buf.Bytes())
 }
 
 func TestSchemasGolden(t *testing.T) {
@@ -129,7 +115,7 @@ func TestSchemasGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "schemas.golden.json", b)
+	matchGolden(t, "schemas.golden.json", b)
 
 	// ENTRA-FLOW-02: no nulls anywhere, camelCase values, the Group schema listed.
 	if bytes.Contains(b, []byte("null")) {
@@ -179,7 +165,7 @@ func TestResourceTypesGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "resourcetypes.golden.json", b)
+	matchGolden(t, "resourcetypes.golden.json", b)
 	one, ok, err := ResourceTypeJSON("http://h", "group")
 	if err != nil || !ok || !bytes.Contains(one, []byte(`"endpoint":"/Groups"`)) {
 		t.Fatalf("ResourceTypeJSON(group) = %s %v %v", one, ok, err)
