@@ -15,11 +15,6 @@ import (
 	"github.com/quantive/entra-scim-harness/client/provlog"
 )
 
-func init() {
-	register("cycle", newCycleCommand)
-	register("run", newRunCommand)
-}
-
 const cycleExitHelp = "SIGINT or SIGTERM (alike) ends the cycle early: no further object is started, the objects in flight\n" +
 	"finish, and what was done is saved with its provisioning-log records; one line says how far it got\n" +
 	"(\"interrupted after 120 of 500 objects; their log records are saved; the next cycle continues from\n" +
@@ -32,7 +27,7 @@ const cycleExitHelp = "SIGINT or SIGTERM (alike) ends the cycle early: no furthe
 	"directory, mapping or tenant URL, or a state file that is not an entrasim state or is in use; 130\n" +
 	"interrupted by SIGINT or SIGTERM."
 
-func newCycleCommand() *cobra.Command {
+func newCycleCmd() *cobra.Command {
 	var f jobFlags
 	cmd := &cobra.Command{
 		Use:   "cycle",
@@ -51,7 +46,7 @@ func newCycleCommand() *cobra.Command {
 	return cmd
 }
 
-func newRunCommand() *cobra.Command {
+func newRunCmd() *cobra.Command {
 	var f jobFlags
 	var cycles int
 	var interval time.Duration

@@ -10,26 +10,24 @@ import (
 	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
-func init() { register("directory", newDirectoryCommand) }
-
 // Bounds of `directory generate`, so a typo does not fill the disk.
 const (
 	maxGeneratedUsers  = 1_000_000
 	maxGeneratedGroups = 100_000
 )
 
-func newDirectoryCommand() *cobra.Command {
+func newDirectoryCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "directory",
 		Short: "Generate or check source directories (the --directory of cycle, run and provision)",
 		Long: "A source directory is a YAML file or a folder holding a Microsoft Graph export (users.json,\n" +
 			"groups.json, optionally assignments.json); see docs/directory-format.md.",
 	}
-	cmd.AddCommand(newDirectoryGenerateCommand(), newDirectoryCheckCommand())
+	cmd.AddCommand(newDirectoryGenerateCmd(), newDirectoryCheckCmd())
 	return cmd
 }
 
-func newDirectoryGenerateCommand() *cobra.Command {
+func newDirectoryGenerateCmd() *cobra.Command {
 	var users, groups int
 	var seed int64
 	var out string
@@ -86,7 +84,7 @@ func newDirectoryGenerateCommand() *cobra.Command {
 	return cmd
 }
 
-func newDirectoryCheckCommand() *cobra.Command {
+func newDirectoryCheckCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "check PATH",
 		Short: "Load a directory file or Graph export folder and print what it holds",

@@ -11,9 +11,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
-func init() { register("logs", newLogsCommand) }
-
-func newLogsCommand() *cobra.Command {
+func newLogsCmd() *cobra.Command {
 	var path, format, out, cycle string
 	cmd := &cobra.Command{
 		Use:   "logs",

@@ -10,8 +10,6 @@ import (
 	"github.com/quantive/entra-scim-harness/client/engine"
 )
 
-func init() { register("provision", newProvisionCommand) }
-
 func mkdirAll(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
@@ -19,7 +17,7 @@ func mkdirAll(dir string) error {
 	return nil
 }
 
-func newProvisionCommand() *cobra.Command {
+func newProvisionCmd() *cobra.Command {
 	var f jobFlags
 	var user, group string
 	cmd := &cobra.Command{

@@ -18,8 +18,6 @@ import (
 	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
-func init() { register("reproduce", newReproduceCommand) }
-
 const reproduceLong = `Reads provisioning-log records and replays the action of each against a SCIM target, printing every
 request and answer, then says whether the same error code results (REPRODUCED / NOT REPRODUCED).
 
@@ -67,7 +65,7 @@ are left out of the requests with a WARNING. What a record does not hold is list
 Exit codes: 0 every record replayed reproduced (or had nothing to replay, or --dry-run); 1 a record did
 not reproduce or the target failed; 2 bad input or flags.`
 
-func newReproduceCommand() *cobra.Command {
+func newReproduceCmd() *cobra.Command {
 	var logFile, id, changeID, faults string
 	var index int
 	var seed, dryRun, all bool

@@ -11,18 +11,23 @@ import (
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
-func init() {
-	register("restart", newRestartCommand)
-	register("allow-deletes", newStateActionCommand("allow-deletes",
+func newAllowDeletesCmd() *cobra.Command {
+	return newStateActionCmd("allow-deletes",
 		"Allow the deletes held back by accidental-deletion prevention (ENTRA-DEL-01)",
 		"The next cycle applies the staged deletes and disables and the job leaves quarantine.",
-		engine.AllowDeletes))
-	register("stop", newStateActionCommand("stop", "Turn provisioning off (ENTRA-CYCLE-04)",
-		"Later cycles do not start until `entrasim start`.", engine.Stop))
-	register("start", newStateActionCommand("start", "Turn provisioning back on after stop", "", engine.Start))
+		engine.AllowDeletes)
 }
 
-func newRestartCommand() *cobra.Command {
+func newStopCmd() *cobra.Command {
+	return newStateActionCmd("stop", "Turn provisioning off (ENTRA-CYCLE-04)",
+		"Later cycles do not start until `entrasim start`.", engine.Stop)
+}
+
+func newStartCmd() *cobra.Command {
+	return newStateActionCmd("start", "Turn provisioning back on after stop", "", engine.Start)
+}
+
+func newRestartCmd() *cobra.Command {
 	var path, reset string
 	cmd := &cobra.Command{
 		Use:   "restart",
@@ -62,8 +67,8 @@ func newRestartCommand() *cobra.Command {
 	return cmd
 }
 
-func newStateActionCommand(name, short, long string, act func(ctx context.Context, st *state.Store) error) func() *cobra.Command {
-	return func() *cobra.Command {
+func newStateActionCmd(name, short, long string, act func(ctx context.Context, st *state.Store) error) *cobra.Command {
+	{
 		var path string
 		cmd := &cobra.Command{
 			Use:   name,

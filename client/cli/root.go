@@ -1,9 +1,8 @@
 // Package cli holds the entrasim commands (architecture note, "client:
 // entrasim"). The root command carries the common flags (--tenant-url,
 // --token, --dialect, --timeout, --manager-form); each subcommand lives in
-// its own file and adds itself from an init func:
-//
-//	func init() { register("cycle", newCycleCommand) }
+// its own file (newCycleCmd in cycle.go, …) and NewRootCommand adds each
+// explicitly with root.AddCommand.
 //
 // Commands build their SCIM client with NewClient(cmd, adjust), return
 // usagef(...) for bad input (exit 2) and any other error for a failure
@@ -15,11 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -54,27 +50,7 @@ const (
 	EnvToken     = "SCIM_TOKEN"
 )
 
-var (
-	registryMu sync.Mutex
-	registry   = map[string]func() *cobra.Command{}
-)
-
-// register adds a subcommand constructor; subcommand files call it from
-// init. A constructor is called once per NewRootCommand.
-func register(name string, newCmd func() *cobra.Command) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[name]; dup {
-		panic("cli: subcommand registered twice: " + name)
-	}
-	registry[name] = newCmd
-}
-
-// Register is register for packages outside cli.
-func Register(name string, newCmd func() *cobra.Command) { register(name, newCmd) }
-
-// NewRootCommand builds the entrasim command with every registered
-// subcommand and the common flags (--tenant-url, --token, --dialect,
+// NewRootCommand builds the entrasim command with every subcommand and the common flags (--tenant-url, --token, --dialect,
 // --timeout, --manager-form) as persistent flags.
 func NewRootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -98,11 +74,22 @@ func NewRootCommand() *cobra.Command {
 		return usagef("%s: %v", c.CommandPath(), err)
 	})
 
-	registryMu.Lock()
-	for _, n := range slices.Sorted(maps.Keys(registry)) {
-		root.AddCommand(registry[n]())
-	}
-	registryMu.Unlock()
+	// Every subcommand, wired here (help lists them sorted by name).
+	root.AddCommand(
+		newAllowDeletesCmd(),
+		newCycleCmd(),
+		newDirectoryCmd(),
+		newLogsCmd(),
+		newProvisionCmd(),
+		newReproduceCmd(),
+		newRestartCmd(),
+		newRunCmd(),
+		newScenarioCmd(),
+		newStartCmd(),
+		newStatusCmd(),
+		newStopCmd(),
+		newTestConnectionCmd(),
+	)
 	return root
 }
 

@@ -13,9 +13,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/scenario"
 )
 
-func init() { register("scenario", newScenarioCommand) }
-
-func newScenarioCommand() *cobra.Command {
+func newScenarioCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scenario",
 		Short: "Run failure scenarios: a directory, a fault plan, cycles and expected log codes and job status",

@@ -14,8 +14,6 @@ import (
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
-func init() { register("status", newStatusCommand) }
-
 // statusView is the JSON form of `entrasim status`: Graph's
 // synchronizationStatus with the field names of ENTRA-QUAR-06/07 (code,
 // quarantine, countSuccessiveCompleteFailures, escrowsPruned,
@@ -76,7 +74,7 @@ func escrowViews(entries []escrow.Entry) []escrowEntryView {
 	return out
 }
 
-func newStatusCommand() *cobra.Command {
+func newStatusCmd() *cobra.Command {
 	var path string
 	var asJSON bool
 	cmd := &cobra.Command{

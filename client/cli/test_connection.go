@@ -16,9 +16,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/scim"
 )
 
-func init() { register("test-connection", newTestConnectionCommand) }
-
-func newTestConnectionCommand() *cobra.Command {
+func newTestConnectionCmd() *cobra.Command {
 	var matching string
 	var noGroupProbe, keepFlags bool
 	cmd := &cobra.Command{
