@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -27,10 +28,18 @@ func newDirectoryCmd() *cobra.Command {
 	return cmd
 }
 
+// directoryGenerateOptions are the flags of `entrasim directory generate`.
+type directoryGenerateOptions struct {
+	cmdPath       string // "entrasim directory generate", for messages
+	users, groups int
+	// usersSet, groupsSet: --users and --groups were given (both are required).
+	usersSet, groupsSet bool
+	seed                int64
+	out                 string
+}
+
 func newDirectoryGenerateCmd() *cobra.Command {
-	var users, groups int
-	var seed int64
-	var out string
+	opts := &directoryGenerateOptions{}
 	cmd := &cobra.Command{
 		Use:   "generate --users N --groups M [--seed S] [--out FILE]",
 		Short: "Write a realistic synthetic directory file (YAML) for load tests and bug reports",
@@ -43,48 +52,62 @@ func newDirectoryGenerateCmd() *cobra.Command {
 			"Exit codes: 0 written; 1 the file could not be written; 2 bad flags.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fl := cmd.Flags()
-			switch {
-			case !fl.Changed("users") || !fl.Changed("groups"):
-				return usagef("%s: --users and --groups are required", cmd.CommandPath())
-			case users < 1 || users > maxGeneratedUsers:
-				return usagef("%s: --users must be between 1 and %d, got %d", cmd.CommandPath(), maxGeneratedUsers, users)
-			case groups < 0 || groups > maxGeneratedGroups:
-				return usagef("%s: --groups must be between 0 and %d, got %d", cmd.CommandPath(), maxGeneratedGroups, groups)
-			}
-			data := fixtures.GenerateRealisticDirectory(users, groups, seed)
-			name := out
-			if name == "" {
-				name = "generated.yaml"
-			}
-			d, err := directory.Parse(name, data)
-			if err != nil {
-				return failure(fmt.Errorf("generated directory is invalid (a bug in the generator): %w", err))
-			}
-			summary := fmt.Sprintf("generated %s (seed %d)", directorySummary(d), seed)
-			if out == "" {
-				if _, err := cmd.OutOrStdout().Write(data); err != nil {
-					return failure(err)
-				}
-				fmt.Fprintln(cmd.ErrOrStderr(), summary)
-				return nil
-			}
-			if err := os.WriteFile(out, data, 0o644); err != nil {
-				return failure(fmt.Errorf("write directory: %w", err))
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", out, summary)
-			return nil
+			opts.cmdPath = cmd.CommandPath()
+			opts.usersSet, opts.groupsSet = cmd.Flags().Changed("users"), cmd.Flags().Changed("groups")
+			return runDirectoryGenerate(opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
-	fl.IntVar(&users, "users", 0, "number of users (1 to 1000000); required")
-	fl.IntVar(&groups, "groups", 0, "number of groups (0 to 100000); required")
-	fl.Int64Var(&seed, "seed", 1, "seed: the same seed and sizes give the same file")
-	fl.StringVar(&out, "out", "", "write to FILE instead of stdout")
+	fl.IntVar(&opts.users, "users", 0, "number of users (1 to 1000000); required")
+	fl.IntVar(&opts.groups, "groups", 0, "number of groups (0 to 100000); required")
+	fl.Int64Var(&opts.seed, "seed", 1, "seed: the same seed and sizes give the same file")
+	fl.StringVar(&opts.out, "out", "", "write to FILE instead of stdout")
 	return cmd
 }
 
+// runDirectoryGenerate writes the file to opts.out (or out) and the
+// summary to out (or errOut).
+func runDirectoryGenerate(opts *directoryGenerateOptions, out, errOut io.Writer) error {
+	switch {
+	case !opts.usersSet || !opts.groupsSet:
+		return usagef("%s: --users and --groups are required", opts.cmdPath)
+	case opts.users < 1 || opts.users > maxGeneratedUsers:
+		return usagef("%s: --users must be between 1 and %d, got %d", opts.cmdPath, maxGeneratedUsers, opts.users)
+	case opts.groups < 0 || opts.groups > maxGeneratedGroups:
+		return usagef("%s: --groups must be between 0 and %d, got %d", opts.cmdPath, maxGeneratedGroups, opts.groups)
+	}
+	data := fixtures.GenerateRealisticDirectory(opts.users, opts.groups, opts.seed)
+	name := opts.out
+	if name == "" {
+		name = "generated.yaml"
+	}
+	d, err := directory.Parse(name, data)
+	if err != nil {
+		return failure(fmt.Errorf("generated directory is invalid (a bug in the generator): %w", err))
+	}
+	summary := fmt.Sprintf("generated %s (seed %d)", directorySummary(d), opts.seed)
+	if opts.out == "" {
+		if _, err := out.Write(data); err != nil {
+			return failure(err)
+		}
+		fmt.Fprintln(errOut, summary)
+		return nil
+	}
+	if err := os.WriteFile(opts.out, data, 0o644); err != nil {
+		return failure(fmt.Errorf("write directory: %w", err))
+	}
+	fmt.Fprintf(out, "%s: %s\n", opts.out, summary)
+	return nil
+}
+
+// directoryCheckOptions are the arguments of `entrasim directory check`.
+type directoryCheckOptions struct {
+	cmdPath string // "entrasim directory check", for messages
+	path    string // PATH
+}
+
 func newDirectoryCheckCmd() *cobra.Command {
+	opts := &directoryCheckOptions{}
 	return &cobra.Command{
 		Use:   "check PATH",
 		Short: "Load a directory file or Graph export folder and print what it holds",
@@ -99,14 +122,19 @@ func newDirectoryCheckCmd() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := directory.Load(args[0])
-			if err != nil {
-				return failure(fmt.Errorf("%s: %w", cmd.CommandPath(), err))
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", args[0], directorySummary(d))
-			return nil
+			opts.cmdPath, opts.path = cmd.CommandPath(), args[0]
+			return runDirectoryCheck(opts, cmd.OutOrStdout())
 		},
 	}
+}
+
+func runDirectoryCheck(opts *directoryCheckOptions, out io.Writer) error {
+	d, err := directory.Load(opts.path)
+	if err != nil {
+		return failure(fmt.Errorf("%s: %w", opts.cmdPath, err))
+	}
+	fmt.Fprintf(out, "%s: %s\n", opts.path, directorySummary(d))
+	return nil
 }
 
 // directorySummary counts a directory's objects and what is in scope.

@@ -102,9 +102,9 @@ const (
 // stateRead and stateWriteExisting), a file that is not a state file, and
 // a file in use by another process are usage errors (exit 2); so is any
 // other problem opening it before anything ran.
-func openState(ctx context.Context, cmd *cobra.Command, path string, mode stateMode) (*state.Store, error) {
+func openState(ctx context.Context, cmdPath, path string, mode stateMode) (*state.Store, error) {
 	if strings.TrimSpace(path) == "" {
-		return nil, usagef("%s: --state is required", cmd.CommandPath())
+		return nil, usagef("%s: --state is required", cmdPath)
 	}
 	var st *state.Store
 	var err error
@@ -125,11 +125,11 @@ func openState(ctx context.Context, cmd *cobra.Command, path string, mode stateM
 		return st, nil
 	case errors.Is(err, state.ErrNoStateFile):
 		return nil, usagef("%s: state file %s does not exist (nothing was created; a cycle creates it: entrasim cycle --state %s …)",
-			cmd.CommandPath(), path, path)
+			cmdPath, path, path)
 	case errors.Is(err, state.ErrNotStateFile), errors.Is(err, state.ErrInUse):
-		return nil, usagef("%s: %v", cmd.CommandPath(), err)
+		return nil, usagef("%s: %v", cmdPath, err)
 	}
-	return nil, usagef("%s: --state: %v", cmd.CommandPath(), err)
+	return nil, usagef("%s: --state: %v", cmdPath, err)
 }
 
 // setup is an opened job: state, directory, engine.
@@ -162,7 +162,7 @@ func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string,
 	if err := checkTenantURLScheme(cmd, tenantURLOf(cmd)); err != nil {
 		return nil, err
 	}
-	st, err := openState(ctx, cmd, f.state, stateWrite)
+	st, err := openState(ctx, cmd.CommandPath(), f.state, stateWrite)
 	if err != nil {
 		return nil, err
 	}

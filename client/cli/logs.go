@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -11,8 +13,14 @@ import (
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
+// logsOptions are the flags of `entrasim logs`.
+type logsOptions struct {
+	cmdPath                      string // "entrasim logs", for messages
+	state, format, outDir, cycle string
+}
+
 func newLogsCmd() *cobra.Command {
-	var path, format, out, cycle string
+	opts := &logsOptions{}
 	cmd := &cobra.Command{
 		Use:   "logs",
 		Short: "Export the provisioning logs (Graph's provisioningObjectSummary list, the three CSV files, or text)",
@@ -29,61 +37,66 @@ func newLogsCmd() *cobra.Command {
 			"state file that does not exist or is not an entrasim state.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "json" && format != "csv" && format != "text" {
-				return usagef("%s: --format must be json or csv (or text to read), got %q", cmd.CommandPath(), format)
-			}
-			if format == "text" && out != "" {
-				return usagef("%s: --format text prints to stdout; drop --out", cmd.CommandPath())
-			}
-			if format == "csv" && out == "" {
-				return usagef("%s: --format csv writes three files: --out DIR is required", cmd.CommandPath())
-			}
-			st, err := openState(cmd.Context(), cmd, path, stateRead)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			recs, err := st.Records(cmd.Context(), state.LogFilter{CycleID: cycle})
-			if err != nil {
-				return failure(err)
-			}
-			if format == "text" {
-				if err := provlog.WriteText(cmd.OutOrStdout(), recs); err != nil {
-					return failure(err)
-				}
-				return nil
-			}
-			if format == "csv" {
-				if err := provlog.WriteCSVDir(out, recs); err != nil {
-					return failure(fmt.Errorf("write CSV logs to %s: %w", out, err))
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%d records written to %s\n", len(recs), out)
-				return nil
-			}
-			// Graph's list response: List provisioningObjectSummary, v1.0,
-			// Examples 1 and 2 (provlog.WriteList).
-			if out == "" {
-				if err := provlog.WriteList(cmd.OutOrStdout(), recs); err != nil {
-					return failure(err)
-				}
-				return nil
-			}
-			file := filepath.Join(out, "provisioningLogs.json")
-			if err := mkdirAll(out); err != nil {
-				return failure(err)
-			}
-			if err := writeListFile(file, recs); err != nil {
-				return failure(err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d records written to %s\n", len(recs), file)
-			return nil
+			opts.cmdPath = cmd.CommandPath()
+			return runLogs(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&path, "state", "", "state file; required")
-	cmd.Flags().StringVar(&format, "format", "json", "json, csv or text")
-	cmd.Flags().StringVar(&out, "out", "", "output directory (required for csv)")
-	cmd.Flags().StringVar(&cycle, "cycle", "", "only the records of this cycle id")
+	cmd.Flags().StringVar(&opts.state, "state", "", "state file; required")
+	cmd.Flags().StringVar(&opts.format, "format", "json", "json, csv or text")
+	cmd.Flags().StringVar(&opts.outDir, "out", "", "output directory (required for csv)")
+	cmd.Flags().StringVar(&opts.cycle, "cycle", "", "only the records of this cycle id")
 	return cmd
+}
+
+func runLogs(ctx context.Context, opts *logsOptions, out io.Writer) error {
+	if opts.format != "json" && opts.format != "csv" && opts.format != "text" {
+		return usagef("%s: --format must be json or csv (or text to read), got %q", opts.cmdPath, opts.format)
+	}
+	if opts.format == "text" && opts.outDir != "" {
+		return usagef("%s: --format text prints to stdout; drop --out", opts.cmdPath)
+	}
+	if opts.format == "csv" && opts.outDir == "" {
+		return usagef("%s: --format csv writes three files: --out DIR is required", opts.cmdPath)
+	}
+	st, err := openState(ctx, opts.cmdPath, opts.state, stateRead)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	recs, err := st.Records(ctx, state.LogFilter{CycleID: opts.cycle})
+	if err != nil {
+		return failure(err)
+	}
+	if opts.format == "text" {
+		if err := provlog.WriteText(out, recs); err != nil {
+			return failure(err)
+		}
+		return nil
+	}
+	if opts.format == "csv" {
+		if err := provlog.WriteCSVDir(opts.outDir, recs); err != nil {
+			return failure(fmt.Errorf("write CSV logs to %s: %w", opts.outDir, err))
+		}
+		fmt.Fprintf(out, "%d records written to %s\n", len(recs), opts.outDir)
+		return nil
+	}
+	// Graph's list response: List provisioningObjectSummary, v1.0,
+	// Examples 1 and 2 (provlog.WriteList).
+	if opts.outDir == "" {
+		if err := provlog.WriteList(out, recs); err != nil {
+			return failure(err)
+		}
+		return nil
+	}
+	file := filepath.Join(opts.outDir, "provisioningLogs.json")
+	if err := mkdirAll(opts.outDir); err != nil {
+		return failure(err)
+	}
+	if err := writeListFile(file, recs); err != nil {
+		return failure(err)
+	}
+	fmt.Fprintf(out, "%d records written to %s\n", len(recs), file)
+	return nil
 }
 
 // writeListFile writes records to path as Graph's list response.

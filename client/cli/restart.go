@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,8 +28,15 @@ func newStartCmd() *cobra.Command {
 	return newStateActionCmd("start", "Turn provisioning back on after stop", "", engine.Start)
 }
 
+// restartOptions are the flags of `entrasim restart`.
+type restartOptions struct {
+	cmdPath    string // "entrasim restart", for messages
+	state      string
+	resetScope string
+}
+
 func newRestartCmd() *cobra.Command {
-	var path, reset string
+	opts := &restartOptions{}
 	cmd := &cobra.Command{
 		Use:   "restart",
 		Short: "Restart provisioning: the next cycle is an initial one (ENTRA-CYCLE-05)",
@@ -38,62 +46,78 @@ func newRestartCmd() *cobra.Command {
 			"(nothing is created), is not an entrasim state or is in use by another process.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			full := false
-			switch strings.ToLower(reset) {
-			case "":
-			case "full":
-				full = true
-			default:
-				return usagef("%s: --reset-scope must be full, got %q", cmd.CommandPath(), reset)
-			}
-			st, err := openState(cmd.Context(), cmd, path, stateWriteExisting)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.Restart(cmd.Context(), full); err != nil {
-				return failure(err)
-			}
-			msg := "Restarted: the next cycle is an initial cycle; links kept."
-			if full {
-				msg = "Restarted with resetScope Full: the next cycle is an initial cycle that matches every object again."
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), msg)
-			return nil
+			opts.cmdPath = cmd.CommandPath()
+			return runRestart(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&path, "state", "", "state file; required")
-	cmd.Flags().StringVar(&reset, "reset-scope", "", "full: also break the links to target objects")
+	cmd.Flags().StringVar(&opts.state, "state", "", "state file; required")
+	cmd.Flags().StringVar(&opts.resetScope, "reset-scope", "", "full: also break the links to target objects")
 	return cmd
 }
 
-func newStateActionCmd(name, short, long string, act func(ctx context.Context, st *state.Store) error) *cobra.Command {
-	{
-		var path string
-		cmd := &cobra.Command{
-			Use:   name,
-			Short: short,
-			Long: strings.TrimSpace(short+". "+long) + "\n\nExit codes: 0 done; 1 the state cannot be written; 2 bad flags, " +
-				"or a state file that does not exist\n(nothing is created), is not an entrasim state or is in use by another process.",
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				st, err := openState(cmd.Context(), cmd, path, stateWriteExisting)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				if err := act(cmd.Context(), st); err != nil {
-					return failure(err)
-				}
-				j, err := st.Job(cmd.Context())
-				if err != nil {
-					return failure(err)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: job %s\n", name, j.Code)
-				return nil
-			},
-		}
-		cmd.Flags().StringVar(&path, "state", "", "state file; required")
-		return cmd
+func runRestart(ctx context.Context, opts *restartOptions, out io.Writer) error {
+	full := false
+	switch strings.ToLower(opts.resetScope) {
+	case "":
+	case "full":
+		full = true
+	default:
+		return usagef("%s: --reset-scope must be full, got %q", opts.cmdPath, opts.resetScope)
 	}
+	st, err := openState(ctx, opts.cmdPath, opts.state, stateWriteExisting)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Restart(ctx, full); err != nil {
+		return failure(err)
+	}
+	msg := "Restarted: the next cycle is an initial cycle; links kept."
+	if full {
+		msg = "Restarted with resetScope Full: the next cycle is an initial cycle that matches every object again."
+	}
+	fmt.Fprintln(out, msg)
+	return nil
+}
+
+// stateActionOptions are the flags of allow-deletes, stop and start.
+type stateActionOptions struct {
+	cmdPath string // "entrasim stop", for messages
+	name    string // the command's name, "stop"
+	state   string
+	act     func(ctx context.Context, st *state.Store) error
+}
+
+func newStateActionCmd(name, short, long string, act func(ctx context.Context, st *state.Store) error) *cobra.Command {
+	opts := &stateActionOptions{name: name, act: act}
+	cmd := &cobra.Command{
+		Use:   name,
+		Short: short,
+		Long: strings.TrimSpace(short+". "+long) + "\n\nExit codes: 0 done; 1 the state cannot be written; 2 bad flags, " +
+			"or a state file that does not exist\n(nothing is created), is not an entrasim state or is in use by another process.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.cmdPath = cmd.CommandPath()
+			return runStateAction(cmd.Context(), opts, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().StringVar(&opts.state, "state", "", "state file; required")
+	return cmd
+}
+
+func runStateAction(ctx context.Context, opts *stateActionOptions, out io.Writer) error {
+	st, err := openState(ctx, opts.cmdPath, opts.state, stateWriteExisting)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := opts.act(ctx, st); err != nil {
+		return failure(err)
+	}
+	j, err := st.Job(ctx)
+	if err != nil {
+		return failure(err)
+	}
+	fmt.Fprintf(out, "%s: job %s\n", opts.name, j.Code)
+	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -74,9 +75,15 @@ func escrowViews(entries []escrow.Entry) []escrowEntryView {
 	return out
 }
 
+// statusOptions are the flags of `entrasim status`.
+type statusOptions struct {
+	cmdPath string // "entrasim status", for messages
+	state   string
+	json    bool
+}
+
 func newStatusCmd() *cobra.Command {
-	var path string
-	var asJSON bool
+	opts := &statusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the provisioning job's status: code, quarantine, escrows, counts, next run",
@@ -90,32 +97,35 @@ func newStatusCmd() *cobra.Command {
 			"or is not an entrasim state.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := openState(cmd.Context(), cmd, path, stateRead)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			v, err := buildStatus(cmd, st)
-			if err != nil {
-				return failure(err)
-			}
-			w := cmd.OutOrStdout()
-			if asJSON {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(v)
-			}
-			printStatus(w, v)
-			return nil
+			opts.cmdPath = cmd.CommandPath()
+			return runStatus(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&path, "state", "", "state file; required")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (Graph synchronizationStatus field names)")
+	cmd.Flags().StringVar(&opts.state, "state", "", "state file; required")
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print JSON (Graph synchronizationStatus field names)")
 	return cmd
 }
 
-func buildStatus(cmd *cobra.Command, st *state.Store) (*statusView, error) {
-	ctx := cmd.Context()
+func runStatus(ctx context.Context, opts *statusOptions, out io.Writer) error {
+	st, err := openState(ctx, opts.cmdPath, opts.state, stateRead)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := buildStatus(ctx, st)
+	if err != nil {
+		return failure(err)
+	}
+	if opts.json {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	printStatus(out, v)
+	return nil
+}
+
+func buildStatus(ctx context.Context, st *state.Store) (*statusView, error) {
 	j, err := st.Job(ctx)
 	if err != nil {
 		return nil, err
