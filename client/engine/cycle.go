@@ -276,7 +276,7 @@ func (r *run) watchFatal(fn func(context.Context, *item) error) func(context.Con
 	}
 	return func(ctx context.Context, it *item) error {
 		err := fn(ctx, it)
-		if it.failed {
+		if it.result.failed() {
 			r.fatal.note(it.out)
 		}
 		return err
@@ -337,16 +337,15 @@ func (r *run) threshold(allowed bool) int {
 		return 0
 	}
 	for _, it := range pending {
-		it.staged = true
 		r.begin(it, provlog.ActionStagedDelete)
 		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingDelete, provlog.StatusSkipped,
 			fmt.Sprintf("The %s of this object was staged: this cycle would delete or disable %d objects, over the accidental deletions threshold of %d.",
-				opName(it.op), len(pending), limit), map[string]string{"reason": it.reason})
-		it.skipped = true
+				opName(it.op), len(pending), limit), map[string]string{"reason": it.reason.String()})
+		it.result = resultStaged
 		it.op = opNone
 		// The watermark stays, so the deprovision is planned again once
 		// deletes are allowed.
-		it.dirty = false
+		it.persist = persistKeep
 	}
 	return len(pending)
 }
@@ -358,9 +357,11 @@ func opName(o op) string {
 	return "disable"
 }
 
-// finish records outcomes, summarises, and commits the state.
+// finish ends the cycle: for each item, in order, its state entry
+// (persistItem), the counts (tally), its log record (record), the escrow
+// (settleItem) and the observer (observe); then the job and the commit
+// (commitCycle), or what an interrupted cycle keeps (finishInterrupted).
 func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
-	e := r.e
 	s := &Summary{CycleID: r.cycleID, Kind: r.kind, Objects: len(r.users) + len(r.groups), At: r.now,
 		Retry: r.retry, Deferred: r.deferred}
 	s.Counts.Requests += r.probeCalls
@@ -375,97 +376,135 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	for _, it := range all {
 		prog := r.progressOf(it)
 		s.Counts.Requests += it.calls
-		switch {
-		case prog == itemNotDone:
+		if prog == itemNotDone {
 			continue // left for the next cycle (interrupt.go)
-		case prog == itemPartial:
-			// Its action ran, a later phase did not: the link and values
-			// are kept, the watermark is not, so the next cycle does the rest.
-			if it.dirty {
-				commit.Upsert = append(commit.Upsert, it.obj)
-			}
-		case it.forget && !fatal:
-			commit.Forget = append(commit.Forget, it.key)
-		case it.dirty || (it.forget && fatal):
-			// After a job-level failure no watermark moves: the cycle
-			// stopped part-way, and the next one redoes it (links kept).
-			if !it.failed && !fatal {
-				it.obj.Watermark = it.watermark
-			}
-			commit.Upsert = append(commit.Upsert, it.obj)
 		}
-		r.answered += it.answered
-		if it.failed && it.out.HTTPStatus == 0 && it.out.ErrorCode != "" {
-			r.lastTransportCode = it.out.ErrorCode
-		}
+		persistItem(&commit, it, prog, fatal)
+		r.tallyCalls(it)
 		if it.rec == nil {
 			continue
 		}
-		if it.checkFailed {
-			s.ReferenceCheckFailures++
-		}
-		status := provlog.StatusSuccess
-		switch {
-		case it.failed:
-			status = provlog.StatusFailure
-			s.Counts.Failed++
-			if it.refFail {
-				s.Counts.ReferenceFailures++
-			}
-		case it.skipped:
-			status = provlog.StatusSkipped
-			if it.staged {
-				s.Counts.StagedDeletes++
-			} else {
-				s.Counts.Skipped++
-			}
-		default:
-			switch it.action {
-			case provlog.ActionCreate:
-				s.Counts.Created++
-			case provlog.ActionUpdate:
-				s.Counts.Updated++
-			case provlog.ActionDisable:
-				s.Counts.Disabled++
-			case provlog.ActionDelete:
-				s.Counts.Deleted++
-			default:
-				s.Counts.Skipped++
-			}
-		}
-		it.rec.Action(it.action)
-		if status == provlog.StatusSkipped {
-			it.rec.Skip()
-		}
-		rec := it.rec.Build()
-		s.Records = append(s.Records, rec)
+		tally(s, it)
+		s.Records = append(s.Records, it.record())
 		if !r.onDemand && prog == itemDone {
-			if it.failed || !it.skipped {
-				r.exports++
-				if !it.failed {
-					r.exported++
-				}
-			}
-			if err := r.escrowOutcome(it, status); err != nil {
+			if err := r.settleItem(it); err != nil {
 				return nil, err
 			}
 		}
-		if e.opt.Observer != nil {
-			out := it.out
-			if !it.failed {
-				out.Success = true
-			}
-			evStatus := status
-			if it.checkFailed && status == provlog.StatusSuccess {
-				evStatus = provlog.StatusWarning
-			}
-			e.opt.Observer.Exported(ctx, Event{CycleID: r.cycleID, Key: it.key, TargetID: it.obj.TargetID,
-				Action: it.action, Status: evStatus, Outcome: out, Reference: it.refFail, ReferenceCheckFailed: it.checkFailed})
-		}
+		r.observe(ctx, it)
 	}
 	if r.interrupted.Load() {
 		return r.finishInterrupted(ctx, s, commit, all)
 	}
+	return r.commitCycle(ctx, s, commit, staged)
+}
+
+// persistItem adds the item's state entry to the commit as its persistence
+// says. A partial item (its action ran, a later phase did not) keeps its
+// link and values but not its watermark, so the next cycle does the rest.
+// After a job-level failure no watermark moves and nothing is forgotten:
+// the cycle stopped part-way, and the next one redoes it (links kept).
+func persistItem(c *state.Commit, it *item, prog itemProgress, fatal bool) {
+	switch {
+	case it.persist == persistKeep:
+	case prog == itemPartial:
+		c.Upsert = append(c.Upsert, it.obj)
+	case it.persist == persistForget && !fatal:
+		c.Forget = append(c.Forget, it.key)
+	default:
+		if !it.result.failed() && !fatal {
+			it.obj.Watermark = it.watermark
+		}
+		c.Upsert = append(c.Upsert, it.obj)
+	}
+}
+
+// tallyCalls adds the item's answered calls to the cycle's, and notes the
+// errorCode of a failed call that got no HTTP answer (QUAR-02).
+func (r *run) tallyCalls(it *item) {
+	r.answered += it.answered
+	if it.result.failed() && it.out.HTTPStatus == 0 && it.out.ErrorCode != "" {
+		r.lastTransportCode = it.out.ErrorCode
+	}
+}
+
+// tally counts a logged item in the summary: by result, and a success by
+// its action.
+func tally(s *Summary, it *item) {
+	if it.checkFailed {
+		s.ReferenceCheckFailures++
+	}
+	switch it.result {
+	case resultRefFailed:
+		s.Counts.ReferenceFailures++
+		s.Counts.Failed++
+	case resultFailed:
+		s.Counts.Failed++
+	case resultStaged:
+		s.Counts.StagedDeletes++
+	case resultSkipped:
+		s.Counts.Skipped++
+	default:
+		switch it.action {
+		case provlog.ActionCreate:
+			s.Counts.Created++
+		case provlog.ActionUpdate:
+			s.Counts.Updated++
+		case provlog.ActionDisable:
+			s.Counts.Disabled++
+		case provlog.ActionDelete:
+			s.Counts.Deleted++
+		default:
+			s.Counts.Skipped++
+		}
+	}
+}
+
+// record builds the item's log record with its final action and status.
+func (it *item) record() provlog.Record {
+	it.rec.Action(it.action)
+	if it.result.skipped() {
+		it.rec.Skip()
+	}
+	return it.rec.Build()
+}
+
+// settleItem counts a done item's provisioning event for QUAR-03's
+// proportion (a skip is none) and records its outcome in the escrow.
+func (r *run) settleItem(it *item) error {
+	if !it.result.skipped() {
+		r.exports++
+		if !it.result.failed() {
+			r.exported++
+		}
+	}
+	return r.escrowOutcome(it)
+}
+
+// observe reports the item's outcome to Options.Observer; a success whose
+// reference check failed is a warning.
+func (r *run) observe(ctx context.Context, it *item) {
+	obs := r.e.opt.Observer
+	if obs == nil {
+		return
+	}
+	out := it.out
+	if !it.result.failed() {
+		out.Success = true
+	}
+	status := it.result.status()
+	if it.checkFailed && status == provlog.StatusSuccess {
+		status = provlog.StatusWarning
+	}
+	obs.Exported(ctx, Event{CycleID: r.cycleID, Key: it.key, TargetID: it.obj.TargetID,
+		Action: it.action, Status: status, Outcome: out, Reference: it.result == resultRefFailed, ReferenceCheckFailed: it.checkFailed})
+}
+
+// commitCycle closes a complete cycle: the job moves on and the quarantine
+// state machine runs (not on demand), the observer hears of the cycle, and
+// objects, records, cycle and job are committed together.
+func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, staged int) (*Summary, error) {
+	e := r.e
 	job := r.job
 	var cyc *state.Cycle
 	if !r.onDemand {
@@ -484,9 +523,9 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	s.Job = job
 	if !r.onDemand {
 		e.describe(s, r.js)
-	}
-	if e.opt.Observer != nil && !r.onDemand {
-		e.opt.Observer.CycleDone(ctx, s)
+		if e.opt.Observer != nil {
+			e.opt.Observer.CycleDone(ctx, s)
+		}
 	}
 	if cyc != nil {
 		cyc.Counts = s.Counts
@@ -584,25 +623,24 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 		r.users = append(r.users, it) // nothing changed: no work, no log
 		return nil
 	}
-	it.dirty = true
+	it.persist = persistUpsert
 	linked := prev.Linked()
 	softOrBlocked := u != nil && (u.Deleted == directory.SoftDeleted || !u.AccountEnabled)
 	switch {
 	case hard:
 		if linked && prev.Status != state.StatusUnmanaged {
-			it.op, it.reason = opDelete, "hardDeleted"
+			it.op, it.reason = opDelete, reasonHardDeleted
 			if !cfg.Users.Actions.Delete {
 				it.op = opSkip
 			}
 		} else {
-			it.forget = true
+			it.persist = persistForget
 		}
 	case !inScope:
-		reason := "unassigned"
+		it.reason = reasonUnassigned
 		if assigned {
-			reason = "outOfScope"
+			it.reason = reasonOutOfScope
 		}
-		it.reason = reason
 		switch {
 		case linked && prev.Status == state.StatusActive:
 			if cfg.SkipOutOfScopeDeletions {
@@ -614,9 +652,9 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 			it.op = opSkip // ENTRA-CYCLE-07: logged as skipped under "sync all"
 		}
 	case softOrBlocked:
-		it.reason = "softDeleted"
+		it.reason = reasonSoftDeleted
 		if u.Deleted != directory.SoftDeleted {
-			it.reason = "blocked"
+			it.reason = reasonBlocked
 		}
 		switch {
 		case linked && prev.Status == state.StatusActive:
@@ -678,19 +716,19 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 		r.groups = append(r.groups, it)
 		return
 	}
-	it.dirty = true
+	it.persist = persistUpsert
 	switch {
 	case !inScope && prev.Linked():
-		it.op, it.reason = opDelete, "outOfScope"
+		it.op, it.reason = opDelete, reasonOutOfScope
 		if !present {
-			it.reason = "deleted"
+			it.reason = reasonDeleted
 		}
 		if !cfg.Groups.Actions.Delete {
 			it.op = opSkip
 		}
 	case !inScope:
 		if g == nil {
-			it.forget = true
+			it.persist = persistForget
 		}
 	default:
 		it.op = opExport
@@ -739,7 +777,7 @@ func (r *run) duplicates(ctx context.Context) error {
 			it.rec.Step(provlog.StepImport, provlog.NameImportAdd, provlog.StatusSuccess, "Retrieved the user from Entra ID.", nil)
 			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusFailure,
 				fmt.Sprintf("Another source object (%s) has the same value %q for the matching attribute %s.", o, v, first.Target), nil)
-			it.failed = true
+			it.result = resultFailed
 			it.out.ErrorCode = "DuplicateSourceEntries"
 			it.out.Reason = fmt.Sprintf("Two source objects match the same target value %s=%q.", first.Target, v)
 			it.rec.Fail(provlog.ErrorInfo{ErrorCode: "DuplicateSourceEntries", Reason: it.out.Reason,

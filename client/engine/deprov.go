@@ -9,13 +9,13 @@ import (
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
-var reasonText = map[string]string{
-	"unassigned":  "The user is no longer assigned to the application.",
-	"outOfScope":  "The object no longer passes the scoping filters.",
-	"softDeleted": "The user was deleted in Entra ID (recycle bin).",
-	"blocked":     "The user's sign-in is blocked (accountEnabled=false).",
-	"hardDeleted": "The user was permanently deleted in Entra ID.",
-	"deleted":     "The group was deleted in Entra ID.",
+var reasonText = map[reason]string{
+	reasonUnassigned:  "The user is no longer assigned to the application.",
+	reasonOutOfScope:  "The object no longer passes the scoping filters.",
+	reasonSoftDeleted: "The user was deleted in Entra ID (recycle bin).",
+	reasonBlocked:     "The user's sign-in is blocked (accountEnabled=false).",
+	reasonHardDeleted: "The user was permanently deleted in Entra ID.",
+	reasonDeleted:     "The group was deleted in Entra ID.",
 }
 
 // deprovision sends the disables and deletes the plan decided
@@ -28,17 +28,17 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 			defer r.tick(1)
 			r.begin(it, provlog.ActionOther)
 			why := reasonText[it.reason]
-			if it.reason == "" || it.reason == "unassigned" {
+			if it.reason == reasonNone || it.reason == reasonUnassigned {
 				why = "The object is out of scope (not assigned, or filtered out by a scoping filter)."
 			}
 			switch {
-			case r.onDemand && (it.reason == "softDeleted" || it.reason == "blocked" || it.reason == "hardDeleted"):
+			case r.onDemand && it.reason.removedInEntra():
 				why = reasonText[it.reason] + " On-demand provisioning cannot disable or delete users disabled or deleted in Entra ID (ENTRA-CYCLE-08)."
 			case it.obj.Linked():
 				why += " The target object action for it is turned off (ENTRA-DEPROV-08)."
 			}
-			it.rec.Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSkipped, why, map[string]string{"reason": it.reason})
-			it.skipped = true
+			it.rec.Step(provlog.StepScoping, provlog.NameScoping, provlog.StatusSkipped, why, map[string]string{"reason": it.reason.String()})
+			it.skip()
 		}
 		return nil
 	case opFail:
@@ -59,13 +59,13 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	var err error
 	if it.op == opDisable {
 		r.begin(it, provlog.ActionDisable)
-		it.rec.Step(provlog.StepImport, provlog.NameImportUpdate, provlog.StatusSuccess, reasonText[it.reason], map[string]string{"reason": it.reason})
+		it.rec.Step(provlog.StepImport, provlog.NameImportUpdate, provlog.StatusSuccess, reasonText[it.reason], map[string]string{"reason": it.reason.String()})
 		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingDelete, provlog.StatusSuccess,
 			"IsSoftDeleted is true: the target user will be disabled (ENTRA-DEPROV-01).", nil)
 		res, err = c.DisableUser(ctx, obj.TargetID)
 	} else {
 		r.begin(it, provlog.ActionDelete)
-		it.rec.Step(provlog.StepImport, provlog.NameImportDelete, provlog.StatusSuccess, reasonText[it.reason], map[string]string{"reason": it.reason})
+		it.rec.Step(provlog.StepImport, provlog.NameImportDelete, provlog.StatusSuccess, reasonText[it.reason], map[string]string{"reason": it.reason.String()})
 		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingDelete, provlog.StatusSuccess,
 			"The target object will be deleted.", nil)
 		if isGroup {
@@ -103,14 +103,14 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 			obj.Exported = map[string]any{}
 		}
 		obj.Exported["active"] = "False"
-		obj.Status, obj.DisableReason = state.StatusDisabled, it.reason
-		if it.reason == "unassigned" {
+		obj.Status, obj.DisableReason = state.StatusDisabled, it.reason.String()
+		if it.reason == reasonUnassigned {
 			obj.Status = state.StatusUnmanaged // ENTRA-DEPROV-05
 		}
 		return nil
 	}
-	if (isGroup && it.group == nil) || (!isGroup && (it.user == nil || it.reason == "hardDeleted")) {
-		it.forget = true
+	if (isGroup && it.group == nil) || (!isGroup && (it.user == nil || it.reason == reasonHardDeleted)) {
+		it.persist = persistForget
 		return nil
 	}
 	// Deleted in the target but still in the source (DEPROV-03, groups

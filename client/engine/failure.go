@@ -166,7 +166,7 @@ func (r *run) deferEscrowed() {
 		if !okOwn && !okRef {
 			continue
 		}
-		if !it.dirty && it.op == opNone {
+		if it.persist == persistKeep && it.op == opNone {
 			l.Succeeded(obj) // the source is back where the target is
 			continue
 		}
@@ -175,7 +175,7 @@ func (r *run) deferEscrowed() {
 		}
 		due := (!okOwn || !own.NextAttempt.After(r.now)) && (!okRef || !ref.NextAttempt.After(r.now))
 		if !due {
-			it.op, it.dirty, it.forget = opNone, false, false
+			it.op, it.persist = opNone, persistKeep
 			r.deferred++
 		}
 	}
@@ -190,16 +190,16 @@ func escrowObject(k state.Key) escrow.Object {
 }
 
 // escrowOutcome records one object's outcome in the ledger.
-func (r *run) escrowOutcome(it *item, status provlog.Status) error {
+func (r *run) escrowOutcome(it *item) error {
 	obj := escrowObject(it.key)
 	switch {
-	case it.failed:
+	case it.result.failed():
 		_, _, err := r.js.Escrow.Record(r.now, obj, escrow.Outcome{Action: string(it.action), ErrorCode: it.out.ErrorCode,
-			Reference: it.refFail, RetryAfter: it.out.RetryAfter})
+			Reference: it.result == resultRefFailed, RetryAfter: it.out.RetryAfter})
 		if err != nil {
 			return fmt.Errorf("cycle: escrow: %w", err)
 		}
-	case status == provlog.StatusSkipped && it.staged:
+	case it.result == resultStaged:
 		// A staged delete is held by DEL-01, not escrowed.
 	default:
 		r.js.Escrow.Succeeded(obj)

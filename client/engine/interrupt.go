@@ -113,7 +113,7 @@ func (r *run) pending(it *item, p int) bool {
 		_, ok := r.managerWork(it)
 		return ok
 	case phaseMembers:
-		return it.exported && !it.failed && it.group != nil && (len(it.group.Members) > 0 || len(it.obj.Members) > 0)
+		return it.exported && !it.result.failed() && it.group != nil && (len(it.group.Members) > 0 || len(it.obj.Members) > 0)
 	case phaseUserDeprov, phaseGroupDeprov:
 		return it.op == opDisable || it.op == opDelete || (it.op == opSkip && it.rec == nil)
 	}

@@ -23,6 +23,110 @@ const (
 	opFail              // logged as failed, nothing sent (e.g. DuplicateSourceEntries)
 )
 
+// itemResult is how an item's cycle ended, as the log record and the
+// summary report it. An item starts as resultOK (success, counted by its
+// action); the first failure wins over everything else.
+type itemResult int
+
+const (
+	resultOK        itemResult = iota // success, or nothing logged
+	resultSkipped                     // logged as skipped (nothing to do, action off, no matching value)
+	resultStaged                      // a disable/delete held back by the deletion threshold (DEL-01)
+	resultFailed                      // a call or the mapping failed
+	resultRefFailed                   // a reference write (manager, members) failed
+)
+
+func (r itemResult) String() string {
+	switch r {
+	case resultOK:
+		return "ok"
+	case resultSkipped:
+		return "skipped"
+	case resultStaged:
+		return "staged"
+	case resultFailed:
+		return "failed"
+	case resultRefFailed:
+		return "referenceFailed"
+	}
+	return fmt.Sprintf("itemResult(%d)", int(r))
+}
+
+// failed reports a failed item, its own call or a reference.
+func (r itemResult) failed() bool { return r == resultFailed || r == resultRefFailed }
+
+// skipped reports a record logged as skipped (staged deletes included).
+func (r itemResult) skipped() bool { return r == resultSkipped || r == resultStaged }
+
+// status is the record's provisioningStatusInfo.status for the result.
+func (r itemResult) status() provlog.Status {
+	switch {
+	case r.failed():
+		return provlog.StatusFailure
+	case r.skipped():
+		return provlog.StatusSkipped
+	}
+	return provlog.StatusSuccess
+}
+
+// persistence is what the cycle's commit does with an item's state entry.
+type persistence int
+
+const (
+	persistKeep   persistence = iota // left as stored (watermark included)
+	persistUpsert                    // written, with the new watermark unless it failed
+	persistForget                    // dropped (after a job-level failure: written, links kept)
+)
+
+func (p persistence) String() string {
+	switch p {
+	case persistKeep:
+		return "keep"
+	case persistUpsert:
+		return "upsert"
+	case persistForget:
+		return "forget"
+	}
+	return fmt.Sprintf("persistence(%d)", int(p))
+}
+
+// reason explains why an object is disabled, deleted or skipped; its
+// String is the log's "reason" detail and the state's DisableReason.
+type reason int
+
+const (
+	reasonNone reason = iota
+	reasonUnassigned
+	reasonOutOfScope
+	reasonSoftDeleted
+	reasonBlocked
+	reasonHardDeleted
+	reasonDeleted // a group deleted in Entra ID
+)
+
+var reasonNames = [...]string{
+	reasonNone:        "",
+	reasonUnassigned:  "unassigned",
+	reasonOutOfScope:  "outOfScope",
+	reasonSoftDeleted: "softDeleted",
+	reasonBlocked:     "blocked",
+	reasonHardDeleted: "hardDeleted",
+	reasonDeleted:     "deleted",
+}
+
+func (r reason) String() string {
+	if r >= 0 && int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason(%d)", int(r))
+}
+
+// removedInEntra reports a user disabled or deleted in Entra ID itself,
+// rather than taken out of the application's scope.
+func (r reason) removedInEntra() bool {
+	return r == reasonSoftDeleted || r == reasonBlocked || r == reasonHardDeleted
+}
+
 // item is one source object's work in a cycle. Each phase touches an item
 // from one goroutine only.
 type item struct {
@@ -31,26 +135,21 @@ type item struct {
 	user  *directory.User
 	group *directory.Group
 	op    op
-	// reason explains a disable/delete/skip (unassigned, outOfScope,
-	// softDeleted, blocked, hardDeleted, ...).
-	reason string
+	// reason explains a disable/delete/skip.
+	reason reason
 	// inScope is assignment and scoping together.
 	inScope bool
 	// watermark is the value stored once the item is done.
 	watermark string
-	// dirty marks the state entry for writing; forget drops it.
-	dirty, forget bool
-	// staged: a disable/delete held back by the deletion threshold.
-	staged bool
+	// persist is what the commit does with the state entry.
+	persist persistence
 
-	rec     *provlog.Builder
-	action  provlog.Action
-	failed  bool
-	refFail bool
+	rec    *provlog.Builder
+	action provlog.Action
+	result itemResult
 	// checkFailed: the manager's reference check (ENTRA-FLOW-06) was
 	// answered with an error; the record is a warning unless it failed.
 	checkFailed bool
-	skipped     bool
 	out         outcome.Outcome
 	calls       int
 	// answered counts the calls that got an HTTP answer; a cycle where
@@ -59,8 +158,6 @@ type item struct {
 	// exported is true when the export phase left the object linked and
 	// in sync, so references may be resolved.
 	exported bool
-	// created is true when the object was created in this cycle.
-	created bool
 	// refs are the reference values (manager, members) by target path.
 	refs map[string][]string
 	// phases has bit p set once phase p (phaseUserExport…) ran for the
@@ -68,12 +165,29 @@ type item struct {
 	phases uint8
 }
 
+// markDirty has the state entry written, unless it is to be dropped.
+func (it *item) markDirty() {
+	if it.persist != persistForget {
+		it.persist = persistUpsert
+	}
+}
+
+// skip marks the record skipped, unless the item already failed.
+func (it *item) skip() {
+	if !it.result.failed() {
+		it.result = resultSkipped
+	}
+}
+
 // fail records a failed call on the item (first failure wins).
 func (it *item) fail(r *scim.Result, ref bool) {
-	if it.failed {
+	if it.result.failed() {
 		return
 	}
-	it.failed, it.refFail, it.out = true, ref, r.Outcome
+	it.result, it.out = resultFailed, r.Outcome
+	if ref {
+		it.result = resultRefFailed
+	}
 	it.rec.Fail(provlog.ErrorInfo{
 		ErrorCode:         r.Outcome.ErrorCode,
 		Reason:            it.errorReason(r.Outcome, r.Outcome.Reason),

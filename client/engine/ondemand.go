@@ -103,11 +103,11 @@ func (e *Engine) onDemand(ctx context.Context, dir *directory.Directory, users [
 		switch {
 		case it.op == opNone && it.rec == nil:
 			it.op = opSkip // out of scope: show why
-		case (it.op == opDisable || it.op == opDelete) && it.reason != "unassigned" && it.reason != "outOfScope":
+		case (it.op == opDisable || it.op == opDelete) && it.reason != reasonUnassigned && it.reason != reasonOutOfScope:
 			// On demand cannot disable or delete users disabled or
 			// deleted in Entra (ENTRA-CYCLE-08).
 			it.op = opSkip
-			it.dirty = false
+			it.persist = persistKeep
 		}
 	}
 	if err := r.execute(ctx); err != nil {

@@ -39,7 +39,7 @@ func (r *run) linkedActive(sourceID string) string {
 // user was exported, the mapping has a manager reference, and the manager
 // changed (or, in an initial cycle, is set).
 func (r *run) managerWork(it *item) (want string, ok bool) {
-	if it.key.Kind != state.KindUser || !it.exported || it.failed {
+	if it.key.Kind != state.KindUser || !it.exported || it.result.failed() {
 		return "", false
 	}
 	path, ok := r.managerTarget()
@@ -59,7 +59,10 @@ func (r *run) managerWork(it *item) (want string, ok bool) {
 // reference was written.
 func markUpdated(it *item) {
 	if it.action == provlog.ActionOther {
-		it.action, it.skipped = provlog.ActionUpdate, false
+		it.action = provlog.ActionUpdate
+		if it.result == resultSkipped {
+			it.result = resultOK
+		}
 		it.rec.Action(provlog.ActionUpdate)
 		it.rec.Step(provlog.StepProcessing, provlog.NameProcessingUpdate, provlog.StatusSuccess,
 			"Determined that a reference attribute of the target object must be updated.", nil)
@@ -75,7 +78,7 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 		return nil
 	}
 	obj := it.obj
-	it.dirty = true
+	it.markDirty()
 	mgrTarget := ""
 	if want != "" {
 		if mgrTarget = r.linkedActive(want); mgrTarget == "" {
@@ -203,7 +206,7 @@ const SpecReferenceCheck = "ENTRA-FLOW-06"
 // and group exists (ENTRA-REF-01), as separate member PATCHes, never a
 // replace. Members out of scope are left out (ENTRA-REF-02).
 func (r *run) resolveMembers(ctx context.Context, it *item) error {
-	if it.key.Kind != state.KindGroup || !it.exported || it.failed {
+	if it.key.Kind != state.KindGroup || !it.exported || it.result.failed() {
 		return nil
 	}
 	obj := it.obj
@@ -245,7 +248,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 	if len(adds) == 0 && len(removes) == 0 {
 		return nil
 	}
-	it.dirty = true
+	it.markDirty()
 	c := r.e.opt.Client
 	members := kept
 	if len(addIDs) > 0 {
@@ -295,7 +298,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 	}
 	slices.Sort(members)
 	obj.Members = slices.Compact(members)
-	if !it.failed {
+	if !it.result.failed() {
 		markUpdated(it)
 		it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusSuccess,
 			fmt.Sprintf("Added %d and removed %d member(s).", len(adds), len(removes)), map[string]string{"attribute": "members"})

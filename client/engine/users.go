@@ -81,7 +81,8 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 		}
 		if !hasValue(matchers) {
 			// ENTRA-MATCH-02
-			it.action, it.skipped = provlog.ActionOther, true
+			it.action = provlog.ActionOther
+			it.skip()
 			it.rec.Step(provlog.StepImport, provlog.NameImportSkipped, provlog.StatusSkipped,
 				"ImportSkipped: the user has no value for any matching attribute.", nil)
 			return nil
@@ -220,7 +221,7 @@ func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[stri
 	}
 	obj := it.obj
 	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", values, state.StatusActive
-	it.created, it.exported = true, true
+	it.exported = true
 	it.rec.Target(it.target(obj.TargetID, displayName))
 	it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusSuccess, r.exportedText(it, "created"),
 		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID})
@@ -261,14 +262,15 @@ func (r *run) readTarget(ctx context.Context, it *item, paths []string) (cur sci
 // skipProcessing logs "nothing to do" (action other, status skipped); the
 // reference phase may still turn it into an update.
 func (r *run) skipProcessing(it *item, why string) error {
-	it.action, it.skipped = provlog.ActionOther, true
+	it.action = provlog.ActionOther
+	it.skip()
 	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingSkipped, provlog.StatusSkipped, why, nil)
 	return nil
 }
 
 // evalFailed logs a mapping that could not be evaluated for the object.
 func (r *run) evalFailed(it *item, err error) error {
-	it.failed = true
+	it.result = resultFailed
 	it.out.ErrorCode = "AttributeMappingEvaluationFailed"
 	it.out.Reason = err.Error()
 	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingUpdate, provlog.StatusFailure, err.Error(), nil)
