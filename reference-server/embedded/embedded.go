@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/admin"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/auth"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/faults"
@@ -116,18 +117,34 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 }
 
 // TenantURL is the tenant URL of the seeded account.
-func (s *Server) TenantURL() string { return s.BaseURL + server.TenantPrefix + s.AccountID }
+func (s *Server) TenantURL() string { return adminapi.TenantURL(s.BaseURL, s.AccountID) }
 
 // TenantURLOf is the tenant URL of any account.
 func (s *Server) TenantURLOf(accountID string) string {
-	return s.BaseURL + server.TenantPrefix + accountID
+	return adminapi.TenantURL(s.BaseURL, accountID)
 }
 
 // Handler is the server's root handler, for httptest-style use.
 func (s *Server) Handler() http.Handler { return s.srv.Handler() }
 
-// Faults is the fault injector (plans can also be set through the admin API).
-func (s *Server) Faults() *faults.Engine { return s.srv.Faults() }
+// Admin is a client of the server's admin API.
+func (s *Server) Admin() *adminapi.Client { return adminapi.New(s.BaseURL, s.AdminToken, nil) }
+
+// SetFaultPlan replaces an account's fault plan without going through the
+// admin API (as PUT /admin/accounts/{id}/faults does; hit counts restart).
+// A bad plan is an error naming the rule and field, and changes nothing.
+func (s *Server) SetFaultPlan(account string, plan adminapi.FaultPlan) error {
+	meta, rules := faults.FromAPI(plan)
+	return s.srv.Faults().SetPlan(account, meta, rules)
+}
+
+// FaultPlan is an account's fault plan with hit counts.
+func (s *Server) FaultPlan(account string) adminapi.FaultPlanStatus {
+	return s.srv.Faults().Plan(account).API()
+}
+
+// ClearFaults removes an account's fault plan.
+func (s *Server) ClearFaults(account string) { s.srv.Faults().Clear(account) }
 
 // NewAccount creates a fresh account with one SCIM token.
 func (s *Server) NewAccount(ctx context.Context) (accountID, token string, err error) {

@@ -28,6 +28,8 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 )
 
 // DefaultImage is the image `make image` builds.
@@ -53,8 +55,8 @@ type Container struct {
 func (c *Container) BaseURL() string { return "http://" + c.addr }
 
 // TenantURL is the seeded account's SCIM tenant URL
-// (BaseURL + /api/v1/scim/azure/{account}).
-func (c *Container) TenantURL() string { return c.BaseURL() + "/api/v1/scim/azure/" + c.account }
+// (BaseURL + adminapi.TenantPrefix + account).
+func (c *Container) TenantURL() string { return adminapi.TenantURL(c.BaseURL(), c.account) }
 
 // AccountID is the seeded account's id.
 func (c *Container) AccountID() string { return c.account }
@@ -64,6 +66,9 @@ func (c *Container) Token() string { return c.token }
 
 // AdminToken is the bearer token of the admin API (/admin/...).
 func (c *Container) AdminToken() string { return c.adminToken }
+
+// Admin is a client of the server's admin API.
+func (c *Container) Admin() *adminapi.Client { return adminapi.New(c.BaseURL(), c.adminToken, nil) }
 
 // Addr is the host:port the server listens on.
 func (c *Container) Addr() string { return c.addr }

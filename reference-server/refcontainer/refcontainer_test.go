@@ -158,27 +158,20 @@ rules:
 	}
 
 	// Admin API: a catalogue plan through PUT, and the journal.
-	admin := &client{t: t, token: ctr.AdminToken()}
+	admin := ctr.Admin()
 	plan, err := fixtures.LookupFaultPlan("err-07-invalid-anchor")
 	if err != nil {
 		t.Fatal(err)
 	}
-	faultsURL := ctr.BaseURL() + "/admin/accounts/acme/faults"
-	if code, body = admin.do("PUT", faultsURL, string(plan.JSON)); code != 200 {
-		t.Fatalf("PUT faults: %d %s", code, body)
+	if err := admin.PutFaultPlanJSON(ctx, "acme", plan.JSON); err != nil {
+		t.Fatalf("PUT faults: %v", err)
 	}
 	if code, _ = scim.do("GET", tenant+"/Users/"+user.ID, ""); code != 404 {
 		t.Errorf("err-07 plan: %d", code)
 	}
-	code, body = admin.do("GET", ctr.BaseURL()+"/admin/accounts/acme/requests?since=0", "")
-	var journal struct {
-		Requests []struct {
-			Method, Path, Fault string
-			Status              int
-		} `json:"requests"`
-	}
-	if err := json.Unmarshal([]byte(body), &journal); err != nil || code != 200 {
-		t.Fatalf("journal: %d %s", code, body)
+	journal, err := admin.Requests(ctx, "acme", 0)
+	if err != nil {
+		t.Fatalf("journal: %v", err)
 	}
 	var got []string
 	for _, r := range journal.Requests {

@@ -18,8 +18,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"time"
 
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/auth"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/store"
 )
@@ -109,7 +109,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeErr(w http.ResponseWriter, status int, format string, args ...any) {
-	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
+	writeJSON(w, status, adminapi.Error{Error: fmt.Sprintf(format, args...)})
 }
 
 // decode reads a JSON body into v, rejecting unknown fields; an empty body
@@ -141,21 +141,12 @@ func NewAccountID() string {
 	return hex.EncodeToString(b)
 }
 
-type accountJSON struct {
-	ID        string         `json:"id"`
-	TenantURL string         `json:"tenantUrl"`
-	Created   time.Time      `json:"created"`
-	Settings  store.Settings `json:"settings"`
-}
-
-func (a *API) accountJSON(r *http.Request, acc store.Account) accountJSON {
-	return accountJSON{ID: acc.ID, TenantURL: a.cfg.TenantURL(r, acc.ID), Created: acc.Created, Settings: acc.Settings}
+func (a *API) accountJSON(r *http.Request, acc store.Account) adminapi.Account {
+	return adminapi.Account{ID: acc.ID, TenantURL: a.cfg.TenantURL(r, acc.ID), Created: acc.Created, Settings: adminapi.Settings(acc.Settings)}
 }
 
 func (a *API) createAccount(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		ID string `json:"id"`
-	}
+	var body adminapi.NewAccount
 	if err := decode(r, &body); err != nil {
 		writeErr(w, http.StatusBadRequest, "%v", err)
 		return
@@ -185,11 +176,11 @@ func (a *API) listAccounts(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, err)
 		return
 	}
-	out := make([]accountJSON, 0, len(accs))
+	out := adminapi.AccountList{Accounts: make([]adminapi.Account, 0, len(accs))}
 	for _, acc := range accs {
-		out = append(out, a.accountJSON(r, acc))
+		out.Accounts = append(out.Accounts, a.accountJSON(r, acc))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"accounts": out})
+	writeJSON(w, http.StatusOK, out)
 }
 
 // withAccount answers 404 unless the {id} account exists.
@@ -237,19 +228,8 @@ func (a *API) deleteAccount(w http.ResponseWriter, r *http.Request, acc store.Ac
 	w.WriteHeader(http.StatusNoContent)
 }
 
-type tokenJSON struct {
-	ID      string    `json:"id"`
-	Name    string    `json:"name"`
-	Type    string    `json:"type"`
-	Created time.Time `json:"created"`
-	Token   string    `json:"token,omitempty"`
-}
-
 func (a *API) createToken(w http.ResponseWriter, r *http.Request, acc store.Account) {
-	var body struct {
-		Name string `json:"name"`
-		Type string `json:"type"`
-	}
+	var body adminapi.NewToken
 	if err := decode(r, &body); err != nil {
 		writeErr(w, http.StatusBadRequest, "%v", err)
 		return
@@ -266,7 +246,7 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request, acc store.Acco
 		a.internal(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, tokenJSON{ID: t.ID, Name: t.Name, Type: t.Type, Created: t.Created, Token: secret})
+	writeJSON(w, http.StatusCreated, adminapi.Token{ID: t.ID, Name: t.Name, Type: t.Type, Created: t.Created, Token: secret})
 }
 
 func (a *API) listTokens(w http.ResponseWriter, r *http.Request, acc store.Account) {
@@ -275,11 +255,11 @@ func (a *API) listTokens(w http.ResponseWriter, r *http.Request, acc store.Accou
 		a.internal(w, err)
 		return
 	}
-	out := make([]tokenJSON, 0, len(toks))
+	out := adminapi.TokenList{Tokens: make([]adminapi.Token, 0, len(toks))}
 	for _, t := range toks {
-		out = append(out, tokenJSON{ID: t.ID, Name: t.Name, Type: t.Type, Created: t.Created})
+		out.Tokens = append(out.Tokens, adminapi.Token{ID: t.ID, Name: t.Name, Type: t.Type, Created: t.Created})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": out})
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, acc store.Account) {

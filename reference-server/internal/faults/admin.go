@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/fixtures"
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 )
 
 // maxPlanBytes bounds a PUT body; real plans are a few KiB.
@@ -185,13 +186,7 @@ func ruleDecodeError(i int, err error) error {
 }
 
 // adminError is the admin API's error body.
-type adminError struct {
-	Error string `json:"error"`
-	Rule  *int   `json:"rule,omitempty"`
-	Field string `json:"field,omitempty"`
-	// Known lists the catalogue's plan names when ?plan= names none.
-	Known []string `json:"known,omitempty"`
-}
+type adminError = adminapi.Error
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

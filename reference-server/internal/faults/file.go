@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 )
 
 // Meta describes what a plan reproduces; the catalogue in fixtures/faults
@@ -93,4 +95,25 @@ func yamlToJSON(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(doc)
+}
+
+// FromAPI converts the admin API's wire plan; the conversion of each rule
+// is a compile-time check that Rule and adminapi.FaultRule have the same
+// fields.
+func FromAPI(p adminapi.FaultPlan) (Meta, []Rule) {
+	rules := make([]Rule, len(p.Rules))
+	for i, r := range p.Rules {
+		rules[i] = Rule(r)
+	}
+	return Meta{Spec: p.Spec, ErrorCode: p.ErrorCode, Description: p.Description}, rules
+}
+
+// API converts a plan status to the admin API's wire type.
+func (s Status) API() adminapi.FaultPlanStatus {
+	out := adminapi.FaultPlanStatus{Spec: s.Spec, ErrorCode: s.ErrorCode, Description: s.Description,
+		Rules: make([]adminapi.FaultRuleStatus, len(s.Rules))}
+	for i, r := range s.Rules {
+		out.Rules[i] = adminapi.FaultRuleStatus{FaultRule: adminapi.FaultRule(r.Rule), Hits: r.Hits}
+	}
+	return out
 }

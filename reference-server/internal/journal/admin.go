@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 )
 
 // Admin serves GET and DELETE /admin/accounts/{id}/requests; the router has
@@ -18,7 +20,7 @@ func (j *Journal) Admin() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		account := r.PathValue("id")
 		if account == "" {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "missing account id in path"})
+			writeJSON(w, http.StatusBadRequest, adminapi.Error{Error: "missing account id in path"})
 			return
 		}
 		switch r.Method {
@@ -27,22 +29,19 @@ func (j *Journal) Admin() http.Handler {
 			if s := r.URL.Query().Get("since"); s != "" {
 				n, err := strconv.ParseInt(s, 10, 64)
 				if err != nil || n < 0 {
-					writeJSON(w, http.StatusBadRequest, map[string]string{
-						"error": "since must be a sequence number (0 or more), got " + strconv.Quote(s)})
+					writeJSON(w, http.StatusBadRequest, adminapi.Error{
+						Error: "since must be a sequence number (0 or more), got " + strconv.Quote(s)})
 					return
 				}
 				since = n
 			}
-			writeJSON(w, http.StatusOK, struct {
-				Requests        []Entry `json:"requests"`
-				Unauthenticated int64   `json:"unauthenticated"`
-			}{j.Since(account, since), j.Unauthenticated(account)})
+			writeJSON(w, http.StatusOK, adminapi.RequestLog{Requests: j.Since(account, since), Unauthenticated: j.Unauthenticated(account)})
 		case http.MethodDelete:
 			j.Clear(account)
 			w.WriteHeader(http.StatusNoContent)
 		default:
 			w.Header().Set("Allow", "GET, DELETE")
-			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method " + r.Method + " not allowed"})
+			writeJSON(w, http.StatusMethodNotAllowed, adminapi.Error{Error: "method " + r.Method + " not allowed"})
 		}
 	})
 }

@@ -24,8 +24,9 @@ package journal
 import (
 	"sync"
 	"sync/atomic"
-	"time"
 	"unsafe"
+
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 )
 
 // DefaultCapacity is the ring size per account used when New gets 0 or less.
@@ -43,33 +44,9 @@ const DefaultMaxBytes = 64 << 20
 const MaxAccounts = 10000
 
 // Entry is one recorded request and its answer, as the admin API shows it.
-type Entry struct {
-	// Seq numbers the account's requests from 1; it keeps growing across Clear.
-	Seq int64 `json:"seq"`
-	// Time is when the request arrived (UTC).
-	Time time.Time `json:"time"`
-	// Method is the HTTP method.
-	Method string `json:"method"`
-	// Path is the path below the tenant URL, e.g. "/Users/42" (secrets blanked).
-	Path string `json:"path"`
-	// Query is the raw query string as sent (secrets blanked).
-	Query string `json:"query"`
-	// RequestBody is the request body, up to the body limit.
-	RequestBody string `json:"requestBody"`
-	// RequestBodyTruncated is set when RequestBody was cut at the limit.
-	RequestBodyTruncated bool `json:"requestBodyTruncated,omitempty"`
-	// Status is the answered HTTP status; 0 when the connection was dropped
-	// or the client went away before an answer.
-	Status int `json:"status"`
-	// ResponseBody is the response body, up to the body limit.
-	ResponseBody string `json:"responseBody"`
-	// ResponseBodyTruncated is set when ResponseBody was cut at the limit.
-	ResponseBodyTruncated bool `json:"responseBodyTruncated,omitempty"`
-	// DurationMs is the time from arrival to the end of the answer.
-	DurationMs float64 `json:"durationMs"`
-	// Fault names the fault rule that fired, if any.
-	Fault string `json:"fault"`
-}
+// It is the admin API's wire type (adminapi.JournalEntry documents the
+// fields).
+type Entry = adminapi.JournalEntry
 
 // Stats describe the journal as a whole.
 type Stats struct {

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/admin"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/faults"
 	"github.com/quantive/entra-scim-harness/reference-server/internal/journal"
@@ -25,7 +26,7 @@ import (
 
 // TenantPrefix is the path of every tenant URL, followed by the account id
 // (GTM-01).
-const TenantPrefix = "/api/v1/scim/azure/"
+const TenantPrefix = adminapi.TenantPrefix
 
 // MaxBodyBytes is the largest request body accepted; larger ones get 413.
 // 1 MiB holds any request Entra sends (a PATCH of 50 members is ~5 KiB).
