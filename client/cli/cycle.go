@@ -88,7 +88,7 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 	defer s.st.Close()
 	stopNote := noteInterrupt(cmd)
 	defer stopNote()
-	tenantURL := tenantURLOf(cmd)
+	tenantURL := s.tenantURL
 	if interval > 0 {
 		j, err := s.st.Job(ctx)
 		if err != nil {

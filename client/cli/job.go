@@ -138,6 +138,8 @@ type setup struct {
 	dir *directory.Directory
 	eng *engine.Engine
 	bar *progress.Bar
+	// tenantURL is the job's tenant URL: the flag's, else the state's.
+	tenantURL string
 }
 
 // openJob reads the flags, opens the state (locked until the setup's store
@@ -186,26 +188,21 @@ func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string,
 			return nil, usagef("%s: --mapping: %v", cmd.CommandPath(), err)
 		}
 	}
-	fl := cmd.Flags()
-	if !fl.Changed("tenant-url") && os.Getenv(EnvTenantURL) == "" && cfgStored.TenantURL != "" {
-		_ = fl.Set("tenant-url", cfgStored.TenantURL)
-	}
-	if !fl.Changed("dialect") && cfgStored.Dialect != "" {
-		_ = fl.Set("dialect", cfgStored.Dialect)
-	}
-	tenantURL := tenantURLOf(cmd)
+	// Tenant URL and dialect: flag (or environment), else the state's.
+	tgt := clientTarget{tenantURL: resolveTenantURL(cmd, cfgStored.TenantURL), token: tokenOf(cmd),
+		dialect: resolveDialect(cmd, cfgStored.Dialect)}
+	tenantURL := tgt.tenantURL
 	if err := checkTenantURLScheme(cmd, tenantURL); err != nil {
 		return nil, err
 	}
 	// PATCH operations and body keys follow the mapping's row order, as
 	// Microsoft's examples do (client/scim Options.AttributeOrder).
-	client, err := NewClient(cmd, func(o *scim.Options) { o.AttributeOrder = cfg.Users.Targets() })
+	client, err := newClient(cmd, tgt, func(o *scim.Options) { o.AttributeOrder = cfg.Users.Targets() })
 	if err != nil {
 		return nil, err
 	}
-	dialect, _ := fl.GetString("dialect")
 	stored := cfgStored
-	stored.TenantURL, stored.Dialect, stored.MappingFile = tenantURL, dialect, mapFile
+	stored.TenantURL, stored.Dialect, stored.MappingFile = tenantURL, tgt.dialect, mapFile
 	f.failureSettings(cmd, &stored)
 	if err := st.SaveConfig(ctx, stored); err != nil {
 		return nil, failure(err)
@@ -226,7 +223,7 @@ func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string,
 		return nil, usagef("%s: %v", cmd.CommandPath(), err)
 	}
 	ok = true
-	return &setup{st: st, dir: dir, eng: eng, bar: bar}, nil
+	return &setup{st: st, dir: dir, eng: eng, bar: bar, tenantURL: tenantURL}, nil
 }
 
 // referenceCheckHelp documents --reference-check in the help of the

@@ -194,17 +194,17 @@ type replayTarget struct {
 
 func newReplayTarget(cmd *cobra.Command, real, dryRun bool, faults string, retryAfterCap time.Duration) (*replayTarget, error) {
 	t := &replayTarget{faults: faults}
-	fl := cmd.Flags()
 	// The common flags (--dialect, --timeout and the like) are read by
-	// ClientOptions; the throwaway server and a dry run get placeholders
-	// for the tenant URL and token, so that the environment is not read.
+	// clientOptions; the throwaway server gets placeholders for the tenant
+	// URL and token, so that the environment is not read, and a dry run
+	// without a token a placeholder token.
+	tgt := flagTarget(cmd)
 	if !real {
-		_ = fl.Set("tenant-url", "http://throwaway-reference-server.invalid/scim")
-		_ = fl.Set("token", "throwaway")
-	} else if token, _ := fl.GetString("token"); dryRun && token == "" && os.Getenv(EnvToken) == "" {
-		_ = fl.Set("token", "dry-run")
+		tgt.tenantURL, tgt.token = "http://throwaway-reference-server.invalid/scim", "throwaway"
+	} else if dryRun && tgt.token == "" {
+		tgt.token = "dry-run"
 	}
-	o, err := ClientOptions(cmd)
+	o, err := clientOptions(cmd, tgt)
 	if err != nil {
 		return nil, err
 	}

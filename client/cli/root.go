@@ -4,7 +4,7 @@
 // its own file (newCycleCmd in cycle.go, …) and NewRootCommand adds each
 // explicitly with root.AddCommand.
 //
-// Commands build their SCIM client with NewClient(cmd, adjust), return
+// Commands build their SCIM client with newClient(cmd, clientTarget, adjust), return
 // usagef(...) for bad input (exit 2) and any other error for a failure
 // (exit 1); Run maps errors to exit codes.
 package cli
@@ -167,21 +167,55 @@ func markStarted(c *cobra.Command, started *bool) {
 	}
 }
 
-// ClientOptions reads the common flags (falling back to the environment)
-// into client options; any problem is a usage error naming the flag.
-func ClientOptions(cmd *cobra.Command) (scim.Options, error) {
+// clientTarget is where a command's client goes: the tenant URL, token and
+// dialect after their fallbacks (flag, environment, state file).
+type clientTarget struct {
+	tenantURL, token, dialect string
+}
+
+// flagTarget is the target the common flags give, falling back to the
+// environment for the tenant URL and the token.
+func flagTarget(cmd *cobra.Command) clientTarget {
+	dialect, _ := cmd.Flags().GetString("dialect")
+	return clientTarget{tenantURL: tenantURLOf(cmd), token: tokenOf(cmd), dialect: dialect}
+}
+
+// tokenOf is the token the common flags give: --token, else SCIM_TOKEN.
+func tokenOf(cmd *cobra.Command) string {
+	t, _ := cmd.Flags().GetString("token")
+	if t == "" {
+		t = os.Getenv(EnvToken)
+	}
+	return t
+}
+
+// resolveTenantURL is the tenant URL of a job: --tenant-url, else
+// SCIM_TENANT_URL, else the one stored in the state (stored).
+func resolveTenantURL(cmd *cobra.Command, stored string) string {
+	if !cmd.Flags().Changed("tenant-url") && os.Getenv(EnvTenantURL) == "" && stored != "" {
+		return stored
+	}
+	return tenantURLOf(cmd)
+}
+
+// resolveDialect is the PATCH dialect of a job: --dialect, else the one
+// stored in the state (stored).
+func resolveDialect(cmd *cobra.Command, stored string) string {
+	if !cmd.Flags().Changed("dialect") && stored != "" {
+		return stored
+	}
+	d, _ := cmd.Flags().GetString("dialect")
+	return d
+}
+
+// clientOptions builds client options for t and the other common flags
+// (--timeout, --manager-form); any problem is a usage error naming the
+// flag.
+func clientOptions(cmd *cobra.Command, t clientTarget) (scim.Options, error) {
 	flags := cmd.Flags()
-	tenantURL, _ := flags.GetString("tenant-url")
-	token, _ := flags.GetString("token")
-	dialect, _ := flags.GetString("dialect")
 	timeout, _ := flags.GetDuration("timeout")
 	managerForm, _ := flags.GetString("manager-form")
-	if tenantURL == "" {
-		tenantURL = os.Getenv(EnvTenantURL)
-	}
-	if token == "" {
-		token = os.Getenv(EnvToken)
-	}
+	tenantURL, token, dialect := t.tenantURL, t.token, t.dialect
 	var o scim.Options
 	switch {
 	case strings.TrimSpace(tenantURL) == "":
@@ -212,10 +246,10 @@ const managerFormHelp = "form of the manager PATCH (ENTRA-FLOW-08): observed (de
 	"the manager's id as a bare string, OBS O3) or documented (path manager, [{\"$ref\":\"<tenant>/Users/<id>\",\"value\":\"<id>\"}],\n" +
 	"the SCIM tutorial's Example 5); object sends {\"value\":\"<id>\"} on the observed path"
 
-// NewClient builds a client from the common flags; a bad tenant URL is a
-// usage error.
-func NewClient(cmd *cobra.Command, adjust func(*scim.Options)) (*scim.Client, error) {
-	o, err := ClientOptions(cmd)
+// newClient builds a client for t and the common flags; a bad tenant URL
+// is a usage error.
+func newClient(cmd *cobra.Command, t clientTarget, adjust func(*scim.Options)) (*scim.Client, error) {
+	o, err := clientOptions(cmd, t)
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func newTestConnectionCmd() *cobra.Command {
 			if err := checkTenantURLScheme(cmd, tenantURL); err != nil {
 				return err
 			}
-			c, err := NewClient(cmd, func(o *scim.Options) {
+			c, err := newClient(cmd, flagTarget(cmd), func(o *scim.Options) {
 				o.MatchingAttribute = matching
 				o.SkipGroupProbe = noGroupProbe
 				o.KeepURLFlags = keepFlags
