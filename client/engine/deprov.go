@@ -90,8 +90,7 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	if it.op == opDisable {
 		done = "disabled"
 	}
-	it.rec.Step(provlog.StepExport, name, provlog.StatusSuccess, r.exportedText(it, done),
-		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID})
+	r.logExported(it, name, done, nil)
 	if it.op == opDisable {
 		old := "True"
 		if v, ok := obj.Exported["active"]; ok {

@@ -9,55 +9,84 @@ import (
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
-// exportGroup matches, creates or renames one group (FLOW-12..15); its
-// members follow in the reference phase.
+// exportGroup is Entra's flow for one group (FLOW-12..15): import and
+// scoping steps, then match an unlinked group by displayName, create it
+// when nothing matched, else rename the linked group if its name changed.
+// Its members follow in the reference phase.
 func (r *run) exportGroup(ctx context.Context, it *item) error {
 	defer r.tick(1)
 	if err := it.obj.Decode(ctx); err != nil {
 		return err
 	}
-	c := r.e.opt.Client
-	m := &r.e.cfg.Groups
-	obj := it.obj
-	linked := obj.Linked()
+	linked := it.obj.Linked()
 	r.begin(it, provlog.ActionUpdate)
 	r.importSteps(it, linked)
-	res, err := mapping.EvaluateGroup(m, it.group, !linked, r.env)
+	res, err := mapping.EvaluateGroup(&r.e.cfg.Groups, it.group, !linked, r.env)
 	if err != nil {
 		return r.evalFailed(it, err)
 	}
 	it.refs = res.References
 	dn, _ := res.Values["displayName"].(string)
-	ext, _ := res.Values["externalId"].(string)
-	if !linked {
-		mr, err := c.MatchGroup(ctx, dn)
-		it.count(mr)
-		if err != nil {
-			return fmt.Errorf("cycle: match group %s: %w", it.key.SourceID, err)
-		}
-		if !mr.Outcome.Success {
-			return it.failStep(provlog.StepMatching, provlog.NameMatching, mr)
-		}
-		if id := mr.ID(); id != "" {
-			obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = id, "displayName", res.Values, state.StatusActive
-			it.exported = true
-			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
-				"Matched the target group "+id+" by displayName.", map[string]string{"matchedBy": "displayName", "targetId": id})
-			it.rec.Target(it.target(id, dn))
-			return r.skipProcessing(it, "The target group is already in sync with the source.")
-		}
-		if !m.Actions.Create {
-			r.noMatch(it)
-			return r.skipProcessing(it, "Create is not a target object action of the group mapping (ENTRA-DEPROV-08).")
-		}
-		r.willCreate(it)
-		cr, err := c.CreateGroup(ctx, ext, dn)
-		return r.recordCreate(it, cr, err, res.Values, dn)
+	if linked {
+		it.logLinked()
+		it.rec.Target(it.target(it.obj.TargetID, dn))
+		return r.updateGroup(ctx, it, res.Values, dn)
 	}
-	it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
-		"The group is linked to target group "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
-	it.rec.Target(it.target(obj.TargetID, dn))
-	if !m.Actions.Update {
+	found, done, err := r.matchGroup(ctx, it, res.Values, dn)
+	switch {
+	case done:
+		return err
+	case !found:
+		return r.createGroup(ctx, it, res.Values, dn)
+	}
+	// A group matched by displayName already has its only mapped value.
+	it.logMatched()
+	it.rec.Target(it.target(it.obj.TargetID, dn))
+	return r.skipProcessing(it, "The target group is already in sync with the source.")
+}
+
+// matchGroup looks an unlinked group up in the target by displayName and
+// links it to the group found. done means the export ended here, logged,
+// with err the call's error if any.
+func (r *run) matchGroup(ctx context.Context, it *item, values map[string]any, dn string) (found, done bool, err error) {
+	mr, err := r.e.opt.Client.MatchGroup(ctx, dn)
+	it.count(mr)
+	if err != nil {
+		return false, true, fmt.Errorf("cycle: match group %s: %w", it.key.SourceID, err)
+	}
+	if !mr.Outcome.Success {
+		return false, true, it.failStep(provlog.StepMatching, provlog.NameMatching, mr)
+	}
+	id := mr.ID()
+	if id == "" {
+		return false, false, nil
+	}
+	obj := it.obj
+	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = id, "displayName", values, state.StatusActive
+	it.exported = true
+	return true, false, nil
+}
+
+// createGroup creates an unmatched group, unless Create is off
+// (ENTRA-DEPROV-08).
+func (r *run) createGroup(ctx context.Context, it *item, values map[string]any, dn string) error {
+	if !r.e.cfg.Groups.Actions.Create {
+		r.noMatch(it)
+		return r.skipProcessing(it, "Create is not a target object action of the group mapping (ENTRA-DEPROV-08).")
+	}
+	r.willCreate(it)
+	ext, _ := values["externalId"].(string)
+	cr, err := r.e.opt.Client.CreateGroup(ctx, ext, dn)
+	return r.recordCreate(it, cr, err, values, dn)
+}
+
+// updateGroup renames the linked target group when its displayName
+// differs; nothing is sent when Update is off, when the name did not
+// change since this incremental cycle's last export, or when the target
+// already has it.
+func (r *run) updateGroup(ctx context.Context, it *item, values map[string]any, dn string) error {
+	obj := it.obj
+	if !r.e.cfg.Groups.Actions.Update {
 		return r.skipProcessing(it, "Update is not a target object action of the group mapping (ENTRA-DEPROV-08).")
 	}
 	old, _ := obj.Exported["displayName"].(string)
@@ -71,10 +100,10 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 	}
 	it.exported = true
 	if cur["displayName"] == dn {
-		obj.Exported = res.Values
+		obj.Exported = values
 		return r.skipProcessing(it, "The target group is already in sync with the source.")
 	}
-	rn, err := c.RenameGroup(ctx, obj.TargetID, dn)
+	rn, err := r.e.opt.Client.RenameGroup(ctx, obj.TargetID, dn)
 	it.count(rn)
 	if err != nil {
 		return fmt.Errorf("cycle: rename group %s: %w", it.key.SourceID, err)
@@ -84,9 +113,8 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 		it.exported = false
 		return it.failStep(provlog.StepExport, provlog.NameExportUpdate, rn)
 	}
-	obj.Exported = res.Values
+	obj.Exported = values
 	it.action = provlog.ActionUpdate
-	it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess, r.exportedText(it, "updated"),
-		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID})
+	r.logExported(it, provlog.NameExportUpdate, "updated", nil)
 	return nil
 }

@@ -55,64 +55,81 @@ func statusOf(vals map[string]any) state.ObjectStatus {
 	return state.StatusDisabled
 }
 
-// exportUser matches, creates or updates one user (ENTRA-CYCLE-01 steps
-// 3-5, ENTRA-FLOW-22 without the manager, which waits for the reference
-// phase).
+// exportUser is Entra's flow for one user (ENTRA-CYCLE-01 steps 3-5,
+// ENTRA-FLOW-22): import and scoping steps, then match an unlinked user
+// by its matching attributes, create it when nothing matched, else update
+// the linked or matched target user. Its manager waits for the reference
+// phase.
 func (r *run) exportUser(ctx context.Context, it *item) error {
 	defer r.tick(1)
 	if err := it.obj.Decode(ctx); err != nil {
 		return err
 	}
-	c := r.e.opt.Client
-	m := &r.e.cfg.Users
-	obj := it.obj
-	linked := obj.Linked()
+	linked := it.obj.Linked()
 	r.begin(it, provlog.ActionUpdate)
 	r.importSteps(it, linked)
-	get := directory.UserSource(it.user, it.inScope)
-	if !linked {
-		var matchers []scim.Matcher
-		for i, a := range m.Matching() {
-			v, err := r.matchValue(it, i)
-			if err != nil {
-				return r.evalFailed(it, err)
-			}
-			matchers = append(matchers, scim.Matcher{Attribute: a.Target, Value: v})
-		}
-		if !hasValue(matchers) {
-			// ENTRA-MATCH-02
-			it.action = provlog.ActionOther
-			it.skip()
-			it.rec.Step(provlog.StepImport, provlog.NameImportSkipped, provlog.StatusSkipped,
-				"ImportSkipped: the user has no value for any matching attribute.", nil)
-			return nil
-		}
-		rs, err := c.MatchUserInOrder(ctx, matchers)
-		it.count(rs...)
-		if err != nil {
-			return fmt.Errorf("cycle: match user %s: %w", it.key.SourceID, err)
-		}
-		if n := len(rs); n > 0 {
-			last := rs[n-1]
-			if !last.Outcome.Success {
-				return it.failStep(provlog.StepMatching, provlog.NameMatching, last)
-			}
-			if id := last.ID(); id != "" {
-				obj.TargetID, obj.MatchedBy = id, attrOf(matchers, n-1)
-			}
-		}
-		if obj.TargetID == "" {
-			return r.createUser(ctx, it)
-		}
-		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
-			fmt.Sprintf("Matched the target user %s by %s.", obj.TargetID, obj.MatchedBy),
-			map[string]string{"matchedBy": obj.MatchedBy, "targetId": obj.TargetID})
-	} else {
-		it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
-			"The user is linked to target user "+obj.TargetID+".", map[string]string{"targetId": obj.TargetID})
+	if linked {
+		it.logLinked()
+		return r.updateUser(ctx, it, true)
 	}
+	found, done, err := r.matchUser(ctx, it)
+	switch {
+	case done:
+		return err
+	case !found:
+		return r.createUser(ctx, it)
+	}
+	it.logMatched()
+	return r.updateUser(ctx, it, false)
+}
+
+// matchUser looks an unlinked user up in the target by its matching
+// attributes, in order, and links it to the target user found. done means
+// the export ended here, logged, with err the call's error if any.
+func (r *run) matchUser(ctx context.Context, it *item) (found, done bool, err error) {
+	var matchers []scim.Matcher
+	for i, a := range r.e.cfg.Users.Matching() {
+		v, err := r.matchValue(it, i)
+		if err != nil {
+			return false, true, r.evalFailed(it, err)
+		}
+		matchers = append(matchers, scim.Matcher{Attribute: a.Target, Value: v})
+	}
+	if !hasValue(matchers) {
+		// ENTRA-MATCH-02
+		it.action = provlog.ActionOther
+		it.skip()
+		it.rec.Step(provlog.StepImport, provlog.NameImportSkipped, provlog.StatusSkipped,
+			"ImportSkipped: the user has no value for any matching attribute.", nil)
+		return false, true, nil
+	}
+	rs, err := r.e.opt.Client.MatchUserInOrder(ctx, matchers)
+	it.count(rs...)
+	if err != nil {
+		return false, true, fmt.Errorf("cycle: match user %s: %w", it.key.SourceID, err)
+	}
+	if n := len(rs); n > 0 {
+		last := rs[n-1]
+		if !last.Outcome.Success {
+			return false, true, it.failStep(provlog.StepMatching, provlog.NameMatching, last)
+		}
+		if id := last.ID(); id != "" {
+			it.obj.TargetID, it.obj.MatchedBy = id, attrOf(matchers, n-1)
+		}
+	}
+	return it.obj.TargetID != "", false, nil
+}
+
+// updateUser brings the linked or just matched target user in line with
+// the mapping: nothing is sent when Update is off or, for a user linked
+// before this incremental cycle, when no mapped value changed
+// (EntrySynchronizationSkipped); else the target user is read and the
+// differences PATCHed.
+func (r *run) updateUser(ctx context.Context, it *item, linked bool) error {
+	m := &r.e.cfg.Users
+	obj := it.obj
 	it.rec.Target(it.target(obj.TargetID, it.user.DisplayName))
-	res, err := mapping.Evaluate(m, get, false, r.env)
+	res, err := mapping.Evaluate(m, directory.UserSource(it.user, it.inScope), false, r.env)
 	if err != nil {
 		return r.evalFailed(it, err)
 	}
@@ -121,26 +138,15 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 		return r.skipProcessing(it, "Update is not a target object action of this mapping (ENTRA-DEPROV-08).")
 	}
 	if linked && r.kind == KindIncremental && sameValues(obj.Exported, res.Values) && obj.Status == statusOf(res.Values) {
-		// Nothing mapped changed: Entra sends nothing (EntrySynchronizationSkipped).
 		it.exported = true
 		return r.skipProcessing(it, "The target user is already in sync with the source.")
 	}
-	desired := scim.Attributes(res.Values)
-	paths := slices.Sorted(maps.Keys(res.Values))
-	for p := range res.IfTargetEmpty {
-		paths = append(paths, p)
-	}
-	current, ok, err := r.readTarget(ctx, it, paths)
+	current, desired, ok, err := r.userValues(ctx, it, res)
 	if !ok {
 		return err
 	}
-	for p, v := range res.IfTargetEmpty {
-		if _, ok := current[p]; !ok {
-			desired[p] = v
-		}
-	}
 	changes := scim.Diff(current, desired)
-	upd, err := c.UpdateUser(ctx, obj.TargetID, current, desired)
+	upd, err := r.e.opt.Client.UpdateUser(ctx, obj.TargetID, current, desired)
 	if err != nil {
 		return fmt.Errorf("cycle: update user %s: %w", it.key.SourceID, err)
 	}
@@ -153,16 +159,68 @@ func (r *run) exportUser(ctx context.Context, it *item) error {
 	if !upd.Sent {
 		return r.skipProcessing(it, "The target user is already in sync with the source.")
 	}
+	r.logUserUpdated(it, changes, current)
+	return nil
+}
+
+// userValues reads the target user's current values of the mapped paths
+// and gives the values to send: the mapping's, with the "only if the
+// target is empty" values the target lacks. ok is false when the read
+// failed (readTarget).
+func (r *run) userValues(ctx context.Context, it *item, res *mapping.Result) (current, desired scim.Attributes, ok bool, err error) {
+	desired = scim.Attributes(res.Values)
+	paths := slices.Sorted(maps.Keys(res.Values))
+	for p := range res.IfTargetEmpty {
+		paths = append(paths, p)
+	}
+	current, ok, err = r.readTarget(ctx, it, paths)
+	if !ok {
+		return nil, nil, false, err
+	}
+	for p, v := range res.IfTargetEmpty {
+		if _, ok := current[p]; !ok {
+			desired[p] = v
+		}
+	}
+	return current, desired, true, nil
+}
+
+// logUserUpdated logs a sent user update: the decision, the modified
+// properties and the export step.
+func (r *run) logUserUpdated(it *item, changes []scim.Change, current scim.Attributes) {
 	it.action = provlog.ActionUpdate
 	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingUpdate, provlog.StatusSuccess,
 		"Determined that the target user must be updated.", nil)
 	for _, ch := range changes {
 		it.rec.Modified(ch.Path, str(current[ch.Path]), str(ch.New))
 	}
-	it.rec.Step(provlog.StepExport, provlog.NameExportUpdate, provlog.StatusSuccess, r.exportedText(it, "updated"),
-		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID,
-			"modifiedAttributes": strconv.Itoa(len(changes))})
-	return nil
+	r.logExported(it, provlog.NameExportUpdate, "updated", map[string]string{"modifiedAttributes": strconv.Itoa(len(changes))})
+}
+
+// logMatched logs the target object the match found and linked.
+func (it *item) logMatched() {
+	id, by := it.obj.TargetID, it.obj.MatchedBy
+	it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
+		fmt.Sprintf("Matched the target %s %s by %s.", it.noun(), id, by),
+		map[string]string{"matchedBy": by, "targetId": id})
+}
+
+// logLinked logs the target object an earlier cycle linked.
+func (it *item) logLinked() {
+	id := it.obj.TargetID
+	it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusSuccess,
+		fmt.Sprintf("The %s is linked to target %s %s.", it.noun(), it.noun(), id), map[string]string{"targetId": id})
+}
+
+// logExported logs a successful export step: done is created, updated,
+// disabled or deleted; details, when given, add to the object's
+// ReportableIdentifier and target id.
+func (r *run) logExported(it *item, name, done string, details map[string]string) {
+	if details == nil {
+		details = map[string]string{}
+	}
+	details[provlog.DetailReportableIdentifier], details["targetId"] = it.reportable(), it.obj.TargetID
+	it.rec.Step(provlog.StepExport, name, provlog.StatusSuccess, r.exportedText(it, done), details)
 }
 
 // createUser creates an unmatched user, unless it is disabled in the
@@ -223,8 +281,7 @@ func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[stri
 	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", values, state.StatusActive
 	it.exported = true
 	it.rec.Target(it.target(obj.TargetID, displayName))
-	it.rec.Step(provlog.StepExport, provlog.NameExportAdd, provlog.StatusSuccess, r.exportedText(it, "created"),
-		map[string]string{provlog.DetailReportableIdentifier: it.reportable(), "targetId": obj.TargetID})
+	r.logExported(it, provlog.NameExportAdd, "created", nil)
 	return nil
 }
 
