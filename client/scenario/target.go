@@ -1,16 +1,12 @@
 package scenario
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/quantive/entra-scim-harness/fixtures"
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 )
 
 // Target is a SCIM server with the reference server's admin API
@@ -29,35 +25,28 @@ type Account struct {
 	ID, TenantURL, Token string
 }
 
+func (t *Target) admin() *adminapi.Client { return adminapi.New(t.BaseURL, t.AdminToken, t.HTTP) }
+
 // NewAccount creates an account and a SCIM token for it, so that each
 // scenario starts from an empty tenant.
 func (t *Target) NewAccount(ctx context.Context) (*Account, error) {
-	var a struct {
-		ID        string `json:"id"`
-		TenantURL string `json:"tenantUrl"`
-	}
-	if err := t.call(ctx, http.MethodPost, "/admin/accounts", `{}`, &a); err != nil {
+	c := t.admin()
+	a, err := c.CreateAccount(ctx, "")
+	if err != nil {
 		return nil, fmt.Errorf("create account: %w", err)
 	}
-	var tok struct {
-		Token string `json:"token"`
-	}
-	if err := t.call(ctx, http.MethodPost, "/admin/accounts/"+a.ID+"/tokens", `{"name":"entra","type":"SCIM"}`, &tok); err != nil {
+	tok, err := c.CreateToken(ctx, a.ID, "entra")
+	if err != nil {
 		return nil, fmt.Errorf("create token: %w", err)
 	}
-	tenant := a.TenantURL
-	if tenant == "" || !strings.HasPrefix(tenant, "http") {
-		tenant = strings.TrimRight(t.BaseURL, "/") + "/api/v1/scim/azure/" + a.ID
-	}
-	return &Account{ID: a.ID, TenantURL: tenant, Token: tok.Token}, nil
+	return &Account{ID: a.ID, TenantURL: a.TenantURL, Token: tok.Token}, nil
 }
 
 // SetFaults installs the catalogue's fault plan name on the account; "none"
 // clears the plan.
 func (t *Target) SetFaults(ctx context.Context, account, name string) error {
-	path := "/admin/accounts/" + account + "/faults"
 	if name == "none" {
-		if err := t.call(ctx, http.MethodDelete, path, "", nil); err != nil {
+		if err := t.admin().ClearFaults(ctx, account); err != nil {
 			return fmt.Errorf("clear faults: %w", err)
 		}
 		return nil
@@ -66,42 +55,8 @@ func (t *Target) SetFaults(ctx context.Context, account, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := t.call(ctx, http.MethodPut, path, string(p.JSON), nil); err != nil {
+	if err := t.admin().PutFaultPlanJSON(ctx, account, p.JSON); err != nil {
 		return fmt.Errorf("set fault plan %s: %w", name, err)
-	}
-	return nil
-}
-
-func (t *Target) call(ctx context.Context, method, path, body string, out any) error {
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(t.BaseURL, "/")+path, rd)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+t.AdminToken)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	hc := t.HTTP
-	if hc == nil {
-		hc = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: HTTP %d: %s", method, path, resp.StatusCode, bytes.TrimSpace(b))
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("%s %s: %w", method, path, err)
-		}
 	}
 	return nil
 }

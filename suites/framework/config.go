@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
@@ -326,7 +327,7 @@ func (c *Config) applyLoad(l LoadOptions, where string, bad func(string, ...any)
 
 // refserverPath is the reference server's tenant-URL shape (GTM-01, GTM-08),
 // from which the admin API's base URL and account id can be derived.
-var refserverPath = regexp.MustCompile(`^(.*)/api/v1/scim/azure/([^/]+)/?$`)
+var refserverPath = regexp.MustCompile(`^(.*)` + regexp.QuoteMeta(adminapi.TenantPrefix) + `([^/]+)/?$`)
 
 func (c *Config) resolveAdmin(bad func(string, ...any)) {
 	if c.AdminToken == "" {
