@@ -348,7 +348,7 @@ func (c *Config) resolveAdmin(bad func(string, ...any)) {
 		}
 	}
 	if c.AdminURL == "" || c.AccountID == "" {
-		bad("%s is set, but the admin API cannot be located: the tenant URL is not of the form …/api/v1/scim/azure/{account}; set %s and %s", EnvAdminToken, EnvAdminURL, EnvAccountID)
+		bad("%s is set, but the admin API cannot be located: the tenant URL is not of the form …%s{account}; set %s and %s", EnvAdminToken, adminapi.TenantPrefix, EnvAdminURL, EnvAccountID)
 		return
 	}
 	if err := validateTenantURL(c.AdminURL); err != nil {

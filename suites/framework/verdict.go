@@ -10,6 +10,7 @@ import (
 	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/types"
 
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
@@ -30,7 +31,7 @@ const (
 )
 
 // GtmhubNotApplicable is why Gtmhub-only behaviours do not apply to a target.
-const GtmhubNotApplicable = "a Gtmhub-only behaviour, and the tenant URL does not have Gtmhub's shape (…/api/v1/scim/azure/{account}, GTM-01); ask for it with profiles: [gtmhub] in the options file or " + EnvProfiles + "=gtmhub"
+const GtmhubNotApplicable = "a Gtmhub-only behaviour, and the tenant URL does not have Gtmhub's shape (…" + adminapi.TenantPrefix + "{account}, GTM-01); ask for it with profiles: [gtmhub] in the options file or " + EnvProfiles + "=gtmhub"
 
 // Owns reports whether the running spec checks behaviour id itself (it is one
 // of the spec IDs of its labels).
