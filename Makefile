@@ -4,7 +4,7 @@ PKGS := ./...
 IMAGE ?= refserver:dev
 IMAGE_DIR := bin/image
 
-.PHONY: help conformance test vet race fuzz bench refserver entrasim image conformance-image smoke install clean
+.PHONY: help conformance test vet race fuzz bench refserver entrasim image conformance-image smoke install lint clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -38,6 +38,11 @@ test: vet ## every test (unit, HTTP, golden, fuzz seeds, suites, container when 
 
 smoke: ## the README's main paths with built binaries (refserver, entrasim test-connection, cycles, status, logs, scenario, reproduce)
 	GO=$(GO) scripts/smoke.sh
+
+GOLANGCI_LINT_VERSION ?= v2.15.0
+
+lint: ## golangci-lint (.golangci.yml: go vet, staticcheck, errcheck, unused, import layering)
+	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 
 vet: ## go vet
 	$(GO) vet $(PKGS)

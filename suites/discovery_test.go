@@ -8,7 +8,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/protocol"
-	"github.com/quantive/entra-scim-harness/suites/framework"
 	. "github.com/quantive/entra-scim-harness/suites/framework"
 	. "github.com/quantive/entra-scim-harness/suites/matchers"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
@@ -31,7 +30,7 @@ type schemaResource struct {
 	Attributes []schemaAttr `json:"attributes"`
 }
 
-func decodeSchemas(f *framework.Framework) []schemaResource {
+func decodeSchemas(f *Framework) []schemaResource {
 	GinkgoHelper()
 	x := f.Get("/Schemas", nil)
 	Expect(x).To(BeListResponse())

@@ -8,7 +8,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
-	"github.com/quantive/entra-scim-harness/suites/framework"
 	. "github.com/quantive/entra-scim-harness/suites/framework"
 	. "github.com/quantive/entra-scim-harness/suites/matchers"
 )
@@ -16,7 +15,7 @@ import (
 // readGroup reads a group with all attributes (members included when the
 // target returns them). A spec that does not check reading groups
 // (ENTRA-FLOW-14) is blocked when the read fails.
-func readGroup(f *framework.Framework, id string) map[string]any {
+func readGroup(f *Framework, id string) map[string]any {
 	GinkgoHelper()
 	x := f.Get("/Groups/"+id, nil)
 	f.Require("ENTRA-FLOW-14", x, HaveStatus(http.StatusOK), "read the group back")

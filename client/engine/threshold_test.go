@@ -114,7 +114,7 @@ func TestRestart_ENTRA_CYCLE_05(t *testing.T) {
 	if err := env.store.Restart(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	s = env.cycle(eng, d)
+	env.cycle(eng, d)
 	reqs = env.requests()
 	var queries int
 	for _, r := range reqs {

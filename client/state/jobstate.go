@@ -68,7 +68,7 @@ func (s *Store) SaveJobState(ctx context.Context, j Job, js JobState) error {
 	if err != nil {
 		return fmt.Errorf("save job state: %w", err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after a commit, a no-op
 	if err := putJobState(ctx, tx, js); err != nil {
 		return err
 	}

@@ -348,7 +348,7 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 	if err != nil {
 		return fmt.Errorf("commit cycle: %w", err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after a commit, a no-op
 	texts := encodeCommit(c)
 	defer texts.close()
 	if len(c.Upsert) > 0 {
@@ -553,7 +553,7 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 	if err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after a commit, a no-op
 	q := `UPDATE objects SET watermark=''`
 	if resetLinks {
 		q = `DELETE FROM objects`

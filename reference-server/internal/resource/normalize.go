@@ -332,7 +332,9 @@ func sameLower(a, b string) bool {
 	} else if isASCII(a) && isASCII(b) {
 		return false
 	}
-	return strings.ToLower(a) == strings.ToLower(b)
+	// Exactly ToLower's equality (not EqualFold's Unicode folding): the
+	// fast paths above agree with this (TestSameLower).
+	return strings.ToLower(a) == strings.ToLower(b) //nolint:staticcheck // see above
 }
 
 func isASCII(s string) bool {

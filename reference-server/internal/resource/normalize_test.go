@@ -11,8 +11,6 @@ import (
 	"github.com/quantive/entra-scim-harness/reference-server/internal/schema"
 )
 
-const ent = protocol.EnterpriseUserSchema
-
 // mustJSON decodes a JSON literal the way Decode does (json.Number).
 func mustJSON(t testing.TB, s string) any {
 	t.Helper()

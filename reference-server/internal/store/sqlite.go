@@ -89,7 +89,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 		if err := createPrivate(path); err != nil {
-			l.release()
+			_ = l.release()
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 		lock = l
@@ -103,7 +103,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		lock.release()
+		_ = lock.release()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(conns)
@@ -112,13 +112,13 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	db.SetConnMaxIdleTime(0)
 	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
 		db.Close()
-		lock.release()
+		_ = lock.release()
 		return nil, fmt.Errorf("open store %s: create schema: %w", path, err)
 	}
 	s := &SQLite{db: db, lock: lock, accountTable: newAccountTable()}
 	if err := s.st.prepare(ctx, db); err != nil {
 		db.Close()
-		lock.release()
+		_ = lock.release()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if err := s.loadAccounts(ctx); err != nil {
