@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -141,11 +142,8 @@ func groupCauses(rs []Result) []CauseGroup {
 	for _, c := range order {
 		out = append(out, *byCause[c])
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Rows() != out[j].Rows() {
-			return out[i].Rows() > out[j].Rows()
-		}
-		return len(out[i].Failed) > len(out[j].Failed)
+	slices.SortStableFunc(out, func(a, b CauseGroup) int {
+		return cmp.Or(cmp.Compare(b.Rows(), a.Rows()), cmp.Compare(len(b.Failed), len(a.Failed)))
 	})
 	return out
 }
@@ -177,33 +175,21 @@ func profileRank(name string) int {
 }
 
 func sortResults(rs []Result) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if ra, rb := profileRank(a.Profile), profileRank(b.Profile); ra != rb {
-			return ra < rb
-		}
-		if a.Profile != b.Profile {
-			return a.Profile < b.Profile
-		}
-		if a.ID != b.ID {
-			return lessID(a.ID, b.ID)
-		}
-		return a.Dialect < b.Dialect
+	slices.SortStableFunc(rs, func(a, b Result) int {
+		return cmp.Or(
+			cmp.Compare(profileRank(a.Profile), profileRank(b.Profile)),
+			cmp.Compare(a.Profile, b.Profile),
+			compareIDs(a.ID, b.ID),
+			cmp.Compare(a.Dialect, b.Dialect))
 	})
 }
 
-// lessID orders IDs by prefix, then by their numeric suffix, so ENTRA-FLOW-9
+// compareIDs orders IDs by prefix, then by their numeric suffix, so ENTRA-FLOW-9
 // sorts before ENTRA-FLOW-10 even if someone forgets the zero padding.
-func lessID(a, b string) bool {
+func compareIDs(a, b string) int {
 	pa, na := splitID(a)
 	pb, nb := splitID(b)
-	if pa != pb {
-		return pa < pb
-	}
-	if len(na) != len(nb) {
-		return len(na) < len(nb)
-	}
-	return na < nb
+	return cmp.Or(cmp.Compare(pa, pb), cmp.Compare(len(na), len(nb)), cmp.Compare(na, nb))
 }
 
 func splitID(id string) (prefix, num string) {

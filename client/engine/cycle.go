@@ -1,9 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -556,7 +557,7 @@ func (r *run) plan(ctx context.Context) error {
 			gone = append(gone, o)
 		}
 	}
-	sort.Slice(gone, func(i, j int) bool { return gone[i].SourceID < gone[j].SourceID })
+	slices.SortFunc(gone, func(a, b *state.Object) int { return cmp.Compare(a.SourceID, b.SourceID) })
 	for _, o := range gone {
 		if err := r.planUser(nil, o); err != nil {
 			return err
@@ -579,7 +580,7 @@ func (r *run) plan(ctx context.Context) error {
 			gone = append(gone, o)
 		}
 	}
-	sort.Slice(gone, func(i, j int) bool { return gone[i].SourceID < gone[j].SourceID })
+	slices.SortFunc(gone, func(a, b *state.Object) int { return cmp.Compare(a.SourceID, b.SourceID) })
 	for _, o := range gone {
 		r.planGroup(nil, o)
 	}

@@ -1,9 +1,10 @@
 package escrow
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -196,10 +197,7 @@ func (l *Ledger) DropAll() int {
 }
 
 func sortEntries(es []Entry) {
-	sort.Slice(es, func(i, j int) bool {
-		if !es[i].NextAttempt.Equal(es[j].NextAttempt) {
-			return es[i].NextAttempt.Before(es[j].NextAttempt)
-		}
-		return Key(es[i].Object, es[i].Reference) < Key(es[j].Object, es[j].Reference)
+	slices.SortFunc(es, func(a, b Entry) int {
+		return cmp.Or(a.NextAttempt.Compare(b.NextAttempt), cmp.Compare(Key(a.Object, a.Reference), Key(b.Object, b.Reference)))
 	})
 }

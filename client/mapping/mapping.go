@@ -14,8 +14,9 @@
 package mapping
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/client/expr"
@@ -193,7 +194,7 @@ func (m *ObjectMapping) Matching() []*Attribute {
 			out = append(out, a)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Matching < out[j].Matching })
+	slices.SortStableFunc(out, func(a, b *Attribute) int { return cmp.Compare(a.Matching, b.Matching) })
 	return out
 }
 
