@@ -11,8 +11,8 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
 	"github.com/quantive/entra-scim-harness/client/state"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 // The cycle specs run the provisioning engine against the target with the
@@ -53,11 +53,11 @@ func managerOf(u map[string]any) any {
 }
 
 var _ = Describe("Provisioning cycles", func() {
-	f := New()
+	f := framework.New()
 
-	ForEachDialect(func(dialect string) {
-		It("ENTRA-CYCLE-01 an initial cycle creates every in-scope user and group, then sets managers and members (ENTRA-FLOW-22, ENTRA-REF-01)",
-			Req("ENTRA-CYCLE-01", "ENTRA-FLOW-22", "ENTRA-REF-01"), func() {
+	framework.ForEachDialect(func(dialect string) {
+		framework.Spec(framework.Req("ENTRA-CYCLE-01", "ENTRA-FLOW-22", "ENTRA-REF-01"),
+			"an initial cycle creates every in-scope user and group, then sets managers and members (ENTRA-FLOW-22, ENTRA-REF-01)", func() {
 				r := newCycleRun(f, cycleFixture, nil)
 				s := r.cycle()
 				calls := r.wire.take()
@@ -108,8 +108,8 @@ var _ = Describe("Provisioning cycles", func() {
 				})
 			})
 
-		It("ENTRA-CYCLE-02 an attribute edit sends exactly one PATCH with the difference",
-			Req("ENTRA-CYCLE-02"), func() {
+		framework.Spec(framework.Req("ENTRA-CYCLE-02"),
+			"an attribute edit sends exactly one PATCH with the difference", func() {
 				r := newCycleRun(f, cycleFixture, nil)
 				r.initialCycle()
 				ben := r.link(state.KindUser, "u2")
@@ -131,8 +131,8 @@ var _ = Describe("Provisioning cycles", func() {
 				Expect(readUser(f, ben)["title"]).To(Equal("Staff Engineer"))
 			})
 
-		It("ENTRA-REF-01 a manager change in the directory PATCHes the manager in a later cycle (ENTRA-FLOW-08)",
-			Req("ENTRA-REF-01", "ENTRA-FLOW-08"), func() {
+		framework.Spec(framework.Req("ENTRA-REF-01", "ENTRA-FLOW-08"),
+			"a manager change in the directory PATCHes the manager in a later cycle (ENTRA-FLOW-08)", func() {
 				r := newCycleRun(f, cycleFixture, nil)
 				r.initialCycle()
 				ann, cid := r.link(state.KindUser, "u1"), r.link(state.KindUser, "u3")
@@ -147,8 +147,8 @@ var _ = Describe("Provisioning cycles", func() {
 				Expect(managerOf(readUser(f, cid))).To(Equal(ann))
 			})
 
-		It("ENTRA-FLOW-16 team membership changes are member adds and removes, and a rename replaces displayName (ENTRA-FLOW-17, ENTRA-FLOW-15)",
-			Req("ENTRA-FLOW-16", "ENTRA-FLOW-17", "ENTRA-FLOW-15", "ENTRA-CYCLE-02"), func() {
+		framework.Spec(framework.Req("ENTRA-FLOW-16", "ENTRA-FLOW-17", "ENTRA-FLOW-15", "ENTRA-CYCLE-02"),
+			"team membership changes are member adds and removes, and a rename replaces displayName (ENTRA-FLOW-17, ENTRA-FLOW-15)", func() {
 				r := newCycleRun(f, cycleFixture, nil)
 				r.initialCycle()
 				g, cid, dee := r.link(state.KindGroup, "g1"), r.link(state.KindUser, "u3"), r.link(state.KindUser, "u4")
@@ -184,8 +184,8 @@ var _ = Describe("Provisioning cycles", func() {
 				})
 			})
 
-		It("ENTRA-DEPROV-01 unassigned, soft-deleted and blocked users are disabled with active=false and kept",
-			Req("ENTRA-DEPROV-01"), func() {
+		framework.Spec(framework.Req("ENTRA-DEPROV-01"),
+			"unassigned, soft-deleted and blocked users are disabled with active=false and kept", func() {
 				r := newCycleRun(f, cycleFixture, nil)
 				r.initialCycle()
 				ben, cid, dee := r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3"), r.link(state.KindUser, "u4")
@@ -201,8 +201,8 @@ var _ = Describe("Provisioning cycles", func() {
 				}
 			})
 
-		It("ENTRA-DEPROV-07 a restored user is re-activated and keeps its memberships",
-			Req("ENTRA-DEPROV-07"), func() {
+		framework.Spec(framework.Req("ENTRA-DEPROV-07"),
+			"a restored user is re-activated and keeps its memberships", func() {
 				r := newCycleRun(f, cycleFixture, nil)
 				r.initialCycle()
 				ben, cid := r.link(state.KindUser, "u2"), r.link(state.KindUser, "u3")
@@ -224,8 +224,8 @@ var _ = Describe("Provisioning cycles", func() {
 			})
 	})
 
-	It("ENTRA-DEPROV-02 a hard-deleted source user is deleted in the target",
-		Req("ENTRA-DEPROV-02"), func() {
+	framework.Spec(framework.Req("ENTRA-DEPROV-02"),
+		"a hard-deleted source user is deleted in the target", func() {
 			r := newCycleRun(f, cycleFixture, nil)
 			r.initialCycle()
 			dee := r.link(state.KindUser, "u4")
@@ -236,11 +236,11 @@ var _ = Describe("Provisioning cycles", func() {
 			Expect(deletes).To(HaveLen(1))
 			Expect(deletes[0].Path).To(HaveSuffix("/Users/" + dee))
 			r.expectRecord(s, "u4", provlog.ActionDelete, provlog.StatusSuccess)
-			Expect(f.Send(f.Entra().GetUser(dee))).To(HaveStatus(http.StatusNotFound))
+			Expect(f.Send(f.Entra().GetUser(dee))).To(matchers.HaveStatus(http.StatusNotFound))
 		})
 
-	It("ENTRA-MATCH-01 users already in the target are matched by userName and by externalId, not duplicated (ENTRA-MATCH-04)",
-		Req("ENTRA-MATCH-01", "ENTRA-MATCH-04"), func() {
+	framework.Spec(framework.Req("ENTRA-MATCH-01", "ENTRA-MATCH-04"),
+		"users already in the target are matched by userName and by externalId, not duplicated (ENTRA-MATCH-04)", func() {
 			r := newCycleRun(f, cycleFixture, nil)
 			byName := f.UserAttributes("pre-ann")
 			byName["userName"] = r.pfx + "-ann@conformance.example.test"
@@ -265,9 +265,9 @@ var _ = Describe("Provisioning cycles", func() {
 
 			f.Check("ENTRA-MATCH-04", func() {
 				By("each matching attribute filters to exactly the one user")
-				Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ann@conformance.example.test"))).To(BeListResponseWith(1))
-				Expect(f.Send(f.Entra().MatchUser("externalId", r.pfx+"-ben"))).To(BeListResponseWith(1))
-				Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ben@conformance.example.test"))).To(BeListResponseWith(1),
+				Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ann@conformance.example.test"))).To(matchers.BeListResponseWith(1))
+				Expect(f.Send(f.Entra().MatchUser("externalId", r.pfx+"-ben"))).To(matchers.BeListResponseWith(1))
+				Expect(f.Send(f.Entra().MatchUser("userName", r.pfx+"-ben@conformance.example.test"))).To(matchers.BeListResponseWith(1),
 					"the matched user's userName was updated to the source's, without a duplicate")
 			})
 		})

@@ -8,8 +8,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/protocol"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -30,10 +30,10 @@ type schemaResource struct {
 	Attributes []schemaAttr `json:"attributes"`
 }
 
-func decodeSchemas(f *Framework) []schemaResource {
+func decodeSchemas(f *framework.Framework) []schemaResource {
 	GinkgoHelper()
 	x := f.Get("/Schemas", nil)
-	Expect(x).To(BeListResponse())
+	Expect(x).To(matchers.BeListResponse())
 	var list struct {
 		Resources []schemaResource `json:"Resources"`
 	}
@@ -74,11 +74,11 @@ func nullPaths(v any, path string) []string {
 }
 
 var _ = Describe("Discovery", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-FLOW-02 GET /Schemas answers a ListResponse of Schema resources with camelCase values and no nulls", Req("ENTRA-FLOW-02"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-02"), "GET /Schemas answers a ListResponse of Schema resources with camelCase values and no nulls", func() {
 		x := f.Get("/Schemas", nil)
-		Expect(x).To(BeListResponse())
+		Expect(x).To(matchers.BeListResponse())
 		var raw any
 		Expect(x.DecodeJSON(&raw)).To(Succeed())
 		Expect(nullPaths(raw, "$")).To(BeEmpty(), "absent values must be omitted, not sent as null")
@@ -102,7 +102,7 @@ var _ = Describe("Discovery", func() {
 		}
 	})
 
-	It("ENTRA-FLOW-02 /Schemas lists the User schema, and the Group schema when groups are served", Req("ENTRA-FLOW-02"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-02"), "/Schemas lists the User schema, and the Group schema when groups are served", func() {
 		var ids []string
 		for _, s := range decodeSchemas(f) {
 			ids = append(ids, s.ID)
@@ -114,9 +114,9 @@ var _ = Describe("Discovery", func() {
 		}
 	})
 
-	It("ENTRA-REQ-09 GET /ServiceProviderConfig declares PATCH and filter support", Req("ENTRA-REQ-09"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-09"), "GET /ServiceProviderConfig declares PATCH and filter support", func() {
 		x := f.Get("/ServiceProviderConfig", nil)
-		Expect(x).To(HaveStatus(200))
+		Expect(x).To(matchers.HaveStatus(200))
 		var spc struct {
 			Schemas []string `json:"schemas"`
 			Patch   struct {
@@ -132,9 +132,9 @@ var _ = Describe("Discovery", func() {
 		Expect(spc.Filter.Supported).To(BeTrue(), "Entra matches with eq filters (ENTRA-REQ-04)")
 	})
 
-	It("ENTRA-REQ-09 GET /ResourceTypes lists the User resource type at /Users", Req("ENTRA-REQ-09"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-09"), "GET /ResourceTypes lists the User resource type at /Users", func() {
 		x := f.Get("/ResourceTypes", nil)
-		Expect(x).To(BeListResponse())
+		Expect(x).To(matchers.BeListResponse())
 		var list struct {
 			Resources []struct {
 				Schemas  []string `json:"schemas"`
@@ -156,16 +156,16 @@ var _ = Describe("Discovery", func() {
 		Expect(found).To(BeTrue(), "no resource type named User")
 	})
 
-	DescribeTable("ENTRA-REQ-16 discovery answers use application/scim+json", Req("ENTRA-REQ-16"),
+	framework.SpecTable(framework.Req("ENTRA-REQ-16"), "discovery answers use application/scim+json",
 		func(path string) {
-			Expect(f.Get(path, nil)).To(SatisfyAll(HaveStatus(200), HaveSCIMContentType()))
+			Expect(f.Get(path, nil)).To(SatisfyAll(matchers.HaveStatus(200), matchers.HaveSCIMContentType()))
 		},
 		Entry("/Schemas", "/Schemas"),
 		Entry("/ResourceTypes", "/ResourceTypes"),
 		Entry("/ServiceProviderConfig", "/ServiceProviderConfig"),
 	)
 
-	It("RFC-09 every schema attribute declares a valid type and multiValued", Req("RFC-09"), func() {
+	framework.Spec(framework.Req("RFC-09"), "every schema attribute declares a valid type and multiValued", func() {
 		types := []string{"string", "boolean", "decimal", "integer", "dateTime", "binary", "reference", "complex"}
 		for _, s := range decodeSchemas(f) {
 			walkAttrs(s.ID, s.Attributes, func(path string, a schemaAttr) {

@@ -8,75 +8,75 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 // readGroup reads a group with all attributes (members included when the
 // target returns them). A spec that does not check reading groups
 // (ENTRA-FLOW-14) is blocked when the read fails.
-func readGroup(f *Framework, id string) map[string]any {
+func readGroup(f *framework.Framework, id string) map[string]any {
 	GinkgoHelper()
 	x := f.Get("/Groups/"+id, nil)
-	f.Require("ENTRA-FLOW-14", x, HaveStatus(http.StatusOK), "read the group back")
+	f.Require("ENTRA-FLOW-14", x, matchers.HaveStatus(http.StatusOK), "read the group back")
 	var g map[string]any
 	Expect(json.Unmarshal(x.Body, &g)).To(Succeed())
 	return g
 }
 
 var _ = Describe("Groups", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-FLOW-13 creating a group with the ADSCIM schema URI answers 201 with an id", Req("ENTRA-FLOW-13", "ENTRA-REQ-18"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-13", "ENTRA-REQ-18"), "creating a group with the ADSCIM schema URI answers 201 with an id", func() {
 		name := f.Name("team")
 		x := f.Send(f.Entra().CreateGroup(name, name))
-		Expect(x).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID(), BeAcceptedByEntra(outcome.CreateGroup)))
-		Expect(x).To(HaveAttribute("displayName", name))
+		Expect(x).To(SatisfyAll(matchers.HaveStatus(http.StatusCreated), matchers.HaveResourceID(), matchers.BeAcceptedByEntra(outcome.CreateGroup)))
+		Expect(x).To(matchers.HaveAttribute("displayName", name))
 	})
 
-	It("ENTRA-REQ-17 a second group with the same displayName answers 409", Req("ENTRA-REQ-17"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-17"), "a second group with the same displayName answers 409", func() {
 		name := f.Name("dupteam")
 		f.CreateGroup(name)
-		Expect(f.Send(f.Entra().CreateGroup(name+"-ext", name))).To(BeSCIMError(http.StatusConflict, ""),
+		Expect(f.Send(f.Entra().CreateGroup(name+"-ext", name))).To(matchers.BeSCIMError(http.StatusConflict, ""),
 			"a second group with an existing displayName must be refused with 409")
 	})
 
-	It("ENTRA-FLOW-12 matching a group by displayName returns it without members", Req("ENTRA-FLOW-12", "ENTRA-REQ-06"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-12", "ENTRA-REQ-06"), "matching a group by displayName returns it without members", func() {
 		name := f.Name("match")
 		g := f.CreateGroup(name)
 		u := f.CreateUser(f.UserAttributes("member"))
 		addMembers(f, g, u)
 		x := f.Send(f.Entra().MatchGroup(name))
-		f.Check("ENTRA-FLOW-12", func() { Expect(x).To(BeListResponseWith(1)) })
-		f.Check("ENTRA-REQ-06", func() { Expect(x).To(BeAcceptedByEntra(outcome.QueryGroups)) })
+		f.Check("ENTRA-FLOW-12", func() { Expect(x).To(matchers.BeListResponseWith(1)) })
+		f.Check("ENTRA-REQ-06", func() { Expect(x).To(matchers.BeAcceptedByEntra(outcome.QueryGroups)) })
 	})
 
-	It("ENTRA-FLOW-14 GET /Groups/{id}?excludedAttributes=members leaves members out", Req("ENTRA-FLOW-14", "ENTRA-REQ-06"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-14", "ENTRA-REQ-06"), "GET /Groups/{id}?excludedAttributes=members leaves members out", func() {
 		g := f.CreateGroup(f.Name("get"))
 		u := f.CreateUser(f.UserAttributes("member"))
 		addMembers(f, g, u)
 		x := f.Send(f.Entra().GetGroup(g))
-		Expect(x).To(SatisfyAll(HaveStatus(http.StatusOK), BeAcceptedByEntra(outcome.GetGroup)))
+		Expect(x).To(SatisfyAll(matchers.HaveStatus(http.StatusOK), matchers.BeAcceptedByEntra(outcome.GetGroup)))
 		var got map[string]any
 		Expect(json.Unmarshal(x.Body, &got)).To(Succeed())
 		Expect(got).NotTo(HaveKey("members"))
 	})
 
-	It("ENTRA-FLOW-18 DELETE /Groups/{id} answers 204 and the group is gone", Req("ENTRA-FLOW-18"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-18"), "DELETE /Groups/{id} answers 204 and the group is gone", func() {
 		g := f.CreateGroup(f.Name("del"))
-		Expect(f.Send(f.Entra().DeleteGroup(g))).To(HaveStatus(http.StatusNoContent))
-		Expect(f.Send(f.Entra().GetGroup(g))).To(HaveStatus(http.StatusNotFound))
+		Expect(f.Send(f.Entra().DeleteGroup(g))).To(matchers.HaveStatus(http.StatusNoContent))
+		Expect(f.Send(f.Entra().GetGroup(g))).To(matchers.HaveStatus(http.StatusNotFound))
 	})
 
-	ForEachDialect(func(dialect string) {
-		It("ENTRA-FLOW-15 replacing displayName renames the group", Req("ENTRA-FLOW-15"), func() {
+	framework.ForEachDialect(func(dialect string) {
+		framework.Spec(framework.Req("ENTRA-FLOW-15"), "replacing displayName renames the group", func() {
 			g := f.CreateGroup(f.Name("old"))
 			renamed := f.Name("new")
 			expectPatched(f.Send(f.Entra().RenameGroup(g, renamed)), outcome.PatchGroup)
-			Expect(f.Send(f.Entra().MatchGroup(renamed))).To(BeListResponseWith(1))
+			Expect(f.Send(f.Entra().MatchGroup(renamed))).To(matchers.BeListResponseWith(1))
 		})
 
-		It("ENTRA-FLOW-16 several members are added in one PATCH and re-adding is idempotent", Req("ENTRA-FLOW-16", "ENTRA-PATCH-09"), func() {
+		framework.Spec(framework.Req("ENTRA-FLOW-16", "ENTRA-PATCH-09"), "several members are added in one PATCH and re-adding is idempotent", func() {
 			g := f.CreateGroup(f.Name("add"))
 			u1 := f.CreateUser(f.UserAttributes("m1"))
 			u2 := f.CreateUser(f.UserAttributes("m2"))
@@ -91,12 +91,12 @@ var _ = Describe("Groups", func() {
 					expectPatched(f.Send(r), outcome.PatchGroup)
 				}
 				if ids, ok := memberIDs(readGroup(f, g)); ok {
-					Ensure(sameMembers(ids, u1, u2), "after adding two members and re-adding one, the group lists %d members %v, want each of the two once", len(ids), ids)
+					framework.Ensure(sameMembers(ids, u1, u2), "after adding two members and re-adding one, the group lists %d members %v, want each of the two once", len(ids), ids)
 				}
 			})
 		})
 
-		It("ENTRA-FLOW-17 members are removed in the dialect's form and removing a non-member does not fail", Req("ENTRA-FLOW-17", "ENTRA-PATCH-05"), func() {
+		framework.Spec(framework.Req("ENTRA-FLOW-17", "ENTRA-PATCH-05"), "members are removed in the dialect's form and removing a non-member does not fail", func() {
 			g := f.CreateGroup(f.Name("rm"))
 			u1 := f.CreateUser(f.UserAttributes("m1"))
 			u2 := f.CreateUser(f.UserAttributes("m2"))
@@ -112,7 +112,7 @@ var _ = Describe("Groups", func() {
 					// tutorial (DOC S1, "Remove members") adds "$ref": null.
 					// Send both, so a server accepting only one is caught.
 					By("the tutorial's removal form, with \"$ref\": null")
-					x := f.Do(Request{Method: http.MethodPatch, Path: "/Groups/" + g, Body: patchBody(map[string]any{
+					x := f.Do(framework.Request{Method: http.MethodPatch, Path: "/Groups/" + g, Body: patchBody(map[string]any{
 						"op": "Remove", "path": "members", "value": []map[string]any{{"$ref": nil, "value": u3}}})})
 					Expect(x).To(patched(outcome.PatchGroup), "the tutorial's member removal with \"$ref\": null")
 				} else {
@@ -121,7 +121,7 @@ var _ = Describe("Groups", func() {
 					}
 				}
 				if ids, ok := memberIDs(readGroup(f, g)); ok {
-					Ensure(sameMembers(ids, u2), "after removing two of three members the group lists %v, want only the third", ids)
+					framework.Ensure(sameMembers(ids, u2), "after removing two of three members the group lists %v, want only the third", ids)
 				}
 			})
 			f.Check("ENTRA-FLOW-17", func() {
@@ -135,9 +135,9 @@ var _ = Describe("Groups", func() {
 })
 
 var _ = Describe("Group creation", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-REQ-18 a group created without members has no members", Req("ENTRA-REQ-18"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-18"), "a group created without members has no members", func() {
 		g := f.CreateGroup(f.Name("empty"))
 		ids, _ := memberIDs(readGroup(f, g))
 		Expect(ids).To(BeEmpty())

@@ -14,7 +14,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 	"github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 // readUser reads a user by id as Entra does (ENTRA-FLOW-05: a spec that
@@ -22,7 +22,7 @@ import (
 func readUser(f *framework.Framework, id string) map[string]any {
 	GinkgoHelper()
 	x := f.Send(f.Entra().GetUser(id))
-	f.Require("ENTRA-FLOW-05", x, SatisfyAll(BeAcceptedByEntra(outcome.GetUser), HaveStatus(http.StatusOK)), "read the user back as Entra does")
+	f.Require("ENTRA-FLOW-05", x, SatisfyAll(matchers.BeAcceptedByEntra(outcome.GetUser), matchers.HaveStatus(http.StatusOK)), "read the user back as Entra does")
 	var u map[string]any
 	Expect(json.Unmarshal(x.Body, &u)).To(Succeed())
 	return u
@@ -71,7 +71,7 @@ func expectPatched(x any, call outcome.Call) {
 }
 
 func patched(call outcome.Call) types.GomegaMatcher {
-	return SatisfyAll(HaveStatus(http.StatusOK, http.StatusNoContent), BeAcceptedByEntra(call))
+	return SatisfyAll(matchers.HaveStatus(http.StatusOK, http.StatusNoContent), matchers.BeAcceptedByEntra(call))
 }
 
 // requirePatched checks a PATCH that a spec needs as a precondition and
@@ -127,7 +127,7 @@ func patchUser(f *framework.Framework, id string, ops ...map[string]any) *exchan
 // the validator, not Entra, sent it).
 func expectPatchedAny(x *exchange.Response) {
 	GinkgoHelper()
-	Expect(x).To(HaveStatus(http.StatusOK, http.StatusNoContent))
+	Expect(x).To(matchers.HaveStatus(http.StatusOK, http.StatusNoContent))
 }
 
 // sameMembers reports whether ids lists exactly want, each once.

@@ -14,7 +14,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/engine"
 	"github.com/quantive/entra-scim-harness/client/state"
 	"github.com/quantive/entra-scim-harness/fixtures"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/framework"
 )
 
 // quarantineProportion is QUAR-03's failure-proportion threshold: a job is
@@ -50,10 +50,10 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 var _ = Describe("Load", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-QUAR-03 an Entra-paced initial cycle stays below the quarantine thresholds, every answer within Entra's timeout (ENTRA-HTTP-08)",
-		Req("ENTRA-QUAR-03", "ENTRA-HTTP-08"), func() {
+	framework.Spec(framework.Req("ENTRA-QUAR-03", "ENTRA-HTTP-08"),
+		"an Entra-paced initial cycle stays below the quarantine thresholds, every answer within Entra's timeout (ENTRA-HTTP-08)", func() {
 			l := f.Config.Load
 			r := newCycleRun(f, cycleFixture, func(o *engine.Options) { o.Concurrency = l.Concurrency })
 			r.yaml = prefixGenerated(string(fixtures.GenerateDirectory(l.Users, l.Groups)), r.pfx)
@@ -78,7 +78,7 @@ var _ = Describe("Load", func() {
 				l.Users, l.Groups, l.Concurrency, r.client.Dialect(), len(calls), wall.Round(time.Millisecond),
 				float64(len(calls))/wall.Seconds(), percentile(lat, 50), percentile(lat, 95), percentile(lat, 99), lat[len(lat)-1],
 				s.Counts.Failed, events, s.Counts.ReferenceFailures, failedReqs)
-			AddReportEntry(NoteEntry, note)
+			AddReportEntry(framework.NoteEntry, note)
 			GinkgoWriter.Println(note)
 
 			// One behaviour, one verdict: how fast the endpoint answers is
@@ -113,10 +113,10 @@ const (
 )
 
 var _ = Describe("Request rate", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-HTTP-06 the endpoint answers 25 requests per second without throttling (ENTRA-REQ-22)",
-		Req("ENTRA-HTTP-06", "ENTRA-REQ-22"), func() {
+	framework.Spec(framework.Req("ENTRA-HTTP-06", "ENTRA-REQ-22"),
+		"the endpoint answers 25 requests per second without throttling (ENTRA-REQ-22)", func() {
 			// Read-only filter queries, as Entra's matching sends them, so the
 			// spec is harmless against a real tenant.
 			n := int(rateWindow.Seconds() * entraRate)
@@ -135,7 +135,7 @@ var _ = Describe("Request rate", func() {
 					ctx, cancel := f.Ctx()
 					defer cancel()
 					t0 := time.Now()
-					x, err := f.HTTP.Do(ctx, Request{Method: http.MethodGet, Path: "/Users",
+					x, err := f.HTTP.Do(ctx, framework.Request{Method: http.MethodGet, Path: "/Users",
 						Query: url.Values{"filter": {fmt.Sprintf("userName eq %q", f.Name(fmt.Sprintf("rate%d", i)))}}})
 					a := answer{latency: time.Since(t0), err: err}
 					if x != nil {
@@ -156,7 +156,7 @@ var _ = Describe("Request rate", func() {
 			slices.Sort(lat)
 			note := fmt.Sprintf("rate (ENTRA-HTTP-06, ENTRA-REQ-22): %d filter queries offered at %d/s answered in %s (%.1f/s); latency p50 %s, p95 %s, max %s; statuses %v",
 				n, entraRate, wall.Round(time.Millisecond), float64(n)/wall.Seconds(), percentile(lat, 50), percentile(lat, 95), lat[len(lat)-1], statuses)
-			AddReportEntry(NoteEntry, note)
+			AddReportEntry(framework.NoteEntry, note)
 			Expect(statuses).To(Equal(map[int]int{http.StatusOK: n}), "every query at Entra's rate answers 200 (no 429 or 5xx)")
 		})
 })

@@ -6,8 +6,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 type page struct {
@@ -22,9 +22,9 @@ type page struct {
 // Serial: paging over the whole collection must not race with other specs
 // creating and deleting users.
 var _ = Describe("Pagination", Serial, func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-FLOW-21 users are listed in pages of count=5 with startIndex page*5+1", Req("ENTRA-FLOW-21", "ENTRA-REQ-07", "VAL-06"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-21", "ENTRA-REQ-07", "VAL-06"), "users are listed in pages of count=5 with startIndex page*5+1", func() {
 		By("creating 11 users, as gallery validation does")
 		for i := 0; i < 11; i++ {
 			f.CreateUser(f.UserAttributes("page"))
@@ -35,7 +35,7 @@ var _ = Describe("Pagination", Serial, func() {
 			start := p*5 + 1
 			x := f.Send(f.Entra().ListUsers(start, 5))
 			// Not classified as an Entra query: a page legitimately holds several users.
-			Expect(x).To(SatisfyAll(BeListResponse(), HaveSCIMContentType()))
+			Expect(x).To(SatisfyAll(matchers.BeListResponse(), matchers.HaveSCIMContentType()))
 			var pg page
 			Expect(json.Unmarshal(x.Body, &pg)).To(Succeed())
 			Expect(pg.StartIndex).To(Equal(start), "gallery validation checks that startIndex equals page*5+1")

@@ -8,16 +8,16 @@ import (
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/scim"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 var _ = Describe("PATCH", func() {
-	f := New()
+	f := framework.New()
 
-	ForEachDialect(func(dialect string) {
-		It("ENTRA-PATCH-01 op values are accepted in any case", Req("ENTRA-PATCH-01", "ENTRA-REQ-13"), func() {
+	framework.ForEachDialect(func(dialect string) {
+		framework.Spec(framework.Req("ENTRA-PATCH-01", "ENTRA-REQ-13"), "op values are accepted in any case", func() {
 			id := f.CreateUser(f.UserAttributes("opcase"))
 			for _, op := range []string{opName(dialect, "replace"), "REPLACE", "rEpLaCe"} {
 				By("op " + op)
@@ -26,24 +26,24 @@ var _ = Describe("PATCH", func() {
 			}
 		})
 
-		It("ENTRA-PATCH-03 Add on a single-valued attribute sets it", Req("ENTRA-PATCH-03"), func() {
+		framework.Spec(framework.Req("ENTRA-PATCH-03"), "Add on a single-valued attribute sets it", func() {
 			id := f.CreateUser(f.UserAttributes("add"))
 			expectPatched(patchUser(f, id, map[string]any{"op": opName(dialect, "add"), "path": "nickName", "value": "Babs"}), outcome.PatchUser)
 			Expect(readUser(f, id)).To(HaveKeyWithValue("nickName", "Babs"))
 		})
 
-		It("ENTRA-PATCH-10 PATCH answers 204, or 200 with a complete resource Entra can read", Req("ENTRA-PATCH-10"), func() {
+		framework.Spec(framework.Req("ENTRA-PATCH-10"), "PATCH answers 204, or 200 with a complete resource Entra can read", func() {
 			id := f.CreateUser(f.UserAttributes("answer"))
 			x := f.Send(f.Entra().UpdateUser(id, []scim.Change{{Path: "displayName", New: "Answered", HadOld: true}}))
 			expectPatched(x, outcome.PatchUser)
 			if x.Status == http.StatusOK {
-				Expect(x).To(SatisfyAll(HaveResourceID(), HaveAttribute("displayName", "Answered")))
+				Expect(x).To(SatisfyAll(matchers.HaveResourceID(), matchers.HaveAttribute("displayName", "Answered")))
 			} else {
 				Expect(x.Body).To(BeEmpty(), "204 carries no body")
 			}
 		})
 
-		It("ENTRA-PATCH-12 replacing with an empty string or null clears an optional attribute", Req("ENTRA-PATCH-12"), func() {
+		framework.Spec(framework.Req("ENTRA-PATCH-12"), "replacing with an empty string or null clears an optional attribute", func() {
 			attrs := f.UserAttributes("clear")
 			attrs["title"] = "Boss"
 			attrs["nickName"] = "Nick"
@@ -56,7 +56,7 @@ var _ = Describe("PATCH", func() {
 			Expect(u["nickName"]).To(Or(BeNil(), BeEmpty()), "nickName after replace with null")
 		})
 
-		It("ENTRA-PATCH-13 operations apply in order: add then remove of the same member leaves it out", Req("ENTRA-PATCH-13"), func() {
+		framework.Spec(framework.Req("ENTRA-PATCH-13"), "operations apply in order: add then remove of the same member leaves it out", func() {
 			g := f.CreateGroup(f.Name("order"))
 			u := f.CreateUser(f.UserAttributes("m"))
 			addMembers(f, g, u)
@@ -66,7 +66,7 @@ var _ = Describe("PATCH", func() {
 			if _, ok := memberIDs(readGroup(f, g)); !ok {
 				Skip(requirements.NotApplicablePrefix + "the target does not return group members, so the result cannot be observed")
 			}
-			x := f.Do(Request{Method: http.MethodPatch, Path: "/Groups/" + g, Body: patchBody(
+			x := f.Do(framework.Request{Method: http.MethodPatch, Path: "/Groups/" + g, Body: patchBody(
 				map[string]any{"op": opName(dialect, "add"), "path": "members", "value": []map[string]any{{"value": u}}},
 				map[string]any{"op": opName(dialect, "remove"), "path": `members[value eq "` + u + `"]`},
 			)})
@@ -76,17 +76,17 @@ var _ = Describe("PATCH", func() {
 		})
 	})
 
-	It("ENTRA-PATCH-11 a PATCH with one bad operation changes nothing and answers an Error", Req("ENTRA-PATCH-11", "RFC-06"), func() {
+	framework.Spec(framework.Req("ENTRA-PATCH-11", "RFC-06"), "a PATCH with one bad operation changes nothing and answers an Error", func() {
 		attrs := f.UserAttributes("atomic")
 		id := f.CreateUser(attrs)
 		x := patchUser(f, id,
 			map[string]any{"op": "replace", "path": "displayName", "value": "Half Applied"},
 			map[string]any{"op": "remove"}) // remove needs a path (RFC 7644 §3.5.2.2)
-		Expect(x).To(BeSCIMError(http.StatusBadRequest, ""))
+		Expect(x).To(matchers.BeSCIMError(http.StatusBadRequest, ""))
 		Expect(readUser(f, id)).To(HaveKeyWithValue("displayName", attrs["displayName"]))
 	})
 
-	It("ENTRA-REQ-23 one user can be patched in both dialects in turn", Req("ENTRA-REQ-23"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-23"), "one user can be patched in both dialects in turn", func() {
 		id := f.CreateUser(f.UserAttributes("both"))
 		legacy := scim.Builder{Dialect: scim.Legacy}
 		compliant := scim.Builder{Dialect: scim.Compliant}
@@ -102,7 +102,7 @@ var _ = Describe("PATCH", func() {
 		}
 	})
 
-	It("ENTRA-REQ-13 attribute names in PATCH paths are case-insensitive", Req("ENTRA-REQ-13"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-13"), "attribute names in PATCH paths are case-insensitive", func() {
 		id := f.CreateUser(f.UserAttributes("attrcase"))
 		expectPatched(patchUser(f, id, map[string]any{"op": "replace", "path": "DISPLAYNAME", "value": "Upper Path"}), outcome.PatchUser)
 		Expect(readUser(f, id)).To(HaveKeyWithValue("displayName", "Upper Path"))

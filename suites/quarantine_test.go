@@ -13,7 +13,7 @@ import (
 	"github.com/quantive/entra-scim-harness/client/provlog"
 	"github.com/quantive/entra-scim-harness/client/state"
 	"github.com/quantive/entra-scim-harness/fixtures"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/framework"
 )
 
 // The quarantine-trigger specs need the admin API: each moves onto a fresh
@@ -23,12 +23,12 @@ import (
 // status after the cycle.
 
 // faultRules turns a fault-catalogue entry into admin-API rules.
-func faultRules(name string) []FaultRule {
+func faultRules(name string) []framework.FaultRule {
 	GinkgoHelper()
 	p, err := fixtures.LookupFaultPlan(name)
 	Expect(err).NotTo(HaveOccurred())
 	var plan struct {
-		Rules []FaultRule `json:"rules"`
+		Rules []framework.FaultRule `json:"rules"`
 	}
 	Expect(json.Unmarshal(p.JSON, &plan)).To(Succeed())
 	Expect(plan.Rules).NotTo(BeEmpty(), "fault plan %s has rules", name)
@@ -38,7 +38,7 @@ func faultRules(name string) []FaultRule {
 // faultedRun isolates the spec on its own account, prepares a cycle run and
 // then applies the catalogue fault plan (cleared again before the cleanup
 // sweep runs, so the sweep can delete what was created).
-func faultedRun(f *Framework, plan string) *cycleRun {
+func faultedRun(f *framework.Framework, plan string) *cycleRun {
 	GinkgoHelper()
 	admin, account := f.IsolateAccount()
 	r := newCycleRun(f, cycleFixture, nil)
@@ -84,10 +84,10 @@ func expectQuarantined(s *engine.Summary, reason string) {
 }
 
 var _ = Describe("Quarantine triggers", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-QUAR-01 a job-level 401 fails every export as a credential failure and is a quarantine reason",
-		Req("ENTRA-QUAR-01"), func() {
+	framework.Spec(framework.Req("ENTRA-QUAR-01"),
+		"a job-level 401 fails every export as a credential failure and is a quarantine reason", func() {
 			r := faultedRun(f, "err-22-credentials-rejected")
 			s := r.cycle()
 			Expect(s.Counts.Created).To(BeZero())
@@ -101,8 +101,8 @@ var _ = Describe("Quarantine triggers", func() {
 			}
 		})
 
-	It("ENTRA-QUAR-01 a 404 on a filter query fails the match and is a quarantine reason (ENTRA-RESP-03)",
-		Req("ENTRA-QUAR-01"), func() {
+	framework.Spec(framework.Req("ENTRA-QUAR-01"),
+		"a 404 on a filter query fails the match and is a quarantine reason (ENTRA-RESP-03)", func() {
 			r := faultedRun(f, "resp-03-filter-not-found")
 			s := r.cycle()
 			Expect(s.Counts.Failed).To(BeNumerically(">", 0))
@@ -113,8 +113,8 @@ var _ = Describe("Quarantine triggers", func() {
 			}
 		})
 
-	It("ENTRA-QUAR-01 a 409 on create is logged as EntryConflict with the endpoint's answer (ERR-01)",
-		Req("ENTRA-QUAR-01"), func() {
+	framework.Spec(framework.Req("ENTRA-QUAR-01"),
+		"a 409 on create is logged as EntryConflict with the endpoint's answer (ERR-01)", func() {
 			r := faultedRun(f, "err-01-conflict-on-create")
 			s := r.cycle()
 			rec := r.expectRecord(s, "u1", provlog.ActionCreate, provlog.StatusFailure)

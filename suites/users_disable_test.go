@@ -9,8 +9,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/protocol"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 // disableOp is the disable operation as each dialect sends it (ENTRA-FLOW-09,
@@ -23,13 +23,13 @@ func disableOp(dialect string) map[string]any {
 }
 
 var _ = Describe("Disabling a user", func() {
-	f := New()
+	f := framework.New()
 
-	ForEachDialect(func(dialect string) {
-		It("ENTRA-FLOW-09 a disabled user stays visible by id and by filter with active false", Req("ENTRA-FLOW-09", "ENTRA-PATCH-02", "ENTRA-REQ-08"), func() {
+	framework.ForEachDialect(func(dialect string) {
+		framework.Spec(framework.Req("ENTRA-FLOW-09", "ENTRA-PATCH-02", "ENTRA-REQ-08"), "a disabled user stays visible by id and by filter with active false", func() {
 			body := f.NewUser("disable")
 			created := f.Create("Users", body)
-			Expect(created).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID()))
+			Expect(created).To(SatisfyAll(matchers.HaveStatus(http.StatusCreated), matchers.HaveResourceID()))
 			var user struct {
 				ID string `json:"id"`
 			}
@@ -38,18 +38,18 @@ var _ = Describe("Disabling a user", func() {
 			f.Check("ENTRA-PATCH-02", func() {
 				By("PATCH active in the " + dialect + " dialect")
 				patch := map[string]any{"schemas": []string{protocol.PatchOpSchema}, "Operations": []any{disableOp(dialect)}}
-				Expect(f.Do(Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patch})).To(HaveStatus(http.StatusOK, http.StatusNoContent),
+				Expect(f.Do(framework.Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patch})).To(matchers.HaveStatus(http.StatusOK, http.StatusNoContent),
 					"the disable PATCH with active as the %s dialect writes it", dialect)
 			})
 
 			f.Check("ENTRA-FLOW-09", func() {
 				By("GET /Users/{id}")
-				Expect(f.Get("/Users/"+user.ID, nil)).To(SatisfyAll(HaveStatus(http.StatusOK), HaveAttribute("active", false)), "the disabled user read by id")
+				Expect(f.Get("/Users/"+user.ID, nil)).To(SatisfyAll(matchers.HaveStatus(http.StatusOK), matchers.HaveAttribute("active", false)), "the disabled user read by id")
 			})
 			f.Check("ENTRA-REQ-08", func() {
 				By("filter by userName, as the validator's Disable User test does (OBS O2)")
 				list := f.Get("/Users", map[string]string{"filter": fmt.Sprintf("userName eq %q", body["userName"])})
-				Expect(list).To(BeListResponseWith(1), "the disabled user found by its userName")
+				Expect(list).To(matchers.BeListResponseWith(1), "the disabled user found by its userName")
 				var l struct {
 					Resources []json.RawMessage `json:"Resources"`
 				}
@@ -68,13 +68,13 @@ var _ = Describe("Disabling a user", func() {
 				f.Check("ENTRA-PATCH-02", func() {
 					By("re-enable, then the tutorial's disable form")
 					enable := map[string]any{"op": "Replace", "path": "active", "value": "True"}
-					Expect(f.Do(Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patchBody(enable)})).To(HaveStatus(http.StatusOK, http.StatusNoContent),
+					Expect(f.Do(framework.Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patchBody(enable)})).To(matchers.HaveStatus(http.StatusOK, http.StatusNoContent),
 						"the legacy re-enable with the string \"True\"")
 					tutorial := map[string]any{"op": "Replace", "path": "active", "value": false}
-					Expect(f.Do(Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patchBody(tutorial)})).To(HaveStatus(http.StatusOK, http.StatusNoContent),
+					Expect(f.Do(framework.Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patchBody(tutorial)})).To(matchers.HaveStatus(http.StatusOK, http.StatusNoContent),
 						"the tutorial's disable, \"Replace\" with a boolean false")
 				})
-				Expect(f.Get("/Users/"+user.ID, nil)).To(SatisfyAll(HaveStatus(http.StatusOK), HaveAttribute("active", false)),
+				Expect(f.Get("/Users/"+user.ID, nil)).To(SatisfyAll(matchers.HaveStatus(http.StatusOK), matchers.HaveAttribute("active", false)),
 					"active after the tutorial's disable form")
 			}
 		})

@@ -10,34 +10,34 @@ import (
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/protocol"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 var _ = Describe("Users", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-FLOW-04 creating a user answers 201 with the full resource and an id", Req("ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-REQ-11"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-REQ-11"), "creating a user answers 201 with the full resource and an id", func() {
 		attrs := f.UserAttributes("create")
 		x := f.Send(f.Entra().CreateUser(attrs))
 		// Entra's reading first, so a failure names what Entra would log.
-		Expect(x).To(SatisfyAll(BeAcceptedByEntra(outcome.CreateUser), HaveStatus(http.StatusCreated), HaveResourceID()))
-		Expect(x).To(HaveAttribute("userName", attrs["userName"]))
+		Expect(x).To(SatisfyAll(matchers.BeAcceptedByEntra(outcome.CreateUser), matchers.HaveStatus(http.StatusCreated), matchers.HaveResourceID()))
+		Expect(x).To(matchers.HaveAttribute("userName", attrs["userName"]))
 	})
 
-	It("ENTRA-REQ-16 user answers use application/scim+json", Req("ENTRA-REQ-16"), func() {
-		Expect(f.Send(f.Entra().CreateUser(f.UserAttributes("ctype")))).To(HaveSCIMContentType())
+	framework.Spec(framework.Req("ENTRA-REQ-16"), "user answers use application/scim+json", func() {
+		Expect(f.Send(f.Entra().CreateUser(f.UserAttributes("ctype")))).To(matchers.HaveSCIMContentType())
 	})
 
-	It("ENTRA-REQ-24 a second user with the same userName in another case answers 409 uniqueness", Req("ENTRA-REQ-24"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-24"), "a second user with the same userName in another case answers 409 uniqueness", func() {
 		attrs := f.UserAttributes("dup")
 		f.CreateUser(attrs)
 		again := f.UserAttributes("dup2")
 		again["userName"] = strings.ToUpper(attrs["userName"].(string))
-		Expect(f.Send(f.Entra().CreateUser(again))).To(BeSCIMError(http.StatusConflict, "uniqueness"))
+		Expect(f.Send(f.Entra().CreateUser(again))).To(matchers.BeSCIMError(http.StatusConflict, "uniqueness"))
 	})
 
-	It("ENTRA-FLOW-05 GET /Users/{id} returns the user Entra created", Req("ENTRA-FLOW-05", "ENTRA-REQ-03"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-05", "ENTRA-REQ-03"), "GET /Users/{id} returns the user Entra created", func() {
 		attrs := f.UserAttributes("get")
 		id := f.CreateUser(attrs)
 		u := readUser(f, id)
@@ -45,35 +45,35 @@ var _ = Describe("Users", func() {
 		Expect(u).To(HaveKeyWithValue("userName", attrs["userName"]))
 	})
 
-	It("ENTRA-FLOW-05 GET of an unknown id answers 404 with a SCIM Error", Req("ENTRA-FLOW-05", "RFC-01"), func() {
-		Expect(f.Send(f.Entra().GetUser("no-such-" + randomGUID()))).To(BeSCIMError(http.StatusNotFound, ""))
+	framework.Spec(framework.Req("ENTRA-FLOW-05", "RFC-01"), "GET of an unknown id answers 404 with a SCIM Error", func() {
+		Expect(f.Send(f.Entra().GetUser("no-such-" + randomGUID()))).To(matchers.BeSCIMError(http.StatusNotFound, ""))
 	})
 
-	It("ENTRA-REQ-04 users can be matched by externalId", Req("ENTRA-REQ-04", "ENTRA-REQ-20"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-04", "ENTRA-REQ-20"), "users can be matched by externalId", func() {
 		attrs := f.UserAttributes("ext")
 		f.CreateUser(attrs)
 		Expect(f.Send(f.Entra().MatchUser("externalId", attrs["externalId"].(string)))).
-			To(SatisfyAll(BeListResponseWith(1), BeAcceptedByEntra(outcome.QueryUsers)))
+			To(SatisfyAll(matchers.BeListResponseWith(1), matchers.BeAcceptedByEntra(outcome.QueryUsers)))
 	})
 
-	It("ENTRA-FLOW-11 DELETE answers 204, then GET answers 404 and filters find nothing", Req("ENTRA-FLOW-11", "RFC-07"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-11", "RFC-07"), "DELETE answers 204, then GET answers 404 and filters find nothing", func() {
 		attrs := f.UserAttributes("delete")
 		id := f.CreateUser(attrs)
-		Expect(f.Send(f.Entra().DeleteUser(id))).To(HaveStatus(http.StatusNoContent))
-		Expect(f.Send(f.Entra().GetUser(id))).To(HaveStatus(http.StatusNotFound))
-		Expect(f.Send(f.Entra().MatchUser("userName", attrs["userName"].(string)))).To(BeListResponseWith(0))
+		Expect(f.Send(f.Entra().DeleteUser(id))).To(matchers.HaveStatus(http.StatusNoContent))
+		Expect(f.Send(f.Entra().GetUser(id))).To(matchers.HaveStatus(http.StatusNotFound))
+		Expect(f.Send(f.Entra().MatchUser("userName", attrs["userName"].(string)))).To(matchers.BeListResponseWith(0))
 	})
 
-	It("ENTRA-FLOW-06 the manager reference check finds a user with that manager", Req("ENTRA-FLOW-06"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-06"), "the manager reference check finds a user with that manager", func() {
 		manager := f.CreateUser(f.UserAttributes("mgr"))
 		user := f.CreateUser(f.UserAttributes("report"))
 		requirePatched(f, "ENTRA-FLOW-08", f.Send(f.Entra().SetManager(user, manager)), outcome.PatchUser, "set the manager as Entra does")
-		Expect(f.Send(f.Entra().CheckManager(user, manager))).To(SatisfyAll(BeListResponseWith(1), BeAcceptedByEntra(outcome.QueryUsers)))
-		Expect(f.Send(f.Entra().CheckManager(user, user))).To(BeListResponseWith(0))
+		Expect(f.Send(f.Entra().CheckManager(user, manager))).To(SatisfyAll(matchers.BeListResponseWith(1), matchers.BeAcceptedByEntra(outcome.QueryUsers)))
+		Expect(f.Send(f.Entra().CheckManager(user, user))).To(matchers.BeListResponseWith(0))
 	})
 
-	ForEachDialect(func(dialect string) {
-		It("ENTRA-FLOW-07 changed attributes are applied and read back", Req("ENTRA-FLOW-07", "ENTRA-PATCH-04", "ENTRA-REQ-02"), func() {
+	framework.ForEachDialect(func(dialect string) {
+		framework.Spec(framework.Req("ENTRA-FLOW-07", "ENTRA-PATCH-04", "ENTRA-REQ-02"), "changed attributes are applied and read back", func() {
 			attrs := f.UserAttributes("update")
 			id := f.CreateUser(attrs)
 			newMail := "new-" + attrs[`emails[type eq "work"].value`].(string)
@@ -91,7 +91,7 @@ var _ = Describe("Users", func() {
 			Expect(enterprise(u)).To(HaveKeyWithValue("department", "Changed Dept"))
 		})
 
-		It("ENTRA-PATCH-07 setting a work email on a user without one creates it", Req("ENTRA-PATCH-07"), func() {
+		framework.Spec(framework.Req("ENTRA-PATCH-07"), "setting a work email on a user without one creates it", func() {
 			attrs := f.UserAttributes("upsert")
 			delete(attrs, `emails[type eq "work"].value`)
 			id := f.CreateUser(attrs)
@@ -100,13 +100,13 @@ var _ = Describe("Users", func() {
 			Expect(workEmail(readUser(f, id))).To(Equal(mail), "the work email after the PATCH")
 		})
 
-		It("ENTRA-PATCH-08 Replace on an attribute the user does not have sets it", Req("ENTRA-PATCH-08"), func() {
+		framework.Spec(framework.Req("ENTRA-PATCH-08"), "Replace on an attribute the user does not have sets it", func() {
 			id := f.CreateUser(f.UserAttributes("replaceabsent"))
 			expectPatched(patchUser(f, id, map[string]any{"op": opName(dialect, "replace"), "path": "title", "value": "Absent Before"}), outcome.PatchUser)
 			Expect(readUser(f, id)).To(HaveKeyWithValue("title", "Absent Before"), "title after a replace on a user without one")
 		})
 
-		It("ENTRA-FLOW-10 a disabled user is re-enabled with active true", Req("ENTRA-FLOW-10", "GTM-05"), func() {
+		framework.Spec(framework.Req("ENTRA-FLOW-10", "GTM-05"), "a disabled user is re-enabled with active true", func() {
 			id := f.CreateUser(f.UserAttributes("reenable"))
 			requirePatched(f, activeBehaviour(dialect), f.Send(f.Entra().DisableUser(id)), outcome.PatchUser, "disable the user as Entra does")
 			Expect(readUser(f, id)).To(HaveKeyWithValue("active", false), "active after the disable")
@@ -114,8 +114,8 @@ var _ = Describe("Users", func() {
 			Expect(readUser(f, id)).To(HaveKeyWithValue("active", true), "active after the re-enable")
 		})
 
-		DescribeTable("ENTRA-FLOW-08 the manager is accepted in every shape, returned as manager.value and cleared by an empty value",
-			Req("ENTRA-FLOW-08", "ENTRA-REQ-21"),
+		framework.SpecTable(framework.Req("ENTRA-FLOW-08", "ENTRA-REQ-21"),
+			"the manager is accepted in every shape, returned as manager.value and cleared by an empty value",
 			func(shape scim.ManagerShape) {
 				manager := f.CreateUser(f.UserAttributes("mgr"))
 				user := f.CreateUser(f.UserAttributes("emp"))
@@ -143,9 +143,9 @@ var _ = Describe("Users", func() {
 })
 
 var _ = Describe("Stored values", func() {
-	f := New()
+	f := framework.New()
 
-	It("ENTRA-REQ-12 values come back exactly as sent (no reformatting)", Req("ENTRA-REQ-12"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-12"), "values come back exactly as sent (no reformatting)", func() {
 		attrs := f.UserAttributes("verbatim")
 		attrs[`phoneNumbers[type eq "work"].value`] = "+1 (555) 010-0199 ext. 7"
 		attrs["title"] = "Directrice Générale — R&D"
@@ -156,7 +156,7 @@ var _ = Describe("Stored values", func() {
 		Expect(phones).To(ContainElement(HaveKeyWithValue("value", "+1 (555) 010-0199 ext. 7")))
 	})
 
-	It("ENTRA-REQ-15 setting the work email again keeps a single work email", Req("ENTRA-REQ-15"), func() {
+	framework.Spec(framework.Req("ENTRA-REQ-15"), "setting the work email again keeps a single work email", func() {
 		attrs := f.UserAttributes("onework")
 		id := f.CreateUser(attrs)
 		expectPatched(f.Send(f.Entra().UpdateUser(id, []scim.Change{{Path: `emails[type eq "work"].value`, New: "second-" + attrs["userName"].(string)}})), outcome.PatchUser)
@@ -170,11 +170,11 @@ var _ = Describe("Stored values", func() {
 		Expect(work).To(Equal(1))
 	})
 
-	It("ENTRA-FLOW-19 roles are accepted as objects on create and as JSON strings on PATCH", Req("ENTRA-FLOW-19"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-19"), "roles are accepted as objects on create and as JSON strings on PATCH", func() {
 		body := f.NewUser("roles")
 		body["roles"] = []map[string]any{{"primary": true, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}}
 		x := f.Create("Users", body)
-		Expect(x).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID()))
+		Expect(x).To(SatisfyAll(matchers.HaveStatus(http.StatusCreated), matchers.HaveResourceID()))
 		var u struct {
 			ID string `json:"id"`
 		}
@@ -183,12 +183,12 @@ var _ = Describe("Stored values", func() {
 			"value": []map[string]any{{"value": `{"id":"5f3e","value":"25","displayName":"Role1234"}`}}}))
 	})
 
-	It("ENTRA-FLOW-20 extension attributes are accepted without their URN in schemas", Req("ENTRA-FLOW-20"), func() {
+	framework.Spec(framework.Req("ENTRA-FLOW-20"), "extension attributes are accepted without their URN in schemas", func() {
 		body := f.NewUser("ext")
 		body["schemas"] = []string{protocol.UserSchema}
 		body[protocol.EnterpriseUserSchema] = map[string]any{"department": "No URN"}
 		x := f.Create("Users", body)
-		Expect(x).To(SatisfyAll(HaveStatus(http.StatusCreated), HaveResourceID()))
+		Expect(x).To(SatisfyAll(matchers.HaveStatus(http.StatusCreated), matchers.HaveResourceID()))
 		var u struct {
 			ID string `json:"id"`
 		}

@@ -9,16 +9,16 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/protocol"
-	. "github.com/quantive/entra-scim-harness/suites/framework"
-	. "github.com/quantive/entra-scim-harness/suites/matchers"
+	"github.com/quantive/entra-scim-harness/suites/framework"
+	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
 
 // The Microsoft SCIM Validator's tests (VAL-04) and request style (VAL-05),
 // replayed in the order the validator runs them.
 var _ = Describe("Microsoft SCIM Validator", func() {
-	f := New()
+	f := framework.New()
 
-	It("VAL-04 the validator's user and group tests pass in order", Req("VAL-04"), func() {
+	framework.Spec(framework.Req("VAL-04"), "the validator's user and group tests pass in order", func() {
 		attrs := f.UserAttributes("val")
 		userName := attrs["userName"].(string)
 		filter := func(v string) map[string]string { return map[string]string{"filter": fmt.Sprintf("userName eq %q", v)} }
@@ -26,43 +26,43 @@ var _ = Describe("Microsoft SCIM Validator", func() {
 		By("(1) Create a new User")
 		id := f.CreateUser(attrs)
 		By("(2) Create a duplicate User: 409")
-		Expect(f.Send(f.Entra().CreateUser(attrs))).To(HaveStatus(http.StatusConflict), "a duplicate user (same userName) must be refused with 409")
+		Expect(f.Send(f.Entra().CreateUser(attrs))).To(matchers.HaveStatus(http.StatusConflict), "a duplicate user (same userName) must be refused with 409")
 		By("(3) Filter for an existing user")
-		Expect(f.Get("/Users", filter(userName))).To(BeListResponseWith(1))
+		Expect(f.Get("/Users", filter(userName))).To(matchers.BeListResponseWith(1))
 		By("(4) Filter for a non-existing user: 200 empty")
-		Expect(f.Get("/Users", filter("missing-"+userName))).To(BeListResponseWith(0))
+		Expect(f.Get("/Users", filter("missing-"+userName))).To(matchers.BeListResponseWith(0))
 		By("(5) Filter for an existing user with a different case")
-		Expect(f.Get("/Users", filter(strings.ToUpper(userName)))).To(BeListResponseWith(1), "a userName filter in another case must find the user")
+		Expect(f.Get("/Users", filter(strings.ToUpper(userName)))).To(matchers.BeListResponseWith(1), "a userName filter in another case must find the user")
 		By("(7) Update User userName: the id stays")
 		renamed := "renamed-" + userName
 		expectPatchedAny(patchUser(f, id, map[string]any{"op": "replace", "path": "userName", "value": renamed}))
-		Expect(f.Get("/Users", filter(renamed))).To(BeListResponseWith(1))
+		Expect(f.Get("/Users", filter(renamed))).To(matchers.BeListResponseWith(1))
 		Expect(readUser(f, id)).To(HaveKeyWithValue("id", id))
 		By("(8) Patch User – Disable User: the filtered GET shows active false")
 		expectPatchedAny(patchUser(f, id, map[string]any{"op": "replace", "path": "active", "value": false}))
-		Expect(f.Get("/Users", filter(renamed))).To(BeListResponseWith(1))
+		Expect(f.Get("/Users", filter(renamed))).To(matchers.BeListResponseWith(1))
 		Expect(readUser(f, id)).To(HaveKeyWithValue("active", false))
 
 		By("(18) Create a new Group, (19) a duplicate Group: 409")
 		name := f.Name("valgroup")
 		g := f.CreateGroup(name)
-		Expect(f.Send(f.Entra().CreateGroup(name+"-2", name))).To(HaveStatus(http.StatusConflict), "a duplicate group (same displayName) must be refused with 409")
+		Expect(f.Send(f.Entra().CreateGroup(name+"-2", name))).To(matchers.HaveStatus(http.StatusConflict), "a duplicate group (same displayName) must be refused with 409")
 		By("(13) Get group by id excluding members, (14) filter excluding members")
-		Expect(f.Get("/Groups/"+g, map[string]string{"excludedAttributes": "members"})).To(HaveStatus(http.StatusOK))
-		Expect(f.Get("/Groups", map[string]string{"filter": fmt.Sprintf("displayName eq %q", name), "excludedAttributes": "members"})).To(BeListResponseWith(1))
+		Expect(f.Get("/Groups/"+g, map[string]string{"excludedAttributes": "members"})).To(matchers.HaveStatus(http.StatusOK))
+		Expect(f.Get("/Groups", map[string]string{"filter": fmt.Sprintf("displayName eq %q", name), "excludedAttributes": "members"})).To(matchers.BeListResponseWith(1))
 		By("(16) Filter for a non-existing group, (17) an existing group in another case")
-		Expect(f.Get("/Groups", map[string]string{"filter": fmt.Sprintf("displayName eq %q", "missing-"+name)})).To(BeListResponseWith(0))
-		Expect(f.Get("/Groups", map[string]string{"filter": fmt.Sprintf("displayName eq %q", strings.ToUpper(name))})).To(BeListResponseWith(1))
+		Expect(f.Get("/Groups", map[string]string{"filter": fmt.Sprintf("displayName eq %q", "missing-"+name)})).To(matchers.BeListResponseWith(0))
+		Expect(f.Get("/Groups", map[string]string{"filter": fmt.Sprintf("displayName eq %q", strings.ToUpper(name))})).To(matchers.BeListResponseWith(1))
 
 		By("(12) Delete a User: DELETE 204, then GET 404; deleting again answers 404 (preview test)")
-		Expect(f.Do(Request{Method: http.MethodDelete, Path: "/Users/" + id})).To(HaveStatus(http.StatusNoContent))
-		Expect(f.Get("/Users/"+id, nil)).To(HaveStatus(http.StatusNotFound))
-		Expect(f.Do(Request{Method: http.MethodDelete, Path: "/Users/" + id})).To(HaveStatus(http.StatusNotFound))
+		Expect(f.Do(framework.Request{Method: http.MethodDelete, Path: "/Users/" + id})).To(matchers.HaveStatus(http.StatusNoContent))
+		Expect(f.Get("/Users/"+id, nil)).To(matchers.HaveStatus(http.StatusNotFound))
+		Expect(f.Do(framework.Request{Method: http.MethodDelete, Path: "/Users/" + id})).To(matchers.HaveStatus(http.StatusNotFound))
 		By("(24) Delete a Group")
-		Expect(f.Do(Request{Method: http.MethodDelete, Path: "/Groups/" + g})).To(HaveStatus(http.StatusNoContent))
+		Expect(f.Do(framework.Request{Method: http.MethodDelete, Path: "/Groups/" + g})).To(matchers.HaveStatus(http.StatusNoContent))
 	})
 
-	It("VAL-05 the validator's request style is accepted", Req("VAL-05"), func() {
+	framework.Spec(framework.Req("VAL-05"), "the validator's request style is accepted", func() {
 		user := f.CreateUser(f.UserAttributes("style"))
 		manager := f.CreateUser(f.UserAttributes("stylemgr"))
 
@@ -86,7 +86,7 @@ var _ = Describe("Microsoft SCIM Validator", func() {
 		g := f.CreateGroup(f.Name("stylegroup"))
 		groupPatch := func(op map[string]any) {
 			GinkgoHelper()
-			expectPatchedAny(f.Do(Request{Method: http.MethodPatch, Path: "/Groups/" + g, Body: patchBody(op)}))
+			expectPatchedAny(f.Do(framework.Request{Method: http.MethodPatch, Path: "/Groups/" + g, Body: patchBody(op)}))
 		}
 		groupPatch(map[string]any{"op": "replace", "path": "members", "value": []map[string]any{{"value": user}}})
 		if ids, ok := memberIDs(readGroup(f, g)); ok {

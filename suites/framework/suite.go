@@ -35,13 +35,48 @@ func Current() (*Config, *Target) {
 // needed, needs:admin. An unknown ID panics while the spec tree is built, so
 // the typo is reported before anything runs.
 //
-//	It("ENTRA-FLOW-04 creates a user with 201 and an id", Req("ENTRA-FLOW-04"), func(ctx SpecContext) {…})
+// Declare specs with Spec, SpecTable and SpecEntry, which write the first ID
+// into the spec's text:
+//
+//	Spec(Req("ENTRA-FLOW-04"), "creates a user with 201 and an id", func(ctx SpecContext) {…})
 func Req(ids ...string) Labels {
 	ls, err := requirements.Labels(ids...)
 	if err != nil {
 		panic(err)
 	}
 	return Labels(ls)
+}
+
+// Spec declares a spec (Ginkgo's It) that checks the behaviours of req (from
+// Req), so each ID is written once: the spec's text is text prefixed with
+// the first ID ("ENTRA-FLOW-04 creates a user …"), as artefact names, report
+// messages and --focus see it. args are It's decorators and body.
+func Spec(req Labels, text string, args ...any) bool {
+	GinkgoHelper()
+	return It(specText(req, text), append([]any{req}, args...)...)
+}
+
+// SpecTable declares a DescribeTable checking the behaviours of req, its text
+// prefixed with the first ID like Spec's.
+func SpecTable(req Labels, text string, args ...any) bool {
+	GinkgoHelper()
+	return DescribeTable(specText(req, text), append([]any{req}, args...)...)
+}
+
+// SpecEntry declares a table Entry checking the behaviours of req, its text
+// prefixed with the first ID like Spec's; the table body reads that ID with
+// Framework.ID. params are Entry's decorators and parameters.
+func SpecEntry(req Labels, text string, params ...any) TableEntry {
+	GinkgoHelper()
+	return Entry(specText(req, text), append([]any{req}, params...)...)
+}
+
+// specText prefixes text with the first spec ID of req, which Req puts first.
+func specText(req Labels, text string) string {
+	if len(req) == 0 || !requirements.IsID(req[0]) {
+		panic(fmt.Sprintf("framework.Spec: labels %v do not come from Req (no spec ID first)", req))
+	}
+	return req[0] + " " + text
 }
 
 // ForEachDialect declares body once per PATCH dialect, each inside a

@@ -37,6 +37,14 @@ const GtmhubNotApplicable = "a Gtmhub-only behaviour, and the tenant URL does no
 // of the spec IDs of its labels).
 func (f *Framework) Owns(id string) bool { return slices.Contains(f.ids, id) }
 
+// ID is the first spec ID of the running spec (the one its text starts with).
+func (f *Framework) ID() string {
+	if len(f.ids) == 0 {
+		return ""
+	}
+	return f.ids[0]
+}
+
 // Block ends the spec as blocked by behaviour id: something the spec needs
 // (its precondition) failed, so its own behaviours could not be checked. The
 // report shows its rows as blocked, naming id, never as failures of their own.
