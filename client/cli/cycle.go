@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -27,8 +28,8 @@ const cycleExitHelp = "SIGINT or SIGTERM (alike) ends the cycle early: no furthe
 	"directory, mapping or tenant URL, or a state file that is not an entrasim state or is in use; 130\n" +
 	"interrupted by SIGINT or SIGTERM."
 
-func newCycleCmd() *cobra.Command {
-	var f jobFlags
+func newCycleCmd(common *commonOptions) *cobra.Command {
+	opts := &jobOptions{common: common}
 	cmd := &cobra.Command{
 		Use:   "cycle",
 		Short: "Run one provisioning cycle (initial when the state is new, incremental otherwise)",
@@ -38,18 +39,29 @@ func newCycleCmd() *cobra.Command {
 			"again after editing the directory is an incremental cycle.\n\n" + referenceCheckHelp + "\n\n" + cycleExitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runCycles(cmd, &f, 1, 0)
+			opts.parsed(cmd)
+			return runCycle(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	f.add(cmd, true)
-	cmd.Flags().BoolVar(&f.retryNow, "retry-now", false, "run a quarantined job's retry now instead of skipping until its next attempt (QUAR-04)")
+	opts.add(cmd, true)
+	cmd.Flags().BoolVar(&opts.retryNow, "retry-now", false, "run a quarantined job's retry now instead of skipping until its next attempt (QUAR-04)")
 	return cmd
 }
 
-func newRunCmd() *cobra.Command {
-	var f jobFlags
-	var cycles int
-	var interval time.Duration
+// runCycle runs one cycle: `entrasim cycle`.
+func runCycle(ctx context.Context, opts *jobOptions, out, errOut io.Writer) error {
+	return runCycles(ctx, opts, 1, 0, out, errOut)
+}
+
+// runOptions are the flags of `entrasim run`.
+type runOptions struct {
+	job      jobOptions
+	cycles   int
+	interval time.Duration
+}
+
+func newRunCmd(common *commonOptions) *cobra.Command {
+	opts := &runOptions{job: jobOptions{common: common}}
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run N cycles on the simulated clock",
@@ -61,32 +73,41 @@ func newRunCmd() *cobra.Command {
 			referenceCheckHelp + "\n\n" + cycleExitHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if cycles < 1 {
-				return usagef("%s: --cycles must be at least 1, got %d", cmd.CommandPath(), cycles)
-			}
-			if interval <= 0 {
-				return usagef("%s: --interval must be positive, got %s", cmd.CommandPath(), interval)
-			}
-			return runCycles(cmd, &f, cycles, interval)
+			opts.job.parsed(cmd)
+			return runRun(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	f.add(cmd, true)
-	cmd.Flags().IntVar(&cycles, "cycles", 1, "number of cycles")
-	cmd.Flags().DurationVar(&interval, "interval", 40*time.Minute, "simulated time between cycles")
+	opts.job.add(cmd, true)
+	cmd.Flags().IntVar(&opts.cycles, "cycles", 1, "number of cycles")
+	cmd.Flags().DurationVar(&opts.interval, "interval", 40*time.Minute, "simulated time between cycles")
 	return cmd
 }
 
-func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) error {
-	signalled := cmd.Context().Done()
-	ctx, cancel := workContext(cmd.Context())
+// runRun runs --cycles cycles: `entrasim run`.
+func runRun(ctx context.Context, opts *runOptions, out, errOut io.Writer) error {
+	if opts.cycles < 1 {
+		return usagef("%s: --cycles must be at least 1, got %d", opts.job.cmdPath, opts.cycles)
+	}
+	if opts.interval <= 0 {
+		return usagef("%s: --interval must be positive, got %s", opts.job.cmdPath, opts.interval)
+	}
+	return runCycles(ctx, &opts.job, opts.cycles, opts.interval, out, errOut)
+}
+
+// runCycles runs n cycles, interval apart on the simulated clock (0: the
+// job's interval). cmdCtx is the command's context, cancelled by the first
+// signal; the requests go with a work context (workContext).
+func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Duration, out, errOut io.Writer) error {
+	signalled := cmdCtx.Done()
+	ctx, cancel := workContext(cmdCtx)
 	defer cancel()
 	watch := &urlWatch{}
-	s, err := openJob(ctx, cmd, f, "cycle", signalled, watch)
+	s, err := openJob(ctx, f, errOut, "cycle", signalled, watch)
 	if err != nil {
 		return err
 	}
 	defer s.st.Close()
-	stopNote := noteInterrupt(cmd)
+	stopNote := noteInterrupt(cmdCtx, errOut)
 	defer stopNote()
 	tenantURL := s.tenantURL
 	if interval > 0 {
@@ -102,7 +123,6 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 	var all []provlog.Record
 	failed, stopped := false, false
 	advice := ""
-	out := cmd.OutOrStdout()
 	// Consecutive skipped slots (quarantined until a later retry) are
 	// folded into one line, so weeks of quarantine stay readable.
 	var skipFirst, skipLast *engine.Summary
@@ -120,13 +140,13 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 		skips = 0
 	}
 	for i := 0; i < n; i++ {
-		if i > 0 && cmd.Context().Err() != nil {
+		if i > 0 && cmdCtx.Err() != nil {
 			flushSkips()
 			if err := writeLogs(f.logs, all); err != nil {
 				return failure(err)
 			}
 			return &ExitError{Code: ExitInterrupted, Err: fmt.Errorf("%s after %d of %d cycles; the next cycle continues from there",
-				interruptedText(cmd), i, n)}
+				interruptedText(cmdCtx), i, n)}
 		}
 		watch.reset()
 		sum, err := s.eng.Cycle(ctx, s.dir)
@@ -149,7 +169,7 @@ func runCycles(cmd *cobra.Command, f *jobFlags, n int, interval time.Duration) e
 			if err := writeLogs(f.logs, all); err != nil {
 				return failure(err)
 			}
-			return &ExitError{Code: ExitInterrupted, Err: errors.New(interruptedLine(interruptedText(cmd), sum))}
+			return &ExitError{Code: ExitInterrupted, Err: errors.New(interruptedLine(interruptedText(cmdCtx), sum))}
 		}
 		if sum.Skipped {
 			if skips == 0 || skipLast.Stopped != sum.Stopped {
@@ -196,8 +216,8 @@ func writeLogs(path string, records []provlog.Record) error {
 }
 
 // interruptedText is "interrupted by SIGTERM" (or SIGINT).
-func interruptedText(cmd *cobra.Command) string {
-	if sig := interruptedBy(cmd.Context()); sig != "" {
+func interruptedText(cmdCtx context.Context) string {
+	if sig := interruptedBy(cmdCtx); sig != "" {
 		return "interrupted by " + sig
 	}
 	return "interrupted"
@@ -215,13 +235,13 @@ func interruptedLine(what string, s *engine.Summary) string {
 
 // noteInterrupt says on stderr, when the first signal arrives, that the
 // cycle is finishing the objects in flight; stop ends the watch.
-func noteInterrupt(cmd *cobra.Command) (stop func()) {
+func noteInterrupt(cmdCtx context.Context, errOut io.Writer) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		select {
-		case <-cmd.Context().Done():
-			fmt.Fprintf(cmd.ErrOrStderr(), "entrasim: %s: finishing the objects in flight, then saving what was done "+
-				"(send the signal again to abort the requests in flight)\n", interruptedText(cmd))
+		case <-cmdCtx.Done():
+			fmt.Fprintf(errOut, "entrasim: %s: finishing the objects in flight, then saving what was done "+
+				"(send the signal again to abort the requests in flight)\n", interruptedText(cmdCtx))
 		case <-done:
 		}
 	}()

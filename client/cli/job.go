@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,20 +22,32 @@ import (
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
-// jobFlags are the flags shared by the commands that run the sync engine
-// (cycle, run, provision).
-type jobFlags struct {
+// jobOptions are the flags shared by the commands that run the sync
+// engine (cycle, run, provision), with the common flags.
+type jobOptions struct {
+	cmdPath                         string // "entrasim cycle", for messages
+	common                          *commonOptions
 	directory, state, mapping, logs string
 	concurrency                     int
 	allowDeletes, retryNow          bool
 	// referenceCheck sends the manager reference check (ENTRA-FLOW-06).
 	referenceCheck bool
-	// failure behaviour (issue 6); remembered in the state file
+	// failure behaviour (issue 6); remembered in the state file. Only
+	// cycle and run have these flags (failureFlags); given says which the
+	// command line gave.
 	outbox, notificationEmail string
 	thresholds                state.Thresholds
+	failureFlags              bool
+	given                     failureGiven
 }
 
-func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
+// failureGiven records which failure-behaviour flags were given.
+type failureGiven struct {
+	outbox, notificationEmail                            bool
+	minFailures, proportion, baseFailures, totalFailures bool
+}
+
+func (f *jobOptions) add(cmd *cobra.Command, withLogs bool) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.directory, "directory", "", "source directory: a YAML file, or a folder with a Microsoft Graph export (docs/directory-format.md); required")
 	fl.StringVar(&f.state, "state", "", "state file (SQLite; created if missing; locked while the command runs); required")
@@ -43,6 +56,7 @@ func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
 	fl.BoolVar(&f.referenceCheck, "reference-check", true,
 		"send the reference check before each manager PATCH (ENTRA-FLOW-06, UNC-04); false leaves it out")
 	if withLogs {
+		f.failureFlags = true
 		fl.StringVar(&f.logs, "logs", "", "also write this run's provisioning-log records to FILE (JSON)")
 		fl.BoolVar(&f.allowDeletes, "allow-deletes", false, "allow this cycle to go over the accidental-deletion threshold (ENTRA-DEL-01)")
 		fl.StringVar(&f.outbox, "outbox", "", "folder for the quarantine emails (.eml, QUAR-06); default: outbox/ next to the state file")
@@ -54,28 +68,37 @@ func (f *jobFlags) add(cmd *cobra.Command, withLogs bool) {
 	}
 }
 
+// parsed fills in what the parsed command line gives beyond the flag
+// values: the command path and which failure-behaviour flags were given.
+func (f *jobOptions) parsed(cmd *cobra.Command) {
+	f.cmdPath = cmd.CommandPath()
+	fl := cmd.Flags()
+	f.given = failureGiven{outbox: fl.Changed("outbox"), notificationEmail: fl.Changed("notification-email"),
+		minFailures: fl.Changed("quarantine-min-failures"), proportion: fl.Changed("quarantine-proportion"),
+		baseFailures: fl.Changed("quarantine-base-failures"), totalFailures: fl.Changed("quarantine-total-failures")}
+}
+
 // failureSettings merges the failure-behaviour flags over the stored
 // configuration: a flag given wins and is remembered.
-func (f *jobFlags) failureSettings(cmd *cobra.Command, c *state.Config) {
-	fl := cmd.Flags()
-	if fl.Lookup("outbox") == nil {
+func (f *jobOptions) failureSettings(c *state.Config) {
+	if !f.failureFlags {
 		return
 	}
-	if fl.Changed("outbox") {
+	if f.given.outbox {
 		c.Outbox = f.outbox
 	}
-	if fl.Changed("notification-email") {
+	if f.given.notificationEmail {
 		c.NotificationEmail = f.notificationEmail
 	}
-	set := func(name string, dst *int64, v int64) {
-		if fl.Changed(name) {
+	set := func(given bool, dst *int64, v int64) {
+		if given {
 			*dst = v
 		}
 	}
-	set("quarantine-min-failures", &c.Thresholds.MinFailures, f.thresholds.MinFailures)
-	set("quarantine-proportion", &c.Thresholds.ProportionPercent, f.thresholds.ProportionPercent)
-	set("quarantine-base-failures", &c.Thresholds.BaseFailures, f.thresholds.BaseFailures)
-	set("quarantine-total-failures", &c.Thresholds.TotalFailures, f.thresholds.TotalFailures)
+	set(f.given.minFailures, &c.Thresholds.MinFailures, f.thresholds.MinFailures)
+	set(f.given.proportion, &c.Thresholds.ProportionPercent, f.thresholds.ProportionPercent)
+	set(f.given.baseFailures, &c.Thresholds.BaseFailures, f.thresholds.BaseFailures)
+	set(f.given.totalFailures, &c.Thresholds.TotalFailures, f.thresholds.TotalFailures)
 }
 
 // defaultOutbox is outbox/ next to the state file.
@@ -146,25 +169,26 @@ type setup struct {
 // is closed) and directory, builds the client (tenant URL and dialect fall
 // back to the state; the token is never stored) and the engine, and
 // remembers the configuration in the state. ctx is the command's work
-// context (workContext); interrupt ends cycles early (the first signal);
-// obs watches the cycles (nil: none).
-func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string, interrupt <-chan struct{}, obs engine.Observer) (*setup, error) {
+// context (workContext); errOut gets the progress bar; interrupt ends
+// cycles early (the first signal); obs watches the cycles (nil: none).
+func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string, interrupt <-chan struct{}, obs engine.Observer) (*setup, error) {
+	path, common := f.cmdPath, f.common
 	if strings.TrimSpace(f.directory) == "" {
-		return nil, usagef("%s: --directory is required", cmd.CommandPath())
+		return nil, usagef("%s: --directory is required", path)
 	}
 	if f.concurrency < 1 {
-		return nil, usagef("%s: --concurrency must be at least 1, got %d", cmd.CommandPath(), f.concurrency)
+		return nil, usagef("%s: --concurrency must be at least 1, got %d", path, f.concurrency)
 	}
 	dir, err := directory.Load(f.directory)
 	if err != nil {
-		return nil, usagef("%s: --directory: %v", cmd.CommandPath(), err)
+		return nil, usagef("%s: --directory: %v", path, err)
 	}
 	// A tenant URL given now is checked before the state file is touched;
 	// one read from the state below.
-	if err := checkTenantURLScheme(cmd, tenantURLOf(cmd)); err != nil {
+	if err := checkTenantURLScheme(path, common.tenantURLOrEnv()); err != nil {
 		return nil, err
 	}
-	st, err := openState(ctx, cmd.CommandPath(), f.state, stateWrite)
+	st, err := openState(ctx, path, f.state, stateWrite)
 	if err != nil {
 		return nil, err
 	}
@@ -185,25 +209,25 @@ func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string,
 	cfg := mapping.Gtmhub()
 	if mapFile != "" {
 		if cfg, err = mapping.LoadFile(mapFile); err != nil {
-			return nil, usagef("%s: --mapping: %v", cmd.CommandPath(), err)
+			return nil, usagef("%s: --mapping: %v", path, err)
 		}
 	}
 	// Tenant URL and dialect: flag (or environment), else the state's.
-	tgt := clientTarget{tenantURL: resolveTenantURL(cmd, cfgStored.TenantURL), token: tokenOf(cmd),
-		dialect: resolveDialect(cmd, cfgStored.Dialect)}
+	tgt := clientTarget{tenantURL: common.resolveTenantURL(cfgStored.TenantURL), token: common.tokenOrEnv(),
+		dialect: common.resolveDialect(cfgStored.Dialect)}
 	tenantURL := tgt.tenantURL
-	if err := checkTenantURLScheme(cmd, tenantURL); err != nil {
+	if err := checkTenantURLScheme(path, tenantURL); err != nil {
 		return nil, err
 	}
 	// PATCH operations and body keys follow the mapping's row order, as
 	// Microsoft's examples do (client/scim Options.AttributeOrder).
-	client, err := newClient(cmd, tgt, func(o *scim.Options) { o.AttributeOrder = cfg.Users.Targets() })
+	client, err := common.newClient(path, tgt, func(o *scim.Options) { o.AttributeOrder = cfg.Users.Targets() })
 	if err != nil {
 		return nil, err
 	}
 	stored := cfgStored
 	stored.TenantURL, stored.Dialect, stored.MappingFile = tenantURL, tgt.dialect, mapFile
-	f.failureSettings(cmd, &stored)
+	f.failureSettings(&stored)
 	if err := st.SaveConfig(ctx, stored); err != nil {
 		return nil, failure(err)
 	}
@@ -212,7 +236,7 @@ func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string,
 		outbox = defaultOutbox(f.state)
 	}
 	th := stored.Thresholds
-	bar := progress.ForWriter(cmd.ErrOrStderr(), label)
+	bar := progress.ForWriter(errOut, label)
 	eng, err := engine.New(engine.Options{Client: client, Store: st, Config: cfg, Concurrency: f.concurrency,
 		AllowDeletes: f.allowDeletes, Progress: bar.Update,
 		Quarantine: quarantine.Config{MinFailures: th.MinFailures, ProportionPercent: th.ProportionPercent,
@@ -220,7 +244,7 @@ func openJob(ctx context.Context, cmd *cobra.Command, f *jobFlags, label string,
 		Outbox: outbox, NotificationEmail: stored.NotificationEmail, RetryNow: f.retryNow,
 		SkipReferenceCheck: !f.referenceCheck, Interrupt: interrupt, Observer: obs})
 	if err != nil {
-		return nil, usagef("%s: %v", cmd.CommandPath(), err)
+		return nil, usagef("%s: %v", path, err)
 	}
 	ok = true
 	return &setup{st: st, dir: dir, eng: eng, bar: bar, tenantURL: tenantURL}, nil

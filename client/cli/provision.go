@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -17,9 +19,14 @@ func mkdirAll(dir string) error {
 	return nil
 }
 
-func newProvisionCmd() *cobra.Command {
-	var f jobFlags
-	var user, group string
+// provisionOptions are the flags of `entrasim provision`.
+type provisionOptions struct {
+	job         jobOptions
+	user, group string
+}
+
+func newProvisionCmd(common *commonOptions) *cobra.Command {
+	opts := &provisionOptions{job: jobOptions{common: common}}
 	cmd := &cobra.Command{
 		Use:   "provision",
 		Short: "Provision one user, or one group with up to 5 members, on demand (ENTRA-CYCLE-08)",
@@ -31,51 +38,56 @@ func newProvisionCmd() *cobra.Command {
 			"entrasim state or is in use (it is locked while the command runs); 130 interrupted by SIGINT or SIGTERM.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if (user == "") == (group == "") {
-				return usagef("%s: give exactly one of --user and --group", cmd.CommandPath())
-			}
-			// A signal lets the objects in flight finish (at most six);
-			// a second one aborts them.
-			ctx, cancel := workContext(cmd.Context())
-			defer cancel()
-			s, err := openJob(ctx, cmd, &f, "provision", nil, nil)
-			if err != nil {
-				return err
-			}
-			defer s.st.Close()
-			var res *engine.OnDemandResult
-			if user != "" {
-				res, err = s.eng.ProvisionUser(ctx, s.dir, user)
-			} else {
-				res, err = s.eng.ProvisionGroup(ctx, s.dir, group)
-			}
-			s.bar.Finish()
-			if errors.Is(err, engine.ErrNotFound) {
-				return usagef("%s: %v", cmd.CommandPath(), err)
-			}
-			if err != nil {
-				if user == "" {
-					return usagef("%s: %v", cmd.CommandPath(), err)
-				}
-				return failure(err)
-			}
-			w := cmd.OutOrStdout()
-			obj := ""
-			for _, st := range res.Steps {
-				if st.Object != obj {
-					obj = st.Object
-					fmt.Fprintln(w, obj)
-				}
-				fmt.Fprintf(w, "  [%s] %s: %s\n", st.Status, st.Name, st.Detail)
-			}
-			if res.Failed {
-				return failure(errors.New("provision on demand failed; see the steps above"))
-			}
-			return nil
+			opts.job.parsed(cmd)
+			return runProvision(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	f.add(cmd, false)
-	cmd.Flags().StringVar(&user, "user", "", "userPrincipalName or object id of the user")
-	cmd.Flags().StringVar(&group, "group", "", "object id or display name of the group")
+	opts.job.add(cmd, false)
+	cmd.Flags().StringVar(&opts.user, "user", "", "userPrincipalName or object id of the user")
+	cmd.Flags().StringVar(&opts.group, "group", "", "object id or display name of the group")
 	return cmd
+}
+
+func runProvision(cmdCtx context.Context, opts *provisionOptions, out, errOut io.Writer) error {
+	path, user, group := opts.job.cmdPath, opts.user, opts.group
+	if (user == "") == (group == "") {
+		return usagef("%s: give exactly one of --user and --group", path)
+	}
+	// A signal lets the objects in flight finish (at most six);
+	// a second one aborts them.
+	ctx, cancel := workContext(cmdCtx)
+	defer cancel()
+	s, err := openJob(ctx, &opts.job, errOut, "provision", nil, nil)
+	if err != nil {
+		return err
+	}
+	defer s.st.Close()
+	var res *engine.OnDemandResult
+	if user != "" {
+		res, err = s.eng.ProvisionUser(ctx, s.dir, user)
+	} else {
+		res, err = s.eng.ProvisionGroup(ctx, s.dir, group)
+	}
+	s.bar.Finish()
+	if errors.Is(err, engine.ErrNotFound) {
+		return usagef("%s: %v", path, err)
+	}
+	if err != nil {
+		if user == "" {
+			return usagef("%s: %v", path, err)
+		}
+		return failure(err)
+	}
+	obj := ""
+	for _, st := range res.Steps {
+		if st.Object != obj {
+			obj = st.Object
+			fmt.Fprintln(out, obj)
+		}
+		fmt.Fprintf(out, "  [%s] %s: %s\n", st.Status, st.Name, st.Detail)
+	}
+	if res.Failed {
+		return failure(errors.New("provision on demand failed; see the steps above"))
+	}
+	return nil
 }

@@ -65,93 +65,111 @@ are left out of the requests with a WARNING. What a record does not hold is list
 Exit codes: 0 every record replayed reproduced (or had nothing to replay, or --dry-run); 1 a record did
 not reproduce or the target failed; 2 bad input or flags.`
 
-func newReproduceCmd() *cobra.Command {
-	var logFile, id, changeID, faults string
-	var index int
-	var seed, dryRun, all bool
-	var retryAfterCap time.Duration
+// reproduceOptions are the flags of `entrasim reproduce`.
+type reproduceOptions struct {
+	cmdPath string // "entrasim reproduce", for messages
+	// common: the common flags; only a --tenant-url given on the command
+	// line (common.given) replays against a real tenant.
+	common                        *commonOptions
+	logFile, id, changeID, faults string
+	index                         int
+	seed, dryRun, all             bool
+	// seedGiven: --seed was given (its default depends on the target).
+	seedGiven     bool
+	retryAfterCap time.Duration
+}
+
+func newReproduceCmd(common *commonOptions) *cobra.Command {
+	opts := &reproduceOptions{common: common}
 	cmd := &cobra.Command{
 		Use:   "reproduce --log RECORDS",
 		Short: "Replay the actions of provisioning-log records and check whether the same error codes result",
 		Long:  reproduceLong,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			path := cmd.CommandPath()
-			fl := cmd.Flags()
-			if strings.TrimSpace(logFile) == "" {
-				return usagef("%s: --log is required", path)
-			}
-			if id == "" {
-				id = changeID
-			}
-			tenantURL, _ := fl.GetString("tenant-url")
-			real := fl.Changed("tenant-url")
-			switch {
-			case real && strings.TrimSpace(tenantURL) == "":
-				return usagef("%s: --tenant-url is empty", path)
-			case id != "" && index >= 0:
-				return usagef("%s: --id and --index both pick a record; give one", path)
-			case faults != "" && real:
-				return usagef("%s: --faults installs a plan on the throwaway server; it cannot be combined with --tenant-url", path)
-			case faults != "" && dryRun:
-				return usagef("%s: --faults has no effect with --dry-run, which sends nothing", path)
-			case !real && fl.Changed("token"):
-				return usagef("%s: --token is for --tenant-url; the throwaway reference server uses its own token", path)
-			case all && (id != "" || index >= 0):
-				return usagef("%s: --all replays every record; drop --id/--index", path)
-			case retryAfterCap < 0:
-				return usagef("%s: --retry-after-cap must not be negative", path)
-			}
-			if faults != "" {
-				if _, err := fixtures.LookupFaultPlan(faults); err != nil {
-					return usagef("%s: --faults: %v", path, err)
-				}
-			}
-			out := cmd.OutOrStdout()
-			printTarget(out, real, tenantURL, dryRun)
-
-			entries, format, err := readRecords(cmd.InOrStdin(), logFile)
-			if err != nil {
-				return usagef("%s: %s: %v", path, logFile, err)
-			}
-			picked, err := reproduce.Pick(entries, id, index)
-			if err != nil {
-				return usagef("%s: %s: %v", path, logFile, err)
-			}
-			if len(picked) > 1 && real && !dryRun && !all {
-				return usagef("%s: %s holds %d records; against a real tenant give --index, --id or --all:\n  %s",
-					path, logFile, len(picked), reproduce.List(picked))
-			}
-			fmt.Fprintf(out, "read %d record(s) from %s (%s)", len(entries), logFile, format)
-			if len(picked) > 1 {
-				fmt.Fprintf(out, "; replaying all %d in turn", len(picked))
-			}
-			fmt.Fprintln(out)
-
-			t, err := newReplayTarget(cmd, real, dryRun, faults, retryAfterCap)
-			if err != nil {
-				return err
-			}
-			defer t.close()
-			if !fl.Changed("seed") {
-				seed = !real
-			}
-			return replayAll(cmd, t, picked, seed, dryRun)
+			opts.cmdPath, opts.seedGiven = cmd.CommandPath(), cmd.Flags().Changed("seed")
+			return runReproduce(cmd.Context(), opts, cmd.InOrStdin(), cmd.OutOrStdout())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&logFile, "log", "", "provisioning-log records: a JSON or CSV file, a folder with a CSV download, or - for stdin; required")
-	f.StringVar(&id, "id", "", "replay only the record with this id or changeId")
-	f.StringVar(&changeID, "change-id", "", "same as --id")
+	f.StringVar(&opts.logFile, "log", "", "provisioning-log records: a JSON or CSV file, a folder with a CSV download, or - for stdin; required")
+	f.StringVar(&opts.id, "id", "", "replay only the record with this id or changeId")
+	f.StringVar(&opts.changeID, "change-id", "", "same as --id")
 	_ = f.MarkHidden("change-id")
-	f.IntVar(&index, "index", -1, "replay only the record at this position (from 0)")
-	f.BoolVar(&all, "all", false, "with --tenant-url: replay every record of the input in turn")
-	f.BoolVar(&seed, "seed", false, "act on stand-ins created first instead of the record's target objects (default on for the throwaway server)")
-	f.BoolVar(&dryRun, "dry-run", false, "print the requests (method, path, body) without sending any")
-	f.StringVar(&faults, "faults", "", "fault plan of the catalogue (fixtures/faults) to install on the throwaway server")
-	f.DurationVar(&retryAfterCap, "retry-after-cap", scim.DefaultRetryAfterCap,
+	f.IntVar(&opts.index, "index", -1, "replay only the record at this position (from 0)")
+	f.BoolVar(&opts.all, "all", false, "with --tenant-url: replay every record of the input in turn")
+	f.BoolVar(&opts.seed, "seed", false, "act on stand-ins created first instead of the record's target objects (default on for the throwaway server)")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "print the requests (method, path, body) without sending any")
+	f.StringVar(&opts.faults, "faults", "", "fault plan of the catalogue (fixtures/faults) to install on the throwaway server")
+	f.DurationVar(&opts.retryAfterCap, "retry-after-cap", scim.DefaultRetryAfterCap,
 		"longest wait for 429 Retry-After within one request before giving up with TooManyRequests (UNC-01)")
 	return cmd
+}
+
+func runReproduce(ctx context.Context, opts *reproduceOptions, in io.Reader, out io.Writer) error {
+	path, logFile, index, faults, dryRun, all := opts.cmdPath, opts.logFile, opts.index, opts.faults, opts.dryRun, opts.all
+	if strings.TrimSpace(logFile) == "" {
+		return usagef("%s: --log is required", path)
+	}
+	id := opts.id
+	if id == "" {
+		id = opts.changeID
+	}
+	// Only --tenant-url on the command line means a real tenant; the
+	// environment's SCIM_TENANT_URL never does.
+	tenantURL := opts.common.tenantURL
+	real := opts.common.given.tenantURL
+	switch {
+	case real && strings.TrimSpace(tenantURL) == "":
+		return usagef("%s: --tenant-url is empty", path)
+	case id != "" && index >= 0:
+		return usagef("%s: --id and --index both pick a record; give one", path)
+	case faults != "" && real:
+		return usagef("%s: --faults installs a plan on the throwaway server; it cannot be combined with --tenant-url", path)
+	case faults != "" && dryRun:
+		return usagef("%s: --faults has no effect with --dry-run, which sends nothing", path)
+	case !real && opts.common.given.token:
+		return usagef("%s: --token is for --tenant-url; the throwaway reference server uses its own token", path)
+	case all && (id != "" || index >= 0):
+		return usagef("%s: --all replays every record; drop --id/--index", path)
+	case opts.retryAfterCap < 0:
+		return usagef("%s: --retry-after-cap must not be negative", path)
+	}
+	if faults != "" {
+		if _, err := fixtures.LookupFaultPlan(faults); err != nil {
+			return usagef("%s: --faults: %v", path, err)
+		}
+	}
+	printTarget(out, real, tenantURL, dryRun)
+
+	entries, format, err := readRecords(in, logFile)
+	if err != nil {
+		return usagef("%s: %s: %v", path, logFile, err)
+	}
+	picked, err := reproduce.Pick(entries, id, index)
+	if err != nil {
+		return usagef("%s: %s: %v", path, logFile, err)
+	}
+	if len(picked) > 1 && real && !dryRun && !all {
+		return usagef("%s: %s holds %d records; against a real tenant give --index, --id or --all:\n  %s",
+			path, logFile, len(picked), reproduce.List(picked))
+	}
+	fmt.Fprintf(out, "read %d record(s) from %s (%s)", len(entries), logFile, format)
+	if len(picked) > 1 {
+		fmt.Fprintf(out, "; replaying all %d in turn", len(picked))
+	}
+	fmt.Fprintln(out)
+
+	t, err := newReplayTarget(ctx, opts, real, out)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	seed := opts.seed
+	if !opts.seedGiven {
+		seed = !real
+	}
+	return replayAll(ctx, path, out, t, picked, seed, dryRun)
 }
 
 // printTarget writes the first line: where the replay goes.
@@ -192,19 +210,22 @@ type replayTarget struct {
 	real   *scim.Client // the one client of a real tenant or a dry run
 }
 
-func newReplayTarget(cmd *cobra.Command, real, dryRun bool, faults string, retryAfterCap time.Duration) (*replayTarget, error) {
+// newReplayTarget starts the throwaway server (saying so on out), or
+// builds the client of a real tenant (real) or of a dry run.
+func newReplayTarget(ctx context.Context, opts *reproduceOptions, real bool, out io.Writer) (*replayTarget, error) {
+	dryRun, faults, retryAfterCap := opts.dryRun, opts.faults, opts.retryAfterCap
 	t := &replayTarget{faults: faults}
 	// The common flags (--dialect, --timeout and the like) are read by
 	// clientOptions; the throwaway server gets placeholders for the tenant
 	// URL and token, so that the environment is not read, and a dry run
 	// without a token a placeholder token.
-	tgt := flagTarget(cmd)
+	tgt := opts.common.flagTarget()
 	if !real {
 		tgt.tenantURL, tgt.token = "http://throwaway-reference-server.invalid/scim", "throwaway"
 	} else if dryRun && tgt.token == "" {
 		tgt.token = "dry-run"
 	}
-	o, err := clientOptions(cmd, tgt)
+	o, err := opts.common.clientOptions(opts.cmdPath, tgt)
 	if err != nil {
 		return nil, err
 	}
@@ -219,18 +240,18 @@ func newReplayTarget(cmd *cobra.Command, real, dryRun bool, faults string, retry
 	if real || dryRun {
 		c, err := scim.New(o)
 		if err != nil {
-			return nil, usagef("%s: %v", cmd.CommandPath(), err)
+			return nil, usagef("%s: %v", opts.cmdPath, err)
 		}
 		t.real = c
 		return t, nil
 	}
-	srv, err := throwaway.Start(cmd.Context())
+	srv, err := throwaway.Start(ctx)
 	if err != nil {
 		return nil, failure(err)
 	}
 	t.srv = srv
 	t.tgt = &scenario.Target{BaseURL: srv.BaseURL, AdminToken: srv.AdminToken}
-	fmt.Fprintf(cmd.OutOrStdout(), "throwaway reference server started at %s (fault plan: %s)\n", srv.BaseURL, orDefault(faults, "none"))
+	fmt.Fprintf(out, "throwaway reference server started at %s (fault plan: %s)\n", srv.BaseURL, orDefault(faults, "none"))
 	return t, nil
 }
 
@@ -266,9 +287,9 @@ func (t *replayTarget) client(ctx context.Context) (*scim.Client, func(context.C
 	return c, before, nil
 }
 
-func replayAll(cmd *cobra.Command, t *replayTarget, picked []*reproduce.Entry, seed, dryRun bool) error {
-	out := cmd.OutOrStdout()
-	ctx := cmd.Context()
+// replayAll replays the picked records in turn, printing to out; cmdPath
+// ("entrasim reproduce") starts the messages.
+func replayAll(ctx context.Context, cmdPath string, out io.Writer, t *replayTarget, picked []*reproduce.Entry, seed, dryRun bool) error {
 	counts := map[reproduce.Verdict]int{}
 	var bad []string
 	for i, e := range picked {
@@ -282,7 +303,7 @@ func replayAll(cmd *cobra.Command, t *replayTarget, picked []*reproduce.Entry, s
 		rep, err := reproduce.Replay(ctx, e, reproduce.Options{Client: c, Seed: seed, DryRun: dryRun, Out: out, BeforeCleanup: before})
 		switch {
 		case errors.Is(err, reproduce.ErrBadInput) && len(picked) == 1:
-			return usagef("%s: %v", cmd.CommandPath(), err)
+			return usagef("%s: %v", cmdPath, err)
 		case errors.Is(err, reproduce.ErrBadInput):
 			fmt.Fprintf(out, "\nCANNOT REPLAY: %v\n", err)
 			counts["CANNOT REPLAY"]++

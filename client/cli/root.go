@@ -4,9 +4,13 @@
 // its own file (newCycleCmd in cycle.go, …) and NewRootCommand adds each
 // explicitly with root.AddCommand.
 //
-// Commands build their SCIM client with newClient(cmd, clientTarget, adjust), return
-// usagef(...) for bad input (exit 2) and any other error for a failure
-// (exit 1); Run maps errors to exit codes.
+// The common flags are bound to one commonOptions, handed to the
+// constructor of each command that uses them; each command has an options
+// struct and a run function (runCycle, runReproduce, …) taking a context,
+// its options and the writers. Commands build their SCIM client with
+// common.newClient(cmdPath, clientTarget, adjust), return usagef(...) for
+// bad input (exit 2) and any other error for a failure (exit 1); Run maps
+// errors to exit codes.
 package cli
 
 import (
@@ -16,8 +20,10 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/version"
@@ -64,12 +70,16 @@ func NewRootCommand() *cobra.Command {
 		Version: version.String("entrasim"),
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
+	common := &commonOptions{}
 	pf := root.PersistentFlags()
-	pf.String("tenant-url", "", "tenant URL as typed into Entra, e.g. https://host/scim[?aadOptscim062020] (env "+EnvTenantURL+")")
-	pf.String("token", "", "secret token sent as Authorization: Bearer (env "+EnvToken+")")
-	pf.String("dialect", "", "PATCH dialect: legacy|compliant (default legacy; a tenant URL carrying aadOptscim062020 selects compliant)")
-	pf.Duration("timeout", scim.DefaultTimeout, "per-request timeout")
-	pf.String("manager-form", "", managerFormHelp)
+	pf.StringVar(&common.tenantURL, "tenant-url", "", "tenant URL as typed into Entra, e.g. https://host/scim[?aadOptscim062020] (env "+EnvTenantURL+")")
+	pf.StringVar(&common.token, "token", "", "secret token sent as Authorization: Bearer (env "+EnvToken+")")
+	pf.StringVar(&common.dialect, "dialect", "", "PATCH dialect: legacy|compliant (default legacy; a tenant URL carrying aadOptscim062020 selects compliant)")
+	pf.DurationVar(&common.timeout, "timeout", scim.DefaultTimeout, "per-request timeout")
+	pf.StringVar(&common.managerForm, "manager-form", "", managerFormHelp)
+	// Which common flags the command line gave, recorded once parsed
+	// (before any command runs; no subcommand has a hook of its own).
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { common.record(cmd.Flags()) }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%s: %v", c.CommandPath(), err)
 	})
@@ -77,18 +87,18 @@ func NewRootCommand() *cobra.Command {
 	// Every subcommand, wired here (help lists them sorted by name).
 	root.AddCommand(
 		newAllowDeletesCmd(),
-		newCycleCmd(),
+		newCycleCmd(common),
 		newDirectoryCmd(),
 		newLogsCmd(),
-		newProvisionCmd(),
-		newReproduceCmd(),
+		newProvisionCmd(common),
+		newReproduceCmd(common),
 		newRestartCmd(),
-		newRunCmd(),
-		newScenarioCmd(),
+		newRunCmd(common),
+		newScenarioCmd(common),
 		newStartCmd(),
 		newStatusCmd(),
 		newStopCmd(),
-		newTestConnectionCmd(),
+		newTestConnectionCmd(common),
 	)
 	return root
 }
@@ -167,6 +177,44 @@ func markStarted(c *cobra.Command, started *bool) {
 	}
 }
 
+// commonOptions are the root's common flags (--tenant-url, --token,
+// --dialect, --timeout, --manager-form), shared by the commands that use
+// them, and which of them the command line gave.
+type commonOptions struct {
+	tenantURL, token, dialect string
+	timeout                   time.Duration
+	managerForm               string
+	given                     commonGiven
+}
+
+// commonGiven records which common flags were given on the command line
+// (an empty --tenant-url= counts as given).
+type commonGiven struct {
+	tenantURL, token, dialect, timeout, managerForm bool
+}
+
+// record notes which common flags fs (the running command's flags, the
+// inherited ones included) had set on the command line.
+func (c *commonOptions) record(fs *pflag.FlagSet) {
+	c.given = commonGiven{tenantURL: fs.Changed("tenant-url"), token: fs.Changed("token"),
+		dialect: fs.Changed("dialect"), timeout: fs.Changed("timeout"), managerForm: fs.Changed("manager-form")}
+}
+
+// names are the given common flags as "--name", sorted by name as pflag
+// lists them.
+func (g commonGiven) names() []string {
+	var names []string
+	for _, f := range []struct {
+		given bool
+		name  string
+	}{{g.dialect, "dialect"}, {g.managerForm, "manager-form"}, {g.tenantURL, "tenant-url"}, {g.timeout, "timeout"}, {g.token, "token"}} {
+		if f.given {
+			names = append(names, "--"+f.name)
+		}
+	}
+	return names
+}
+
 // clientTarget is where a command's client goes: the tenant URL, token and
 // dialect after their fallbacks (flag, environment, state file).
 type clientTarget struct {
@@ -175,67 +223,71 @@ type clientTarget struct {
 
 // flagTarget is the target the common flags give, falling back to the
 // environment for the tenant URL and the token.
-func flagTarget(cmd *cobra.Command) clientTarget {
-	dialect, _ := cmd.Flags().GetString("dialect")
-	return clientTarget{tenantURL: tenantURLOf(cmd), token: tokenOf(cmd), dialect: dialect}
+func (c *commonOptions) flagTarget() clientTarget {
+	return clientTarget{tenantURL: c.tenantURLOrEnv(), token: c.tokenOrEnv(), dialect: c.dialect}
 }
 
-// tokenOf is the token the common flags give: --token, else SCIM_TOKEN.
-func tokenOf(cmd *cobra.Command) string {
-	t, _ := cmd.Flags().GetString("token")
-	if t == "" {
-		t = os.Getenv(EnvToken)
+// tenantURLOrEnv is the tenant URL the common flags give: --tenant-url,
+// else SCIM_TENANT_URL.
+func (c *commonOptions) tenantURLOrEnv() string {
+	if c.tenantURL == "" {
+		return os.Getenv(EnvTenantURL)
 	}
-	return t
+	return c.tenantURL
+}
+
+// tokenOrEnv is the token the common flags give: --token, else SCIM_TOKEN.
+func (c *commonOptions) tokenOrEnv() string {
+	if c.token == "" {
+		return os.Getenv(EnvToken)
+	}
+	return c.token
 }
 
 // resolveTenantURL is the tenant URL of a job: --tenant-url, else
 // SCIM_TENANT_URL, else the one stored in the state (stored).
-func resolveTenantURL(cmd *cobra.Command, stored string) string {
-	if !cmd.Flags().Changed("tenant-url") && os.Getenv(EnvTenantURL) == "" && stored != "" {
+func (c *commonOptions) resolveTenantURL(stored string) string {
+	if !c.given.tenantURL && os.Getenv(EnvTenantURL) == "" && stored != "" {
 		return stored
 	}
-	return tenantURLOf(cmd)
+	return c.tenantURLOrEnv()
 }
 
 // resolveDialect is the PATCH dialect of a job: --dialect, else the one
 // stored in the state (stored).
-func resolveDialect(cmd *cobra.Command, stored string) string {
-	if !cmd.Flags().Changed("dialect") && stored != "" {
+func (c *commonOptions) resolveDialect(stored string) string {
+	if !c.given.dialect && stored != "" {
 		return stored
 	}
-	d, _ := cmd.Flags().GetString("dialect")
-	return d
+	return c.dialect
 }
 
 // clientOptions builds client options for t and the other common flags
 // (--timeout, --manager-form); any problem is a usage error naming the
-// flag.
-func clientOptions(cmd *cobra.Command, t clientTarget) (scim.Options, error) {
-	flags := cmd.Flags()
-	timeout, _ := flags.GetDuration("timeout")
-	managerForm, _ := flags.GetString("manager-form")
+// flag, after cmdPath ("entrasim cycle").
+func (c *commonOptions) clientOptions(cmdPath string, t clientTarget) (scim.Options, error) {
+	timeout, managerForm := c.timeout, c.managerForm
 	tenantURL, token, dialect := t.tenantURL, t.token, t.dialect
 	var o scim.Options
 	switch {
 	case strings.TrimSpace(tenantURL) == "":
-		return o, usagef("%s: --tenant-url (or %s) is required", cmd.CommandPath(), EnvTenantURL)
+		return o, usagef("%s: --tenant-url (or %s) is required", cmdPath, EnvTenantURL)
 	case strings.TrimSpace(token) == "":
-		return o, usagef("%s: --token (or %s) is required", cmd.CommandPath(), EnvToken)
+		return o, usagef("%s: --token (or %s) is required", cmdPath, EnvToken)
 	case timeout <= 0:
-		return o, usagef("%s: --timeout must be positive, got %s", cmd.CommandPath(), timeout)
+		return o, usagef("%s: --timeout must be positive, got %s", cmdPath, timeout)
 	}
 	o = scim.Options{TenantURL: tenantURL, Token: token, Timeout: timeout}
 	if dialect != "" {
 		d, err := scim.ParseDialect(dialect)
 		if err != nil {
-			return o, usagef("%s: --dialect: %v", cmd.CommandPath(), err)
+			return o, usagef("%s: --dialect: %v", cmdPath, err)
 		}
 		o.Dialect = d
 	}
 	mf, err := scim.ParseManagerShape(managerForm)
 	if err != nil {
-		return o, usagef("%s: --manager-form: %v", cmd.CommandPath(), err)
+		return o, usagef("%s: --manager-form: %v", cmdPath, err)
 	}
 	o.ManagerShape = mf
 	return o, nil
@@ -248,17 +300,17 @@ const managerFormHelp = "form of the manager PATCH (ENTRA-FLOW-08): observed (de
 
 // newClient builds a client for t and the common flags; a bad tenant URL
 // is a usage error.
-func newClient(cmd *cobra.Command, t clientTarget, adjust func(*scim.Options)) (*scim.Client, error) {
-	o, err := clientOptions(cmd, t)
+func (c *commonOptions) newClient(cmdPath string, t clientTarget, adjust func(*scim.Options)) (*scim.Client, error) {
+	o, err := c.clientOptions(cmdPath, t)
 	if err != nil {
 		return nil, err
 	}
 	if adjust != nil {
 		adjust(&o)
 	}
-	c, err := scim.New(o)
+	client, err := scim.New(o)
 	if err != nil {
-		return nil, usagef("%s: %v", cmd.CommandPath(), err)
+		return nil, usagef("%s: %v", cmdPath, err)
 	}
-	return c, nil
+	return client, nil
 }

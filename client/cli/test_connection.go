@@ -1,12 +1,12 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 
@@ -16,9 +16,17 @@ import (
 	"github.com/quantive/entra-scim-harness/client/scim"
 )
 
-func newTestConnectionCmd() *cobra.Command {
-	var matching string
-	var noGroupProbe, keepFlags bool
+// testConnectionOptions are the flags of `entrasim test-connection`.
+type testConnectionOptions struct {
+	cmdPath      string // "entrasim test-connection", for messages
+	common       *commonOptions
+	matching     string
+	noGroupProbe bool
+	keepFlags    bool
+}
+
+func newTestConnectionCmd(common *commonOptions) *cobra.Command {
+	opts := &testConnectionOptions{common: common}
 	cmd := &cobra.Command{
 		Use:   "test-connection",
 		Short: "Test the tenant URL and token as Entra's Test Connection does (ENTRA-FLOW-01)",
@@ -28,42 +36,47 @@ func newTestConnectionCmd() *cobra.Command {
 			"among them).\n\n" + tenantURLHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if strings.TrimSpace(matching) == "" {
-				return usagef("%s: --matching-attribute must not be empty", cmd.CommandPath())
-			}
-			tenantURL := tenantURLOf(cmd)
-			if err := checkTenantURLScheme(cmd, tenantURL); err != nil {
-				return err
-			}
-			c, err := newClient(cmd, flagTarget(cmd), func(o *scim.Options) {
-				o.MatchingAttribute = matching
-				o.SkipGroupProbe = noGroupProbe
-				o.KeepURLFlags = keepFlags
-			})
-			if err != nil {
-				return err
-			}
-			rep, err := c.TestConnection(cmd.Context())
-			if err != nil {
-				return failure(err)
-			}
-			adv := connectionAdvice(tenantURL, rep)
-			printConnectionReport(cmd.OutOrStdout(), c, rep, adv)
-			if !rep.OK {
-				f := rep.Failure
-				msg := "test connection failed: " + f.ErrorCode + ": " + f.Reason
-				if adv.core != "" {
-					msg += "\n  " + adv.short()
-				}
-				return failure(errors.New(msg))
-			}
-			return nil
+			opts.cmdPath = cmd.CommandPath()
+			return runTestConnection(cmd.Context(), opts, cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&matching, "matching-attribute", "userName", "attribute of the user probe filter")
-	cmd.Flags().BoolVar(&noGroupProbe, "no-group-probe", false, "leave out the group probe")
-	cmd.Flags().BoolVar(&keepFlags, "keep-url-flags", false, "repeat the tenant URL's query (feature flags) on each request (UNC-05)")
+	cmd.Flags().StringVar(&opts.matching, "matching-attribute", "userName", "attribute of the user probe filter")
+	cmd.Flags().BoolVar(&opts.noGroupProbe, "no-group-probe", false, "leave out the group probe")
+	cmd.Flags().BoolVar(&opts.keepFlags, "keep-url-flags", false, "repeat the tenant URL's query (feature flags) on each request (UNC-05)")
 	return cmd
+}
+
+func runTestConnection(ctx context.Context, opts *testConnectionOptions, out io.Writer) error {
+	if strings.TrimSpace(opts.matching) == "" {
+		return usagef("%s: --matching-attribute must not be empty", opts.cmdPath)
+	}
+	tgt := opts.common.flagTarget()
+	if err := checkTenantURLScheme(opts.cmdPath, tgt.tenantURL); err != nil {
+		return err
+	}
+	c, err := opts.common.newClient(opts.cmdPath, tgt, func(o *scim.Options) {
+		o.MatchingAttribute = opts.matching
+		o.SkipGroupProbe = opts.noGroupProbe
+		o.KeepURLFlags = opts.keepFlags
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := c.TestConnection(ctx)
+	if err != nil {
+		return failure(err)
+	}
+	adv := connectionAdvice(tgt.tenantURL, rep)
+	printConnectionReport(out, c, rep, adv)
+	if !rep.OK {
+		f := rep.Failure
+		msg := "test connection failed: " + f.ErrorCode + ": " + f.Reason
+		if adv.core != "" {
+			msg += "\n  " + adv.short()
+		}
+		return failure(errors.New(msg))
+	}
+	return nil
 }
 
 func printConnectionReport(w io.Writer, c *scim.Client, rep *scim.ConnectionReport, adv urlAdvice) {
@@ -124,19 +137,9 @@ const tenantURLHelp = "Tenant URL mistakes are named as such, rather than as a t
 	"  - a 401 on a Gtmhub URL without the account id (…/api/v1/scim/azure, …/api/v1/scim/azure/Users):\n" +
 	"    the URL must end in /api/v1/scim/azure/{account_id}; rotating the token would not help."
 
-// tenantURLOf is the tenant URL the common flags give: --tenant-url, else
-// SCIM_TENANT_URL.
-func tenantURLOf(cmd *cobra.Command) string {
-	u, _ := cmd.Flags().GetString("tenant-url")
-	if u == "" {
-		u = os.Getenv(EnvTenantURL)
-	}
-	return u
-}
-
 // checkTenantURLScheme is a usage error for a tenant URL that does not
 // start with https:// or http://; "" is left to ClientOptions.
-func checkTenantURLScheme(cmd *cobra.Command, raw string) error {
+func checkTenantURLScheme(cmdPath, raw string) error {
 	u := strings.TrimSpace(raw)
 	lower := strings.ToLower(u)
 	if u == "" || strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
@@ -147,7 +150,7 @@ func checkTenantURLScheme(cmd *cobra.Command, raw string) error {
 		what = "starts with " + u[:i+3]
 	}
 	return usagef("%s: tenant URL %q %s: the tenant URL must start with https://, or http:// for a local server",
-		cmd.CommandPath(), raw, what)
+		cmdPath, raw, what)
 }
 
 // urlAdvice is advice about the tenant URL drawn from a failed answer.
