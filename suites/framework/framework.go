@@ -58,7 +58,7 @@ func New() *Framework {
 		f.Config, f.Target = cfg, t
 		labels := requirements.ParseLabels(CurrentSpecReport().Labels())
 		if why := NotApplicable(cfg, t, labels); why != "" {
-			Skip(requirements.NotApplicablePrefix + why)
+			SkipNotApplicable(why)
 		}
 		f.Dialect = labels.Dialect
 		f.ids, f.checking, f.blocked, f.cause = labels.IDs, "", false, ""

@@ -28,7 +28,23 @@ const (
 	// NotApplicableEntry names a behaviour of a running spec that does not
 	// apply to the target (a Gtmhub-only ID beside an Entra one).
 	NotApplicableEntry = "not applicable behaviour"
+	// NotApplicableSpecEntry carries why a whole spec does not apply to the
+	// target (see SkipNotApplicable): its rows are not applicable.
+	NotApplicableSpecEntry = "not applicable"
+	// BlockedByEntry names the behaviour whose failure blocked the spec (see
+	// Block): its rows are blocked by it, not failed.
+	BlockedByEntry = "blocked by"
 )
+
+// SkipNotApplicable ends the running spec as not applicable to the target,
+// for the reason given (e.g. "feature etag declared unsupported"); the report
+// shows its rows as not applicable with that reason. Never let such a spec
+// pass instead.
+func SkipNotApplicable(reason string) {
+	GinkgoHelper()
+	AddReportEntry(NotApplicableSpecEntry, reason)
+	Skip("not applicable: " + reason)
+}
 
 // GtmhubNotApplicable is why Gtmhub-only behaviours do not apply to a target.
 const GtmhubNotApplicable = "a Gtmhub-only behaviour, and the tenant URL does not have Gtmhub's shape (…" + adminapi.TenantPrefix + "{account}, GTM-01); ask for it with profiles: [gtmhub] in the options file or " + EnvProfiles + "=gtmhub"
@@ -51,6 +67,7 @@ func (f *Framework) ID() string {
 func (f *Framework) Block(id, reason string) {
 	GinkgoHelper()
 	f.blocked = true
+	AddReportEntry(BlockedByEntry, id)
 	Skip(requirements.BlockedMessage(id, oneLine(reason)))
 }
 

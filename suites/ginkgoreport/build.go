@@ -201,14 +201,14 @@ func verdictFor(s types.SpecReport, id string) (v specVerdict, by, msg string) {
 		}
 	case s.State == types.SpecStateSkipped || s.State == types.SpecStatePending:
 		msg := s.Failure.Message
-		if by, _, ok := requirements.ParseBlocked(msg); ok {
+		if by := entryValue(s, framework.BlockedByEntry); by != "" {
 			if slices.Contains(entryValues(s, framework.CheckedEntry), id) {
 				return vPassed, "", "" // its Check completed before the block
 			}
 			return vBlocked, by, msg
 		}
-		if strings.HasPrefix(msg, requirements.NotApplicablePrefix) {
-			return vNotApplicable, "", strings.TrimPrefix(msg, requirements.NotApplicablePrefix)
+		if reason, ok := entryLookup(s, framework.NotApplicableSpecEntry); ok {
+			return vNotApplicable, "", reason
 		}
 		if msg == "" {
 			msg = "skipped by the run's filters"
@@ -245,6 +245,16 @@ func (a *acc) add(s types.SpecReport, id, artefactEntry string) {
 		a.res.Artefact = entryValue(s, artefactEntry)
 		a.res.Cause = entryValue(s, framework.CauseEntry)
 	}
+}
+
+// entryLookup is the value of the spec's first report entry of that name,
+// and whether it has one.
+func entryLookup(s types.SpecReport, name string) (string, bool) {
+	vs := entryValues(s, name)
+	if len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
 }
 
 // entryValue is the value of the spec's first report entry of that name.

@@ -39,6 +39,8 @@ func syntheticReport(t *testing.T) types.Report {
 	failing := spec("removes a member", types.SpecStateFailed, "Expected status 204, but got 400\n\n> PATCH …", append(labels(t, "ENTRA-FLOW-17"), "dialect:compliant")...)
 	failing.ContainerHierarchyLabels = [][]string{{"dialect:compliant"}}
 	failing.ReportEntries = types.ReportEntries{{Name: "artefact", Value: types.WrapEntryValue("artefacts/ENTRA-FLOW-17-compliant.txt")}}
+	notApplicable := spec("409 is EntryConflict", types.SpecStateSkipped, "not applicable: needs the admin API", labels(t, "ENTRA-RESP-09")...)
+	notApplicable.ReportEntries = entries(framework.NotApplicableSpecEntry, "needs the admin API")
 	return types.Report{
 		StartTime: start,
 		RunTime:   3 * time.Second,
@@ -48,7 +50,7 @@ func syntheticReport(t *testing.T) types.Report {
 			failing,
 			spec("GET /Schemas", types.SpecStatePassed, "", labels(t, "ENTRA-FLOW-02")...),
 			spec("GET /Schemas lists User", types.SpecStatePassed, "", labels(t, "ENTRA-FLOW-02")...),
-			spec("409 is EntryConflict", types.SpecStateSkipped, requirements.NotApplicablePrefix+"needs the admin API", labels(t, "ENTRA-RESP-09")...),
+			notApplicable,
 			spec("ETag", types.SpecStateSkipped, "", labels(t, "RFC-08")...),
 			spec("creates a user", types.SpecStatePanicked, "runtime error: nil map", labels(t, "ENTRA-FLOW-04", "ENTRA-REQ-01")...),
 			spec("no labels", types.SpecStatePassed, ""),
@@ -209,11 +211,11 @@ func entries(kv ...string) types.ReportEntries {
 func TestBuildBlockedRowsAndCheckAttribution(t *testing.T) {
 	blocked := spec("PATCH add sets nickName", types.SpecStateSkipped,
 		requirements.BlockedMessage("ENTRA-FLOW-04", "create a user as Entra does: POST /Users answered 400"), labels(t, "ENTRA-PATCH-03")...)
-	blocked.ReportEntries = entries("artefact", "artefacts/ENTRA-PATCH-03.txt", framework.CauseEntry, "POST /Users → 400 Bad Request")
+	blocked.ReportEntries = entries(framework.BlockedByEntry, "ENTRA-FLOW-04", "artefact", "artefacts/ENTRA-PATCH-03.txt", framework.CauseEntry, "POST /Users → 400 Bad Request")
 	load := spec("load", types.SpecStateFailed, "failed provisioning events stay at or below 40 %", labels(t, "ENTRA-QUAR-03", "ENTRA-HTTP-08")...)
 	load.ReportEntries = entries(framework.CheckedEntry, "ENTRA-HTTP-08", framework.FailedCheckEntry, "ENTRA-QUAR-03", "artefact", "artefacts/load.txt")
 	loadBlocked := spec("load blocked", types.SpecStateSkipped, requirements.BlockedMessage("ENTRA-FLOW-08", "60 of 210 events failed"), labels(t, "ENTRA-QUAR-03", "ENTRA-HTTP-06")...)
-	loadBlocked.ReportEntries = entries(framework.CheckedEntry, "ENTRA-HTTP-06")
+	loadBlocked.ReportEntries = entries(framework.CheckedEntry, "ENTRA-HTTP-06", framework.BlockedByEntry, "ENTRA-FLOW-08")
 	notReached := spec("ref check", types.SpecStateFailed, "manager PATCH answered 400", labels(t, "ENTRA-FLOW-08", "ENTRA-FLOW-06")...)
 	notReached.ReportEntries = entries(framework.FailedCheckEntry, "ENTRA-FLOW-08")
 	mixed := spec("re-enable", types.SpecStateFailed, "PATCH answered 400", labels(t, "ENTRA-FLOW-10", "GTM-05")...)

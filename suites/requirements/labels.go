@@ -83,30 +83,7 @@ func ParseLabels(labels []string) ParsedLabels {
 	return p
 }
 
-// NotApplicablePrefix starts the Skip message of a spec that cannot apply to
-// the target (feature declared unsupported, dialect not selected, no admin
-// API). The report builder turns such skips into "not-applicable".
-const NotApplicablePrefix = "not applicable: "
-
-// BlockedPrefix starts the Skip message of a spec that could not reach its
-// own assertion because a behaviour it needs failed first:
-// "blocked by ENTRA-FLOW-04: …". The report builder turns such skips into
-// "blocked" rows naming that behaviour.
-const BlockedPrefix = "blocked by "
-
-// ParseBlocked splits a blocked spec's Skip message into the blocking
-// behaviour and the reason; ok is false for any other message.
-func ParseBlocked(msg string) (by, reason string, ok bool) {
-	rest, found := strings.CutPrefix(msg, BlockedPrefix)
-	if !found {
-		return "", "", false
-	}
-	by, reason, _ = strings.Cut(rest, ": ")
-	if !IsID(by) {
-		return "", "", false
-	}
-	return by, reason, true
-}
-
-// BlockedMessage is the Skip message ParseBlocked reads.
-func BlockedMessage(by, reason string) string { return BlockedPrefix + by + ": " + reason }
+// BlockedMessage is the message of a row blocked by behaviour by:
+// "blocked by ENTRA-FLOW-04: …". Whether a spec was blocked is told by a
+// report entry (framework.BlockedByEntry), never by parsing this text.
+func BlockedMessage(by, reason string) string { return "blocked by " + by + ": " + reason }
