@@ -29,7 +29,7 @@ const maxPlanBytes = 1 << 20
 //     nothing.
 //   - GET answers {"rules":[{...rule, "hits":N}]}.
 //   - DELETE clears the plan: 204.
-func (e *Engine) Admin() http.Handler {
+func (e *Injector) Admin() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		account := r.PathValue("id")
 		if account == "" {
@@ -51,7 +51,7 @@ func (e *Engine) Admin() http.Handler {
 	})
 }
 
-func (e *Engine) put(w http.ResponseWriter, r *http.Request, account string) {
+func (e *Injector) put(w http.ResponseWriter, r *http.Request, account string) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPlanBytes+1))
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, adminError{Error: "read body: " + err.Error()})

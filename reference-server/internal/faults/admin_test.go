@@ -14,7 +14,7 @@ import (
 )
 
 // adminServer mounts Admin the way the router does.
-func adminServer(t *testing.T, e *faults.Engine) *httptest.Server {
+func adminServer(t *testing.T, e *faults.Injector) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle("/admin/accounts/{id}/faults", e.Admin())

@@ -10,7 +10,7 @@ import (
 )
 
 // adminapi.FaultPlan, as clients send it, decodes strictly into the plan
-// the engine takes, and FromAPI gives the same plan.
+// the injector takes, and FromAPI gives the same plan.
 func TestAPIPlanDecodes(t *testing.T) {
 	p := 0.5
 	plan := adminapi.FaultPlan{Spec: "ERR-01", ErrorCode: "E", Description: "d", Rules: []adminapi.FaultRule{{

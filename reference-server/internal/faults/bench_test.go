@@ -27,7 +27,7 @@ func BenchmarkMiddlewareNoMatch(b *testing.B) {
 // BenchmarkMiddlewareNoPlan is the cost for an account without faults.
 func BenchmarkMiddlewareNoPlan(b *testing.B) { benchChain(b, faults.New(1)) }
 
-func benchChain(b *testing.B, e *faults.Engine) {
+func benchChain(b *testing.B, e *faults.Injector) {
 	h := e.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) }))
 	req := httptest.NewRequest("GET", "/Users?filter=userName+eq+%22a%22", nil)
 	info := &tenant.Info{AccountID: "acme", Path: "/Users"}

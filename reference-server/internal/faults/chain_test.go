@@ -18,18 +18,18 @@ import (
 // context, then the fault middleware, then a handler that counts what it is
 // given (standing in for the SCIM handlers that would apply the request).
 type chain struct {
-	srv     *httptest.Server
-	engine  *faults.Engine
-	applied atomic.Int64
-	mu      sync.Mutex
-	faults  []string // tenant.Info.Fault seen after each request
+	srv      *httptest.Server
+	injector *faults.Injector
+	applied  atomic.Int64
+	mu       sync.Mutex
+	faults   []string // tenant.Info.Fault seen after each request
 }
 
 const appliedBody = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}`
 
-func newChain(t *testing.T, e *faults.Engine) *chain {
+func newChain(t *testing.T, e *faults.Injector) *chain {
 	t.Helper()
-	c := &chain{engine: e}
+	c := &chain{injector: e}
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.applied.Add(1)
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -109,7 +109,7 @@ func (c *chain) waitFault(n int) string {
 	return c.lastFault()
 }
 
-func setPlan(t *testing.T, e *faults.Engine, account string, rules ...faults.Rule) {
+func setPlan(t *testing.T, e *faults.Injector, account string, rules ...faults.Rule) {
 	t.Helper()
 	if err := e.SetPlan(account, faults.Meta{}, rules); err != nil {
 		t.Fatalf("SetPlan: %v", err)

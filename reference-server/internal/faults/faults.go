@@ -15,8 +15,8 @@ import (
 	"sync"
 )
 
-// Engine holds the fault plan of every account. It is safe for concurrent use.
-type Engine struct {
+// Injector holds the fault plan of every account. It is safe for concurrent use.
+type Injector struct {
 	mu       sync.Mutex
 	rng      *rand.Rand
 	plans    map[string]*plan
@@ -29,10 +29,10 @@ type plan struct {
 	rules []*compiled
 }
 
-// New returns an engine whose probabilistic rules draw from seed, so that
+// New returns an injector whose probabilistic rules draw from seed, so that
 // the same seed and the same request sequence fire the same faults.
-func New(seed int64) *Engine {
-	return &Engine{
+func New(seed int64) *Injector {
+	return &Injector{
 		rng:   rand.New(rand.NewPCG(uint64(seed), 0x5c1a_fa17)),
 		plans: map[string]*plan{},
 	}
@@ -41,7 +41,7 @@ func New(seed int64) *Engine {
 // SetPlan validates rules and replaces the plan of account with them, hit
 // counts starting at zero. On a validation error (a *ValidationError) the
 // old plan stays.
-func (e *Engine) SetPlan(account string, meta Meta, rules []Rule) error {
+func (e *Injector) SetPlan(account string, meta Meta, rules []Rule) error {
 	cs, err := compileAll(rules)
 	if err != nil {
 		return err
@@ -54,16 +54,16 @@ func (e *Engine) SetPlan(account string, meta Meta, rules []Rule) error {
 
 // Clear removes the plan of account, including the default plan copy it
 // would otherwise get: after Clear the account has no faults.
-func (e *Engine) Clear(account string) {
+func (e *Injector) Clear(account string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.plans[account] = &plan{}
 }
 
-// Forget drops everything the engine holds for account, as when the
+// Forget drops everything the injector holds for account, as when the
 // account is deleted: an account created again under the same id starts
 // like a new one (with the default plan, if a file set one).
-func (e *Engine) Forget(account string) {
+func (e *Injector) Forget(account string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	delete(e.plans, account)
@@ -71,7 +71,7 @@ func (e *Engine) Forget(account string) {
 
 // planLocked returns the account's plan, copying the default plan the first
 // time. e.mu must be held.
-func (e *Engine) planLocked(account string) *plan {
+func (e *Injector) planLocked(account string) *plan {
 	if p, ok := e.plans[account]; ok {
 		return p
 	}
@@ -103,7 +103,7 @@ type RuleStatus struct {
 }
 
 // Plan returns the account's plan with hit counts (no rules when it has none).
-func (e *Engine) Plan(account string) Status {
+func (e *Injector) Plan(account string) Status {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st := Status{Rules: []RuleStatus{}}
@@ -121,7 +121,7 @@ func (e *Engine) Plan(account string) Status {
 // Load applies a parsed plan file: the plan without an account becomes the
 // default plan, every named account gets its plan. Everything is validated
 // before anything is applied.
-func (e *Engine) Load(f *File) error {
+func (e *Injector) Load(f *File) error {
 	type pending struct {
 		account string
 		p       *plan

@@ -14,7 +14,7 @@ import (
 )
 
 // Meta describes what a plan reproduces; the catalogue in fixtures/faults
-// fills it in, the engine only shows it back.
+// fills it in, the injector only shows it back.
 type Meta struct {
 	// Spec lists the behaviour-spec IDs the plan reproduces, e.g. "ERR-01".
 	Spec string `json:"spec,omitempty"`
@@ -72,7 +72,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 
 // LoadFile reads a fault file (see File) and applies it (see Load).
 // cmd/refserver calls it for --faults FILE.
-func (e *Engine) LoadFile(path string) error {
+func (e *Injector) LoadFile(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read fault file: %w", err)

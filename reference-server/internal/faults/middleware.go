@@ -23,7 +23,7 @@ const MalformedBody = "<html><head><title>Service</title></head><body>Request ac
 // Middleware applies the plan of the request's account (tenant.From) before
 // next runs; a request answered by a fault never reaches next. It records
 // the name of the rule that fired in tenant.Info.Fault.
-func (e *Engine) Middleware(next http.Handler) http.Handler {
+func (e *Injector) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := tenant.From(r.Context())
 		if info == nil {
@@ -89,7 +89,7 @@ type errReader struct{ err error }
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // pick returns the rule that fires for the request, counting the hit, or nil.
-func (e *Engine) pick(account string, r *http.Request, path string) *compiled {
+func (e *Injector) pick(account string, r *http.Request, path string) *compiled {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p := e.planLocked(account)

@@ -51,7 +51,7 @@ type Rule struct {
 	// Times limits how often the rule fires; 0 means unlimited.
 	Times int `json:"times,omitempty"`
 	// Probability (0..1, default 1) that a matching rule fires; drawn from
-	// the engine's seeded generator. A rule that loses the draw does not
+	// the injector's seeded generator. A rule that loses the draw does not
 	// fire and the next rule is tried.
 	Probability *float64 `json:"probability,omitempty"`
 }

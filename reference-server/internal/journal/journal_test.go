@@ -23,7 +23,7 @@ import (
 // "Bearer X" header with X not starting with "wrong" is a live token),
 // journal, faults, the 401 gate, then a stand-in SCIM handler answering
 // each path deterministically; and the journal's admin API.
-func server(t *testing.T, j *journal.Journal, e *faults.Engine) *httptest.Server {
+func server(t *testing.T, j *journal.Journal, e *faults.Injector) *httptest.Server {
 	t.Helper()
 	gate := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

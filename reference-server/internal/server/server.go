@@ -40,7 +40,7 @@ type Config struct {
 	AdminToken string
 	// Faults and Journal are the fault injector and request journal; nil
 	// gives fresh ones.
-	Faults  *faults.Engine
+	Faults  *faults.Injector
 	Journal *journal.Journal
 	// Logger receives the server's logs; nil uses slog.Default().
 	Logger *slog.Logger
@@ -50,7 +50,7 @@ type Config struct {
 type Server struct {
 	st      store.Store
 	log     *slog.Logger
-	faults  *faults.Engine
+	faults  *faults.Injector
 	journal *journal.Journal
 	docs    *docCache
 	handler http.Handler
@@ -90,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Faults returns the fault injector, e.g. to load a plan file.
-func (s *Server) Faults() *faults.Engine { return s.faults }
+func (s *Server) Faults() *faults.Injector { return s.faults }
 
 // Journal returns the request journal.
 func (s *Server) Journal() *journal.Journal { return s.journal }
