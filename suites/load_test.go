@@ -99,7 +99,7 @@ var _ = Describe("Load", func() {
 				Expect(float64(s.Counts.Failed)/float64(events)).To(BeNumerically("<=", quarantineProportion),
 					"failed provisioning events stay at or below QUAR-03's 40 %%: %s", firstFailures(s, 3))
 				Expect(float64(failedReqs)/float64(len(calls))).To(BeNumerically("<=", quarantineProportion), "failed requests")
-				Expect(s.Job.Code).NotTo(Equal(state.CodeQuarantine), "the job is not quarantined: %+v", s.Job.Quarantine)
+				Expect(s.Job.Code()).NotTo(Equal(state.CodeQuarantine), "the job is not quarantined: %+v", s.Job.Quarantine())
 				Expect(s.Counts.Created).To(BeNumerically(">", l.Users/3), "most in-scope objects were created: %s", firstFailures(s, 3))
 			})
 		})

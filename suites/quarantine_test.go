@@ -78,9 +78,9 @@ func quarantineReasons(r *cycleRun) []string {
 // expectQuarantined asserts the job went to quarantine with the reason.
 func expectQuarantined(s *engine.Summary, reason string) {
 	GinkgoHelper()
-	Expect(s.Job.Code).To(Equal(state.CodeQuarantine), "the job is quarantined")
-	Expect(s.Job.Quarantine).NotTo(BeNil())
-	Expect(s.Job.Quarantine.Reason).To(Equal(reason))
+	Expect(s.Job.Code()).To(Equal(state.CodeQuarantine), "the job is quarantined")
+	Expect(s.Job.Quarantine()).NotTo(BeNil())
+	Expect(string(s.Job.Quarantine().Reason)).To(Equal(reason))
 }
 
 var _ = Describe("Quarantine triggers", func() {
@@ -123,6 +123,6 @@ var _ = Describe("Quarantine triggers", func() {
 			Expect(e.ErrorCode).To(Equal(outcome.CodeEntryConflict), describeRecord(rec))
 			Expect(e.AdditionalDetails).To(ContainSubstring("already exists"), "the log carries the endpoint's answer (ENTRA-RESP-24)")
 			Expect(quarantineReasons(r)).To(BeEmpty(), fmt.Sprintf("a 409 is an object-level failure, not a quarantine trigger: %v", quarantineReasons(r)))
-			Expect(s.Job.Code).NotTo(Equal(state.CodeQuarantine), "a few conflicts stay far below the QUAR-03 thresholds")
+			Expect(s.Job.Code()).NotTo(Equal(state.CodeQuarantine), "a few conflicts stay far below the QUAR-03 thresholds")
 		})
 })

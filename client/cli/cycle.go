@@ -188,7 +188,7 @@ func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Durat
 		}
 		all = append(all, sum.Records...)
 		failed = failed || sum.Counts.Failed > 0
-		stopped = sum.Job.Quarantine != nil
+		stopped = sum.Job.Quarantine() != nil
 	}
 	flushSkips()
 	if err := writeLogs(f.logs, all); err != nil {

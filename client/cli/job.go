@@ -263,16 +263,16 @@ const referenceCheckHelp = "Before each manager PATCH (ENTRA-FLOW-08) the engine
 func summaryLine(s *engine.Summary) string {
 	at := s.At.UTC().Format(time.RFC3339)
 	if s.Skipped {
-		return fmt.Sprintf("%s skipped: %s. Job %s.", at, s.Stopped, s.Job.Code)
+		return fmt.Sprintf("%s skipped: %s. Job %s.", at, s.Stopped, s.Job.Code())
 	}
 	if s.Interrupted {
 		c := s.Counts
 		return fmt.Sprintf("%s Cycle %s (%s) interrupted after %d of %d objects: created %d, updated %d, disabled %d, "+
 			"deleted %d, skipped %d, failed %d; %d requests. Job %s.", at, s.CycleID, s.Kind, s.Done, s.Total,
-			c.Created, c.Updated, c.Disabled, c.Deleted, c.Skipped, c.Failed, c.Requests, s.Job.Code)
+			c.Created, c.Updated, c.Disabled, c.Deleted, c.Skipped, c.Failed, c.Requests, s.Job.Code())
 	}
 	if s.Stopped != "" {
-		return fmt.Sprintf("%s Cycle not run: %s. Job %s.", at, s.Stopped, s.Job.Code)
+		return fmt.Sprintf("%s Cycle not run: %s. Job %s.", at, s.Stopped, s.Job.Code())
 	}
 	c := s.Counts
 	kind := s.Kind
@@ -287,9 +287,9 @@ func summaryLine(s *engine.Summary) string {
 	if s.Deferred > 0 {
 		line += fmt.Sprintf(", deferred %d", s.Deferred)
 	}
-	line += fmt.Sprintf("; %d requests; escrowed %d (+%d reference). Job %s", c.Requests, s.Escrow.Failures, s.Escrow.ReferenceFailures, s.Job.Code)
-	if q := s.Job.Quarantine; q != nil {
-		line += " (" + q.Reason + ")"
+	line += fmt.Sprintf("; %d requests; escrowed %d (+%d reference). Job %s", c.Requests, s.Escrow.Failures, s.Escrow.ReferenceFailures, s.Job.Code())
+	if q := s.Job.Quarantine(); q != nil {
+		line += " (" + string(q.Reason) + ")"
 	}
 	if t := s.Transition; t != nil && t.Event != quarantine.EventRan {
 		line += " [" + string(t.Event) + "]"

@@ -118,6 +118,6 @@ func runStateAction(ctx context.Context, opts *stateActionOptions, out io.Writer
 	if err != nil {
 		return failure(err)
 	}
-	fmt.Fprintf(out, "%s: job %s\n", opts.name, j.Code)
+	fmt.Fprintf(out, "%s: job %s\n", opts.name, j.Code())
 	return nil
 }

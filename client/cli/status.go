@@ -130,7 +130,7 @@ func buildStatus(ctx context.Context, st *state.Store) (*statusView, error) {
 	if err != nil {
 		return nil, err
 	}
-	js, err := st.JobState(ctx)
+	ledger, err := st.Escrow(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +142,7 @@ func buildStatus(ctx context.Context, st *state.Store) (*statusView, error) {
 	if err != nil {
 		return nil, err
 	}
-	j = state.Mirror(j, js.Status)
-	qs := js.Status.Status
+	qs := j.Status.Status
 	def := quarantine.DefaultConfig()
 	th := cfg.Thresholds
 	pick := func(v, d int64) int64 {
@@ -152,13 +151,13 @@ func buildStatus(ctx context.Context, st *state.Store) (*statusView, error) {
 		}
 		return v
 	}
-	v := &statusView{Code: j.Code, Quarantine: qs.Quarantine,
+	v := &statusView{Code: j.Code(), Quarantine: qs.Quarantine,
 		CountSuccessiveCompleteFailures: qs.CountSuccessiveCompleteFailures, EscrowsPruned: qs.EscrowsPruned,
 		LastExecution: qs.LastExecution, LastSuccessfulExecution: qs.LastSuccessfulExecution,
 		LastSuccessfulExecutionWithExports: qs.LastSuccessfulExecutionWithExports,
 		JobID:                              j.JobID, Clock: j.Clock, NextRun: j.Clock, Interval: j.Interval.String(), Cycles: j.Cycles,
 		LastCycle: j.LastCycle, Linked: map[string]int{"users": 0, "groups": 0}, NextCycle: "incremental",
-		Escrows: js.Escrow.Len(), EscrowCounts: js.Escrow.Counts(), EscrowEntries: escrowViews(js.Escrow.All()),
+		Escrows: ledger.Len(), EscrowCounts: ledger.Counts(), EscrowEntries: escrowViews(ledger.All()),
 		Thresholds: state.Thresholds{MinFailures: pick(th.MinFailures, def.MinFailures),
 			ProportionPercent: pick(th.ProportionPercent, def.ProportionPercent),
 			BaseFailures:      pick(th.BaseFailures, def.BaseFailures), TotalFailures: pick(th.TotalFailures, def.TotalFailures)},
@@ -167,7 +166,7 @@ func buildStatus(ctx context.Context, st *state.Store) (*statusView, error) {
 		src := outcome.CodeSource(q.Error.Code)
 		v.QuarantineErrorCodeSource = &src
 	}
-	if q := qs.Quarantine; q != nil && js.Status.Quarantined() && q.NextAttempt.After(v.NextRun) {
+	if q := qs.Quarantine; q != nil && j.Status.Quarantined() && q.NextAttempt.After(v.NextRun) {
 		v.NextRun = q.NextAttempt
 	}
 	if j.NeedsInitial {

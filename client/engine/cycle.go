@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/escrow"
 	"github.com/quantive/entra-scim-harness/client/expr"
 	"github.com/quantive/entra-scim-harness/client/provlog"
 	"github.com/quantive/entra-scim-harness/client/quarantine"
@@ -43,8 +44,9 @@ type run struct {
 	// history, job status untouched.
 	onDemand bool
 
-	// js is the job's failure state (quarantine, escrow), nil on demand.
-	js state.JobState
+	// ledger is the job's escrow ledger, nil on demand; the job's status
+	// (quarantine) is job.Status.
+	ledger *escrow.Ledger
 	// retry marks a quarantine retry: every escrowed object is retried.
 	retry bool
 	// fatal is the first job-level failure (QUAR-01); it stops the cycle.
@@ -71,20 +73,15 @@ type run struct {
 // errors: they are in the summary and the logs. The error is non-nil when
 // the cycle could not run (stopped job, state file, context ended).
 func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary, error) {
-	st := e.opt.Store
-	job, err := st.Job(ctx)
+	job, ledger, err := e.loadJob(ctx)
 	if err != nil {
 		return nil, err
 	}
-	js, err := e.loadJobState(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := stoppedErr(job, js.Status); err != nil {
+	if err := stoppedErr(job); err != nil {
 		return nil, err
 	}
 	now := job.Clock
-	q := js.Status
+	q := job.Status
 	if e.opt.AllowDeletes && q.Quarantined() && q.Status.Quarantine.Reason == quarantine.ReasonTooManyDeletes {
 		if _, err := q.AllowDeletes(now); err != nil {
 			return nil, fmt.Errorf("cycle: %w", err)
@@ -93,7 +90,7 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 	retry := false
 	if q.Quarantined() {
 		if now.Before(q.Status.Quarantine.NextAttempt) && !e.opt.RetryNow {
-			return e.skip(ctx, job, js, now)
+			return e.skip(ctx, job, ledger, now)
 		}
 		retry = true
 	}
@@ -101,7 +98,7 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 	if err != nil {
 		return nil, err
 	}
-	r.js, r.retry = js, retry
+	r.ledger, r.retry = ledger, retry
 	r.resume = job.Resume && r.kind == KindInitial
 	if err := q.CycleStarted(now); err != nil {
 		return nil, fmt.Errorf("cycle: %w", err)
@@ -516,14 +513,13 @@ func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, 
 			return nil, err
 		}
 		job.Clock = r.now.Add(job.Interval)
-		job = state.Mirror(job, r.js.Status)
 		cyc = &state.Cycle{ID: r.cycleID, Kind: r.kind, Started: r.now, Finished: r.now, Counts: s.Counts, Objects: s.Objects}
 		job.LastCycle = cyc
-		commit.JobState = r.js
+		commit.Escrow = r.ledger
 	}
 	s.Job = job
 	if !r.onDemand {
-		e.describe(s, r.js)
+		e.describe(s, r.ledger)
 		if e.opt.Observer != nil {
 			e.opt.Observer.CycleDone(ctx, s)
 		}

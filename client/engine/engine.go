@@ -245,14 +245,10 @@ func adminAction(ctx context.Context, st *state.Store, act func(*state.Job, *qua
 	if err != nil {
 		return err
 	}
-	js, err := st.JobState(ctx)
-	if err != nil {
+	if err := act(&j, j.Status); err != nil {
 		return err
 	}
-	if err := act(&j, js.Status); err != nil {
-		return err
-	}
-	return st.SaveJobState(ctx, j, js)
+	return st.SaveJob(ctx, j)
 }
 
 // ReasonTooManyDeletes is the Graph quarantine reason of ENTRA-DEL-01.

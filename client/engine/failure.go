@@ -31,16 +31,20 @@ var ErrPaused = errors.New("the job is paused after its initial cycle reached th
 // after 28 days in quarantine (ENTRA-QUAR-04).
 var ErrDisabledByQuarantine = errors.New("the job was disabled after 28 days in quarantine; escrows dropped")
 
-// loadJobState reads the quarantine job and the escrow ledger and gives
-// them the engine's configuration.
-func (e *Engine) loadJobState(ctx context.Context) (state.JobState, error) {
-	js, err := e.opt.Store.JobState(ctx)
+// loadJob reads the job with its status (the quarantine state machine) and
+// the escrow ledger, and gives them the engine's configuration.
+func (e *Engine) loadJob(ctx context.Context) (state.Job, *escrow.Ledger, error) {
+	job, err := e.opt.Store.Job(ctx)
 	if err != nil {
-		return js, err
+		return job, nil, err
 	}
-	js.Status.Config = e.quarantineConfig()
-	js.Escrow.Policy = e.opt.Escrow
-	return js, nil
+	l, err := e.opt.Store.Escrow(ctx)
+	if err != nil {
+		return job, nil, err
+	}
+	job.Status.Config = e.quarantineConfig()
+	l.Policy = e.opt.Escrow
+	return job, l, nil
 }
 
 // quarantineConfig is Options.Quarantine with the mapping's accidental-
@@ -53,7 +57,8 @@ func (e *Engine) quarantineConfig() quarantine.Config {
 }
 
 // stoppedErr says why a job does not run, or nil.
-func stoppedErr(job state.Job, q *quarantine.Job) error {
+func stoppedErr(job state.Job) error {
+	q := job.Status
 	switch {
 	case job.Stopped:
 		return ErrStopped
@@ -68,29 +73,31 @@ func stoppedErr(job state.Job, q *quarantine.Job) error {
 // skip is a cycle slot that does not run because the job is quarantined
 // and its next attempt is later (QUAR-04): the clock moves on, nothing is
 // sent.
-func (e *Engine) skip(ctx context.Context, job state.Job, js state.JobState, now time.Time) (*Summary, error) {
-	q := js.Status.Status.Quarantine
+func (e *Engine) skip(ctx context.Context, job state.Job, l *escrow.Ledger, now time.Time) (*Summary, error) {
+	q := job.Quarantine()
 	why := fmt.Sprintf("quarantined (%s) until %s", q.Reason, q.NextAttempt.UTC().Format(time.RFC3339))
 	if q.Reason == quarantine.ReasonTooManyDeletes {
 		why += " (run `entrasim allow-deletes` or restart)"
 	}
 	job.Clock = now.Add(job.Interval)
 	s := &Summary{Kind: KindIncremental, Stopped: why, At: now, Skipped: true}
-	if err := e.opt.Store.SaveJobState(ctx, job, js); err != nil {
+	if err := e.opt.Store.SaveJob(ctx, job); err != nil {
 		return nil, err
 	}
-	s.Job = state.Mirror(job, js.Status)
-	e.describe(s, js)
+	s.Job = job
+	e.describe(s, l)
 	return s, nil
 }
 
-// describe copies the failure state into the summary.
-func (e *Engine) describe(s *Summary, js state.JobState) {
-	s.Status = js.Status.Status
-	s.Escrow = js.Escrow.Counts()
-	s.Escrows = js.Escrow.All()
+// describe copies the job's status (s.Job) and the escrow ledger into the
+// summary.
+func (e *Engine) describe(s *Summary, l *escrow.Ledger) {
+	st := s.Job.Status
+	s.Status = st.Status
+	s.Escrow = l.Counts()
+	s.Escrows = l.All()
 	s.NextRun = s.Job.Clock
-	if q := js.Status.Status.Quarantine; q != nil && js.Status.Quarantined() && q.NextAttempt.After(s.NextRun) {
+	if q := st.Status.Quarantine; q != nil && st.Quarantined() && q.NextAttempt.After(s.NextRun) {
 		s.NextRun = q.NextAttempt
 	}
 }
@@ -155,7 +162,7 @@ func (r *run) unreachable(sent, answered int) *quarantine.Fatal {
 // cycle is a quarantine retry, which retries every escrowed object
 // (QUAR-04). Objects with nothing left to do lose their entry.
 func (r *run) deferEscrowed() {
-	l := r.js.Escrow
+	l := r.ledger
 	if l.Len() == 0 {
 		return
 	}
@@ -194,7 +201,7 @@ func (r *run) escrowOutcome(it *item) error {
 	obj := escrowObject(it.key)
 	switch {
 	case it.result.failed():
-		_, _, err := r.js.Escrow.Record(r.now, obj, escrow.Outcome{Action: string(it.action), ErrorCode: it.out.ErrorCode,
+		_, _, err := r.ledger.Record(r.now, obj, escrow.Outcome{Action: string(it.action), ErrorCode: it.out.ErrorCode,
 			Reference: it.result == resultRefFailed, RetryAfter: it.out.RetryAfter})
 		if err != nil {
 			return fmt.Errorf("cycle: escrow: %w", err)
@@ -202,7 +209,7 @@ func (r *run) escrowOutcome(it *item) error {
 	case it.result == resultStaged:
 		// A staged delete is held by DEL-01, not escrowed.
 	default:
-		r.js.Escrow.Succeeded(obj)
+		r.ledger.Succeeded(obj)
 	}
 	return nil
 }
@@ -210,8 +217,8 @@ func (r *run) escrowOutcome(it *item) error {
 // settle runs the quarantine state machine at the end of a cycle and acts
 // on its transition: drop escrows, write the email.
 func (r *run) settle(s *Summary, staged int) error {
-	q := r.js.Status
-	c := r.js.Escrow.Counts()
+	q := r.job.Status
+	c := r.ledger.Counts()
 	qs := quarantine.Summary{ActivityID: r.cycleID, Initial: r.kind == KindInitial,
 		Exports: int64(r.exports), Exported: int64(r.exported),
 		Escrowed: c.Failures, EscrowedReference: c.ReferenceFailures, PendingDeletes: int64(staged),
@@ -224,7 +231,7 @@ func (r *run) settle(s *Summary, staged int) error {
 		return fmt.Errorf("cycle: quarantine: %w", err)
 	}
 	if tr.DropEscrows {
-		r.js.Escrow.DropAll()
+		r.ledger.DropAll()
 	}
 	s.Transition = &tr
 	if tr.Notify() {

@@ -87,8 +87,8 @@ func TestQuarantineOnCredentialFailure_ENTRA_QUAR_01_04_05(t *testing.T) {
 	if s.Status.Code != quarantine.CodeQuarantine || s.Status.Quarantine.Reason != quarantine.ReasonQuarantineException {
 		t.Fatalf("after 401: %+v", s.Status)
 	}
-	if s.Job.Code != state.CodeQuarantine || s.Job.Quarantine.Reason != string(quarantine.ReasonQuarantineException) {
-		t.Fatalf("mirrored job %+v", s.Job)
+	if q := s.Job.Quarantine(); s.Job.Code() != state.CodeQuarantine || q.Reason != quarantine.ReasonQuarantineException {
+		t.Fatalf("job %s %+v", s.Job.Code(), q)
 	}
 	if reqs := env.requests(); len(reqs) != 1 || reqs[0].Status != 401 {
 		t.Fatalf("a job-level 401 must stop the cycle after one request, sent %v", methodsPaths(reqs))
@@ -126,7 +126,7 @@ func TestQuarantineOnCredentialFailure_ENTRA_QUAR_01_04_05(t *testing.T) {
 	if !s.At.Equal(began.Add(12*time.Hour)) || s.Status.Code != quarantine.CodeActive || s.Transition.Event != quarantine.EventLifted {
 		t.Fatalf("lift: at %s status %+v transition %+v", s.At, s.Status, s.Transition)
 	}
-	if s.Counts.Updated != 1 || s.Job.Quarantine != nil || s.Escrow.Total() != 0 {
+	if s.Counts.Updated != 1 || s.Job.Quarantine() != nil || s.Escrow.Total() != 0 {
 		t.Fatalf("after lift counts %+v job %+v escrow %+v", s.Counts, s.Job, s.Escrow)
 	}
 	files, _ := os.ReadDir(outbox)
@@ -259,7 +259,7 @@ func TestQuarantineDisabledAfter28Days_ENTRA_QUAR_04(t *testing.T) {
 		t.Fatalf("retries at\n%v\nwant\n%v", retries, want)
 	}
 	jj, _ := env.store.Job(ctx)
-	if jj.Code != state.CodeDisabled {
+	if jj.Code() != state.CodeDisabled {
 		t.Fatalf("job %+v", jj)
 	}
 	env.setFaults("")

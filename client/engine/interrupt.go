@@ -154,10 +154,10 @@ func (r *run) finishInterrupted(ctx context.Context, s *Summary, commit state.Co
 	ctx = context.WithoutCancel(ctx)
 	s.Interrupted, s.Done, s.Total = true, doneCount(all), r.total
 	job := r.job
-	r.js.Status.CycleBegan = time.Time{} // the cycle did not finish: no CycleFinished
+	job.Status.CycleBegan = time.Time{} // the cycle did not finish: no CycleFinished
 	if len(commit.Upsert) == 0 && len(commit.Forget) == 0 && len(s.Records) == 0 {
-		s.Job = state.Mirror(job, r.js.Status)
-		e.describe(s, r.js)
+		s.Job = job
+		e.describe(s, r.ledger)
 		return s, nil
 	}
 	if job.NeedsInitial {
@@ -166,13 +166,13 @@ func (r *run) finishInterrupted(ctx context.Context, s *Summary, commit state.Co
 	cyc := &state.Cycle{ID: r.cycleID, Kind: r.kind, Started: r.now, Finished: r.now, Counts: s.Counts,
 		Objects: s.Objects, Interrupted: true}
 	job.LastCycle = cyc
-	s.Job = state.Mirror(job, r.js.Status)
-	e.describe(s, r.js)
+	s.Job = job
+	e.describe(s, r.ledger)
 	if e.opt.Observer != nil {
 		e.opt.Observer.CycleDone(ctx, s)
 	}
 	cyc.Counts = s.Counts
-	commit.Records, commit.Cycle, commit.Job, commit.JobState = s.Records, cyc, s.Job, r.js
+	commit.Records, commit.Cycle, commit.Job, commit.Escrow = s.Records, cyc, s.Job, r.ledger
 	if err := e.opt.Store.Commit(ctx, commit); err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func TestDeletionThreshold_ENTRA_DEL_01(t *testing.T) {
 	if reqs := env.requests(); len(reqs) != 0 {
 		t.Fatalf("sent %v over the threshold", methodsPaths(reqs))
 	}
-	if s.Counts.StagedDeletes != 2 || s.Job.Code != state.CodeQuarantine || s.Job.Quarantine.Reason != ReasonTooManyDeletes {
+	if s.Counts.StagedDeletes != 2 || s.Job.Code() != state.CodeQuarantine || string(s.Job.Quarantine().Reason) != ReasonTooManyDeletes {
 		t.Fatalf("counts %+v job %+v", s.Counts, s.Job)
 	}
 	for _, id := range []string{"b", "c"} {
@@ -56,11 +56,11 @@ func TestDeletionThreshold_ENTRA_DEL_01(t *testing.T) {
 	if len(got) != 2 || !strings.HasPrefix(got[0], "PATCH /Users/") || !strings.HasPrefix(got[1], "DELETE /Users/") {
 		t.Fatalf("after allow-deletes sent %v", got)
 	}
-	if s.Job.Code != state.CodeActive || s.Job.Quarantine != nil || s.Counts.Disabled != 1 || s.Counts.Deleted != 1 {
+	if s.Job.Code() != state.CodeActive || s.Job.Quarantine() != nil || s.Counts.Disabled != 1 || s.Counts.Deleted != 1 {
 		t.Fatalf("job %+v counts %+v", s.Job, s.Counts)
 	}
 	// The permission is used once.
-	if j, _ := env.store.Job(ctx); j.AllowDeletes {
+	if j, _ := env.store.Job(ctx); j.Status.DeletesAllowed() {
 		t.Fatal("AllowDeletes not reset")
 	}
 }

@@ -163,20 +163,20 @@ func reasonSuffix(r quarantine.Reason) string {
 
 // observe reads the job's state into the result.
 func (r *Result) observe(ctx context.Context, st *state.Store, codes map[string]bool, outbox string) error {
-	js, err := st.JobState(ctx)
-	if err != nil {
-		return err
-	}
 	j, err := st.Job(ctx)
 	if err != nil {
 		return err
 	}
-	r.Status = quarantine.Code(state.Mirror(j, js.Status).Code)
+	ledger, err := st.Escrow(ctx)
+	if err != nil {
+		return err
+	}
+	r.Status = quarantine.Code(j.Code())
 	r.Reason = ""
-	if q := js.Status.Status.Quarantine; q != nil && js.Status.Quarantined() {
+	if q := j.Quarantine(); q != nil && j.Status.Quarantined() {
 		r.Reason = q.Reason
 	}
-	r.Escrowed = js.Escrow.Len()
+	r.Escrowed = ledger.Len()
 	r.ErrorCodes = r.ErrorCodes[:0]
 	for c := range codes {
 		r.ErrorCodes = append(r.ErrorCodes, c)
@@ -258,9 +258,9 @@ func Line(s *engine.Summary) string {
 	if len(cs) > 0 {
 		line += " " + fmt.Sprint(cs)
 	}
-	line += "; job " + s.Job.Code
-	if q := s.Job.Quarantine; q != nil {
-		line += " (" + q.Reason + ", next attempt " + q.NextAttempt.UTC().Format(time.RFC3339) + ")"
+	line += "; job " + s.Job.Code()
+	if q := s.Job.Quarantine(); q != nil {
+		line += " (" + string(q.Reason) + ", next attempt " + q.NextAttempt.UTC().Format(time.RFC3339) + ")"
 	}
 	if t := s.Transition; t != nil && t.Event != quarantine.EventRan {
 		line += " [" + string(t.Event) + "]"
@@ -295,7 +295,7 @@ func (f *folder) add(s *engine.Summary) {
 	case s.Skipped:
 		key = "skipped: " + s.Stopped
 	case len(s.Records) == 0 && s.Counts.Requests == 0 && s.Transition != nil && s.Transition.Event == quarantine.EventRan:
-		key = "nothing to do; job " + s.Job.Code
+		key = "nothing to do; job " + s.Job.Code()
 	}
 	if key == "" || key != f.key {
 		f.flush()

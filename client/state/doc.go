@@ -7,14 +7,15 @@
 //     that matched it, the values last exported, the exported manager and
 //     members, and the watermark (the source fingerprint and scope seen at
 //     the last cycle);
-//   - the job: status code (NotRun, Active, Quarantine, Disabled), quarantine
-//     reason, simulated clock, next run, counts of the last cycle;
+//   - the job: simulated clock, next run, counts of the last cycle, and its
+//     status (Job.Status): the quarantine state machine (quarantine.Job,
+//     Graph's synchronizationStatus), the one record of its code (NotRun,
+//     Active, Paused, Quarantine, Disabled) and quarantine reason, stored as
+//     JSON beside the job record;
 //   - cycle history, provisioning-log records (Graph provisioningObjectSummary
 //     as JSON) and the job configuration (tenant URL, dialect, mapping file,
 //     notification email, outbox, failure thresholds);
-//   - the failure state (JobState): the quarantine state machine
-//     (quarantine.Job, Graph's synchronizationStatus) and the escrow ledger
-//     (escrow.Ledger), both as JSON; Job mirrors its code and quarantine.
+//   - the escrow ledger of failed objects (Escrow, escrow.Ledger) as JSON.
 //
 // The schema is created on Open. A cycle's results are written by Commit in
 // one transaction, so a state file never holds half a cycle's writes: a

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/quarantine"
 )
 
 func open(t *testing.T) (*Store, string) {
@@ -31,7 +32,7 @@ func TestNewStateIsNotRunAndNeedsInitial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if j.Code != CodeNotRun || !j.NeedsInitial || j.Interval != DefaultInterval || !j.Clock.Equal(Epoch) {
+	if j.Code() != CodeNotRun || !j.NeedsInitial || j.Interval != DefaultInterval || !j.Clock.Equal(Epoch) {
 		t.Fatalf("job %+v", j)
 	}
 	if _, _, _, err := provlog.ParseJobID(j.JobID); err != nil {
@@ -43,7 +44,7 @@ func TestCommitRoundTripAndReopen(t *testing.T) {
 	ctx := context.Background()
 	s, p := open(t)
 	j, _ := s.Job(ctx)
-	j.Code, j.NeedsInitial, j.Cycles = CodeActive, false, 1
+	j.Status.Status.Code, j.NeedsInitial, j.Cycles = quarantine.CodeActive, false, 1
 	u := &Object{Kind: KindUser, SourceID: "u1", DisplayName: "Ann", TargetID: "t1", MatchedBy: "userName",
 		Status: StatusActive, Watermark: "w1", Exported: map[string]any{"userName": "a@x", "active": "True"}, Manager: "u2"}
 	g := &Object{Kind: KindGroup, SourceID: "g1", TargetID: "tg", Members: []string{"u1"}, Exported: map[string]any{}}
@@ -77,7 +78,7 @@ func TestCommitRoundTripAndReopen(t *testing.T) {
 		t.Fatalf("objects %+v", objs)
 	}
 	j2, _ := s2.Job(ctx)
-	if j2.JobID != j.JobID || j2.Code != CodeActive || j2.NeedsInitial {
+	if j2.JobID != j.JobID || j2.Code() != CodeActive || j2.NeedsInitial {
 		t.Fatalf("job %+v", j2)
 	}
 	recs, _ := s2.Records(ctx, LogFilter{})
@@ -100,8 +101,10 @@ func TestRestart_ENTRA_CYCLE_05(t *testing.T) {
 	for _, full := range []bool{false, true} {
 		s, _ := open(t)
 		j, _ := s.Job(ctx)
-		j.Code, j.NeedsInitial = CodeQuarantine, false
-		j.Quarantine = &Quarantine{Reason: "TooManyDeletes"}
+		j.NeedsInitial = false
+		if _, err := j.Status.Impose(j.Clock, quarantine.ReasonTooManyDeletes, "too many"); err != nil {
+			t.Fatal(err)
+		}
 		u := &Object{Kind: KindUser, SourceID: "u1", TargetID: "t1", Watermark: "w"}
 		if err := s.Commit(ctx, Commit{Upsert: []*Object{u}, Job: j}); err != nil {
 			t.Fatal(err)
@@ -115,7 +118,7 @@ func TestRestart_ENTRA_CYCLE_05(t *testing.T) {
 		j, _ = s.Job(ctx)
 		objs, _ := s.Objects(ctx)
 		esc, _ := s.Escrows(ctx)
-		if j.Code != CodeActive || j.Quarantine != nil || !j.NeedsInitial || len(esc) != 0 {
+		if j.Code() != CodeActive || j.Quarantine() != nil || !j.NeedsInitial || len(esc) != 0 {
 			t.Fatalf("full=%v job %+v escrows %d", full, j, len(esc))
 		}
 		o := objs[Key{KindUser, "u1"}]

@@ -15,6 +15,7 @@ import (
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
+	"github.com/quantive/entra-scim-harness/client/escrow"
 	"github.com/quantive/entra-scim-harness/client/provlog"
 	"github.com/quantive/entra-scim-harness/client/quarantine"
 )
@@ -265,11 +266,11 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Job returns the job status; a new state file gives a NotRun job that
-// needs an initial cycle, with a fresh job id (LOG-09).
+// Job returns the job with its status (Job.Status); a new state file gives
+// a NotRun job that needs an initial cycle, with a fresh job id (LOG-09).
+// The status's Config is left zero: callers set it.
 func (s *Store) Job(ctx context.Context) (Job, error) {
-	var j Job
-	ok, err := s.getMeta(ctx, s.db, "job", &j)
+	j, ok, err := s.readJob(ctx, s.db)
 	if err != nil {
 		return j, err
 	}
@@ -279,13 +280,27 @@ func (s *Store) Job(ctx context.Context) (Job, error) {
 		if err != nil {
 			return j, fmt.Errorf("new job id: %w", err)
 		}
-		j = Job{Code: CodeNotRun, JobID: id, TenantID: tenant, Clock: Epoch, Interval: DefaultInterval, NeedsInitial: true}
+		j = Job{Status: quarantine.New(quarantine.Config{}), JobID: id, TenantID: tenant, Clock: Epoch,
+			Interval: DefaultInterval, NeedsInitial: true}
 	}
 	return j, nil
 }
 
-// SaveJob writes the job status.
-func (s *Store) SaveJob(ctx context.Context, j Job) error { return putMeta(ctx, s.db, "job", j) }
+// SaveJob writes the job and its status in one transaction.
+func (s *Store) SaveJob(ctx context.Context, j Job) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save job: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }() // after a commit, a no-op
+	if err := putJob(ctx, tx, j); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save job: %w", err)
+	}
+	return nil
+}
 
 // Config returns the stored job configuration (zero if none).
 func (s *Store) Config(ctx context.Context) (Config, error) {
@@ -334,12 +349,10 @@ type Commit struct {
 	Records []provlog.Record
 	// Cycle is the history entry; nil writes none.
 	Cycle *Cycle
-	// Job is the job status after the cycle.
+	// Job is the job after the cycle, with its status (quarantine).
 	Job Job
-	// JobState, when its parts are set, is the failure state after the
-	// cycle (quarantine, escrow). Job is written as given: callers mirror
-	// it first (Mirror), so that an engine Observer may still change it.
-	JobState JobState
+	// Escrow, when set, is the escrow ledger after the cycle.
+	Escrow *escrow.Ledger
 }
 
 // Commit writes a cycle's results in one transaction.
@@ -407,11 +420,13 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle history: %w", err)
 		}
 	}
-	if err := putJobState(ctx, tx, c.JobState); err != nil {
+	if err := putJob(ctx, tx, c.Job); err != nil {
 		return err
 	}
-	if err := putMeta(ctx, tx, "job", c.Job); err != nil {
-		return err
+	if c.Escrow != nil {
+		if err := putMeta(ctx, tx, metaEscrow, c.Escrow); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit cycle: %w", err)
@@ -473,7 +488,7 @@ func (s *Store) Cycles(ctx context.Context) ([]Cycle, error) {
 }
 
 // PutEscrow records or replaces an entry of the escrows table. The engine
-// keeps its escrow ledger in JobState instead (one entry per object and
+// keeps its escrow ledger (Store.Escrow) instead (one entry per object and
 // kind of failure); the table stays for state files and tools that use it.
 func (s *Store) PutEscrow(ctx context.Context, e Escrow) error {
 	ref := 0
@@ -540,15 +555,16 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 	if err != nil {
 		return err
 	}
-	js, err := s.JobState(ctx)
+	ledger, err := s.Escrow(ctx)
 	if err != nil {
 		return err
 	}
-	js.Status.Restart(j.Clock)
-	if js.Status.Code() == quarantine.CodeNotRun && (j.Cycles > 0 || (j.Code != "" && j.Code != CodeNotRun)) {
-		js.Status.Status.Code = quarantine.CodeActive // a job that ran stays Active
+	ran := j.Cycles > 0 || j.Code() != CodeNotRun
+	j.Status.Restart(j.Clock)
+	if j.Status.Code() == quarantine.CodeNotRun && ran {
+		j.Status.Status.Code = quarantine.CodeActive // a job that ran stays Active
 	}
-	js.Escrow.DropAll()
+	ledger.DropAll()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("restart: %w", err)
@@ -564,11 +580,11 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM escrows`); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
-	j.NeedsInitial, j.Resume, j.Quarantine, j.AllowDeletes, j.Stopped = true, false, nil, false, false
-	if err := putJobState(ctx, tx, js); err != nil {
+	j.NeedsInitial, j.Resume, j.Stopped = true, false, false
+	if err := putJob(ctx, tx, j); err != nil {
 		return err
 	}
-	if err := putMeta(ctx, tx, "job", Mirror(j, js.Status)); err != nil {
+	if err := putMeta(ctx, tx, metaEscrow, ledger); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/quantive/entra-scim-harness/client/quarantine"
 )
 
 // Kind is a source object type.
@@ -104,12 +106,15 @@ func (o *Object) Key() Key { return Key{o.Kind, o.SourceID} }
 // Linked reports whether the object has a target id.
 func (o *Object) Linked() bool { return o.TargetID != "" }
 
-// Job status codes (ENTRA-QUAR-07, plus Disabled for a stopped job).
+// Job status codes, as Job.Code returns them: the quarantine state
+// machine's (ENTRA-QUAR-07; Paused when an initial cycle pruned the
+// escrows), and Disabled for a stopped job too.
 const (
-	CodeNotRun     = "NotRun"
-	CodeActive     = "Active"
-	CodeQuarantine = "Quarantine"
-	CodeDisabled   = "Disabled"
+	CodeNotRun     = string(quarantine.CodeNotRun)
+	CodeActive     = string(quarantine.CodeActive)
+	CodePaused     = string(quarantine.CodePaused)
+	CodeQuarantine = string(quarantine.CodeQuarantine)
+	CodeDisabled   = string(quarantine.CodeDisabled)
 )
 
 // DefaultInterval is Entra's incremental cycle interval (ENTRA-CYCLE-03).
@@ -147,22 +152,13 @@ func (c *Counts) Add(o Counts) {
 	c.Requests += o.Requests
 }
 
-// Quarantine is the job's quarantine state (ENTRA-QUAR-06).
-type Quarantine struct {
-	Reason       string    `json:"reason"`
-	CurrentBegan time.Time `json:"currentBegan"`
-	SeriesBegan  time.Time `json:"seriesBegan"`
-	NextAttempt  time.Time `json:"nextAttempt,omitzero"`
-	SeriesCount  int       `json:"seriesCount"`
-	Error        string    `json:"error,omitempty"`
-}
-
 // Job is the provisioning job's status and schedule.
 type Job struct {
-	// Code is NotRun, Active, Quarantine or Disabled.
-	Code string `json:"code"`
-	// Quarantine is set while Code is Quarantine.
-	Quarantine *Quarantine `json:"quarantine,omitempty"`
+	// Status is the job's status: the quarantine state machine (Graph's
+	// synchronizationStatus with its quarantine, ENTRA-QUAR-06/07, and the
+	// one-off "Allow deletes", ENTRA-DEL-01), the one truth Code and
+	// Quarantine read. Store.Job sets it; it is stored as its own record.
+	Status *quarantine.Job `json:"-"`
 	// JobID is the LOG-09 job id; TenantID the simulated Entra tenant.
 	JobID    string `json:"jobId"`
 	TenantID string `json:"tenantId"`
@@ -173,9 +169,6 @@ type Job struct {
 	// NeedsInitial is true until an initial cycle completes, and again
 	// after a restart (ENTRA-CYCLE-05).
 	NeedsInitial bool `json:"needsInitial"`
-	// AllowDeletes lets the next cycle go over the deletion threshold
-	// once ("Allow deletes", ENTRA-DEL-01).
-	AllowDeletes bool `json:"allowDeletes"`
 	// Stopped is set by `entrasim stop` (ENTRA-CYCLE-04) and cleared by
 	// start; Code then reads Disabled.
 	Stopped bool `json:"stopped,omitempty"`
