@@ -130,11 +130,6 @@ func (c *call) write(k *kind, id string, status int, fn func(ctx context.Context
 		return
 	}
 	if spliced != nil {
-		if status == http.StatusCreated {
-			// Read right away by Entra's manager check (FLOW-06); a
-			// PATCH's result is not, so it is not worth the check.
-			c.rememberWritten(spliced)
-		}
 		c.respondSpliced(status, spliced)
 		return
 	}
@@ -200,7 +195,6 @@ func (c *call) put(ctx context.Context, tx store.Tx, k *kind, id string, res res
 		if err != nil {
 			return err
 		}
-		c.written = writtenUser{res: res, doc: u.Doc}
 		oldDept := ""
 		if !isNew {
 			old, err := tx.User(ctx, c.acct.ID, id)
@@ -359,7 +353,6 @@ func (c *call) delete(k *kind, id string) {
 		c.fail(readOnlyTeams())
 		return
 	}
-	defer c.s.docs.forget(c.acct.ID, id)
 	c.write(k, id, http.StatusNoContent, func(ctx context.Context, tx store.Tx) error {
 		cur, version, err := c.load(ctx, tx, k, id)
 		if err != nil {

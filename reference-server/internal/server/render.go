@@ -81,7 +81,7 @@ func (c *call) userResource(u *store.User) (resource.Resource, error) {
 
 // userDoc is a stored user with its id, without meta (what PATCH works on).
 func (c *call) userDoc(u *store.User) (resource.Resource, error) {
-	res, err := c.s.docs.decode(docKey{c.acct.ID, u.ID}, u.Version, u.Doc, "user "+u.ID)
+	res, err := decodeDoc(u.Doc, "user "+u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (c *call) groupResource(g *store.Group) (resource.Resource, error) {
 
 // groupDoc is a stored group with its id and display name, without meta.
 func (c *call) groupDoc(g *store.Group) (resource.Resource, error) {
-	res, err := c.s.docs.decode(docKey{c.acct.ID, g.ID}, g.Version, g.Doc, "group "+g.ID)
+	res, err := decodeDoc(g.Doc, "group "+g.ID)
 	if err != nil {
 		return nil, err
 	}

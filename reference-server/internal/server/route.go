@@ -21,9 +21,6 @@ type call struct {
 	acct store.Account
 	base string      // tenant URL
 	q    queryParams // parsed once
-	// written is the last user document the request stored, for the
-	// decoded-document cache (rememberWritten).
-	written writtenUser
 }
 
 func (c *call) fail(err error) { c.s.writeError(c.w, c.r, err) }

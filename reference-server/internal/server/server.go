@@ -52,7 +52,6 @@ type Server struct {
 	log     *slog.Logger
 	faults  *faults.Injector
 	journal *journal.Journal
-	docs    *docCache
 	handler http.Handler
 }
 
@@ -61,7 +60,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("server: a store is required")
 	}
-	s := &Server{st: cfg.Store, log: cfg.Logger, faults: cfg.Faults, journal: cfg.Journal, docs: newDocCache(100000)}
+	s := &Server{st: cfg.Store, log: cfg.Logger, faults: cfg.Faults, journal: cfg.Journal}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -6,11 +6,9 @@ import (
 	"testing"
 )
 
-// ENTRA-PATCH-11 with the decoded-document cache: PATCH works on the
-// cached document's nested values without copying them up front, so a
-// PATCH that changes nested values and then fails must leave the cached
-// document, and every later answer, exactly as before.
-func TestFailedPatchLeavesCachedDocument_PATCH11(t *testing.T) {
+// ENTRA-PATCH-11: a PATCH that changes nested values and then fails must
+// leave the stored document, and every later answer, exactly as before.
+func TestFailedPatchLeavesDocument_PATCH11(t *testing.T) {
 	e := newEnv(t)
 	boss := e.createUser("boss@contoso.com")
 	id := e.createUser("nested@contoso.com",
@@ -18,7 +16,7 @@ func TestFailedPatchLeavesCachedDocument_PATCH11(t *testing.T) {
 		"emails", []any{map[string]any{"type": "work", "value": "nested@contoso.com", "primary": true}},
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", map[string]any{"department": "D", "manager": boss},
 		"custom:ext:1.0:User", map[string]any{"badge": map[string]any{"n": "7"}})
-	before := e.get("/Users/" + id) // decoded and cached
+	before := e.get("/Users/" + id)
 	expect(t, e.do("PATCH", "/Users/"+id, patchBody(
 		op("replace", `emails[type eq "work"].value`, "changed@contoso.com"),
 		op("replace", "name.givenName", "Z"),
