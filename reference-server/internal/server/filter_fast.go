@@ -8,6 +8,8 @@ import (
 	"github.com/quantive/entra-scim-harness/protocol"
 )
 
+// Fast path: skips the general filter parser for Entra's eq filters (BenchmarkMemRequests/user-sequence).
+//
 // parseFilter parses a SCIM filter. The forms Entra sends on every match
 // and reference check — `attr eq "value"` and `a eq "x" and b eq "y"`
 // (ENTRA-FLOW-03, FLOW-06, FLOW-12) — are recognised directly, because
