@@ -201,7 +201,7 @@ func (r *run) escrowOutcome(it *item) error {
 	obj := escrowObject(it.key)
 	switch {
 	case it.result.failed():
-		_, _, err := r.ledger.Record(r.now, obj, escrow.Outcome{Action: string(it.action), ErrorCode: it.out.ErrorCode,
+		_, _, err := r.ledger.Record(r.now, obj, escrow.Attempt{Action: string(it.action), ErrorCode: it.out.ErrorCode,
 			Reference: it.result == resultRefFailed, RetryAfter: it.out.RetryAfter})
 		if err != nil {
 			return fmt.Errorf("cycle: escrow: %w", err)

@@ -23,8 +23,10 @@ type Object struct {
 	Kind Kind   `json:"kind"`
 }
 
-// Outcome is what happened to one export of an object in a cycle.
-type Outcome struct {
+// Attempt is what happened to one export of an object in a cycle (the
+// engine's outcome.Outcome classifies the call; this is what the ledger
+// keeps of it).
+type Attempt struct {
 	// Success is true when the target accepted the export.
 	Success bool
 	// Action is the provisioningAction attempted (create, update, disable,
@@ -109,7 +111,7 @@ func (o Object) validate() error {
 // Policy; a success removes the matching entry (the object's own, or its
 // reference entry when out.Reference is set). It returns the entry after the
 // change, and false when the object is no longer escrowed.
-func (l *Ledger) Record(now time.Time, obj Object, out Outcome) (Entry, bool, error) {
+func (l *Ledger) Record(now time.Time, obj Object, out Attempt) (Entry, bool, error) {
 	if err := obj.validate(); err != nil {
 		return Entry{}, false, fmt.Errorf("record %s: %w", Key(obj, out.Reference), err)
 	}

@@ -50,7 +50,7 @@ func TestPolicyDelay_LargeAttemptCountsStayCapped(t *testing.T) {
 func TestLedger_RESP23_RetriesSpacedThenRemovedOnSuccess(t *testing.T) {
 	var l Ledger
 	u := Object{ID: "u1", Kind: KindUser}
-	fail := Outcome{Action: "create", ErrorCode: "InternalServerError"}
+	fail := Attempt{Action: "create", ErrorCode: "InternalServerError"}
 	var tries []time.Duration
 	now := t0
 	for cycle := 0; cycle < 40; cycle++ { // 40 cycles of 40 minutes
@@ -80,7 +80,7 @@ func TestLedger_RESP23_RetriesSpacedThenRemovedOnSuccess(t *testing.T) {
 	if !e.NextAttempt.Equal(t0.Add(1040*m + 16*time.Hour)) {
 		t.Fatalf("next attempt = %v", e.NextAttempt)
 	}
-	if _, still, err := l.Record(now, u, Outcome{Success: true, Action: "create"}); err != nil || still {
+	if _, still, err := l.Record(now, u, Attempt{Success: true, Action: "create"}); err != nil || still {
 		t.Fatalf("success: still=%v err=%v", still, err)
 	}
 	if l.Len() != 0 {
@@ -93,10 +93,10 @@ func TestLedger_QUAR03_ReferenceFailuresCountedApart(t *testing.T) {
 	u1 := Object{ID: "u1", Kind: KindUser}
 	u2 := Object{ID: "u2", Kind: KindUser}
 	g1 := Object{ID: "g1", Kind: KindGroup}
-	mustRecord(t, &l, t0, u1, Outcome{Action: "update", ErrorCode: "EntryConflict"})
-	mustRecord(t, &l, t0, u1, Outcome{Action: "update", ErrorCode: "InternalServerError", Reference: true}) // manager
-	mustRecord(t, &l, t0, u2, Outcome{Action: "update", ErrorCode: "InternalServerError", Reference: true})
-	mustRecord(t, &l, t0, g1, Outcome{Action: "update", ErrorCode: "InternalServerError", Reference: true}) // members
+	mustRecord(t, &l, t0, u1, Attempt{Action: "update", ErrorCode: "EntryConflict"})
+	mustRecord(t, &l, t0, u1, Attempt{Action: "update", ErrorCode: "InternalServerError", Reference: true}) // manager
+	mustRecord(t, &l, t0, u2, Attempt{Action: "update", ErrorCode: "InternalServerError", Reference: true})
+	mustRecord(t, &l, t0, g1, Attempt{Action: "update", ErrorCode: "InternalServerError", Reference: true}) // members
 	if got, want := l.Counts(), (Counts{Failures: 1, ReferenceFailures: 3}); got != want {
 		t.Fatalf("counts = %+v, want %+v", got, want)
 	}
@@ -104,7 +104,7 @@ func TestLedger_QUAR03_ReferenceFailuresCountedApart(t *testing.T) {
 		t.Fatalf("total = %d", l.Counts().Total())
 	}
 	// A successful reference update clears only the reference entry.
-	mustRecord(t, &l, t0, u1, Outcome{Success: true, Reference: true})
+	mustRecord(t, &l, t0, u1, Attempt{Success: true, Reference: true})
 	if _, ok := l.Get(u1, false); !ok {
 		t.Fatal("u1's own failure was removed by a reference success")
 	}
@@ -112,7 +112,7 @@ func TestLedger_QUAR03_ReferenceFailuresCountedApart(t *testing.T) {
 		t.Fatal("u1's reference failure survived a reference success")
 	}
 	// Succeeded clears both kinds.
-	mustRecord(t, &l, t0, u2, Outcome{Action: "create", ErrorCode: "Timeout"})
+	mustRecord(t, &l, t0, u2, Attempt{Action: "create", ErrorCode: "Timeout"})
 	l.Succeeded(u2)
 	if _, ok := l.Get(u2, false); ok {
 		t.Fatal("u2 own entry left after Succeeded")
@@ -130,9 +130,9 @@ func TestLedger_DueOrderAndAll(t *testing.T) {
 	b := Object{ID: "b", Kind: KindUser}
 	a := Object{ID: "a", Kind: KindUser}
 	g := Object{ID: "g", Kind: KindGroup}
-	mustRecord(t, &l, t0, b, Outcome{ErrorCode: "x"})
-	mustRecord(t, &l, t0, a, Outcome{ErrorCode: "x"})
-	mustRecord(t, &l, t0.Add(30*time.Minute), g, Outcome{ErrorCode: "x"})
+	mustRecord(t, &l, t0, b, Attempt{ErrorCode: "x"})
+	mustRecord(t, &l, t0, a, Attempt{ErrorCode: "x"})
+	mustRecord(t, &l, t0.Add(30*time.Minute), g, Attempt{ErrorCode: "x"})
 	if d := l.Due(t0.Add(59 * time.Minute)); len(d) != 0 {
 		t.Fatalf("due too early: %+v", d)
 	}
@@ -153,8 +153,8 @@ func TestLedger_DueOrderAndAll(t *testing.T) {
 
 func TestLedger_CYCLE05_DropAll(t *testing.T) {
 	var l Ledger
-	mustRecord(t, &l, t0, Object{ID: "u1", Kind: KindUser}, Outcome{ErrorCode: "x"})
-	mustRecord(t, &l, t0, Object{ID: "g1", Kind: KindGroup}, Outcome{ErrorCode: "x", Reference: true})
+	mustRecord(t, &l, t0, Object{ID: "u1", Kind: KindUser}, Attempt{ErrorCode: "x"})
+	mustRecord(t, &l, t0, Object{ID: "g1", Kind: KindGroup}, Attempt{ErrorCode: "x", Reference: true})
 	if n := l.DropAll(); n != 2 {
 		t.Fatalf("DropAll = %d, want 2", n)
 	}
@@ -162,7 +162,7 @@ func TestLedger_CYCLE05_DropAll(t *testing.T) {
 		t.Fatalf("ledger not empty: %+v", l)
 	}
 	// Still usable afterwards.
-	mustRecord(t, &l, t0, Object{ID: "u1", Kind: KindUser}, Outcome{ErrorCode: "x"})
+	mustRecord(t, &l, t0, Object{ID: "u1", Kind: KindUser}, Attempt{ErrorCode: "x"})
 	if l.Len() != 1 {
 		t.Fatal("record after DropAll failed")
 	}
@@ -172,7 +172,7 @@ func TestLedger_InvalidObject(t *testing.T) {
 	tests := []Object{{ID: "", Kind: KindUser}, {ID: "x", Kind: "device"}, {ID: "x"}}
 	for _, obj := range tests {
 		var l Ledger
-		if _, _, err := l.Record(t0, obj, Outcome{}); !errors.Is(err, ErrInvalidObject) {
+		if _, _, err := l.Record(t0, obj, Attempt{}); !errors.Is(err, ErrInvalidObject) {
 			t.Errorf("Record(%+v) err = %v, want ErrInvalidObject", obj, err)
 		}
 		if l.Len() != 0 {
@@ -183,9 +183,9 @@ func TestLedger_InvalidObject(t *testing.T) {
 
 func TestLedger_JSONRoundTrip(t *testing.T) {
 	var l Ledger
-	mustRecord(t, &l, t0, Object{ID: "u1", Kind: KindUser}, Outcome{Action: "create", ErrorCode: "Timeout"})
-	mustRecord(t, &l, t0.Add(time.Hour), Object{ID: "u1", Kind: KindUser}, Outcome{Action: "create", ErrorCode: "Timeout"})
-	mustRecord(t, &l, t0, Object{ID: "g1", Kind: KindGroup}, Outcome{Action: "update", ErrorCode: "InternalServerError", Reference: true})
+	mustRecord(t, &l, t0, Object{ID: "u1", Kind: KindUser}, Attempt{Action: "create", ErrorCode: "Timeout"})
+	mustRecord(t, &l, t0.Add(time.Hour), Object{ID: "u1", Kind: KindUser}, Attempt{Action: "create", ErrorCode: "Timeout"})
+	mustRecord(t, &l, t0, Object{ID: "g1", Kind: KindGroup}, Attempt{Action: "update", ErrorCode: "InternalServerError", Reference: true})
 	b, err := json.Marshal(&l)
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func TestLedger_JSONRoundTrip(t *testing.T) {
 	}
 }
 
-func mustRecord(t *testing.T, l *Ledger, now time.Time, obj Object, out Outcome) {
+func mustRecord(t *testing.T, l *Ledger, now time.Time, obj Object, out Attempt) {
 	t.Helper()
 	if _, _, err := l.Record(now, obj, out); err != nil {
 		t.Fatal(err)
@@ -214,7 +214,7 @@ func BenchmarkLedger_Record60000(b *testing.B) {
 	for b.Loop() {
 		var l Ledger
 		for i := range 60_000 {
-			_, _, _ = l.Record(t0, Object{ID: "u" + strconv.Itoa(i), Kind: KindUser}, Outcome{ErrorCode: "x"})
+			_, _, _ = l.Record(t0, Object{ID: "u" + strconv.Itoa(i), Kind: KindUser}, Attempt{ErrorCode: "x"})
 		}
 		_ = l.Counts()
 	}
@@ -240,7 +240,7 @@ func TestRetryAfterDefersNextAttempt_ENTRA_RESP_12(t *testing.T) {
 			var e Entry
 			for i := 0; i < tc.attempts; i++ {
 				var err error
-				e, _, err = l.Record(now, obj, Outcome{Action: "create", ErrorCode: "TooManyRequests", RetryAfter: tc.retryAfter})
+				e, _, err = l.Record(now, obj, Attempt{Action: "create", ErrorCode: "TooManyRequests", RetryAfter: tc.retryAfter})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -29,7 +29,7 @@ func Example() {
 			s.Fatal = &quarantine.Fatal{Reason: quarantine.ReasonQuarantineException,
 				Code: "SystemForCrossDomainIdentityManagementCredentialValidationFailure", Message: "401 Unauthorized"}
 		} else {
-			_, _, _ = ledger.Record(at, alice, escrow.Outcome{Action: "create", ErrorCode: "InternalServerError"})
+			_, _, _ = ledger.Record(at, alice, escrow.Attempt{Action: "create", ErrorCode: "InternalServerError"})
 			s.Exports = 1
 		}
 		c := ledger.Counts()

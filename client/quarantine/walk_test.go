@@ -44,10 +44,10 @@ func (w *walk) run(t *testing.T, start, end time.Time, down func(time.Time) bool
 			s.Exports = 2
 			s.Exported = 1
 			u1, u3 := escrow.Object{ID: "u1", Kind: escrow.KindUser}, escrow.Object{ID: "u3", Kind: escrow.KindUser}
-			if _, _, err := w.ledger.Record(at, u1, escrow.Outcome{Success: true, Action: "update"}); err != nil {
+			if _, _, err := w.ledger.Record(at, u1, escrow.Attempt{Success: true, Action: "update"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := w.ledger.Record(at, u3, escrow.Outcome{Action: "create", ErrorCode: "InternalServerError"}); err != nil {
+			if _, _, err := w.ledger.Record(at, u3, escrow.Attempt{Action: "create", ErrorCode: "InternalServerError"}); err != nil {
 				t.Fatal(err)
 			}
 		}

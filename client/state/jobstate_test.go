@@ -25,8 +25,8 @@ func TestJobStateRoundTripAndRestart_ENTRA_CYCLE_05(t *testing.T) {
 		t.Fatalf("new ledger: %d %v", l.Len(), err)
 	}
 	u := escrow.Object{ID: "u1", Kind: escrow.KindUser}
-	_, _, _ = l.Record(now, u, escrow.Outcome{Action: "create", ErrorCode: "InternalServerError"})
-	_, _, _ = l.Record(now, u, escrow.Outcome{Action: "update", ErrorCode: "MethodNotAllowed", Reference: true})
+	_, _, _ = l.Record(now, u, escrow.Attempt{Action: "create", ErrorCode: "InternalServerError"})
+	_, _, _ = l.Record(now, u, escrow.Attempt{Action: "update", ErrorCode: "MethodNotAllowed", Reference: true})
 	if _, err := j.Status.Impose(now, quarantine.ReasonQuarantineException, "401"); err != nil {
 		t.Fatal(err)
 	}
