@@ -24,7 +24,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return out
 	},
-	"resultsOf": func(r *Report, profile string) []Result {
+	"resultsOf": func(r *Report, profile Profile) []Result {
 		var out []Result
 		for _, res := range r.Results {
 			if res.Profile == profile {

@@ -52,12 +52,12 @@ type junitSkipped struct {
 func WriteJUnit(w io.Writer, r *Report) error {
 	doc := junitSuites{Name: "Entra SCIM conformance: " + r.Implementation.Name, Time: fmt.Sprintf("%.3f", r.Duration.Seconds())}
 	for _, p := range r.Profiles {
-		s := junitSuite{Name: p.Name}
+		s := junitSuite{Name: string(p.Name)}
 		for _, res := range r.Results {
 			if res.Profile != p.Name {
 				continue
 			}
-			c := junitCase{Name: res.Key() + " " + res.Title, Classname: res.Profile + "." + res.Feature}
+			c := junitCase{Name: res.Key() + " " + res.Title, Classname: string(res.Profile) + "." + res.Feature}
 			switch res.Result {
 			case Failed:
 				c.Failure = &junitFailure{Message: firstLine(res.Message), Type: string(res.Level), Text: failureText(res)}

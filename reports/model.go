@@ -27,16 +27,19 @@ const (
 	Should Level = "SHOULD"
 )
 
+// Profile names a set of behaviours a report sums up (entra-core, gtmhub, ...).
+type Profile string
+
 // Profile names (see the suites contract in the architecture note).
 const (
-	ProfileEntraCore    = "entra-core"
-	ProfileEntraGallery = "entra-gallery"
-	ProfileGtmhub       = "gtmhub"
-	ProfileRFC7644      = "rfc7644"
+	ProfileEntraCore    Profile = "entra-core"
+	ProfileEntraGallery Profile = "entra-gallery"
+	ProfileGtmhub       Profile = "gtmhub"
+	ProfileRFC7644      Profile = "rfc7644"
 )
 
 // ProfileOrder is the order profiles are shown in; unknown profiles follow, sorted.
-var ProfileOrder = []string{ProfileEntraCore, ProfileEntraGallery, ProfileGtmhub, ProfileRFC7644}
+var ProfileOrder = []Profile{ProfileEntraCore, ProfileEntraGallery, ProfileGtmhub, ProfileRFC7644}
 
 // Requirement describes one behaviour as the catalogue knows it.
 type Requirement struct {
@@ -47,7 +50,7 @@ type Requirement struct {
 	// Level is MUST (core) or SHOULD (extended).
 	Level Level `yaml:"level"`
 	// Profile is the profile the behaviour belongs to.
-	Profile string `yaml:"profile"`
+	Profile Profile `yaml:"profile"`
 	// Feature groups behaviours a target may or may not support (users, groups, ...).
 	Feature string `yaml:"feature"`
 	// ErrorCode is what Entra's provisioning log shows when the behaviour fails.
@@ -165,7 +168,7 @@ type LevelResult struct {
 
 // ProfileResult sums one profile.
 type ProfileResult struct {
-	Name     string  `yaml:"name"`
+	Name     Profile `yaml:"name"`
 	Verdict  Verdict `yaml:"result"`
 	Counts   `yaml:",inline"`
 	Core     LevelResult `yaml:"core"`

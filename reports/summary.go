@@ -44,7 +44,7 @@ func (r *Report) Finalize(declaredUnsupported []string, runOK bool) {
 func headline(ps []ProfileResult) string {
 	parts := make([]string, 0, len(ps))
 	for _, p := range ps {
-		parts = append(parts, p.Name+": "+p.Describe())
+		parts = append(parts, string(p.Name)+": "+p.Describe())
 	}
 	return strings.Join(parts, "; ")
 }
@@ -167,7 +167,7 @@ func (res Result) Key() string {
 	return res.ID + "/" + res.Dialect
 }
 
-func profileRank(name string) int {
+func profileRank(name Profile) int {
 	if i := slices.Index(ProfileOrder, name); i >= 0 {
 		return i
 	}
@@ -201,8 +201,8 @@ func splitID(id string) (prefix, num string) {
 }
 
 func summariseProfiles(rs []Result) []ProfileResult {
-	byName := map[string]*ProfileResult{}
-	var order []string
+	byName := map[Profile]*ProfileResult{}
+	var order []Profile
 	for _, res := range rs {
 		p, ok := byName[res.Profile]
 		if !ok {

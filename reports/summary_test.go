@@ -10,7 +10,7 @@ func TestFinalizeCountsProfilesAndLevels(t *testing.T) {
 	if r.Succeeded {
 		t.Fatal("a failed MUST behaviour (ENTRA-FLOW-17/compliant) must make the report unsuccessful")
 	}
-	want := map[string]struct {
+	want := map[Profile]struct {
 		v              Verdict
 		core, extended Counts
 	}{
@@ -19,7 +19,7 @@ func TestFinalizeCountsProfilesAndLevels(t *testing.T) {
 		ProfileGtmhub:       {Partial, Counts{}, Counts{Skipped: 1}},
 		ProfileRFC7644:      {None, Counts{}, Counts{NotApplicable: 1}},
 	}
-	var names []string
+	var names []Profile
 	for _, p := range r.Profiles {
 		names = append(names, p.Name)
 		w, ok := want[p.Name]
@@ -95,7 +95,7 @@ func TestProfileVerdict(t *testing.T) {
 	}
 }
 
-func row(id string, level Level, profile string, o Outcome) Result {
+func row(id string, level Level, profile Profile, o Outcome) Result {
 	return Result{Requirement: Requirement{ID: id, Level: level, Profile: profile}, Result: o}
 }
 

@@ -78,7 +78,7 @@ type Config struct {
 	RunPrefix      string
 	// Profiles are asked for explicitly (options profiles:, SCIM_PROFILES),
 	// beyond those that apply to every target.
-	Profiles []string
+	Profiles []reports.Profile
 	// ReferenceCheck is whether cycles send ENTRA-FLOW-06's reference check.
 	ReferenceCheck bool
 	// ManagerForm is the manager PATCH form of Entra's requests (ENTRA-FLOW-08).
@@ -150,7 +150,7 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 	c.AdminToken, _ = pick(fl.AdminToken, EnvAdminToken)
 	c.AccountID = getenv(EnvAccountID)
 	if v, src := pick(fl.Dialects, EnvDialects); v != "" {
-		c.Dialects = splitList(v)
+		c.Dialects = splitList[string](v)
 		if err := validateDialects(c.Dialects); err != nil {
 			bad("%s: %w", src, err)
 		}
@@ -169,7 +169,7 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 		c.setManagerForm(v, EnvManagerForm, bad)
 	}
 	if v := getenv(EnvProfiles); v != "" {
-		c.Profiles = splitList(v)
+		c.Profiles = splitList[reports.Profile](v)
 		if err := validateProfiles(c.Profiles); err != nil {
 			bad("%s: %w", EnvProfiles, err)
 		}
@@ -281,10 +281,10 @@ func (c *Config) setManagerForm(v, where string, bad func(string, ...any)) {
 	c.ManagerForm = shape
 }
 
-func validateProfiles(ps []string) error {
+func validateProfiles(ps []reports.Profile) error {
 	for _, p := range ps {
 		if !slices.Contains(reports.ProfileOrder, p) {
-			return fmt.Errorf("unknown profile %q (known: %s)", p, strings.Join(reports.ProfileOrder, ", "))
+			return fmt.Errorf("unknown profile %q (known: %s)", p, joinNames(reports.ProfileOrder))
 		}
 	}
 	return nil
@@ -399,14 +399,23 @@ func validateDialects(ds []string) error {
 	return nil
 }
 
-func splitList(s string) []string {
-	var out []string
+func splitList[T ~string](s string) []T {
+	var out []T
 	for _, p := range strings.Split(s, ",") {
 		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+			out = append(out, T(p))
 		}
 	}
 	return out
+}
+
+// joinNames joins names with ", " for messages.
+func joinNames[T ~string](names []T) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = string(n)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func sourceName(src, env, flagName string) string {

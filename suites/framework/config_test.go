@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quantive/entra-scim-harness/client/scim"
+	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -204,14 +205,14 @@ func TestLoadProfilesAndReferenceCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ReferenceCheck || !slices.Equal(c.Profiles, []string{"gtmhub"}) {
+	if c.ReferenceCheck || !slices.Equal(c.Profiles, []reports.Profile{reports.ProfileGtmhub}) {
 		t.Errorf("options file: reference check %v profiles %v", c.ReferenceCheck, c.Profiles)
 	}
 	c, err = Load(Flags{Options: p}, env(map[string]string{EnvReferenceCheck: "true", EnvProfiles: "gtmhub,rfc7644"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.ReferenceCheck || !slices.Equal(c.Profiles, []string{"gtmhub", "rfc7644"}) {
+	if !c.ReferenceCheck || !slices.Equal(c.Profiles, []reports.Profile{reports.ProfileGtmhub, reports.ProfileRFC7644}) {
 		t.Errorf("environment over file: reference check %v profiles %v", c.ReferenceCheck, c.Profiles)
 	}
 	for _, bad := range []map[string]string{{EnvReferenceCheck: "maybe"}, {EnvProfiles: "gtmhubb"}} {

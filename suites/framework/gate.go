@@ -27,7 +27,7 @@ func NotApplicable(c *Config, t *Target, p requirements.ParsedLabels) string {
 			return fmt.Sprintf("the target's discovery endpoints say feature %s is unsupported (list it under features.force to test it anyway)", f)
 		}
 	}
-	if len(p.Profiles) > 0 && !slices.ContainsFunc(p.Profiles, func(name string) bool { return name != reports.ProfileGtmhub }) && !c.GtmhubApplies(t) {
+	if len(p.Profiles) > 0 && !slices.ContainsFunc(p.Profiles, func(name reports.Profile) bool { return name != reports.ProfileGtmhub }) && !c.GtmhubApplies(t) {
 		return GtmhubNotApplicable
 	}
 	if !c.ReferenceCheck && slices.Contains(p.IDs, "ENTRA-FLOW-06") && len(p.IDs) == 1 {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -44,14 +45,14 @@ func TestGtmhubRowsApplyOnlyToGtmhubShapedTargetsOrWhenAskedFor(t *testing.T) {
 	mixed := requirements.ParseLabels([]string{"GTM-04", "ENTRA-FLOW-03", "profile:gtmhub", "profile:entra-core", "feature:filters"})
 	for _, tc := range []struct {
 		name     string
-		profiles []string
+		profiles []reports.Profile
 		t        *Target
 		labels   requirements.ParsedLabels
 		na       bool
 	}{
 		{"gtmhub-shaped URL", nil, gtmhub, gtmOnly, false},
 		{"other URL", nil, vendor, gtmOnly, true},
-		{"other URL, profile asked for", []string{"gtmhub"}, vendor, gtmOnly, false},
+		{"other URL, profile asked for", []reports.Profile{reports.ProfileGtmhub}, vendor, gtmOnly, false},
 		{"a spec that also checks another profile runs", nil, vendor, mixed, false},
 	} {
 		cfg := &Config{Dialects: requirements.Dialects, Profiles: tc.profiles}

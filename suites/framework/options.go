@@ -45,7 +45,7 @@ type Options struct {
 	// Profiles asks for profiles that otherwise apply only to some targets:
 	// gtmhub's rows apply when the tenant URL has Gtmhub's shape
 	// (…/api/v1/scim/azure/{account}, GTM-01) or when listed here.
-	Profiles []string `yaml:"profiles"`
+	Profiles []reports.Profile `yaml:"profiles"`
 	// ReferenceCheck says whether the engine sends Entra's manager reference
 	// check before a manager PATCH (ENTRA-FLOW-06, a SHOULD whose use by
 	// today's Entra is [UNC]); default true. With false the cycles leave it

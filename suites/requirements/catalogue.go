@@ -21,7 +21,7 @@ const (
 type entry struct {
 	ID        string
 	Level     reports.Level
-	Profile   string
+	Profile   reports.Profile
 	Feature   string
 	ErrorCode string // the code Entra logs when the behaviour fails ("" when none)
 	Title     string // what the behaviour is

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/quantive/entra-scim-harness/reports"
 )
 
 // Label scheme. Every spec carries its spec ID(s) as plain labels plus
@@ -39,7 +41,7 @@ func Labels(ids ...string) ([]string, error) {
 			return nil, fmt.Errorf("requirements.Labels: %q is not in the catalogue (suites/requirements/catalogue.go)", id)
 		}
 		add(r.ID)
-		add(LabelProfile + r.Profile)
+		add(LabelProfile + string(r.Profile))
 		add(LabelFeature + r.Feature)
 		add(LabelLevel + string(r.Level))
 		if r.NeedsAdmin {
@@ -55,7 +57,7 @@ func DialectLabel(dialect string) string { return LabelDialect + dialect }
 // ParsedLabels is what a spec's labels say about it.
 type ParsedLabels struct {
 	IDs        []string
-	Profiles   []string
+	Profiles   []reports.Profile
 	Features   []string
 	Dialect    string
 	NeedsAdmin bool
@@ -71,7 +73,7 @@ func ParseLabels(labels []string) ParsedLabels {
 				p.IDs = append(p.IDs, l)
 			}
 		case strings.HasPrefix(l, LabelProfile):
-			p.Profiles = append(p.Profiles, strings.TrimPrefix(l, LabelProfile))
+			p.Profiles = append(p.Profiles, reports.Profile(strings.TrimPrefix(l, LabelProfile)))
 		case strings.HasPrefix(l, LabelFeature):
 			p.Features = append(p.Features, strings.TrimPrefix(l, LabelFeature))
 		case strings.HasPrefix(l, LabelDialect):

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/quantive/entra-scim-harness/reports"
 )
 
 func TestLabelsRoundTrip(t *testing.T) {
@@ -17,7 +19,7 @@ func TestLabelsRoundTrip(t *testing.T) {
 	}
 	p := ParseLabels(append(ls, DialectLabel("compliant"), "unrelated"))
 	if !slices.Equal(p.IDs, []string{"ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-RESP-09"}) || p.Dialect != "compliant" || !p.NeedsAdmin ||
-		!slices.Equal(p.Features, []string{"users", "faults"}) || !slices.Equal(p.Profiles, []string{"entra-core"}) {
+		!slices.Equal(p.Features, []string{"users", "faults"}) || !slices.Equal(p.Profiles, []reports.Profile{reports.ProfileEntraCore}) {
 		t.Errorf("parsed %+v", p)
 	}
 }
