@@ -211,7 +211,7 @@ func New(opt Options) (*Engine, error) {
 
 // Stop turns provisioning off (ENTRA-CYCLE-04): later cycles do not start.
 func Stop(ctx context.Context, st *state.Store) error {
-	return adminAction(ctx, st, func(j *state.Job, _ *quarantine.Job) error {
+	return adminAction(ctx, st, func(j *state.Job, _ *quarantine.Machine) error {
 		j.Stopped = true
 		return nil
 	})
@@ -220,7 +220,7 @@ func Stop(ctx context.Context, st *state.Store) error {
 // Start turns a stopped, paused or disabled job back on (Graph's start):
 // it leaves quarantine and keeps its escrows; the next cycle runs.
 func Start(ctx context.Context, st *state.Store) error {
-	return adminAction(ctx, st, func(j *state.Job, q *quarantine.Job) error {
+	return adminAction(ctx, st, func(j *state.Job, q *quarantine.Machine) error {
 		j.Stopped = false
 		q.Start(j.Clock)
 		return nil
@@ -232,7 +232,7 @@ func Start(ctx context.Context, st *state.Store) error {
 // the job is healthy again. On a job in another state it only lets the
 // next cycle go over the threshold.
 func AllowDeletes(ctx context.Context, st *state.Store) error {
-	return adminAction(ctx, st, func(j *state.Job, q *quarantine.Job) error {
+	return adminAction(ctx, st, func(j *state.Job, q *quarantine.Machine) error {
 		if _, err := q.AllowDeletes(j.Clock); err != nil {
 			q.AllowDeletesOnce = true
 		}
@@ -240,7 +240,7 @@ func AllowDeletes(ctx context.Context, st *state.Store) error {
 	})
 }
 
-func adminAction(ctx context.Context, st *state.Store, act func(*state.Job, *quarantine.Job) error) error {
+func adminAction(ctx context.Context, st *state.Store, act func(*state.Job, *quarantine.Machine) error) error {
 	j, err := st.Job(ctx)
 	if err != nil {
 		return err
@@ -252,4 +252,4 @@ func adminAction(ctx context.Context, st *state.Store, act func(*state.Job, *qua
 }
 
 // ReasonTooManyDeletes is the Graph quarantine reason of ENTRA-DEL-01.
-const ReasonTooManyDeletes = string(quarantine.ReasonTooManyDeletes)
+const ReasonTooManyDeletes = quarantine.ReasonTooManyDeletes

@@ -246,7 +246,7 @@ func (r *run) settle(s *Summary, staged int) error {
 
 // writeEmail writes the quarantine email into the outbox (QUAR-06); no
 // outbox or no notification email means no email, as in Entra.
-func (e *Engine) writeEmail(q *quarantine.Job, tr quarantine.Transition) (string, error) {
+func (e *Engine) writeEmail(q *quarantine.Machine, tr quarantine.Transition) (string, error) {
 	if e.opt.Outbox == "" || e.opt.NotificationEmail == "" {
 		return "", nil
 	}

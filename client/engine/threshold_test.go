@@ -31,7 +31,7 @@ func TestDeletionThreshold_ENTRA_DEL_01(t *testing.T) {
 	if reqs := env.requests(); len(reqs) != 0 {
 		t.Fatalf("sent %v over the threshold", methodsPaths(reqs))
 	}
-	if s.Counts.StagedDeletes != 2 || s.Job.Code() != state.CodeQuarantine || string(s.Job.Quarantine().Reason) != ReasonTooManyDeletes {
+	if s.Counts.StagedDeletes != 2 || s.Job.Code() != state.CodeQuarantine || s.Job.Quarantine().Reason != ReasonTooManyDeletes {
 		t.Fatalf("counts %+v job %+v", s.Counts, s.Job)
 	}
 	for _, id := range []string{"b", "c"} {

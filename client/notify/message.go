@@ -51,7 +51,7 @@ type Message struct {
 
 // FromTransition builds the message for a transition that calls for one
 // (tr.Notify()), taking the quarantine details from the job.
-func FromTransition(job *quarantine.Job, tr quarantine.Transition, app, to, jobID string) (Message, error) {
+func FromTransition(job *quarantine.Machine, tr quarantine.Transition, app, to, jobID string) (Message, error) {
 	if !tr.Notify() {
 		return Message{}, fmt.Errorf("%w: transition %q sends no email", ErrInvalidMessage, tr.Event)
 	}

@@ -21,7 +21,7 @@ var t0 = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
 // credentialQuarantine returns a job quarantined by a 401 at t0+40m, and the
 // transition that did it.
-func credentialQuarantine(t *testing.T) (*quarantine.Job, quarantine.Transition) {
+func credentialQuarantine(t *testing.T) (*quarantine.Machine, quarantine.Transition) {
 	t.Helper()
 	j := quarantine.New(quarantine.Config{})
 	at := t0.Add(40 * time.Minute)

@@ -10,7 +10,7 @@ import (
 // are dropped (DropEscrows), any quarantine and escrowsPruned are cleared,
 // and a disabled or paused job runs again. Links to target ids are the
 // engine's to keep or break.
-func (j *Job) Restart(now time.Time) Transition {
+func (j *Machine) Restart(now time.Time) Transition {
 	from := j.Code()
 	tr := Transition{At: now, Event: EventRestarted, From: from, DropEscrows: true}
 	if q := j.Status.Quarantine; q != nil {
@@ -32,7 +32,7 @@ func (j *Job) Restart(now time.Time) Transition {
 
 // Start is Graph's start action: a paused or disabled job continues where it
 // stopped, and a quarantined job leaves quarantine; escrows are kept.
-func (j *Job) Start(now time.Time) Transition {
+func (j *Machine) Start(now time.Time) Transition {
 	from := j.Code()
 	tr := Transition{At: now, Event: EventStarted, From: from}
 	if q := j.Status.Quarantine; q != nil {
@@ -49,7 +49,7 @@ func (j *Job) Start(now time.Time) Transition {
 // AllowDeletes is the admin's "Allow deletes" on a job quarantined with
 // TooManyDeletes (DEL-01): quarantine is lifted and the next cycle may send
 // the staged deletes whatever their number (DeletesAllowed).
-func (j *Job) AllowDeletes(now time.Time) (Transition, error) {
+func (j *Machine) AllowDeletes(now time.Time) (Transition, error) {
 	if !j.Quarantined() || j.Status.Quarantine.Reason != ReasonTooManyDeletes {
 		return Transition{}, fmt.Errorf("allow deletes: %w (status %s)", ErrNotQuarantine, j.Code())
 	}
@@ -64,7 +64,7 @@ func (j *Job) AllowDeletes(now time.Time) (Transition, error) {
 // QuarantinedOnDemand (Microsoft's manual quarantine), IngestionInterrupted
 // or Unknown (QUAR-02). On a quarantined job it counts as a failed
 // evaluation, like a failed retry.
-func (j *Job) Impose(now time.Time, reason Reason, message string) (Transition, error) {
+func (j *Machine) Impose(now time.Time, reason Reason, message string) (Transition, error) {
 	if !reason.Valid() {
 		return Transition{}, fmt.Errorf("impose quarantine: unknown reason %q", reason)
 	}

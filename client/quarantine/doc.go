@@ -4,11 +4,11 @@
 // disable and restart (ENTRA-QUAR-01..07, ENTRA-DEL-01, ENTRA-CYCLE-05).
 //
 // Everything runs on an injected clock: every method takes the simulated
-// time, nothing sleeps or reads time.Now, and Job marshals to JSON (the
+// time, nothing sleeps or reads time.Now, and Machine marshals to JSON (the
 // fields of Graph's synchronizationStatus, named as Graph names them) so the
 // engine can keep it in its state file.
 //
-// The engine drives a Job with three calls per cycle:
+// The engine drives a Machine with three calls per cycle:
 //
 //	at, ok := job.NextRun(now, interval) // when the next cycle may start
 //	err := job.CycleStarted(at)

@@ -17,10 +17,10 @@ var (
 	ErrNotQuarantine = errors.New("job is not quarantined for too many deletes")
 )
 
-// Job is one provisioning job's status on the simulated clock. The zero
+// Machine is one provisioning job's status on the simulated clock. The zero
 // value is a job that has not run yet (NotRun). Config is configuration and
-// is not serialised; set it after loading a Job from JSON.
-type Job struct {
+// is not serialised; set it after loading a Machine from JSON.
+type Machine struct {
 	// Config holds the thresholds and schedule; zero means defaults.
 	Config Config `json:"-"`
 	// Status is Graph's synchronizationStatus.
@@ -32,13 +32,14 @@ type Job struct {
 	AllowDeletesOnce bool `json:"allowDeletes,omitempty"`
 }
 
-// New returns a job that has not run yet, with the given configuration.
-func New(cfg Config) *Job {
-	return &Job{Config: cfg, Status: Status{Code: CodeNotRun}}
+// New returns the Machine of a job that has not run yet, with the given
+// configuration.
+func New(cfg Config) *Machine {
+	return &Machine{Config: cfg, Status: Status{Code: CodeNotRun}}
 }
 
-// Code is the job's status code (NotRun for a zero Job).
-func (j *Job) Code() Code {
+// Code is the job's status code (NotRun for a zero Machine).
+func (j *Machine) Code() Code {
 	if j.Status.Code == "" {
 		return CodeNotRun
 	}
@@ -46,18 +47,18 @@ func (j *Job) Code() Code {
 }
 
 // Quarantined reports whether the job is in quarantine.
-func (j *Job) Quarantined() bool { return j.Code() == CodeQuarantine }
+func (j *Machine) Quarantined() bool { return j.Code() == CodeQuarantine }
 
 // DeletesAllowed reports whether the next cycle may send deletes above the
 // threshold because the admin chose "Allow deletes" (DEL-01).
-func (j *Job) DeletesAllowed() bool { return j.AllowDeletesOnce }
+func (j *Machine) DeletesAllowed() bool { return j.AllowDeletesOnce }
 
 // NextRun returns when the next cycle may start, given the time now and the
 // normal interval (PT40M, CYCLE-03): at once for a job that never ran, one
 // interval after the last cycle began, or the quarantine's next attempt
 // (QUAR-04); never before now. It returns false when the job does not run
 // by itself (Paused, Disabled, NotConfigured).
-func (j *Job) NextRun(now time.Time, interval time.Duration) (time.Time, bool) {
+func (j *Machine) NextRun(now time.Time, interval time.Duration) (time.Time, bool) {
 	switch j.Code() {
 	case CodePaused, CodeDisabled, CodeNotConfigured:
 		return time.Time{}, false
@@ -73,7 +74,7 @@ func (j *Job) NextRun(now time.Time, interval time.Duration) (time.Time, bool) {
 // CycleStarted marks the start of a cycle at now. A quarantined job may be
 // run before its next attempt (the engine decides); that run counts as the
 // retry.
-func (j *Job) CycleStarted(now time.Time) error {
+func (j *Machine) CycleStarted(now time.Time) error {
 	switch {
 	case j.Code() == CodeDisabled:
 		return fmt.Errorf("start cycle: %w", ErrDisabled)
@@ -108,7 +109,7 @@ func (j *Job) CycleStarted(now time.Time) error {
 // one stays quarantined with the next attempt on the QUAR-04 schedule, or is
 // disabled when the failed retry comes MaxDuration (28 days) after the first
 // failure.
-func (j *Job) CycleFinished(now time.Time, s Summary) (Transition, error) {
+func (j *Machine) CycleFinished(now time.Time, s Summary) (Transition, error) {
 	if j.CycleBegan.IsZero() {
 		return Transition{}, fmt.Errorf("finish cycle: %w", ErrNoCycle)
 	}
@@ -173,7 +174,7 @@ func (j *Job) CycleFinished(now time.Time, s Summary) (Transition, error) {
 }
 
 // decide returns the quarantine reason the cycle calls for, if any.
-func (j *Job) decide(cfg Config, s Summary, allowDeletes bool) (Reason, *Error, string) {
+func (j *Machine) decide(cfg Config, s Summary, allowDeletes bool) (Reason, *Error, string) {
 	if f := s.Fatal; f != nil {
 		r := f.Reason
 		if r == "" {
@@ -199,7 +200,7 @@ func (j *Job) decide(cfg Config, s Summary, allowDeletes bool) (Reason, *Error, 
 
 // retryFailed keeps a quarantined job in quarantine after a failed retry,
 // or disables it once MaxDuration has passed since the first failure.
-func (j *Job) retryFailed(cfg Config, now time.Time, reason Reason, qerr *Error, tr *Transition) {
+func (j *Machine) retryFailed(cfg Config, now time.Time, reason Reason, qerr *Error, tr *Transition) {
 	q := j.Status.Quarantine
 	tr.Reason = reason
 	if now.Sub(q.SeriesBegan) >= cfg.MaxDuration {
@@ -220,7 +221,7 @@ func (j *Job) retryFailed(cfg Config, now time.Time, reason Reason, qerr *Error,
 	tr.NextAttempt = q.NextAttempt
 }
 
-func (j *Job) recordExecution(e *Execution) {
+func (j *Machine) recordExecution(e *Execution) {
 	j.Status.LastExecution = e
 	if e.State == StateFailed {
 		j.Status.CountSuccessiveCompleteFailures++

@@ -22,7 +22,7 @@ var (
 )
 
 // run starts and finishes one cycle at now.
-func run(t *testing.T, j *Job, now time.Time, s Summary) Transition {
+func run(t *testing.T, j *Machine, now time.Time, s Summary) Transition {
 	t.Helper()
 	if err := j.CycleStarted(now); err != nil {
 		t.Fatalf("CycleStarted(%s): %v", now, err)
@@ -432,13 +432,13 @@ func TestCycle_BadInput(t *testing.T) {
 	if err := j.CycleStarted(t0); !errors.Is(err, ErrClockBackward) {
 		t.Fatalf("start before the last cycle ended: %v", err)
 	}
-	if err := (&Job{Status: Status{Code: CodeNotConfigured}}).CycleStarted(t0); !errors.Is(err, ErrNotConfigured) {
+	if err := (&Machine{Status: Status{Code: CodeNotConfigured}}).CycleStarted(t0); !errors.Is(err, ErrNotConfigured) {
 		t.Fatalf("not configured: %v", err)
 	}
 }
 
-// The Job is the engine's state: it must survive JSON, with Graph's names.
-func TestJob_JSONRoundTripWithGraphNames(t *testing.T) {
+// The Machine is the engine's state: it must survive JSON, with Graph's names.
+func TestMachine_JSONRoundTripWithGraphNames(t *testing.T) {
 	j := New(Config{})
 	run(t, j, t0, Summary{ActivityID: "c1", Exports: 1, Exported: 1})
 	run(t, j, t0.Add(40*time.Minute), Summary{ActivityID: "c2", Fatal: credentialFailure})
@@ -466,7 +466,7 @@ func TestJob_JSONRoundTripWithGraphNames(t *testing.T) {
 	if st["code"] != "Quarantine" || q["reason"] != "EncounteredQuarantineException" || q["nextAttempt"] != "2026-03-02T14:40:00Z" {
 		t.Errorf("values: code=%v reason=%v next=%v", st["code"], q["reason"], q["nextAttempt"])
 	}
-	var back Job
+	var back Machine
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,13 @@ import (
 	"github.com/quantive/entra-scim-harness/client/escrow"
 )
 
-// walk drives a Job and an escrow ledger the way the engine does, on the
+// walk drives a Machine and an escrow ledger the way the engine does, on the
 // simulated clock, from start until end, with 40-minute cycles. down says
 // whether the endpoint answers 401 to the first request of a cycle at a
 // given time. While it is up, user u1 exports fine and user u3 always fails
 // with a 500, so there is always one escrow entry to drop or keep.
 type walk struct {
-	job      *Job
+	job      *Machine
 	ledger   escrow.Ledger
 	attempts []time.Time
 	trs      []Transition

@@ -8,7 +8,7 @@
 //     members, and the watermark (the source fingerprint and scope seen at
 //     the last cycle);
 //   - the job: simulated clock, next run, counts of the last cycle, and its
-//     status (Job.Status): the quarantine state machine (quarantine.Job,
+//     status (Job.Status): the quarantine state machine (quarantine.Machine,
 //     Graph's synchronizationStatus), the one record of its code (NotRun,
 //     Active, Paused, Quarantine, Disabled) and quarantine reason, stored as
 //     JSON beside the job record;

@@ -61,8 +61,8 @@ type legacyQuarantine struct {
 // legacyStatus is the status of a file without a quarantine record: its
 // code follows the stored job (NotRun, Active once cycles ran, or the
 // quarantine it recorded).
-func legacyStatus(r jobRecord) *quarantine.Job {
-	q := &quarantine.Job{Status: quarantine.Status{Code: quarantine.CodeNotRun}}
+func legacyStatus(r jobRecord) *quarantine.Machine {
+	q := &quarantine.Machine{Status: quarantine.Status{Code: quarantine.CodeNotRun}}
 	switch {
 	case r.Code == string(quarantine.CodeQuarantine) && r.Quarantine != nil:
 		l := r.Quarantine
@@ -84,7 +84,7 @@ func (s *Store) readJob(ctx context.Context, q querier) (Job, bool, error) {
 	if err != nil || !ok {
 		return r.Job, ok, err
 	}
-	st := &quarantine.Job{}
+	st := &quarantine.Machine{}
 	has, err := s.getMeta(ctx, q, metaQuarantine, st)
 	if err != nil {
 		return r.Job, ok, fmt.Errorf("state: %w", err)

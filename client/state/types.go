@@ -158,7 +158,7 @@ type Job struct {
 	// synchronizationStatus with its quarantine, ENTRA-QUAR-06/07, and the
 	// one-off "Allow deletes", ENTRA-DEL-01), the one truth Code and
 	// Quarantine read. Store.Job sets it; it is stored as its own record.
-	Status *quarantine.Job `json:"-"`
+	Status *quarantine.Machine `json:"-"`
 	// JobID is the LOG-09 job id; TenantID the simulated Entra tenant.
 	JobID    string `json:"jobId"`
 	TenantID string `json:"tenantId"`
