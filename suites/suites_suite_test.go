@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -138,12 +139,16 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 		}
 	}
 	impl := cfg.Implementation
-	unsupported := append([]string(nil), cfg.SkipFeatures...)
+	features := slices.Clone(cfg.SkipFeatures)
 	if t != nil {
 		if impl.Name == "" || (impl.Version == "" && t.Implementation.Name != "" && cfg.OptionsFile == "") {
 			impl = t.Implementation
 		}
-		unsupported = append(unsupported, t.Unsupported...)
+		features = append(features, t.Unsupported...)
+	}
+	unsupported := make([]string, 0, len(features))
+	for _, f := range features {
+		unsupported = append(unsupported, string(f))
 	}
 	rep := ginkgoreport.Build(r, ginkgoreport.Input{
 		Implementation:  impl,

@@ -71,8 +71,8 @@ type Config struct {
 	OptionsFile    string
 	Implementation reports.Implementation
 	Dialects       []string
-	SkipFeatures   []string
-	ForceFeatures  []string
+	SkipFeatures   []requirements.Feature
+	ForceFeatures  []requirements.Feature
 	RequestTimeout time.Duration
 	SpecTimeout    time.Duration
 	RunPrefix      string
@@ -237,7 +237,7 @@ func (c *Config) applyOptions(o *Options, bad func(string, ...any)) {
 	}
 	for _, f := range append(slices.Clone(o.Features.Skip), o.Features.Force...) {
 		if !slices.Contains(requirements.Features, f) {
-			bad("%s: features: unknown feature %q (known: %s)", where, f, strings.Join(requirements.Features, ", "))
+			bad("%s: features: unknown feature %q (known: %s)", where, f, joinNames(requirements.Features))
 		}
 	}
 	for _, f := range o.Features.Skip {

@@ -109,7 +109,7 @@ runPrefix: acme-ci
 		t.Fatal(err)
 	}
 	if c.Implementation.Name != "Acme SCIM" || !slices.Equal(c.Dialects, []string{"compliant"}) || c.RequestTimeout != 5*time.Second ||
-		c.SpecTimeout != time.Minute || c.RunPrefix != "acme-ci" || !slices.Equal(c.SkipFeatures, []string{"etag"}) || !slices.Equal(c.ForceFeatures, []string{"groups"}) {
+		c.SpecTimeout != time.Minute || c.RunPrefix != "acme-ci" || !slices.Equal(c.SkipFeatures, []requirements.Feature{requirements.FeatureETag}) || !slices.Equal(c.ForceFeatures, []requirements.Feature{requirements.FeatureGroups}) {
 		t.Errorf("options not applied: %+v", c)
 	}
 	// Environment overrides the file; flags override the environment.

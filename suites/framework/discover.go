@@ -15,12 +15,12 @@ import (
 // resource type is listed, etag when etag.supported is false. An endpoint
 // that does not answer discovery is assumed to support everything (the
 // discovery specs report that failure themselves).
-func Discover(ctx context.Context, t *Target, timeout time.Duration) []string {
+func Discover(ctx context.Context, t *Target, timeout time.Duration) []requirements.Feature {
 	h, err := NewHTTP(t.TenantURL, t.Token, timeout, nil)
 	if err != nil {
 		return nil
 	}
-	var unsupported []string
+	var unsupported []requirements.Feature
 	if x, err := h.Get(ctx, "/ResourceTypes", nil); err == nil && x.Status == http.StatusOK {
 		var list struct {
 			Resources []struct {

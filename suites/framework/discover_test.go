@@ -7,14 +7,16 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 func TestDiscover(t *testing.T) {
 	for _, tc := range []struct {
 		name, types, spc string
-		want             []string
+		want             []requirements.Feature
 	}{
-		{"users only, no etag", `{"Resources":[{"name":"User","endpoint":"/Users"}]}`, `{"etag":{"supported":false}}`, []string{"groups", "etag"}},
+		{"users only, no etag", `{"Resources":[{"name":"User","endpoint":"/Users"}]}`, `{"etag":{"supported":false}}`, []requirements.Feature{requirements.FeatureGroups, requirements.FeatureETag}},
 		{"everything", `{"Resources":[{"name":"User","endpoint":"/Users"},{"name":"Group","endpoint":"/Groups"}]}`, `{"etag":{"supported":true}}`, nil},
 		{"discovery broken", `not json`, `{}`, nil},
 	} {

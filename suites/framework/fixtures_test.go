@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 // The example options files in fixtures/options must stay valid.
@@ -22,7 +24,7 @@ func TestExampleOptionsFilesLoad(t *testing.T) {
 		if c.Implementation.Name == "" || len(c.Dialects) == 0 {
 			t.Errorf("%s: loaded %+v", f, c)
 		}
-		if filepath.Base(f) == "example.yaml" && (c.RequestTimeout != 30*time.Second || c.RunPrefix != "acme-ci" || !slices.Equal(c.SkipFeatures, []string{"etag"})) {
+		if filepath.Base(f) == "example.yaml" && (c.RequestTimeout != 30*time.Second || c.RunPrefix != "acme-ci" || !slices.Equal(c.SkipFeatures, []requirements.Feature{requirements.FeatureETag})) {
 			t.Errorf("example.yaml: %+v", c)
 		}
 	}

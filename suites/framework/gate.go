@@ -43,6 +43,6 @@ func NotApplicable(c *Config, t *Target, p requirements.ParsedLabels) string {
 // declared unsupported in the options, and not reported unsupported by
 // discovery unless forced. Specs use it to leave out parts a target lacks
 // (e.g. groups in a provisioning cycle) rather than fail on them.
-func (f *Framework) Supports(feature string) bool {
-	return NotApplicable(f.Config, f.Target, requirements.ParsedLabels{Features: []string{feature}}) == ""
+func (f *Framework) Supports(feature requirements.Feature) bool {
+	return NotApplicable(f.Config, f.Target, requirements.ParsedLabels{Features: []requirements.Feature{feature}}) == ""
 }

@@ -9,8 +9,8 @@ import (
 )
 
 func TestNotApplicable(t *testing.T) {
-	cfg := &Config{Dialects: []string{"legacy"}, SkipFeatures: []string{"etag", "patch-compliant"}, ForceFeatures: []string{"groups"}}
-	withAdmin := &Target{Admin: &Admin{URL: "http://127.0.0.1:1"}, Unsupported: []string{"groups", "manager"}}
+	cfg := &Config{Dialects: []string{"legacy"}, SkipFeatures: []requirements.Feature{requirements.FeatureETag, requirements.FeaturePatchCompliant}, ForceFeatures: []requirements.Feature{requirements.FeatureGroups}}
+	withAdmin := &Target{Admin: &Admin{URL: "http://127.0.0.1:1"}, Unsupported: []requirements.Feature{requirements.FeatureGroups, requirements.FeatureManager}}
 	noAdmin := &Target{}
 	for _, tc := range []struct {
 		name   string
@@ -76,7 +76,7 @@ func TestLoadWarningOnlyForTenantsTheSuiteDidNotStart(t *testing.T) {
 		t.Errorf("the embedded server needs no warning: %q", w)
 	}
 	skipped := *cfg
-	skipped.SkipFeatures = []string{requirements.FeatureLoad}
+	skipped.SkipFeatures = []requirements.Feature{requirements.FeatureLoad}
 	if w := LoadWarning(&skipped, url); w != "" {
 		t.Errorf("load skipped, yet warned: %q", w)
 	}

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/quantive/entra-scim-harness/reports"
+	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 // Options is the YAML options file a vendor keeps next to their CI job.
@@ -30,9 +31,9 @@ type Options struct {
 	Dialects []string `yaml:"dialects"`
 	Features struct {
 		// Skip lists features the target does not offer: their specs are not applicable.
-		Skip []string `yaml:"skip"`
+		Skip []requirements.Feature `yaml:"skip"`
 		// Force lists features to test even when discovery says they are unsupported.
-		Force []string `yaml:"force"`
+		Force []requirements.Feature `yaml:"force"`
 	} `yaml:"features"`
 	Timeouts struct {
 		// Request bounds one HTTP request (default 30s).

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/quantive/entra-scim-harness/reports"
+	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 // Target is the endpoint under test, as every parallel process sees it. It
@@ -20,7 +21,7 @@ type Target struct {
 	// Implementation identifies the target when the options do not.
 	Implementation reports.Implementation `json:"implementation"`
 	// Unsupported lists features the target's discovery endpoints say it lacks.
-	Unsupported []string `json:"unsupported,omitempty"`
+	Unsupported []requirements.Feature `json:"unsupported,omitempty"`
 }
 
 // Admin locates the reference server's admin API for one account.

@@ -19,7 +19,7 @@ func LoadWarning(c *Config, t *Target) string {
 	if t == nil || t.Kind != TargetURL {
 		return ""
 	}
-	if NotApplicable(c, t, requirements.ParsedLabels{Features: []string{requirements.FeatureLoad}}) != "" {
+	if NotApplicable(c, t, requirements.ParsedLabels{Features: []requirements.Feature{requirements.FeatureLoad}}) != "" {
 		return ""
 	}
 	return fmt.Sprintf("the load specs will create %d users and %d groups in %s (names prefixed %q, deleted afterwards) "+

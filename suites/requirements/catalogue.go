@@ -22,7 +22,7 @@ type entry struct {
 	ID        string
 	Level     reports.Level
 	Profile   reports.Profile
-	Feature   string
+	Feature   Feature
 	ErrorCode string // the code Entra logs when the behaviour fails ("" when none)
 	Title     string // what the behaviour is
 	Fix       string // the one-line fix shown on a failed row
@@ -37,7 +37,7 @@ func build(es []entry) []Requirement {
 	for i, e := range es {
 		out[i] = Requirement{
 			Requirement: reports.Requirement{
-				ID: e.ID, Title: e.Title, Level: e.Level, Profile: e.Profile, Feature: e.Feature, ErrorCode: e.ErrorCode, Fix: e.Fix,
+				ID: e.ID, Title: e.Title, Level: e.Level, Profile: e.Profile, Feature: string(e.Feature), ErrorCode: e.ErrorCode, Fix: e.Fix,
 			},
 			PerDialect: e.PerDialect,
 			NeedsAdmin: e.NeedsAdmin,

@@ -27,7 +27,7 @@ func TestCatalogueEntriesAreComplete(t *testing.T) {
 		if !slices.Contains(reports.ProfileOrder, r.Profile) {
 			t.Errorf("%s: unknown profile %q", r.ID, r.Profile)
 		}
-		if !slices.Contains(Features, r.Feature) {
+		if !slices.Contains(Features, Feature(r.Feature)) {
 			t.Errorf("%s: unknown feature %q", r.ID, r.Feature)
 		}
 		if r.ErrorCode != "" {
@@ -64,7 +64,7 @@ func TestCatalogueCoversSpecFamilies(t *testing.T) {
 
 func TestLookupAndDescribe(t *testing.T) {
 	r, ok := Lookup("ENTRA-FLOW-17")
-	if !ok || !r.PerDialect || r.Feature != FeatureGroups || r.Profile != reports.ProfileEntraCore {
+	if !ok || !r.PerDialect || r.Feature != string(FeatureGroups) || r.Profile != reports.ProfileEntraCore {
 		t.Errorf("ENTRA-FLOW-17 = %+v, %v", r, ok)
 	}
 	d, ok := Describe("ENTRA-FLOW-12")

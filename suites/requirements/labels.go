@@ -58,7 +58,7 @@ func DialectLabel(dialect string) string { return LabelDialect + dialect }
 type ParsedLabels struct {
 	IDs        []string
 	Profiles   []reports.Profile
-	Features   []string
+	Features   []Feature
 	Dialect    string
 	NeedsAdmin bool
 }
@@ -75,7 +75,7 @@ func ParseLabels(labels []string) ParsedLabels {
 		case strings.HasPrefix(l, LabelProfile):
 			p.Profiles = append(p.Profiles, reports.Profile(strings.TrimPrefix(l, LabelProfile)))
 		case strings.HasPrefix(l, LabelFeature):
-			p.Features = append(p.Features, strings.TrimPrefix(l, LabelFeature))
+			p.Features = append(p.Features, Feature(strings.TrimPrefix(l, LabelFeature)))
 		case strings.HasPrefix(l, LabelDialect):
 			p.Dialect = strings.TrimPrefix(l, LabelDialect)
 		case l == LabelNeedsAdmin:

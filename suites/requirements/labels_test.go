@@ -19,7 +19,7 @@ func TestLabelsRoundTrip(t *testing.T) {
 	}
 	p := ParseLabels(append(ls, DialectLabel("compliant"), "unrelated"))
 	if !slices.Equal(p.IDs, []string{"ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-RESP-09"}) || p.Dialect != "compliant" || !p.NeedsAdmin ||
-		!slices.Equal(p.Features, []string{"users", "faults"}) || !slices.Equal(p.Profiles, []reports.Profile{reports.ProfileEntraCore}) {
+		!slices.Equal(p.Features, []Feature{FeatureUsers, FeatureFaults}) || !slices.Equal(p.Profiles, []reports.Profile{reports.ProfileEntraCore}) {
 		t.Errorf("parsed %+v", p)
 	}
 }

@@ -19,31 +19,35 @@ type Requirement struct {
 	NeedsAdmin bool
 }
 
+// Feature groups behaviours a target may or may not support (users, groups,
+// ...); its name is the text of the feature: label.
+type Feature string
+
 // Features: a target may lack some (declared in the options file); specs of
 // a missing feature are reported as not applicable.
 const (
-	FeatureAuth           = "auth"
-	FeatureHTTP           = "http"
-	FeatureDiscovery      = "discovery"
-	FeatureUsers          = "users"
-	FeatureGroups         = "groups"
-	FeatureManager        = "manager"
-	FeatureFilters        = "filters"
-	FeaturePagination     = "pagination"
-	FeaturePatch          = "patch"
-	FeaturePatchLegacy    = "patch-legacy"
-	FeaturePatchCompliant = "patch-compliant"
-	FeatureErrors         = "errors"
-	FeatureETag           = "etag"
-	FeatureValidator      = "validator"
-	FeatureFaults         = "faults"
-	FeatureJournal        = "journal"
-	FeatureCycle          = "cycle"
-	FeatureLoad           = "load"
+	FeatureAuth           Feature = "auth"
+	FeatureHTTP           Feature = "http"
+	FeatureDiscovery      Feature = "discovery"
+	FeatureUsers          Feature = "users"
+	FeatureGroups         Feature = "groups"
+	FeatureManager        Feature = "manager"
+	FeatureFilters        Feature = "filters"
+	FeaturePagination     Feature = "pagination"
+	FeaturePatch          Feature = "patch"
+	FeaturePatchLegacy    Feature = "patch-legacy"
+	FeaturePatchCompliant Feature = "patch-compliant"
+	FeatureErrors         Feature = "errors"
+	FeatureETag           Feature = "etag"
+	FeatureValidator      Feature = "validator"
+	FeatureFaults         Feature = "faults"
+	FeatureJournal        Feature = "journal"
+	FeatureCycle          Feature = "cycle"
+	FeatureLoad           Feature = "load"
 )
 
 // Features lists every feature name, in display order.
-var Features = []string{
+var Features = []Feature{
 	FeatureAuth, FeatureHTTP, FeatureDiscovery, FeatureUsers, FeatureGroups, FeatureManager,
 	FeatureFilters, FeaturePagination, FeaturePatch, FeaturePatchLegacy, FeaturePatchCompliant,
 	FeatureErrors, FeatureETag, FeatureValidator, FeatureFaults, FeatureJournal, FeatureCycle, FeatureLoad,
@@ -54,7 +58,7 @@ var Dialects = []string{"legacy", "compliant"}
 
 // DialectFeature is the feature a dialect's specs belong to in addition to
 // their own, so a target can declare one dialect unsupported.
-func DialectFeature(dialect string) string { return "patch-" + dialect }
+func DialectFeature(dialect string) Feature { return Feature("patch-" + dialect) }
 
 var idPattern = regexp.MustCompile(`^(ENTRA-[A-Z]+|GTM|RFC|VAL)-\d{2}$`)
 
