@@ -91,7 +91,7 @@ func newCycleRun(f *framework.Framework, fixture string, mod func(*engine.Option
 	pfx := f.Name("cyc")
 	r := &cycleRun{f: f, pfx: pfx, yaml: fixtureDirectory(fixture, pfx), wire: newWire(f), events: &eventLog{}, seen: map[string]map[string]bool{}}
 	dialect := scim.Legacy
-	if f.Dialect == string(scim.Compliant) {
+	if f.Dialect == scim.Compliant {
 		dialect = scim.Compliant
 	}
 	c, err := scim.New(scim.Options{TenantURL: f.Target.TenantURL, Token: f.Target.Token, Dialect: dialect,

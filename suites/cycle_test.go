@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/client/state"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/matchers"
@@ -55,7 +56,7 @@ func managerOf(u map[string]any) any {
 var _ = Describe("Provisioning cycles", func() {
 	f := framework.New()
 
-	framework.ForEachDialect(func(dialect string) {
+	framework.ForEachDialect(func(dialect scim.Dialect) {
 		framework.Spec(framework.Req("ENTRA-CYCLE-01", "ENTRA-FLOW-22", "ENTRA-REF-01"),
 			"an initial cycle creates every in-scope user and group, then sets managers and members (ENTRA-FLOW-22, ENTRA-REF-01)", func() {
 				r := newCycleRun(f, cycleFixture, nil)

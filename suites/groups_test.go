@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/matchers"
 )
@@ -68,7 +69,7 @@ var _ = Describe("Groups", func() {
 		Expect(f.Send(f.Entra().GetGroup(g))).To(matchers.HaveStatus(http.StatusNotFound))
 	})
 
-	framework.ForEachDialect(func(dialect string) {
+	framework.ForEachDialect(func(dialect scim.Dialect) {
 		framework.Spec(framework.Req("ENTRA-FLOW-15"), "replacing displayName renames the group", func() {
 			g := f.CreateGroup(f.Name("old"))
 			renamed := f.Name("new")
@@ -106,7 +107,7 @@ var _ = Describe("Groups", func() {
 				for _, r := range f.Entra().RemoveMembers(g, []string{u1}) {
 					expectPatched(f.Send(r), outcome.PatchGroup)
 				}
-				if dialect == "legacy" {
+				if dialect == scim.Legacy {
 					// Microsoft's pages disagree on the legacy removal: the
 					// compatibility page (DOC S2) sends {"value": id}, the
 					// tutorial (DOC S1, "Remove members") adds "$ref": null.

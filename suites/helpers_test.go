@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/gomega/types"
 
 	"github.com/quantive/entra-scim-harness/client/outcome"
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/matchers"
@@ -102,16 +103,16 @@ func patchBody(ops ...map[string]any) map[string]any {
 // activeBehaviour is the behaviour a PATCH of active depends on in a
 // dialect: legacy writes it as the string "True"/"False" (ENTRA-PATCH-02),
 // compliant as a boolean, the plain disable of ENTRA-FLOW-09.
-func activeBehaviour(dialect string) string {
-	if dialect == "legacy" {
+func activeBehaviour(dialect scim.Dialect) string {
+	if dialect == scim.Legacy {
 		return "ENTRA-PATCH-02"
 	}
 	return "ENTRA-FLOW-09"
 }
 
 // opName writes an op as the dialect does: capitalised in legacy (ENTRA-PATCH-01).
-func opName(dialect, op string) string {
-	if dialect == "legacy" {
+func opName(dialect scim.Dialect, op string) string {
+	if dialect == scim.Legacy {
 		return strings.ToUpper(op[:1]) + op[1:]
 	}
 	return op

@@ -15,7 +15,7 @@ import (
 var _ = Describe("PATCH", func() {
 	f := framework.New()
 
-	framework.ForEachDialect(func(dialect string) {
+	framework.ForEachDialect(func(dialect scim.Dialect) {
 		framework.Spec(framework.Req("ENTRA-PATCH-01", "ENTRA-REQ-13"), "op values are accepted in any case", func() {
 			id := f.CreateUser(f.UserAttributes("opcase"))
 			for _, op := range []string{opName(dialect, "replace"), "REPLACE", "rEpLaCe"} {
@@ -90,13 +90,13 @@ var _ = Describe("PATCH", func() {
 		legacy := scim.Builder{Dialect: scim.Legacy}
 		compliant := scim.Builder{Dialect: scim.Compliant}
 		for _, step := range []struct {
-			dialect string
+			dialect scim.Dialect
 			r       scim.Request
 			active  bool
-		}{{"legacy", legacy.DisableUser(id), false}, {"compliant", compliant.EnableUser(id), true}, {"compliant", compliant.DisableUser(id), false}, {"legacy", legacy.EnableUser(id), true}} {
+		}{{scim.Legacy, legacy.DisableUser(id), false}, {scim.Compliant, compliant.EnableUser(id), true}, {scim.Compliant, compliant.DisableUser(id), false}, {scim.Legacy, legacy.EnableUser(id), true}} {
 			// Each dialect's own form of active is its behaviour; this spec
 			// checks that both work on one user in turn.
-			requirePatched(f, activeBehaviour(step.dialect), f.Send(step.r), outcome.PatchUser, "set active in the "+step.dialect+" dialect")
+			requirePatched(f, activeBehaviour(step.dialect), f.Send(step.r), outcome.PatchUser, "set active in the "+string(step.dialect)+" dialect")
 			Expect(readUser(f, id)).To(HaveKeyWithValue("active", step.active), "active after the %s dialect's PATCH", step.dialect)
 		}
 	})

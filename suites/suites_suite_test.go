@@ -150,15 +150,19 @@ var _ = ReportAfterSuite("conformance report", func(r Report) {
 	for _, f := range features {
 		unsupported = append(unsupported, string(f))
 	}
+	dialects := make([]string, 0, len(cfg.Dialects))
+	for _, d := range cfg.Dialects {
+		dialects = append(dialects, string(d))
+	}
 	rep := ginkgoreport.Build(r, ginkgoreport.Input{
 		Implementation:  impl,
 		TargetKind:      string(cfg.Target),
-		Dialects:        cfg.Dialects,
+		Dialects:        dialects,
 		Unsupported:     unsupported,
 		Uncovered:       requirements.All(),
 		ArtefactEntry:   framework.ArtefactEntry,
 		Preflight:       preflight,
-		ConstructedOnly: constructedOnly(cfg.Dialects),
+		ConstructedOnly: constructedOnly(dialects),
 	})
 	// Figures specs measured (e.g. the load spec's throughput and latency).
 	for _, s := range r.SpecReports {

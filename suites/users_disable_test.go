@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/suites/framework"
 	"github.com/quantive/entra-scim-harness/suites/matchers"
@@ -15,8 +16,8 @@ import (
 
 // disableOp is the disable operation as each dialect sends it (ENTRA-FLOW-09,
 // ENTRA-PATCH-02): legacy capitalises the op and sends a string.
-func disableOp(dialect string) map[string]any {
-	if dialect == "legacy" {
+func disableOp(dialect scim.Dialect) map[string]any {
+	if dialect == scim.Legacy {
 		return map[string]any{"op": "Replace", "path": "active", "value": "False"}
 	}
 	return map[string]any{"op": "replace", "path": "active", "value": false}
@@ -25,7 +26,7 @@ func disableOp(dialect string) map[string]any {
 var _ = Describe("Disabling a user", func() {
 	f := framework.New()
 
-	framework.ForEachDialect(func(dialect string) {
+	framework.ForEachDialect(func(dialect scim.Dialect) {
 		framework.Spec(framework.Req("ENTRA-FLOW-09", "ENTRA-PATCH-02", "ENTRA-REQ-08"), "a disabled user stays visible by id and by filter with active false", func() {
 			body := f.NewUser("disable")
 			created := f.Create("Users", body)
@@ -36,7 +37,7 @@ var _ = Describe("Disabling a user", func() {
 			Expect(created.DecodeJSON(&user)).To(Succeed())
 
 			f.Check("ENTRA-PATCH-02", func() {
-				By("PATCH active in the " + dialect + " dialect")
+				By("PATCH active in the " + string(dialect) + " dialect")
 				patch := map[string]any{"schemas": []string{protocol.PatchOpSchema}, "Operations": []any{disableOp(dialect)}}
 				Expect(f.Do(framework.Request{Method: http.MethodPatch, Path: "/Users/" + user.ID, Body: patch})).To(matchers.HaveStatus(http.StatusOK, http.StatusNoContent),
 					"the disable PATCH with active as the %s dialect writes it", dialect)
@@ -59,7 +60,7 @@ var _ = Describe("Disabling a user", func() {
 				Expect(found).To(HaveKeyWithValue("active", false), "the filtered user must carry active:false")
 			})
 
-			if dialect == "legacy" {
+			if dialect == scim.Legacy {
 				// Microsoft's pages disagree on the default dialect's disable:
 				// the compatibility page (DOC S2) sends "Replace" with the
 				// string "False", the 2025 tutorial (DOC S1, "Disable user")

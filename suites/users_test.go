@@ -72,7 +72,7 @@ var _ = Describe("Users", func() {
 		Expect(f.Send(f.Entra().CheckManager(user, user))).To(matchers.BeListResponseWith(0))
 	})
 
-	framework.ForEachDialect(func(dialect string) {
+	framework.ForEachDialect(func(dialect scim.Dialect) {
 		framework.Spec(framework.Req("ENTRA-FLOW-07", "ENTRA-PATCH-04", "ENTRA-REQ-02"), "changed attributes are applied and read back", func() {
 			attrs := f.UserAttributes("update")
 			id := f.CreateUser(attrs)

@@ -70,7 +70,7 @@ type Config struct {
 	ReportDir      string
 	OptionsFile    string
 	Implementation reports.Implementation
-	Dialects       []string
+	Dialects       []scim.Dialect
 	SkipFeatures   []requirements.Feature
 	ForceFeatures  []requirements.Feature
 	RequestTimeout time.Duration
@@ -150,7 +150,7 @@ func Load(fl Flags, getenv func(string) string) (*Config, error) {
 	c.AdminToken, _ = pick(fl.AdminToken, EnvAdminToken)
 	c.AccountID = getenv(EnvAccountID)
 	if v, src := pick(fl.Dialects, EnvDialects); v != "" {
-		c.Dialects = splitList[string](v)
+		c.Dialects = splitList[scim.Dialect](v)
 		if err := validateDialects(c.Dialects); err != nil {
 			bad("%s: %w", src, err)
 		}
@@ -382,11 +382,11 @@ func redactURL(u *url.URL) string {
 	return c.String()
 }
 
-func validateDialects(ds []string) error {
+func validateDialects(ds []scim.Dialect) error {
 	if len(ds) == 0 {
 		return errors.New("no dialect given")
 	}
-	seen := map[string]bool{}
+	seen := map[scim.Dialect]bool{}
 	for _, d := range ds {
 		if !slices.Contains(requirements.Dialects, d) {
 			return fmt.Errorf("unknown dialect %q (want legacy or compliant)", d)

@@ -31,7 +31,7 @@ func TestLoadDefaultsToEmbeddedTarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Target != TargetEmbedded || !slices.Equal(c.Dialects, []string{"legacy", "compliant"}) || c.RequestTimeout != 30*time.Second {
+	if c.Target != TargetEmbedded || !slices.Equal(c.Dialects, []scim.Dialect{scim.Legacy, scim.Compliant}) || c.RequestTimeout != 30*time.Second {
 		t.Errorf("defaults: %+v", c)
 	}
 	if !strings.HasSuffix(c.ReportDir, filepath.Join("reports", "out")) || !filepath.IsAbs(c.ReportDir) {
@@ -108,7 +108,7 @@ runPrefix: acme-ci
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Implementation.Name != "Acme SCIM" || !slices.Equal(c.Dialects, []string{"compliant"}) || c.RequestTimeout != 5*time.Second ||
+	if c.Implementation.Name != "Acme SCIM" || !slices.Equal(c.Dialects, []scim.Dialect{scim.Compliant}) || c.RequestTimeout != 5*time.Second ||
 		c.SpecTimeout != time.Minute || c.RunPrefix != "acme-ci" || !slices.Equal(c.SkipFeatures, []requirements.Feature{requirements.FeatureETag}) || !slices.Equal(c.ForceFeatures, []requirements.Feature{requirements.FeatureGroups}) {
 		t.Errorf("options not applied: %+v", c)
 	}
@@ -117,7 +117,7 @@ runPrefix: acme-ci
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(c.Dialects, []string{"legacy"}) || c.RunPrefix != "from-env" {
+	if !slices.Equal(c.Dialects, []scim.Dialect{scim.Legacy}) || c.RunPrefix != "from-env" {
 		t.Errorf("overrides: dialects %v prefix %q", c.Dialects, c.RunPrefix)
 	}
 	// The options file may come from the environment too.
@@ -230,7 +230,7 @@ func TestLoadProfilesAndReferenceCheck(t *testing.T) {
 	if _, err := Load(Flags{}, env(map[string]string{EnvManagerForm: "sideways"})); err == nil || !strings.Contains(err.Error(), EnvManagerForm) {
 		t.Errorf("a bad manager form must name the variable: %v", err)
 	}
-	off := &Config{Dialects: []string{"legacy"}}
+	off := &Config{Dialects: []scim.Dialect{scim.Legacy}}
 	if why := NotApplicable(off, &Target{}, requirements.ParsedLabels{IDs: []string{"ENTRA-FLOW-06"}}); !strings.Contains(why, "reference check") {
 		t.Errorf("FLOW-06 with the check off: %q", why)
 	}

@@ -18,7 +18,7 @@ import (
 // (legacy outside ForEachDialect), so specs send exactly what Entra sends.
 func (f *Framework) Entra() scim.Builder {
 	d := scim.Legacy
-	if f.Dialect == string(scim.Compliant) {
+	if f.Dialect == scim.Compliant {
 		d = scim.Compliant
 	}
 	return scim.Builder{Dialect: d, TenantURL: f.Target.TenantURL, ManagerShape: f.Config.ManagerForm}

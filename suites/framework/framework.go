@@ -13,6 +13,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/protocol"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/exchange"
@@ -28,7 +29,7 @@ type Framework struct {
 	// HTTP talks to the target's tenant URL with the SCIM token.
 	HTTP *HTTP
 	// Dialect is the spec's PATCH dialect ("" outside ForEachDialect).
-	Dialect string
+	Dialect scim.Dialect
 
 	rec *Recorder
 	// deadline ends the spec's HTTP calls once the spec timeout is spent.
@@ -96,7 +97,7 @@ func New() *Framework {
 			AddReportEntry(CauseEntry, cause)
 		}
 		labels := requirements.ParseLabels(r.Labels())
-		parts := append(slices.Clone(labels.IDs), labels.Dialect, strings.TrimSuffix(filepath.Base(r.FileName()), ".go"), strconv.Itoa(r.LineNumber()))
+		parts := append(slices.Clone(labels.IDs), string(labels.Dialect), strings.TrimSuffix(filepath.Base(r.FileName()), ".go"), strconv.Itoa(r.LineNumber()))
 		parts = slices.DeleteFunc(parts, func(p string) bool { return p == "" })
 		name := strings.Join(parts, "_")
 		rel, err := WriteArtefact(f.Config.ReportDir, name, r.FullText(), r.FailureMessage(), xs, f.rec.Dropped())

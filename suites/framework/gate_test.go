@@ -4,12 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
 func TestNotApplicable(t *testing.T) {
-	cfg := &Config{Dialects: []string{"legacy"}, SkipFeatures: []requirements.Feature{requirements.FeatureETag, requirements.FeaturePatchCompliant}, ForceFeatures: []requirements.Feature{requirements.FeatureGroups}}
+	cfg := &Config{Dialects: []scim.Dialect{scim.Legacy}, SkipFeatures: []requirements.Feature{requirements.FeatureETag, requirements.FeaturePatchCompliant}, ForceFeatures: []requirements.Feature{requirements.FeatureGroups}}
 	withAdmin := &Target{Admin: &Admin{URL: "http://127.0.0.1:1"}, Unsupported: []requirements.Feature{requirements.FeatureGroups, requirements.FeatureManager}}
 	noAdmin := &Target{}
 	for _, tc := range []struct {
@@ -32,7 +33,7 @@ func TestNotApplicable(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	cfg.Dialects = []string{"legacy", "compliant"}
+	cfg.Dialects = []scim.Dialect{scim.Legacy, scim.Compliant}
 	if got := NotApplicable(cfg, noAdmin, requirements.ParseLabels([]string{"feature:users", "dialect:compliant"})); !strings.Contains(got, "patch-compliant declared unsupported") {
 		t.Errorf("dialect feature: %q", got)
 	}

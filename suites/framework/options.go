@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/reports"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
@@ -28,7 +29,7 @@ import (
 type Options struct {
 	Implementation reports.Implementation `yaml:"implementation"`
 	// Dialects are the PATCH dialects to test; default both.
-	Dialects []string `yaml:"dialects"`
+	Dialects []scim.Dialect `yaml:"dialects"`
 	Features struct {
 		// Skip lists features the target does not offer: their specs are not applicable.
 		Skip []requirements.Feature `yaml:"skip"`

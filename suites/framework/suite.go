@@ -6,6 +6,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best unqualified
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/suites/requirements"
 )
 
@@ -82,7 +83,7 @@ func specText(req Labels, text string) string {
 // ForEachDialect declares body once per PATCH dialect, each inside a
 // container labelled dialect:<name>. Dialects not selected for the run are
 // reported as not applicable when they would run.
-func ForEachDialect(body func(dialect string)) {
+func ForEachDialect(body func(dialect scim.Dialect)) {
 	for _, d := range requirements.Dialects {
 		Context(fmt.Sprintf("dialect %s", d), Label(requirements.DialectLabel(d)), func() { body(d) })
 	}

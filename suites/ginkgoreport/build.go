@@ -102,7 +102,7 @@ func Build(r types.Report, in Input) *reports.Report {
 			continue
 		}
 		for _, id := range labels.IDs {
-			for _, dialect := range rowDialects(perDialect(id), labels.Dialect, in.Dialects) {
+			for _, dialect := range rowDialects(perDialect(id), string(labels.Dialect), in.Dialects) {
 				k := key{id, dialect}
 				a, ok := rows[k]
 				if !ok {

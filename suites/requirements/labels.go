@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/reports"
 )
 
@@ -52,14 +53,14 @@ func Labels(ids ...string) ([]string, error) {
 }
 
 // DialectLabel is the label of a spec run in one PATCH dialect.
-func DialectLabel(dialect string) string { return LabelDialect + dialect }
+func DialectLabel(dialect scim.Dialect) string { return LabelDialect + string(dialect) }
 
 // ParsedLabels is what a spec's labels say about it.
 type ParsedLabels struct {
 	IDs        []string
 	Profiles   []reports.Profile
 	Features   []Feature
-	Dialect    string
+	Dialect    scim.Dialect
 	NeedsAdmin bool
 }
 
@@ -77,7 +78,7 @@ func ParseLabels(labels []string) ParsedLabels {
 		case strings.HasPrefix(l, LabelFeature):
 			p.Features = append(p.Features, Feature(strings.TrimPrefix(l, LabelFeature)))
 		case strings.HasPrefix(l, LabelDialect):
-			p.Dialect = strings.TrimPrefix(l, LabelDialect)
+			p.Dialect = scim.Dialect(strings.TrimPrefix(l, LabelDialect))
 		case l == LabelNeedsAdmin:
 			p.NeedsAdmin = true
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/reports"
 )
 
@@ -17,8 +18,8 @@ func TestLabelsRoundTrip(t *testing.T) {
 	if !slices.Equal(ls, want) {
 		t.Errorf("labels %v, want %v", ls, want)
 	}
-	p := ParseLabels(append(ls, DialectLabel("compliant"), "unrelated"))
-	if !slices.Equal(p.IDs, []string{"ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-RESP-09"}) || p.Dialect != "compliant" || !p.NeedsAdmin ||
+	p := ParseLabels(append(ls, DialectLabel(scim.Compliant), "unrelated"))
+	if !slices.Equal(p.IDs, []string{"ENTRA-FLOW-04", "ENTRA-REQ-01", "ENTRA-RESP-09"}) || p.Dialect != scim.Compliant || !p.NeedsAdmin ||
 		!slices.Equal(p.Features, []Feature{FeatureUsers, FeatureFaults}) || !slices.Equal(p.Profiles, []reports.Profile{reports.ProfileEntraCore}) {
 		t.Errorf("parsed %+v", p)
 	}

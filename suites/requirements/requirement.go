@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/reports"
 )
 
@@ -54,11 +55,11 @@ var Features = []Feature{
 }
 
 // Dialects are Entra's two PATCH dialects (ENTRA-PATCH-06).
-var Dialects = []string{"legacy", "compliant"}
+var Dialects = []scim.Dialect{scim.Legacy, scim.Compliant}
 
 // DialectFeature is the feature a dialect's specs belong to in addition to
 // their own, so a target can declare one dialect unsupported.
-func DialectFeature(dialect string) Feature { return Feature("patch-" + dialect) }
+func DialectFeature(dialect scim.Dialect) Feature { return Feature("patch-" + string(dialect)) }
 
 var idPattern = regexp.MustCompile(`^(ENTRA-[A-Z]+|GTM|RFC|VAL)-\d{2}$`)
 
