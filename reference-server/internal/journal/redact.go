@@ -19,15 +19,6 @@ var secretParams = map[string]bool{
 	"password": true, "api_key": true, "apikey": true, "code": true,
 }
 
-// secretParamList is secretParams as a slice, for scanning.
-var secretParamList = func() []string {
-	var out []string
-	for p := range secretParams {
-		out = append(out, p)
-	}
-	return out
-}()
-
 // redactor blanks the request's credentials in recorded text: the token,
 // and its query- and path-escaped forms when they differ (a fixed array:
 // no allocation per request).
@@ -200,15 +191,7 @@ func (red redactor) query(raw string) string {
 	if raw == "" {
 		return raw
 	}
-	s := raw
-	if mayHaveSecretParam(raw) {
-		s = secretValues(raw)
-	}
-	s = red.text(s)
-	if red.encodedInPair(s) {
-		s = red.encodedPairs(s)
-	}
-	return s
+	return red.encodedPairs(red.text(secretValues(raw)))
 }
 
 // secretValues blanks the values of secret-carrying parameters.
@@ -247,30 +230,6 @@ func (red redactor) encodedPairs(s string) string {
 	return strings.Join(parts, "&")
 }
 
-// encodedInPair reports whether a name or value of the query, unescaped,
-// holds the token while its raw text may not (it has a '%', '+' or '\\'),
-// without allocating for the usual short pairs.
-func (red redactor) encodedInPair(raw string) bool {
-	if red.n == 0 || !strings.ContainsAny(raw, "%+\\") {
-		return false
-	}
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		name, value, _ := strings.Cut(pair, "=")
-		for _, part := range [2]string{name, value} {
-			if !strings.ContainsAny(part, "%+\\") {
-				continue
-			}
-			var buf [512]byte
-			if dec, ok := appendQueryUnescape(buf[:0], part); ok && red.hides(unsafeString(dec)) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // hides reports whether s holds the token: as it is, or inside a JSON
 // string literal (a SCIM filter's "…" value) once its escapes are decoded.
 func (red redactor) hides(s string) bool {
@@ -293,71 +252,6 @@ func (red redactor) hides(s string) bool {
 			}
 		}
 		i = end
-	}
-	return false
-}
-
-// appendQueryUnescape appends s with '+' as a space and %XX decoded to
-// dst, as url.QueryUnescape does; ok is false where it would fail.
-func appendQueryUnescape(dst []byte, s string) ([]byte, bool) {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			dst = append(dst, ' ')
-		case '%':
-			if i+2 >= len(s) {
-				return dst, false
-			}
-			hi, ok1 := unhex(s[i+1])
-			lo, ok2 := unhex(s[i+2])
-			if !ok1 || !ok2 {
-				return dst, false
-			}
-			dst = append(dst, hi<<4|lo)
-			i += 2
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst, true
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
-}
-
-// mayHaveSecretParam reports whether a pair of the query may name a secret
-// parameter with a value; false means query would change no pair. Names
-// with non-ASCII bytes count as possible (strings.ToLower's Unicode rules).
-func mayHaveSecretParam(raw string) bool {
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		name, _, hasValue := strings.Cut(pair, "=")
-		if !hasValue {
-			continue
-		}
-		if dec, err := url.QueryUnescape(name); err == nil {
-			name = dec
-		}
-		for i := 0; i < len(name); i++ {
-			if name[i] >= 0x80 {
-				return true
-			}
-		}
-		for _, p := range secretParamList {
-			if strings.EqualFold(name, p) {
-				return true
-			}
-		}
 	}
 	return false
 }

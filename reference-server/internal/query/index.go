@@ -54,11 +54,6 @@ var indexPreference = []string{IndexID, IndexUserName, IndexExternalID, IndexDis
 // store that lacks one of these indexes should use IndexTerms instead and
 // pick a term it has.
 func IndexLookup(expr filter.Expression) (attr, value string, ok bool) {
-	if x, isAttr := expr.(*filter.AttributeExpression); isAttr {
-		// One term (Entra's match queries): no list to build.
-		t, ok := attrTerm(x)
-		return t.Attr, t.Value, ok
-	}
 	var buf [4]Term
 	terms := buf[:0]
 	collectTerms(expr, &terms, 0)
@@ -103,16 +98,13 @@ func collectTerms(expr filter.Expression, out *[]Term, depth int) {
 }
 
 // indexedPaths maps lower-cased attribute paths, with the URN of their
-// schema or without, to index names; indexedExact maps the same paths in
-// their canonical spelling.
-var indexedPaths, indexedExact = func() (map[string]string, map[string]string) {
-	m, exact := map[string]string{}, map[string]string{}
+// schema or without, to index names.
+var indexedPaths = func() map[string]string {
+	m := map[string]string{}
 	add := func(uris []string, path, index string) {
 		m[strings.ToLower(path)] = index
-		exact[path] = index
 		for _, u := range uris {
 			m[strings.ToLower(u+":"+path)] = index
-			exact[u+":"+path] = index
 		}
 	}
 	core := []string{protocol.UserSchema, protocol.GroupSchema}
@@ -125,7 +117,7 @@ var indexedPaths, indexedExact = func() (map[string]string, map[string]string) {
 	ent := []string{protocol.EnterpriseUserSchema}
 	add(ent, "manager", IndexManager)
 	add(ent, "manager.value", IndexManager)
-	return m, exact
+	return m
 }()
 
 func attrTerm(x *filter.AttributeExpression) (Term, bool) {
@@ -136,13 +128,7 @@ func attrTerm(x *filter.AttributeExpression) (Term, bool) {
 	if !ok {
 		return Term{}, false
 	}
-	// The canonical spelling needs no lower-cased copy; it maps where its
-	// lower-cased form does (indexedExact).
-	path := x.AttributePath.String()
-	idx, ok := indexedExact[path]
-	if !ok {
-		idx, ok = indexedPaths[strings.ToLower(path)]
-	}
+	idx, ok := indexedPaths[strings.ToLower(x.AttributePath.String())]
 	if !ok {
 		return Term{}, false
 	}

@@ -48,19 +48,12 @@ func NormalizeWithSecrets(rt *schema.Resource, body []byte) (Resource, Secrets, 
 	if err != nil {
 		return nil, Secrets{}, err
 	}
-	return normalizeMap(rt, m, true) // m is ours: its normal parts are kept
+	return NormalizeMap(rt, m)
 }
 
 // NormalizeMap is NormalizeWithSecrets for an already decoded body. m is not
 // modified.
 func NormalizeMap(rt *schema.Resource, m map[string]any) (Resource, Secrets, error) {
-	return normalizeMap(rt, m, false)
-}
-
-// normalizeMap is NormalizeMap; when owned, m's nested values may become
-// part of the result (m itself is still not modified), which spares
-// rebuilding those already normal (TestNormalizeOwnedAgrees).
-func normalizeMap(rt *schema.Resource, m map[string]any, owned bool) (Resource, Secrets, error) {
 	out := make(Resource, len(m)+1) // +1: schemas, when absent
 	var sec Secrets
 	for k, v := range m {
@@ -78,7 +71,7 @@ func normalizeMap(rt *schema.Resource, m map[string]any, owned bool) (Resource, 
 			continue
 		}
 		if ext := rt.Extension(k); ext != nil {
-			obj, err := normalizeExtension(ext, k, v, owned)
+			obj, err := normalizeExtension(ext, k, v)
 			if err != nil {
 				return nil, Secrets{}, err
 			}
@@ -90,9 +83,7 @@ func normalizeMap(rt *schema.Resource, m map[string]any, owned bool) (Resource, 
 		ref, known := lookupTopKey(rt, k)
 		if !known {
 			// Attributes no schema defines are kept as sent (ENTRA-REQ-12).
-			if !owned {
-				v = CloneValue(v)
-			}
+			v = CloneValue(v)
 			if err := putOnce(out, k, v, k); err != nil {
 				return nil, Secrets{}, err
 			}
@@ -111,7 +102,7 @@ func normalizeMap(rt *schema.Resource, m map[string]any, owned bool) (Resource, 
 			sec = Secrets{Password: pw, HasPassword: true}
 			continue
 		}
-		nv, keep, err := normalizeAttr(a, ref.String(), v, owned)
+		nv, keep, err := NormalizeAttr(a, ref.String(), v)
 		if err != nil {
 			return nil, Secrets{}, err
 		}
@@ -155,13 +146,10 @@ func lookupTopKey(rt *schema.Resource, k string) (schema.Ref, bool) {
 }
 
 // normalizeExtension normalises the object under an extension URN.
-func normalizeExtension(ext *schema.Schema, key string, v any, owned bool) (map[string]any, error) {
+func normalizeExtension(ext *schema.Schema, key string, v any) (map[string]any, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, invalidValue(key, "must be an object, got %s", kindOf(v))
-	}
-	if owned && extensionIsNormal(ext, m) {
-		return m, nil
 	}
 	out := make(map[string]any, len(m))
 	for k, sv := range m {
@@ -170,10 +158,7 @@ func normalizeExtension(ext *schema.Schema, key string, v any, owned bool) (map[
 		}
 		a := ext.Attr(k)
 		if a == nil {
-			if !owned {
-				sv = CloneValue(sv)
-			}
-			if err := putOnce(out, k, sv, key); err != nil {
+			if err := putOnce(out, k, CloneValue(sv), key); err != nil {
 				return nil, err
 			}
 			continue
@@ -181,7 +166,7 @@ func normalizeExtension(ext *schema.Schema, key string, v any, owned bool) (map[
 		if a.Mutability == schema.ReadOnly {
 			continue
 		}
-		nv, keep, err := normalizeAttr(a, ext.ID+":"+a.Name, sv, owned)
+		nv, keep, err := NormalizeAttr(a, ext.ID+":"+a.Name, sv)
 		if err != nil {
 			return nil, err
 		}
@@ -192,26 +177,6 @@ func normalizeExtension(ext *schema.Schema, key string, v any, owned bool) (map[
 		}
 	}
 	return out, nil
-}
-
-// extensionIsNormal reports whether normalizeExtension would rebuild m
-// into an equal map without an error: no null, every known attribute
-// spelled canonically, writable, simple (not the manager, not complex,
-// not multi-valued) and already of its type.
-func extensionIsNormal(ext *schema.Schema, m map[string]any) bool {
-	for k, sv := range m {
-		if sv == nil {
-			return false
-		}
-		a := ext.Attr(k)
-		if a == nil {
-			continue
-		}
-		if a.Name != k || a.Mutability == schema.ReadOnly || IsManager(a) || a.MultiValued || a.Complex() || !scalarIsNormal(a, sv) {
-			return false
-		}
-	}
-	return true
 }
 
 // mergeExtension adds attrs to the extension object at out[id]; an empty
@@ -267,7 +232,7 @@ func completeSchemas(rt *schema.Resource, r Resource) []any {
 			s, boxed = sc.ID, canonicalURI(sc.ID)
 		}
 		for _, o := range seen {
-			if sameLower(o, s) {
+			if strings.ToLower(o) == strings.ToLower(s) { //nolint:staticcheck // ToLower, not EqualFold, is meant
 				return
 			}
 		}
@@ -303,47 +268,6 @@ func canonicalURI(id string) any {
 		return v
 	}
 	return id
-}
-
-// sameLower reports whether strings.ToLower(a) == strings.ToLower(b),
-// without lower-casing copies for ASCII strings.
-func sameLower(a, b string) bool {
-	if len(a) == len(b) {
-		ascii := true
-		for i := 0; i < len(a); i++ {
-			ca, cb := a[i], b[i]
-			if ca >= 0x80 || cb >= 0x80 {
-				ascii = false
-				break
-			}
-			if 'A' <= ca && ca <= 'Z' {
-				ca += 'a' - 'A'
-			}
-			if 'A' <= cb && cb <= 'Z' {
-				cb += 'a' - 'A'
-			}
-			if ca != cb {
-				return false
-			}
-		}
-		if ascii {
-			return true
-		}
-	} else if isASCII(a) && isASCII(b) {
-		return false
-	}
-	// Exactly ToLower's equality (not EqualFold's Unicode folding): the
-	// fast paths above agree with this (TestSameLower).
-	return strings.ToLower(a) == strings.ToLower(b) //nolint:staticcheck // see above
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // checkRequired enforces the required attributes: userName for users,

@@ -33,13 +33,6 @@ var managerAttr = schema.User().Extension(protocol.EnterpriseUserSchema).Attr("m
 // the caller then leaves the attribute out. Errors are *protocol.Error 400
 // invalidValue.
 func NormalizeAttr(a *schema.Attribute, path string, v any) (out any, keep bool, err error) {
-	return normalizeAttr(a, path, v, false)
-}
-
-// normalizeAttr is NormalizeAttr; owned says v is the caller's to reuse
-// (freshly decoded and otherwise discarded), so that complex values that
-// are already normal are kept as they are instead of rebuilt.
-func normalizeAttr(a *schema.Attribute, path string, v any, owned bool) (out any, keep bool, err error) {
 	if v == nil {
 		return nil, false, nil
 	}
@@ -47,7 +40,7 @@ func normalizeAttr(a *schema.Attribute, path string, v any, owned bool) (out any
 		return NormalizeManager(path, v)
 	}
 	if !a.MultiValued {
-		return normalizeElement(a, valuePath{base: path, index: -1}, v, owned)
+		return normalizeElement(a, valuePath{base: path, index: -1}, v)
 	}
 	arr, ok := v.([]any)
 	if !ok {
@@ -55,7 +48,7 @@ func normalizeAttr(a *schema.Attribute, path string, v any, owned bool) (out any
 	}
 	elems := make([]any, 0, len(arr))
 	for i, e := range arr {
-		ev, keep, err := normalizeElement(a, valuePath{base: path, index: i}, e, owned)
+		ev, keep, err := normalizeElement(a, valuePath{base: path, index: i}, e)
 		if err != nil {
 			return nil, false, err
 		}
@@ -106,7 +99,7 @@ func CheckMulti(a *schema.Attribute, path string, elems []any) error {
 // attribute a: a single-valued attribute's value or one element of a
 // multi-valued one.
 func NormalizeElement(a *schema.Attribute, path string, v any) (any, bool, error) {
-	return normalizeElement(a, valuePath{base: path, index: -1}, v, false)
+	return normalizeElement(a, valuePath{base: path, index: -1}, v)
 }
 
 // valuePath is where a value sits, for error details: base, then [index]
@@ -130,12 +123,12 @@ func (p valuePath) String() string {
 	return s
 }
 
-func normalizeElement(a *schema.Attribute, path valuePath, v any, owned bool) (any, bool, error) {
+func normalizeElement(a *schema.Attribute, path valuePath, v any) (any, bool, error) {
 	if v == nil {
 		return nil, false, nil
 	}
 	if a.Complex() {
-		return normalizeComplexAt(a, path, v, owned)
+		return normalizeComplexAt(a, path, v)
 	}
 	out, err := normalizeScalarAt(a, path, v)
 	if err != nil {
@@ -145,18 +138,14 @@ func normalizeElement(a *schema.Attribute, path valuePath, v any, owned bool) (a
 }
 
 func normalizeComplex(a *schema.Attribute, path string, v any) (any, bool, error) {
-	return normalizeComplexAt(a, valuePath{base: path, index: -1}, v, false)
+	return normalizeComplexAt(a, valuePath{base: path, index: -1}, v)
 }
 
-// normalizeComplexAt normalises a complex value at path (path.sub unset);
-// an owned value that is already normal is kept as it is.
-func normalizeComplexAt(a *schema.Attribute, path valuePath, v any, owned bool) (any, bool, error) {
+// normalizeComplexAt normalises a complex value at path (path.sub unset).
+func normalizeComplexAt(a *schema.Attribute, path valuePath, v any) (any, bool, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, false, invalidValue(path.String(), "must be an object, got %s", kindOf(v))
-	}
-	if owned && complexIsNormal(a, m) {
-		return checkRequiredSubs(a, path, m)
 	}
 	out := make(map[string]any, len(m))
 	for k, sv := range m {
@@ -208,58 +197,6 @@ func checkRequiredSubs(a *schema.Attribute, path valuePath, out map[string]any) 
 		}
 	}
 	return out, true, nil
-}
-
-// complexIsNormal reports whether normalizeComplexAt would rebuild m into
-// an equal map without an error: not empty, no null, every known
-// sub-attribute spelled canonically, writable and already of its type
-// (unknown ones are kept as sent). Anything else takes the full path.
-func complexIsNormal(a *schema.Attribute, m map[string]any) bool {
-	if len(m) == 0 {
-		return false
-	}
-	for k, sv := range m {
-		if sv == nil {
-			return false
-		}
-		sub := a.Sub(k)
-		if sub == nil {
-			continue
-		}
-		if sub.Name != k || (sub.Mutability == schema.ReadOnly && a.Mutability != schema.ReadOnly) || !scalarIsNormal(sub, sv) {
-			return false
-		}
-	}
-	return true
-}
-
-// scalarIsNormal reports whether normalizeScalarAt would accept v and
-// return it unchanged.
-func scalarIsNormal(a *schema.Attribute, v any) bool {
-	if a.MultiValued && !a.Complex() {
-		return false
-	}
-	switch a.Type {
-	case schema.TypeBoolean:
-		_, ok := v.(bool)
-		return ok
-	case schema.TypeString, schema.TypeReference, schema.TypeBinary:
-		_, ok := v.(string)
-		return ok
-	case schema.TypeDateTime:
-		s, ok := v.(string)
-		if !ok {
-			return false
-		}
-		_, err := ParseDateTime(s)
-		return err == nil
-	case schema.TypeInteger, schema.TypeDecimal:
-		f, ok := Number(v)
-		return ok && (a.Type != schema.TypeInteger || f == math.Trunc(f))
-	case schema.TypeComplex:
-		return false
-	}
-	return true
 }
 
 // putOnce stores k unless a differently cased spelling of the same key is
@@ -323,7 +260,7 @@ func normalizeScalarAt(a *schema.Attribute, path valuePath, v any) (any, error) 
 		if path.sub != "" {
 			path = valuePath{base: path.String(), index: -1}
 		}
-		out, _, err := normalizeComplexAt(a, path, v, false)
+		out, _, err := normalizeComplexAt(a, path, v)
 		return out, err
 	}
 	return v, nil

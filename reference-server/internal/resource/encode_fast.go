@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 )
 
+// Fast path: a reflection-free encoder, fewer allocations and less CPU than json.Marshal (BenchmarkMemRequests/user-sequence, BenchmarkMarshal).
+//
 // MarshalObject renders m exactly as json.Marshal does (keys sorted,
 // strings HTML-escaped, json.Number as written), leaving out the top-level
 // keys for which omit (when not nil) is true. It writes the shapes a
