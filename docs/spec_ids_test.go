@@ -96,4 +96,3 @@ func TestEveryCitedSpecIDIsDefined(t *testing.T) {
 		t.Error(p)
 	}
 }
-
