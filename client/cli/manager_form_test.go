@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -15,21 +13,8 @@ import (
 // account saw.
 func managerPatches(t *testing.T, srv *embedded.Server) []string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/admin/accounts/%s/requests", srv.BaseURL, srv.AccountID), nil)
-	req.Header.Set("Authorization", "Bearer "+srv.AdminToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Requests []struct{ Method, RequestBody string } `json:"requests"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, r := range body.Requests {
+	for _, r := range serverRequests(t, srv) {
 		if r.Method == http.MethodPatch && strings.Contains(r.RequestBody, "manager") {
 			out = append(out, r.RequestBody)
 		}

@@ -1,14 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
-	"fmt"
+	"context"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/quantive/entra-scim-harness/reference-server/adminapi"
 	"github.com/quantive/entra-scim-harness/reference-server/embedded"
 )
 
@@ -16,23 +16,8 @@ import (
 // server's account saw.
 func journal(t *testing.T, srv *embedded.Server) []string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/admin/accounts/%s/requests", srv.BaseURL, srv.AccountID), nil)
-	req.Header.Set("Authorization", "Bearer "+srv.AdminToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Requests []struct {
-			Method, Path, Query, RequestBody string
-		} `json:"requests"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, r := range body.Requests {
+	for _, r := range serverRequests(t, srv) {
 		q, _ := url.QueryUnescape(r.Query)
 		line := r.Method + " " + r.Path + "?" + q
 		if r.Method == http.MethodPatch && strings.Contains(r.RequestBody, "manager") {
@@ -41,6 +26,16 @@ func journal(t *testing.T, srv *embedded.Server) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// serverRequests are the requests the server's account saw (admin API journal).
+func serverRequests(t *testing.T, srv *embedded.Server) []adminapi.JournalEntry {
+	t.Helper()
+	log, err := srv.Admin().Requests(context.Background(), srv.AccountID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log.Requests
 }
 
 // TestReferenceCheckFlag_ENTRA_FLOW_06: cycle sends the FLOW-06 check before
