@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -212,7 +211,7 @@ func writeLogs(path string, records []provlog.Record) error {
 	if path == "" {
 		return nil
 	}
-	return writeJSONFile(path, records)
+	return writeListFile(path, records) // the same shape as logs --format json
 }
 
 // interruptedText is "interrupted by SIGTERM" (or SIGINT).
@@ -285,20 +284,4 @@ func (w *urlWatch) advice(tenantURL string) string {
 		return ""
 	}
 	return adviseTenantURL(tenantURL, *w.first, "").short()
-}
-
-func writeJSONFile(path string, records []provlog.Record) error {
-	fh, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write logs: %w", err)
-	}
-	// The same shape as entrasim logs --format json: Graph's list response.
-	if err := provlog.WriteList(fh, records); err != nil {
-		fh.Close()
-		return fmt.Errorf("write logs %s: %w", path, err)
-	}
-	if err := fh.Close(); err != nil {
-		return fmt.Errorf("write logs %s: %w", path, err)
-	}
-	return nil
 }
