@@ -6,6 +6,8 @@ import (
 	"sync"
 )
 
+// Cached saves the durable server a SQLite read per lookup (BenchmarkPatchManager, BenchmarkHandlerFilterUserName).
+//
 // Cached is a Store that answers the per-resource reads (by id, by an
 // indexed value, members, groups of a user) from an in-memory mirror of
 // another Store, and everything else (pages, accounts, tokens, writes) from
