@@ -3,7 +3,6 @@ package scim
 import (
 	"bytes"
 	"encoding/json"
-	"sync"
 )
 
 // object is a JSON object that keeps its key order, so that bodies come out
@@ -39,31 +38,16 @@ func (o *object) MarshalJSON() ([]byte, error) {
 // marshal encodes v without HTML escaping: Entra sends "R&D", not "R\u0026D".
 // An object (at any depth of objects) is written straight into the one
 // buffer rather than through MarshalJSON, which would cost a buffer and
-// encoder per key and value and a validating copy per level. The buffer
-// comes from a pool and the body is one exact-size copy of it: growing a
-// fresh buffer to a create body's size left ~4 KB of garbage per request.
+// encoder per key and value and a validating copy per level.
 func marshal(v any) ([]byte, error) {
-	e := encoders.Get().(*bodyEncoder)
-	defer encoders.Put(e)
-	e.buf.Reset()
-	if err := encodeInto(&e.buf, e.enc, v); err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := encodeInto(&buf, enc, v); err != nil {
 		return nil, err
 	}
-	return bytes.Clone(e.buf.Bytes()), nil
+	return buf.Bytes(), nil
 }
-
-// bodyEncoder is a reusable buffer with its encoder.
-type bodyEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-var encoders = sync.Pool{New: func() any {
-	e := &bodyEncoder{}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}}
 
 // encodeInto appends v's JSON to b; enc writes to b.
 func encodeInto(b *bytes.Buffer, enc *json.Encoder, v any) error {
