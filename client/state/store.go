@@ -362,8 +362,7 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 		return fmt.Errorf("commit cycle: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }() // after a commit, a no-op
-	texts := encodeCommit(c)
-	defer texts.close()
+	jt := newJSONText()
 	if len(c.Upsert) > 0 {
 		st, err := tx.PrepareContext(ctx, `INSERT INTO objects(kind, source_id, display_name, target_id, matched_by,
 			status, disable_reason, watermark, exported, manager, members) VALUES(?,?,?,?,?,?,?,?,?,?,?)
@@ -374,7 +373,7 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
 		defer st.Close()
-		for i, o := range c.Upsert {
+		for _, o := range c.Upsert {
 			if o.pending {
 				// Values never read: they stay as they are in the file.
 				if _, err := tx.ExecContext(ctx, `UPDATE objects SET display_name=?, target_id=?, matched_by=?, status=?,
@@ -384,11 +383,12 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 				}
 				continue
 			}
-			if err := texts.wait(i); err != nil {
+			exported, members, err := encodeObject(jt, o)
+			if err != nil {
 				return err
 			}
 			if _, err := st.ExecContext(ctx, o.Kind, o.SourceID, o.DisplayName, o.TargetID, o.MatchedBy, o.Status,
-				o.DisableReason, o.Watermark, texts.exported[i], o.Manager, texts.members[i]); err != nil {
+				o.DisableReason, o.Watermark, exported, o.Manager, members); err != nil {
 				return fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
 			}
 		}
@@ -404,12 +404,14 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
 		defer st.Close()
-		for i, r := range c.Records {
-			if err := texts.wait(len(c.Upsert) + i); err != nil {
-				return err
+		for i := range c.Records {
+			r := &c.Records[i]
+			body, err := jt.text(r)
+			if err != nil {
+				return fmt.Errorf("commit log record %s: %w", r.ID, err)
 			}
 			if _, err := st.ExecContext(ctx, r.CycleID, r.ChangeID, r.SourceIdentity.ID, string(r.ProvisioningAction),
-				string(r.ProvisioningStatusInfo.Status), texts.bodies[i]); err != nil {
+				string(r.ProvisioningStatusInfo.Status), body); err != nil {
 				return fmt.Errorf("commit log record: %w", err)
 			}
 		}
@@ -591,4 +593,24 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 		return fmt.Errorf("restart: %w", err)
 	}
 	return nil
+}
+
+// encodeObject returns the JSON columns of an upserted object: its
+// exported values and its members.
+func encodeObject(jt *jsonText, o *Object) (exported, members string, err error) {
+	exp := o.Exported
+	if exp == nil {
+		exp = map[string]any{}
+	}
+	if exported, err = jt.text(exp); err != nil {
+		return "", "", fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
+	}
+	mem := o.Members
+	if mem == nil {
+		mem = []string{}
+	}
+	if members, err = jt.text(mem); err != nil {
+		return "", "", fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
+	}
+	return exported, members, nil
 }
