@@ -2,12 +2,14 @@ package reproduce
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -280,7 +282,7 @@ func csvRecords(logs, steps, props []byte) ([]map[string]any, error) {
 				"details": st.cell(row, colStepDetails)}})
 		}
 		for cid, list := range tmp {
-			sort.SliceStable(list, func(i, j int) bool { return list[i].n < list[j].n })
+			slices.SortStableFunc(list, func(a, b numbered) int { return cmp.Compare(a.n, b.n) })
 			for _, s := range list {
 				stepsBy[cid] = append(stepsBy[cid], s.step)
 			}

@@ -1,8 +1,8 @@
 package scim
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/protocol"
@@ -69,17 +69,20 @@ func rankOf(order []string) attributeRank {
 	return r
 }
 
-// less reports whether path a comes before path b.
-func (r attributeRank) less(a, b string) bool {
+// compare orders two paths: ranked ones first, by rank, then the rest by name.
+func (r attributeRank) compare(a, b string) int {
 	ra, oka := r[strings.ToLower(a)]
 	rb, okb := r[strings.ToLower(b)]
 	switch {
 	case oka && okb && ra != rb:
-		return ra < rb
+		return cmp.Compare(ra, rb)
 	case oka != okb:
-		return oka
+		if oka {
+			return -1
+		}
+		return 1
 	}
-	return a < b
+	return cmp.Compare(a, b)
 }
 
 // paths returns the keys of attrs in order.
@@ -88,13 +91,13 @@ func (r attributeRank) paths(attrs Attributes) []string {
 	for p := range attrs {
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return r.less(out[i], out[j]) })
+	slices.SortFunc(out, r.compare)
 	return out
 }
 
 // sortChanges puts changes in order, stably.
 func (r attributeRank) sortChanges(changes []Change) []Change {
 	out := slices.Clone(changes)
-	sort.SliceStable(out, func(i, j int) bool { return r.less(out[i].Path, out[j].Path) })
+	slices.SortStableFunc(out, func(a, b Change) int { return r.compare(a.Path, b.Path) })
 	return out
 }

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -39,7 +39,7 @@ func (t *accountTable) Accounts(_ context.Context) ([]Account, error) {
 	for _, a := range t.accts {
 		out = append(out, a)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	slices.SortFunc(out, func(a, b Account) int { return a.Created.Compare(b.Created) })
 	return out, nil
 }
 

@@ -1,8 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // The reads of one account's mirror, shared by Cached (outside its
@@ -39,7 +40,7 @@ func (m *mirror) usersBy(f UserField, v string) []*User {
 	}
 	es := make([]*userEntry, 0, ids.len())
 	ids.each(func(id string) { es = append(es, m.users[id]) })
-	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	slices.SortFunc(es, func(a, b *userEntry) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]*User, len(es))
 	for i, e := range es {
 		out[i] = e.u
@@ -69,7 +70,7 @@ func (m *mirror) groupsBy(derived bool, f GroupField, v string) []*Group {
 	ids := m.gidx[f][groupKey(f, derived, v)]
 	es := make([]*groupEntry, 0, ids.len())
 	ids.each(func(id string) { es = append(es, m.groups[id]) })
-	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	slices.SortFunc(es, func(a, b *groupEntry) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]*Group, len(es))
 	for i, e := range es {
 		out[i] = e.g
@@ -89,7 +90,7 @@ func (m *mirror) memberList(groupID string) []Member {
 	for uid, seq := range m.members[groupID] {
 		list = append(list, ms{uid, seq})
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	slices.SortFunc(list, func(a, b ms) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]Member, len(list))
 	for i, e := range list {
 		out[i].UserID = e.id
@@ -114,7 +115,7 @@ func (m *mirror) groupsOf(userID string, derived bool) []GroupRef {
 			list = append(list, ref{GroupRef{ID: gid, DisplayName: e.g.DisplayName}, m.members[gid][userID]})
 		}
 	})
-	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	slices.SortFunc(list, func(a, b ref) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]GroupRef, len(list))
 	for i, r := range list {
 		out[i] = r.GroupRef
@@ -145,7 +146,7 @@ func (m *mirror) usersPage(p Page) ([]*User, int) {
 	for _, e := range m.users {
 		es = append(es, e)
 	}
-	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	slices.SortFunc(es, func(a, b *userEntry) int { return cmp.Compare(a.seq, b.seq) })
 	from, to := pageOf(total, p)
 	var out []*User
 	for _, e := range es[from:to] {
@@ -171,7 +172,7 @@ func (m *mirror) groupsPage(derived bool, p Page) ([]*Group, int) {
 	if p.Limit == 0 {
 		return nil, total
 	}
-	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	slices.SortFunc(es, func(a, b *groupEntry) int { return cmp.Compare(a.seq, b.seq) })
 	from, to := pageOf(total, p)
 	var out []*Group
 	for _, e := range es[from:to] {
