@@ -154,18 +154,13 @@ func (d *fastDecoder) object() (any, bool) {
 		}
 		d.keys = append(d.keys, k)
 		d.stack = append(d.stack, v)
-		d.skipSpace()
-		if d.i >= len(d.s) {
+		more, ok := d.separator('}')
+		if !ok {
 			return nil, false
 		}
-		if c := d.s[d.i]; c == ',' {
-			d.i++
-			continue
-		} else if c != '}' {
-			return nil, false
+		if !more {
+			break
 		}
-		d.i++
-		break
 	}
 	keys, vals := d.keys[kbase:], d.stack[base:]
 	m := make(map[string]any, len(keys))
@@ -179,6 +174,24 @@ func (d *fastDecoder) object() (any, bool) {
 	d.keys, d.stack = d.keys[:kbase], d.stack[:base]
 	d.depth--
 	return m, true
+}
+
+// separator reads what follows a member or element: a comma (more to
+// come) or the closing bracket (done); anything else is not JSON.
+func (d *fastDecoder) separator(close byte) (more, ok bool) {
+	d.skipSpace()
+	if d.i >= len(d.s) {
+		return false, false
+	}
+	c := d.s[d.i]
+	d.i++
+	switch c {
+	case ',':
+		return true, true
+	case close:
+		return false, true
+	}
+	return false, false
 }
 
 func (d *fastDecoder) array() (any, bool) {
@@ -200,18 +213,13 @@ func (d *fastDecoder) array() (any, bool) {
 			return nil, false
 		}
 		d.stack = append(d.stack, v)
-		d.skipSpace()
-		if d.i >= len(d.s) {
+		more, ok := d.separator(']')
+		if !ok {
 			return nil, false
 		}
-		if c := d.s[d.i]; c == ',' {
-			d.i++
-			continue
-		} else if c != ']' {
-			return nil, false
+		if !more {
+			break
 		}
-		d.i++
-		break
 	}
 	out := make([]any, len(d.stack)-base)
 	copy(out, d.stack[base:])
