@@ -351,21 +351,30 @@ func stateRecords(t *testing.T, stateFile string) []logRecord {
 // records of exactly the writes the target saw. The next cycle creates the
 // rest, sets the managers the first one did not reach, and sends no create
 // twice; the one after has nothing to do.
-func TestSIGTERMMidCycleSavesRecordsAndNextCycleContinues_Issue13_10(t *testing.T) {
-	const n, holdAt = 10, 4
+// interruptedCycle starts entrasim cycle on n users against the reference
+// server behind a gate that holds the holdAt-th create, sends SIGTERM once
+// it is held and waits for the child to say it is finishing what is in
+// flight. It returns what the tests go on with.
+func interruptedCycle(t *testing.T, n, holdAt int) (*embedded.Server, *gate, *child, string, []string) {
+	t.Helper()
 	srv := startRefServer(t)
 	g, tenant := newGate(t, srv, holdAt)
 	tmp := t.TempDir()
 	dirFile := usersDirectory(t, tmp, n)
 	stateFile := filepath.Join(tmp, "state.db")
 	args := []string{"cycle", "--tenant-url", tenant, "--token", srv.Token, "--directory", dirFile, "--state", stateFile}
-
 	c := startChild(t, args...)
-	wait(t, g.held, "the 4th create")
+	wait(t, g.held, fmt.Sprintf("create number %d", holdAt))
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	c.waitLine(t, "interrupted by SIGTERM: finishing the objects in flight")
+	return srv, g, c, stateFile, args
+}
+
+func TestSIGTERMMidCycleSavesRecordsAndNextCycleContinues_Issue13_10(t *testing.T) {
+	const n, holdAt = 10, 4
+	srv, g, c, stateFile, args := interruptedCycle(t, n, holdAt)
 	g.open(false)
 	wait(t, c.done, "the interrupted cycle to end")
 
@@ -457,19 +466,7 @@ func TestSIGTERMMidCycleSavesRecordsAndNextCycleContinues_Issue13_10(t *testing.
 // and the next cycle creates the rest.
 func TestSecondSIGTERMAbortsRequestsInFlight_Issue13_10(t *testing.T) {
 	const n, holdAt = 6, 3
-	srv := startRefServer(t)
-	g, tenant := newGate(t, srv, holdAt)
-	tmp := t.TempDir()
-	dirFile := usersDirectory(t, tmp, n)
-	stateFile := filepath.Join(tmp, "state.db")
-	args := []string{"cycle", "--tenant-url", tenant, "--token", srv.Token, "--directory", dirFile, "--state", stateFile}
-
-	c := startChild(t, args...)
-	wait(t, g.held, "the 3rd create")
-	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	c.waitLine(t, "interrupted by SIGTERM: finishing the objects in flight")
+	srv, g, c, stateFile, args := interruptedCycle(t, n, holdAt)
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
