@@ -78,22 +78,12 @@ func (e *Injector) put(w http.ResponseWriter, r *http.Request, account string) {
 			return
 		}
 	} else if pf, err = decodeBody(r.Header.Get("Content-Type"), body); err != nil {
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			writeJSON(w, http.StatusBadRequest, adminError{Error: "invalid plan: " + ve.Error(), Rule: &ve.Rule, Field: ve.Field})
-			return
-		}
-		writeJSON(w, http.StatusBadRequest, adminError{Error: "invalid plan: " + err.Error()})
+		writeInvalidPlan(w, err)
 		return
 	}
 	err = e.SetPlan(account, pf.Meta, pf.Rules)
 	if err != nil {
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			writeJSON(w, http.StatusBadRequest, adminError{Error: "invalid plan: " + ve.Error(), Rule: &ve.Rule, Field: ve.Field})
-			return
-		}
-		writeJSON(w, http.StatusBadRequest, adminError{Error: "invalid plan: " + err.Error()})
+		writeInvalidPlan(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, e.Plan(account))
@@ -192,4 +182,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeInvalidPlan answers 400 for a plan that does not decode or validate,
+// naming the rule and field when the error says which.
+func writeInvalidPlan(w http.ResponseWriter, err error) {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		writeJSON(w, http.StatusBadRequest, adminError{Error: "invalid plan: " + ve.Error(), Rule: &ve.Rule, Field: ve.Field})
+		return
+	}
+	writeJSON(w, http.StatusBadRequest, adminError{Error: "invalid plan: " + err.Error()})
 }

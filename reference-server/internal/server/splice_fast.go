@@ -32,17 +32,8 @@ func renderUser(res resource.Resource, doc json.RawMessage) ([]byte, error) {
 	if out, err = appendMeta(out, res["meta"]); err != nil {
 		return nil, err
 	}
-	if g, ok := res["groups"]; ok {
-		b, err := marshal(g)
-		if err != nil {
-			return nil, fmt.Errorf("render user groups: %w", err)
-		}
-		out = append(append(out, `,"groups":`...), b...)
-	}
-	if bytes.Equal(doc, []byte("{}")) {
-		return append(out, '}'), nil
-	}
-	return append(append(out, ','), doc[1:]...), nil
+	g, ok := res["groups"]
+	return appendGroupsAndDoc(out, g, ok, doc)
 }
 
 // renderStoredUser is renderUser for a user straight from its record: id
@@ -77,17 +68,11 @@ func appendStoredUser(out []byte, base string, u *store.User, groups []any) ([]b
 	out = append(out, `,"version":"W/\"`...)
 	out = strconv.AppendInt(out, u.Version, 10)
 	out = append(out, `\""}`...)
+	var g any // boxed only when there are groups, as marshal would anyway
 	if len(groups) > 0 {
-		b, err := marshal(groups)
-		if err != nil {
-			return nil, fmt.Errorf("render user groups: %w", err)
-		}
-		out = append(append(out, `,"groups":`...), b...)
+		g = groups
 	}
-	if bytes.Equal(doc, []byte("{}")) {
-		return append(out, '}'), nil
-	}
-	return append(append(out, ','), doc[1:]...), nil
+	return appendGroupsAndDoc(out, g, g != nil, doc)
 }
 
 var metaKeys = []string{"resourceType", "created", "lastModified", "location", "version"}
@@ -135,4 +120,20 @@ func plainJSON(s string) bool {
 		}
 	}
 	return true
+}
+
+// appendGroupsAndDoc ends a spliced user: its groups when it has them, then
+// the stored document's own attributes and the closing brace.
+func appendGroupsAndDoc(out []byte, groups any, hasGroups bool, doc []byte) ([]byte, error) {
+	if hasGroups {
+		b, err := marshal(groups)
+		if err != nil {
+			return nil, fmt.Errorf("render user groups: %w", err)
+		}
+		out = append(append(out, `,"groups":`...), b...)
+	}
+	if bytes.Equal(doc, []byte("{}")) {
+		return append(out, '}'), nil
+	}
+	return append(append(out, ','), doc[1:]...), nil
 }
