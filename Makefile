@@ -60,16 +60,17 @@ fuzz: ## run every fuzz target of the module for FUZZTIME each (default 30s); al
 bench: ## benchmarks (figures go in closing notes)
 	$(GO) test -run XXX -bench . -benchmem $(PKGS)
 
-# make bench-scale [USERS=10000] [GROUPS=500] [CONCURRENCY=4] [SEED=1] (issue 16): generate a
-# directory, run refserver + entrasim on loopback (temp folder), time the initial cycle, a
+# make bench-scale [USERS=10000] [GROUPS=500] [CONCURRENCY=4] [SEED=1] [SCOPE=all] (issue 16): generate a
+# directory (scope all by default, as the issue's target), run refserver + entrasim on loopback (temp folder), time the initial cycle, a
 # no-change incremental and one after 1,000 changed users, and print objects/s and both peak RSS.
 # Not part of `make test` or .ci/run. Scale target: USERS=1000000 GROUPS=50000.
 USERS ?= 10000
 GROUPS ?= 500
 CONCURRENCY ?= 4
 SEED ?= 1
-bench-scale: ## scale benchmark: objects/s, peak RSS of entrasim and refserver, incremental times (USERS, GROUPS, CONCURRENCY)
-	GO='$(GO)' BENCH_USERS='$(USERS)' BENCH_GROUPS='$(GROUPS)' BENCH_CONCURRENCY='$(CONCURRENCY)' BENCH_SEED='$(SEED)' scripts/bench-scale.sh
+SCOPE ?= all
+bench-scale: ## scale benchmark: objects/s, peak RSS of entrasim and refserver, incremental times (USERS, GROUPS, CONCURRENCY, SCOPE)
+	GO='$(GO)' BENCH_USERS='$(USERS)' BENCH_GROUPS='$(GROUPS)' BENCH_CONCURRENCY='$(CONCURRENCY)' BENCH_SEED='$(SEED)' BENCH_SCOPE='$(SCOPE)' scripts/bench-scale.sh
 
 refserver: ## run the reference server on 127.0.0.1:8080 with an ephemeral store
 	$(GO) run ./reference-server/cmd/refserver --db :memory:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make bench-scale [USERS=10000] [GROUPS=500] [CONCURRENCY=4] [SEED=1] (issue 16)
-# (or scripts/bench-scale.sh with BENCH_USERS, BENCH_GROUPS, BENCH_CONCURRENCY, BENCH_SEED):
-# generates a directory of USERS users and GROUPS groups, starts refserver on
+# (or scripts/bench-scale.sh with BENCH_USERS, BENCH_GROUPS, BENCH_CONCURRENCY, BENCH_SEED,
+# BENCH_SCOPE=all|assigned, BENCH_CHANGED=1000):
+# generates a directory of USERS users and GROUPS groups (scope all), starts refserver on
 # loopback with a SQLite store, and times three entrasim cycles against it:
 #   1. initial            (everything created)
 #   2. no-change          (incremental, same directory)
-#   3. 1,000 changed      (incremental, jobTitle of the first 1,000 users edited)
+#   3. 1,000 changed      (incremental, jobTitle of the first 1,000 enabled users edited)
 # then prints objects/s of the initial cycle, the peak RSS of entrasim (the
 # largest of its three runs) and of refserver, and the cycles' wall times.
 # Peak RSS is VmHWM from /proc/PID/status: refserver's is read once at the end
@@ -24,6 +25,8 @@ NGROUPS="${BENCH_GROUPS:-500}"
 CONCURRENCY="${BENCH_CONCURRENCY:-4}"
 SEED="${BENCH_SEED:-1}"
 CHANGED="${BENCH_CHANGED:-1000}"
+# The issue's target is "scope all"; BENCH_SCOPE=assigned benchmarks the assigned layout.
+SCOPE="${BENCH_SCOPE:-all}"
 KEEP="${BENCH_KEEP:-}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-scale.XXXXXX")"
@@ -49,19 +52,33 @@ step "build entrasim and refserver"
 "$GO" build -o "$work/bin/refserver" ./reference-server/cmd/refserver
 entrasim="$work/bin/entrasim"
 
-step "generate $USERS users, $NGROUPS groups (seed $SEED)"
+step "generate $USERS users, $NGROUPS groups (seed $SEED, scope $SCOPE)"
 t0=$(now)
-"$entrasim" directory generate --users "$USERS" --groups "$NGROUPS" --seed "$SEED" --out "$work/dir.yaml" >&2
+"$entrasim" directory generate --users "$USERS" --groups "$NGROUPS" --seed "$SEED" --scope "$SCOPE" --out "$work/dir.yaml" >&2
 t_gen=$(elapsed "$t0" "$(now)")
 
-# The same directory with the jobTitle of the first CHANGED users that have one rewritten:
-# one line per user, so the rest of the file is byte for byte the same.
+# The same directory with the jobTitle of the first CHANGED enabled, existing users
+# (in scope with scope all) rewritten: one line per user, so the rest of the file is
+# byte for byte the same. A user's entry is held until it ends, to see whether it is
+# disabled or deleted (those lines follow jobTitle).
 awk -v n="$CHANGED" '
-	/^users:/ { inusers = 1 }
-	/^[a-z]/ && !/^users:/ { inusers = 0 }
-	inusers && c < n && /^    jobTitle:/ { c++; print "    jobTitle: \"Bench Changed Title " c "\""; next }
+	function flush(   i) {
+		if (nbuf == 0) return
+		if (c < n && jt > 0 && !off) { c++; buf[jt] = "    jobTitle: \"Bench Changed Title " c "\"" }
+		for (i = 1; i <= nbuf; i++) print buf[i]
+		nbuf = 0; jt = 0; off = 0
+	}
+	/^users:/ { flush(); inusers = 1; print; next }
+	/^[a-z]/ { flush(); inusers = 0 }
+	inusers && /^  - / { flush() }
+	inusers {
+		buf[++nbuf] = $0
+		if ($0 ~ /^    jobTitle:/) jt = nbuf
+		if ($0 ~ /^    (accountEnabled: false|deleted:)/) off = 1
+		next
+	}
 	{ print }
-	END { print c > "/dev/stderr" }
+	END { flush(); print c > "/dev/stderr" }
 ' "$work/dir.yaml" > "$work/dir-changed.yaml" 2> "$work/changed.count"
 changed=$(cat "$work/changed.count")
 [ "$changed" -gt 0 ] || fail "no jobTitle rewritten in the directory"
@@ -136,7 +153,7 @@ dbsize=$(du -k "$work/refserver.db"* 2>/dev/null | awk '{ s += $1 } END { printf
 rssfrom="GNU time -v"
 [ -n "$gnutime" ] || rssfrom="/proc VmHWM polling"
 
-printf '\nbench-scale: %s users + %s groups, concurrency %s, seed %s (%s users changed)\n' "$USERS" "$NGROUPS" "$CONCURRENCY" "$SEED" "$changed"
+printf '\nbench-scale: %s users + %s groups, scope %s, concurrency %s, seed %s (%s users changed)\n' "$USERS" "$NGROUPS" "$SCOPE" "$CONCURRENCY" "$SEED" "$changed"
 printf '%-34s %12s\n' "measure" "value"
 printf '%-34s %12s\n' "----------------------------------" "------------"
 printf '%-34s %12s\n' "directory generate (s)" "$t_gen"

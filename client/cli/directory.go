@@ -36,6 +36,8 @@ type directoryGenerateOptions struct {
 	usersSet, groupsSet bool
 	seed                int64
 	out                 string
+	// scope is the job's scope written into the file: assigned or all.
+	scope string
 }
 
 func newDirectoryGenerateCmd() *cobra.Command {
@@ -46,7 +48,8 @@ func newDirectoryGenerateCmd() *cobra.Command {
 		Long: "Writes a directory file that looks like a real tenant: GUID object ids, names and unique UPNs, a\n" +
 			"manager tree under a CEO with departments, 3 % disabled, 2 % soft-deleted and 1 % hard-deleted users\n" +
 			"(at least one each from 3, 5 and 10 users on), department and project groups (some nested), and\n" +
-			"scope \"assigned\" with group and direct user assignments. The same --users, --groups and --seed give\n" +
+			"scope \"assigned\" with group and direct user assignments (--scope all: every user and group in scope,\n" +
+			"no assignments; the users and groups stay the same). The same --users, --groups, --seed and --scope give\n" +
 			"the same bytes on every machine, so a seed in a bug report reproduces the directory.\n\n" +
 			"Without --out the file goes to stdout and a summary to stderr; with --out the summary goes to stdout.\n\n" +
 			"Exit codes: 0 written; 1 the file could not be written; 2 bad flags.",
@@ -62,6 +65,7 @@ func newDirectoryGenerateCmd() *cobra.Command {
 	fl.IntVar(&opts.groups, "groups", 0, "number of groups (0 to 100000); required")
 	fl.Int64Var(&opts.seed, "seed", 1, "seed: the same seed and sizes give the same file")
 	fl.StringVar(&opts.out, "out", "", "write to FILE instead of stdout")
+	fl.StringVar(&opts.scope, "scope", string(directory.ScopeAssigned), "the job's scope in the file: assigned (with assignments) or all (ENTRA-CYCLE-07)")
 	return cmd
 }
 
@@ -76,7 +80,15 @@ func runDirectoryGenerate(opts *directoryGenerateOptions, out, errOut io.Writer)
 	case opts.groups < 0 || opts.groups > maxGeneratedGroups:
 		return usagef("%s: --groups must be between 0 and %d, got %d", opts.cmdPath, maxGeneratedGroups, opts.groups)
 	}
-	data := fixtures.GenerateRealisticDirectory(opts.users, opts.groups, opts.seed)
+	var data []byte
+	switch directory.ScopeMode(opts.scope) {
+	case directory.ScopeAssigned:
+		data = fixtures.GenerateRealisticDirectory(opts.users, opts.groups, opts.seed)
+	case directory.ScopeAll:
+		data = fixtures.GenerateRealisticDirectoryScopeAll(opts.users, opts.groups, opts.seed)
+	default:
+		return usagef("%s: --scope must be assigned or all, got %q", opts.cmdPath, opts.scope)
+	}
 	name := opts.out
 	if name == "" {
 		name = "generated.yaml"

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +77,47 @@ func TestDirectoryGenerateStdout(t *testing.T) {
 	}
 }
 
+// --scope all writes the same users and groups with scope "all" and no
+// assignments (ENTRA-CYCLE-07), so every existing user and group is in
+// scope.
+func TestDirectoryGenerateScopeAll_CYCLE07(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "all.yaml")
+	code, stdout, stderr := run("directory", "generate", "--users", "200", "--groups", "12", "--seed", "4", "--scope", "all", "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	all, err := directory.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assigned, _ := generate(t, "200", "12", "4")
+	d, err := directory.Parse("assigned.yaml", assigned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.App.Scope != directory.ScopeAll || len(all.App.AssignedUsers)+len(all.App.AssignedGroups) != 0 {
+		t.Fatalf("app %+v; want scope all without assignments", all.App)
+	}
+	if len(all.Users) != len(d.Users) || len(all.Groups) != len(d.Groups) {
+		t.Fatalf("%d users, %d groups; the assigned file has %d, %d", len(all.Users), len(all.Groups), len(d.Users), len(d.Groups))
+	}
+	for i, u := range all.Users {
+		if u.ObjectID != d.Users[i].ObjectID || u.Manager != d.Users[i].Manager {
+			t.Fatalf("user %d differs from the assigned file's: %+v vs %+v", i, u, d.Users[i])
+		}
+	}
+	hard := 0
+	for _, u := range all.Users {
+		if u.Deleted == directory.HardDeleted {
+			hard++
+		}
+	}
+	want := fmt.Sprintf("scope all: %d users and %d groups in scope (seed 4)", len(all.Users)-hard, len(all.Groups))
+	if !strings.Contains(stdout, want) {
+		t.Errorf("summary %q; want it to say %q", stdout, want)
+	}
+}
+
 func TestDirectoryGenerateErrors(t *testing.T) {
 	cases := []struct {
 		args []string
@@ -89,6 +131,7 @@ func TestDirectoryGenerateErrors(t *testing.T) {
 		{[]string{"--users", "1", "--groups", "-1"}, ExitUsage, "--groups must be between 0 and 100000, got -1"},
 		{[]string{"--users", "x", "--groups", "1"}, ExitUsage, "invalid argument \"x\" for \"--users\""},
 		{[]string{"--users", "1", "--groups", "1", "extra"}, ExitUsage, "unknown command \"extra\""},
+		{[]string{"--users", "1", "--groups", "1", "--scope", "everyone"}, ExitUsage, "--scope must be assigned or all, got \"everyone\""},
 		{[]string{"--users", "1", "--groups", "1", "--out", filepath.Join(t.TempDir(), "no", "such", "dir.yaml")}, ExitFailure, "write directory:"},
 	}
 	for _, c := range cases {
