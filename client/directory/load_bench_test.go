@@ -1,0 +1,112 @@
+package directory_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/fixtures"
+)
+
+// BenchmarkLoadRealistic100k loads a generated realistic directory of 100k
+// users (about 45 MB) from a file, and reports, besides time and
+// allocations, the peak live heap seen by the collector during the load
+// (peak-live-MB), the peak of heap memory in objects, garbage included
+// (peak-heap-MB), and the heap the loaded directory retains (retained-MB).
+func BenchmarkLoadRealistic100k(b *testing.B) {
+	benchmarkLoadFile(b, 100000, 5000)
+}
+
+// BenchmarkLoadRealistic10k is the same at 10k users.
+func BenchmarkLoadRealistic10k(b *testing.B) {
+	benchmarkLoadFile(b, 10000, 500)
+}
+
+func benchmarkLoadFile(b *testing.B, users, groups int) {
+	path := filepath.Join(b.TempDir(), "dir.yaml")
+	data := fixtures.GenerateRealisticDirectory(users, groups, 1)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	data = nil
+	var peakLive, peakHeap, retained float64
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		base := heapAlloc()
+		h := startHeapSampler()
+		b.StartTimer()
+		d, err := directory.Load(path)
+		b.StopTimer()
+		live, heap := h.stop()
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		peakLive = max(peakLive, mb(live, base))
+		peakHeap = max(peakHeap, mb(heap, base))
+		retained = max(retained, mb(heapAlloc(), base))
+		runtime.KeepAlive(d)
+		b.StartTimer()
+	}
+	b.ReportMetric(peakLive, "peak-live-MB")
+	b.ReportMetric(peakHeap, "peak-heap-MB")
+	b.ReportMetric(retained, "retained-MB")
+}
+
+func mb(v, base uint64) float64 {
+	if v < base {
+		return 0
+	}
+	return float64(v-base) / (1 << 20)
+}
+
+func heapAlloc() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// heapSampler polls runtime/metrics (which does not stop the world) and
+// keeps the highest live heap marked by a collection and the highest heap
+// in objects.
+type heapSampler struct {
+	quit       chan struct{}
+	wg         sync.WaitGroup
+	live, heap uint64
+}
+
+func startHeapSampler() *heapSampler {
+	h := &heapSampler{quit: make(chan struct{})}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			h.live = max(h.live, s[0].Value.Uint64())
+			h.heap = max(h.heap, s[1].Value.Uint64())
+			select {
+			case <-h.quit:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return h
+}
+
+func (h *heapSampler) stop() (live, heap uint64) {
+	close(h.quit)
+	h.wg.Wait()
+	return h.live, h.heap
+}
