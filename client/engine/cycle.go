@@ -201,6 +201,11 @@ func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.
 			return true, err
 		}
 		it.phases |= 1 << id
+		if id == phaseUserExport || id == phaseGroupExport {
+			// No later phase reads the exported values; the commit
+			// stores them as text (issue 16: memory per object).
+			it.obj.Seal()
+		}
 		return false, nil
 	}
 	if n <= 1 || len(items) < 2 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -212,5 +213,50 @@ func TestUndecodedObjectKeepsValues(t *testing.T) {
 	}
 	if o.Watermark != "w2" || o.Exported["displayName"] != "G" || !reflect.DeepEqual(o.Members, []string{"a", "b"}) {
 		t.Fatalf("after commit: %+v", o)
+	}
+}
+
+// A sealed object (values held as JSON text, issue 16) commits the same
+// row as an unsealed one, Decode gives its map back, and values that
+// cannot be encoded stay a map for Commit to report.
+func TestSealedObject(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	j, _ := s.Job(ctx)
+	values := func() map[string]any {
+		return map[string]any{"userName": "a@contoso.com", "active": true, "emails[type eq \"work\"].value": "a<b>@contoso.com"}
+	}
+	plain := &Object{Kind: KindUser, SourceID: "plain", TargetID: "t1", Exported: values()}
+	sealed := &Object{Kind: KindUser, SourceID: "sealed", TargetID: "t2", Exported: values()}
+	sealed.Seal()
+	if sealed.Exported != nil {
+		t.Fatalf("sealed object still holds its map: %+v", sealed.Exported)
+	}
+	if err := s.Commit(ctx, Commit{Upsert: []*Object{plain, sealed}, Job: j}); err != nil {
+		t.Fatal(err)
+	}
+	var a, b string
+	if err := s.db.QueryRowContext(ctx, `SELECT exported FROM objects WHERE source_id='plain'`).Scan(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT exported FROM objects WHERE source_id='sealed'`).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Fatalf("stored values differ: plain %s, sealed %s", a, b)
+	}
+	if err := sealed.Decode(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(sealed.Exported, values()) {
+		t.Fatalf("after Decode: %+v", sealed.Exported)
+	}
+	bad := &Object{Kind: KindUser, SourceID: "bad", Exported: map[string]any{"x": math.Inf(1)}}
+	bad.Seal()
+	if bad.Exported == nil {
+		t.Fatal("a value JSON cannot encode was sealed")
+	}
+	if err := s.Commit(ctx, Commit{Upsert: []*Object{bad}, Job: j}); err == nil || !strings.Contains(err.Error(), "commit object user bad") {
+		t.Fatalf("commit of an unencodable value: %v", err)
 	}
 }

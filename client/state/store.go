@@ -353,6 +353,8 @@ type Commit struct {
 	Job Job
 	// Escrow, when set, is the escrow ledger after the cycle.
 	Escrow *escrow.Ledger
+	// Source is the mark the cycle leaves (SourceMark); nil clears it.
+	Source *SourceMark
 }
 
 // Commit writes a cycle's results in one transaction.
@@ -429,6 +431,9 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 		if err := putMeta(ctx, tx, metaEscrow, c.Escrow); err != nil {
 			return err
 		}
+	}
+	if err := putSourceMark(ctx, tx, c.Source); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit cycle: %w", err)
@@ -589,6 +594,9 @@ func (s *Store) Restart(ctx context.Context, resetLinks bool) error {
 	if err := putMeta(ctx, tx, metaEscrow, ledger); err != nil {
 		return err
 	}
+	if err := putSourceMark(ctx, tx, nil); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
@@ -602,7 +610,9 @@ func encodeObject(jt *jsonText, o *Object) (exported, members string, err error)
 	if exp == nil {
 		exp = map[string]any{}
 	}
-	if exported, err = jt.text(exp); err != nil {
+	if o.sealed {
+		exported = o.exportedText
+	} else if exported, err = jt.text(exp); err != nil {
 		return "", "", fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
 	}
 	mem := o.Members

@@ -72,11 +72,40 @@ type Object struct {
 	// ENTRA-CYCLE-02).
 	store   *Store
 	pending bool
+	// sealed: Exported is held as its stored JSON text (exportedText)
+	// until Decode (Seal).
+	sealed       bool
+	exportedText string
+}
+
+// Seal keeps Exported as the JSON text the state stores instead of a map,
+// for an object whose values this cycle will not read again: a mapped
+// user's values take about twice as much memory as a map as they do as
+// text, and every object of an initial cycle is held until its commit
+// (issue 16). Decode brings the map back. Values that cannot be encoded
+// are left as they are, for Commit to report.
+func (o *Object) Seal() {
+	if o.pending || o.sealed || o.Exported == nil {
+		return
+	}
+	b, err := json.Marshal(o.Exported)
+	if err != nil {
+		return
+	}
+	o.exportedText, o.Exported, o.sealed = string(b), nil, true
 }
 
 // Decode reads Exported and Members of an object returned by
-// Store.Objects; it is a no-op for new or already decoded objects.
+// Store.Objects, or Exported of a sealed object; it is a no-op for new or
+// already decoded objects.
 func (o *Object) Decode(ctx context.Context) error {
+	if o.sealed {
+		if err := json.Unmarshal([]byte(o.exportedText), &o.Exported); err != nil {
+			return fmt.Errorf("state: object %s %s: exported values: %w", o.Kind, o.SourceID, err)
+		}
+		o.exportedText, o.sealed = "", false
+		return nil
+	}
 	if !o.pending {
 		return nil
 	}
@@ -196,6 +225,11 @@ type Cycle struct {
 	// Interrupted is set for a cycle ended early by SIGINT or SIGTERM: its
 	// counts are of the objects done; the next cycle does the rest.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// SourceUnchanged is set for an incremental cycle that found the
+	// source unchanged by its digest (state.SourceMark) and so read neither
+	// the directory nor the objects; it did what a full no-change cycle
+	// does. A harness field, not Entra's.
+	SourceUnchanged bool `json:"sourceUnchanged,omitempty"`
 }
 
 // Config is the job's configuration kept with the state, so that later
