@@ -63,7 +63,7 @@ func Parse(name string, data []byte) (*Directory, error) {
 	if err := p.result(); err != nil {
 		return nil, err
 	}
-	if err := d.validate(yamlLocator{name, p.pos}); err != nil {
+	if err := d.validate(yamlLocator{name, &p.pos}); err != nil {
 		return nil, err
 	}
 	d.index()
@@ -75,7 +75,7 @@ func Parse(name string, data []byte) (*Directory, error) {
 type parser struct {
 	file string
 	errs []*FieldError
-	pos  map[string]*yaml.Node // field path -> node, for validation errors
+	pos  positions
 }
 
 func (p *parser) errf(n *yaml.Node, field, format string, args ...any) {
@@ -95,12 +95,7 @@ func (p *parser) result() error {
 	return &LoadError{Errs: p.errs}
 }
 
-func (p *parser) remember(field string, n *yaml.Node) {
-	if p.pos == nil {
-		p.pos = map[string]*yaml.Node{}
-	}
-	p.pos[field] = n
-}
+func posOf(n *yaml.Node) pos { return pos{int32(n.Line), int32(n.Column)} }
 
 func join(prefix, key string) string {
 	if prefix == "" {
@@ -151,7 +146,9 @@ func (p *parser) scalar(n *yaml.Node, field string) (string, bool) {
 	return n.Value, true
 }
 
-func (p *parser) stringList(n *yaml.Node, field string) []string {
+// stringList decodes a list of object ids, appending the position of each
+// one kept to *at.
+func (p *parser) stringList(n *yaml.Node, field string, at *[]pos) []string {
 	var out []string
 	p.seq(n, field, func(i int, c *yaml.Node) {
 		f := fmt.Sprintf("%s[%d]", field, i)
@@ -160,7 +157,7 @@ func (p *parser) stringList(n *yaml.Node, field string) []string {
 				p.errf(c, f, "empty object id")
 				return
 			}
-			p.remember(f, c)
+			*at = append(*at, posOf(c))
 			out = append(out, s)
 		}
 	})
@@ -186,9 +183,9 @@ func (p *parser) app(n *yaml.Node, app *App) {
 			p.mapping(v, f, func(key string, k, v *yaml.Node) {
 				switch key {
 				case "users":
-					app.AssignedUsers = p.stringList(v, f+".users")
+					app.AssignedUsers = p.stringList(v, f+".users", &p.pos.assignedUsers)
 				case "groups":
-					app.AssignedGroups = p.stringList(v, f+".groups")
+					app.AssignedGroups = p.stringList(v, f+".groups", &p.pos.assignedGroups)
 				default:
 					p.errf(k, f+"."+key, "unknown field (want users, groups)")
 				}
@@ -224,10 +221,18 @@ func (p *parser) user(n *yaml.Node, field string) *User {
 		"surname": &u.Surname, "displayName": &u.DisplayName, "jobTitle": &u.JobTitle,
 		"department": &u.Department, "employeeId": &u.EmployeeID, "manager": &u.Manager,
 	}
+	var idPos, managerPos pos
 	p.mapping(n, field, func(key string, k, v *yaml.Node) {
 		f := field + "." + key
 		if dst, isStr := strs[key]; isStr {
-			p.setString(dst, v, f)
+			if p.setString(dst, v, f) {
+				switch key {
+				case "objectId":
+					idPos = posOf(v)
+				case "manager":
+					managerPos = posOf(v)
+				}
+			}
 			return
 		}
 		switch key {
@@ -251,20 +256,26 @@ func (p *parser) user(n *yaml.Node, field string) *User {
 	if !p.identified(n, field, u.ObjectID) {
 		return nil
 	}
+	p.pos.userID = append(p.pos.userID, idPos)
+	p.pos.userManager = append(p.pos.userManager, managerPos)
 	return u
 }
 
 func (p *parser) group(n *yaml.Node, field string) *Group {
 	g := &Group{Line: n.Line}
+	var idPos pos
+	members := len(p.pos.memberPos)
 	p.mapping(n, field, func(key string, k, v *yaml.Node) {
 		f := field + "." + key
 		switch key {
 		case "objectId":
-			p.setString(&g.ObjectID, v, f)
+			if p.setString(&g.ObjectID, v, f) {
+				idPos = posOf(v)
+			}
 		case "displayName":
 			p.setString(&g.DisplayName, v, f)
 		case "members":
-			g.Members = p.stringList(v, f)
+			g.Members = p.stringList(v, f, &p.pos.memberPos)
 		case "deleted":
 			g.Deleted = p.deletion(v, f)
 		case "attributes":
@@ -274,23 +285,26 @@ func (p *parser) group(n *yaml.Node, field string) *Group {
 		}
 	})
 	if !p.identified(n, field, g.ObjectID) {
+		p.pos.memberPos = p.pos.memberPos[:members]
 		return nil
 	}
+	p.pos.groupID = append(p.pos.groupID, idPos)
+	p.pos.memberStart = append(p.pos.memberStart, int32(members))
 	return g
 }
 
-// setString stores a string field's scalar value at dst and remembers its
-// node for error positions.
-func (p *parser) setString(dst *string, v *yaml.Node, f string) {
-	if s, ok := p.scalar(v, f); ok {
+// setString stores a string field's scalar value at dst, reporting
+// whether it was one.
+func (p *parser) setString(dst *string, v *yaml.Node, f string) bool {
+	s, ok := p.scalar(v, f)
+	if ok {
 		*dst = s
-		p.remember(f, v)
 	}
+	return ok
 }
 
 // identified reports whether a parsed user or group is kept: its node must
 // be a mapping (mapping reported it otherwise) and it needs an objectId.
-// A kept object's node is remembered for validation errors.
 func (p *parser) identified(n *yaml.Node, field, objectID string) bool {
 	if n.Kind != yaml.MappingNode {
 		return false
@@ -299,7 +313,6 @@ func (p *parser) identified(n *yaml.Node, field, objectID string) bool {
 		p.errf(n, field+".objectId", "required field missing")
 		return false
 	}
-	p.remember(field, n)
 	return true
 }
 

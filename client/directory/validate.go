@@ -2,8 +2,8 @@ package directory
 
 import (
 	"fmt"
-
-	"go.yaml.in/yaml/v3"
+	"strconv"
+	"strings"
 )
 
 // locator tells validate where a field of the model ("users[3].manager")
@@ -16,19 +16,104 @@ type locator interface {
 	name(object string) string
 }
 
-// yamlLocator locates fields of a YAML file. pos maps field paths to yaml
-// nodes (nil for directories built in memory, which report line 0).
+// yamlLocator locates fields of a YAML file. pos holds where the fields
+// validate can complain about were written (nil for directories built in
+// memory, which report line 0).
 type yamlLocator struct {
 	file string
-	pos  map[string]*yaml.Node
+	pos  *positions
 }
 
 func (l yamlLocator) at(field string) FieldError {
 	fe := FieldError{File: l.file, Field: field}
-	if n := l.pos[field]; n != nil {
-		fe.Line, fe.Column = n.Line, n.Column
+	if l.pos != nil {
+		p := l.pos.lookup(field)
+		fe.Line, fe.Column = int(p.line), int(p.col)
 	}
 	return fe
+}
+
+// pos is a line and column in a YAML file (1-based; 0 when unknown).
+type pos struct{ line, col int32 }
+
+// positions records where the fields validate reports on were written,
+// compactly: one pos per user, group, member and assignment instead of
+// the yaml nodes. Slices are indexed like the Directory's (users as kept,
+// members as in Group.Members).
+type positions struct {
+	userID, userManager []pos
+	groupID             []pos
+	// members of groups[i] are memberPos[memberStart[i]:memberStart[i+1]]
+	// (the last group's run ends at len(memberPos)).
+	memberStart                   []int32
+	memberPos                     []pos
+	assignedUsers, assignedGroups []pos
+}
+
+// lookup returns the position of a field path as validate writes them
+// ("users[3].manager", "groups[2].members[5]"); the zero pos for any
+// other.
+func (ps *positions) lookup(field string) pos {
+	at := func(s []pos, i int) pos {
+		if i >= 0 && i < len(s) {
+			return s[i]
+		}
+		return pos{}
+	}
+	if rest, ok := strings.CutPrefix(field, "users["); ok {
+		i, rest := cutIndex(rest)
+		switch rest {
+		case ".objectId":
+			return at(ps.userID, i)
+		case ".manager":
+			return at(ps.userManager, i)
+		}
+		return pos{}
+	}
+	if rest, ok := strings.CutPrefix(field, "groups["); ok {
+		i, rest := cutIndex(rest)
+		if rest == ".objectId" {
+			return at(ps.groupID, i)
+		}
+		rest, ok := strings.CutPrefix(rest, ".members[")
+		if !ok || i < 0 || i >= len(ps.memberStart) {
+			return pos{}
+		}
+		j, rest := cutIndex(rest)
+		if rest != "" {
+			return pos{}
+		}
+		end := len(ps.memberPos)
+		if i+1 < len(ps.memberStart) {
+			end = int(ps.memberStart[i+1])
+		}
+		return at(ps.memberPos[ps.memberStart[i]:end], j)
+	}
+	if rest, ok := strings.CutPrefix(field, "app.assignments.users["); ok {
+		if i, rest := cutIndex(rest); rest == "" {
+			return at(ps.assignedUsers, i)
+		}
+	}
+	if rest, ok := strings.CutPrefix(field, "app.assignments.groups["); ok {
+		if i, rest := cutIndex(rest); rest == "" {
+			return at(ps.assignedGroups, i)
+		}
+	}
+	return pos{}
+}
+
+// cutIndex parses "12]rest" into 12 and "rest"; -1 when s does not start
+// so.
+func cutIndex(s string) (int, string) {
+	end := strings.IndexByte(s, ']')
+	if end < 0 {
+		return -1, s
+	}
+	i, err := strconv.Atoi(s[:end])
+	if err != nil {
+		return -1, s
+	}
+	return i, s[end+1:]
 }
 
 func (l yamlLocator) name(object string) string { return object }
