@@ -152,14 +152,30 @@ func (b *Builder) Skip() *Builder {
 // with Elapsed, in whole milliseconds, capped at Int32's maximum ([POS]:
 // Int32).
 func (b *Builder) Build() Record {
+	r := b.built()
+	r.ProvisioningSteps = append([]Step{}, r.ProvisioningSteps...)
+	r.ModifiedProperties = append([]ModifiedProperty{}, r.ModifiedProperties...)
+	return r
+}
+
+// Finish is Build for the builder's last use: the record takes the
+// builder's steps and modified properties without copying them, and the
+// builder is left empty (a cycle of a million objects would otherwise
+// hold each record's slices twice while it commits them, issue 16).
+func (b *Builder) Finish() Record {
+	r := b.built()
+	b.r = Record{}
+	return r
+}
+
+// built is the record as it stands, its slices shared with the builder.
+func (b *Builder) built() Record {
 	r := b.r
 	d := b.elapsed.Milliseconds()
 	if d > int64(^uint32(0)>>1) {
 		d = int64(^uint32(0) >> 1)
 	}
 	r.DurationInMilliseconds = int32(d)
-	r.ProvisioningSteps = append([]Step(nil), r.ProvisioningSteps...)
-	r.ModifiedProperties = append([]ModifiedProperty(nil), r.ModifiedProperties...)
 	if r.ProvisioningSteps == nil {
 		r.ProvisioningSteps = []Step{}
 	}
