@@ -148,8 +148,12 @@ func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Durat
 				interruptedText(cmdCtx), i, n)}
 		}
 		watch.reset()
-		sum, err := s.eng.Cycle(ctx, s.dir)
+		sum, err := s.eng.CycleSource(ctx, s.src)
 		s.bar.Finish()
+		if serr := (*engine.SourceError)(nil); errors.As(err, &serr) {
+			flushSkips()
+			return usagef("%s: --directory: %v", f.cmdPath, serr.Err)
+		}
 		if errors.Is(err, engine.ErrStopped) {
 			flushSkips()
 			if errors.Is(err, engine.ErrDisabledByQuarantine) || errors.Is(err, engine.ErrPaused) {

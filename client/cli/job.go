@@ -39,6 +39,9 @@ type jobOptions struct {
 	thresholds                state.Thresholds
 	failureFlags              bool
 	given                     failureGiven
+	// fullScan turns the unchanged-source shortcut off (cycle and run
+	// only; the others always read the directory).
+	fullScan bool
 }
 
 // failureGiven records which failure-behaviour flags were given.
@@ -65,6 +68,7 @@ func (f *jobOptions) add(cmd *cobra.Command, withLogs bool) {
 		fl.Int64Var(&f.thresholds.ProportionPercent, "quarantine-proportion", 0, "quarantine above this % of failed events (QUAR-03; 0 = default 40)")
 		fl.Int64Var(&f.thresholds.BaseFailures, "quarantine-base-failures", 0, "quarantine above this many non-reference failures (QUAR-03; 0 = default 40000)")
 		fl.Int64Var(&f.thresholds.TotalFailures, "quarantine-total-failures", 0, "quarantine above this many failures in total (QUAR-03; 0 = default 60000)")
+		fl.BoolVar(&f.fullScan, "full-scan", false, fullScanHelp)
 	}
 }
 
@@ -159,6 +163,9 @@ func openState(ctx context.Context, cmdPath, path string, mode stateMode) (*stat
 type setup struct {
 	st  *state.Store
 	dir *directory.Directory
+	// src is the directory of cycle and run, parsed only when a cycle
+	// needs it (dir is then nil until it is).
+	src *cliSource
 	eng *engine.Engine
 	bar *progress.Bar
 	// tenantURL is the job's tenant URL: the flag's, else the state's.
@@ -179,9 +186,17 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 	if f.concurrency < 1 {
 		return nil, usagef("%s: --concurrency must be at least 1, got %d", path, f.concurrency)
 	}
-	dir, err := directory.Load(f.directory)
-	if err != nil {
-		return nil, usagef("%s: --directory: %v", path, err)
+	// Cycle and run hash the directory first and parse it only when the
+	// state's mark does not show it unchanged (issue 16); a new state file
+	// is never created for a directory that does not parse.
+	src := &cliSource{path: f.directory}
+	if f.failureFlags && !f.fullScan && !fullScanEnv() {
+		src.fileHash, _ = sourceFileHash(f.directory) // unreadable: parsed below, with its error
+	}
+	if _, serr := os.Stat(f.state); src.fileHash == "" || serr != nil {
+		if _, err := src.Directory(); err != nil {
+			return nil, usagef("%s: --directory: %v", path, err)
+		}
 	}
 	// A tenant URL given now is checked before the state file is touched;
 	// one read from the state below.
@@ -228,9 +243,7 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 	stored := cfgStored
 	stored.TenantURL, stored.Dialect, stored.MappingFile = tenantURL, tgt.dialect, mapFile
 	f.failureSettings(&stored)
-	if err := st.SaveConfig(ctx, stored); err != nil {
-		return nil, failure(err)
-	}
+	src.settingsDigest(mapFile, tenantURL, tgt.dialect, common.timeout, common.managerForm)
 	outbox := stored.Outbox
 	if outbox == "" {
 		outbox = defaultOutbox(f.state)
@@ -246,8 +259,22 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 	if err != nil {
 		return nil, usagef("%s: %v", path, err)
 	}
+	if src.dir == nil {
+		unchanged, err := eng.SourceUnchanged(ctx, src.Digest())
+		if err != nil {
+			return nil, failure(err)
+		}
+		if !unchanged {
+			if _, err := src.Directory(); err != nil {
+				return nil, usagef("%s: --directory: %v", path, err)
+			}
+		}
+	}
+	if err := st.SaveConfig(ctx, stored); err != nil {
+		return nil, failure(err)
+	}
 	ok = true
-	return &setup{st: st, dir: dir, eng: eng, bar: bar, tenantURL: tenantURL}, nil
+	return &setup{st: st, dir: src.dir, src: src, eng: eng, bar: bar, tenantURL: tenantURL}, nil
 }
 
 // referenceCheckHelp documents --reference-check in the help of the

@@ -66,6 +66,11 @@ type run struct {
 	// resume: this initial cycle continues an interrupted one, so objects
 	// whose watermark is current were done by it and are left out.
 	resume bool
+	// digest and mark: the source's plan digest and, when the source is
+	// unchanged since a cycle that left nothing pending, that cycle's mark
+	// (unchanged.go).
+	digest string
+	mark   *state.SourceMark
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -73,6 +78,13 @@ type run struct {
 // errors: they are in the summary and the logs. The error is non-nil when
 // the cycle could not run (stopped job, state file, context ended).
 func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary, error) {
+	return e.CycleSource(ctx, loadedSource{dir})
+}
+
+// CycleSource is Cycle with a source read only when the cycle needs it: an
+// incremental cycle over a source unchanged since a cycle that left nothing
+// pending reads neither the directory nor the objects (unchanged.go).
+func (e *Engine) CycleSource(ctx context.Context, src Source) (*Summary, error) {
 	job, ledger, err := e.loadJob(ctx)
 	if err != nil {
 		return nil, err
@@ -94,7 +106,7 @@ func (e *Engine) Cycle(ctx context.Context, dir *directory.Directory) (*Summary,
 		}
 		retry = true
 	}
-	r, err := e.newRun(ctx, job, dir)
+	r, err := e.newRunFor(ctx, job, ledger, src)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +140,11 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 	if err != nil {
 		return nil, err
 	}
+	return e.startRun(job, dir, objs), nil
+}
+
+// startRun is newRun with the objects read.
+func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[state.Key]*state.Object) *run {
 	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs,
 		inScopeUsers: map[string]bool{}, userItems: map[string]*item{}}
 	r.kind = KindIncremental
@@ -146,7 +163,7 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 		InitiatedBy:  provlog.ProvisioningServiceInitiator(),
 		Now:          func() time.Time { return clock },
 	}
-	return r, nil
+	return r
 }
 
 // execute runs the export, reference and deprovisioning phases in order.
@@ -365,7 +382,7 @@ func opName(o op) string {
 // (settleItem) and the observer (observe); then the job and the commit
 // (commitCycle), or what an interrupted cycle keeps (finishInterrupted).
 func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
-	s := &Summary{CycleID: r.cycleID, Kind: r.kind, Objects: len(r.users) + len(r.groups), At: r.now,
+	s := &Summary{CycleID: r.cycleID, Kind: r.kind, Objects: r.objectCount(), At: r.now,
 		Retry: r.retry, Deferred: r.deferred}
 	s.Counts.Requests += r.probeCalls
 	fatal := r.fatal.get() != nil
@@ -533,6 +550,7 @@ func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, 
 		cyc.Counts = s.Counts
 	}
 	commit.Records, commit.Cycle, commit.Job = s.Records, cyc, s.Job
+	r.markSource(s, &commit, staged)
 	if err := e.opt.Store.Commit(ctx, commit); err != nil {
 		return nil, err
 	}

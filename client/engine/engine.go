@@ -160,6 +160,9 @@ type Summary struct {
 	// Done and Total count the objects with work in an interrupted cycle:
 	// Done of them had their action carried out.
 	Done, Total int
+	// SourceUnchanged is true for a cycle that found its source unchanged
+	// (CycleSource) and so read neither the directory nor the objects.
+	SourceUnchanged bool
 }
 
 // Cycle kinds.
