@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -274,8 +275,21 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("app: {scope: all}\ngroups:\n- {objectId: g, members: [g]}\n"))
 	f.Add([]byte("users: [{objectId: a, attributes: {x: [1, 2]}}]"))
 	f.Add([]byte("&a [*a]"))
+	f.Add([]byte("users:\n- objectId: a\n- objectId: b\n  manager: a\ngroups:\n  - objectId: g\n    members: [a, b]\n"))
+	f.Add([]byte("users: # u\n  - &x {objectId: a}\n  # c\n  - objectId: b\n    attributes:\n      n: |\n        - x\napp:\n  assignments: {users: [a]}\n"))
+	f.Add([]byte("users:\n- objectId: \"a\n- b\"\n- objectId: c\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := directory.Parse("fuzz.yaml", data)
+		// Parsed in chunks of one or two items, the result is the same.
+		for _, items := range []int{1, 2} {
+			cd, cerr, _ := directory.ParseChunked("fuzz.yaml", data, items, 1<<20)
+			if (err == nil) != (cerr == nil) || err != nil && err.Error() != cerr.Error() {
+				t.Fatalf("chunks of %d: error %v, whole parse: %v", items, cerr, err)
+			}
+			if !reflect.DeepEqual(cd, d) {
+				t.Fatalf("chunks of %d: directory differs from the whole parse", items)
+			}
+		}
 		if err != nil {
 			if d != nil {
 				t.Fatal("directory returned with an error")

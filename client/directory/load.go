@@ -13,61 +13,117 @@ import (
 const maxErrors = 50
 
 // Load reads and validates a source directory: a YAML file, or a folder
-// holding a Microsoft Graph export (see LoadGraph).
+// holding a Microsoft Graph export (see LoadGraph). A big YAML file is
+// read and parsed in chunks (see parseStream), so memory stays close to
+// the size of the loaded directory.
 func Load(path string) (*Directory, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	return loadWith(path, defaultChunking)
+}
+
+func loadWith(path string, c chunking) (*Directory, error) {
+	fi, err := os.Stat(path)
+	if err == nil && fi.IsDir() {
 		return LoadGraph(path)
+	}
+	if err == nil && fi.Size() >= c.threshold {
+		if f, err := os.Open(path); err == nil {
+			d, err, ok := parseStream(path, f, c)
+			_ = f.Close()
+			if ok {
+				return d, err
+			}
+		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read directory: %w", err)
 	}
-	return Parse(path, data)
+	return parseWhole(path, data)
 }
 
 // Parse decodes a directory from YAML. name is used in error messages.
 // Every problem is reported as file:line:col: field: message; all problems
 // found are returned together in a *LoadError.
 func Parse(name string, data []byte) (*Directory, error) {
+	return parseWith(name, data, defaultChunking)
+}
+
+func parseWith(name string, data []byte, c chunking) (*Directory, error) {
+	if int64(len(data)) >= c.threshold {
+		if d, err, ok := parseStreamBytes(name, data, c); ok {
+			return d, err
+		}
+	}
+	return parseWhole(name, data)
+}
+
+// parseWhole decodes the whole document into one yaml node tree.
+func parseWhole(name string, data []byte) (*Directory, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	p := &parser{file: name}
-	d := &Directory{App: App{Scope: ScopeAssigned}}
+	b := newBuilder(name)
 	if len(doc.Content) == 0 {
-		p.errf(&doc, "", "empty directory file")
-		return nil, p.result()
+		b.p.errf(&doc, "", "empty directory file")
+		return nil, b.p.result()
 	}
-	root := doc.Content[0]
-	p.mapping(root, "", func(key string, k, v *yaml.Node) {
-		switch key {
-		case "app":
-			p.app(v, &d.App)
-		case "users":
-			p.seq(v, "users", func(i int, n *yaml.Node) {
-				if u := p.user(n, fmt.Sprintf("users[%d]", i)); u != nil {
-					d.Users = append(d.Users, u)
-				}
-			})
-		case "groups":
-			p.seq(v, "groups", func(i int, n *yaml.Node) {
-				if g := p.group(n, fmt.Sprintf("groups[%d]", i)); g != nil {
-					d.Groups = append(d.Groups, g)
-				}
-			})
-		default:
-			p.errf(k, key, "unknown field (want app, users, groups)")
+	b.p.mapping(doc.Content[0], "", b.field)
+	return b.finish()
+}
+
+// builder turns the top-level fields of a directory file into a
+// Directory. Both the whole-document and the chunked parse feed it, so
+// they decode nodes the same way.
+type builder struct {
+	p             *parser
+	d             *Directory
+	users, groups int // index of the next user and group item
+}
+
+func newBuilder(name string) *builder {
+	return &builder{p: &parser{file: name}, d: &Directory{App: App{Scope: ScopeAssigned}}}
+}
+
+// field decodes one top-level field.
+func (b *builder) field(key string, k, v *yaml.Node) {
+	switch key {
+	case "app":
+		b.p.app(v, &b.d.App)
+	case "users":
+		b.p.seq(v, "users", func(_ int, n *yaml.Node) { b.item(key, n) })
+	case "groups":
+		b.p.seq(v, "groups", func(_ int, n *yaml.Node) { b.item(key, n) })
+	default:
+		b.p.errf(k, key, "unknown field (want app, users, groups)")
+	}
+}
+
+// item decodes the next item of the users or groups list.
+func (b *builder) item(key string, n *yaml.Node) {
+	if key == "users" {
+		if u := b.p.user(n, fmt.Sprintf("users[%d]", b.users)); u != nil {
+			b.d.Users = append(b.d.Users, u)
 		}
-	})
-	if err := p.result(); err != nil {
+		b.users++
+		return
+	}
+	if g := b.p.group(n, fmt.Sprintf("groups[%d]", b.groups)); g != nil {
+		b.d.Groups = append(b.d.Groups, g)
+	}
+	b.groups++
+}
+
+// finish validates and indexes the decoded directory.
+func (b *builder) finish() (*Directory, error) {
+	if err := b.p.result(); err != nil {
 		return nil, err
 	}
-	if err := d.validate(yamlLocator{name, &p.pos}); err != nil {
+	if err := b.d.validate(yamlLocator{b.p.file, &b.p.pos}); err != nil {
 		return nil, err
 	}
-	d.index()
-	return d, nil
+	b.d.index()
+	return b.d, nil
 }
 
 // parser walks yaml nodes, collecting errors and remembering where each

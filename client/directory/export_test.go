@@ -1,0 +1,21 @@
+package directory
+
+// ParseWhole parses data as one document, never in chunks.
+func ParseWhole(name string, data []byte) (*Directory, error) { return parseWhole(name, data) }
+
+// ParseChunked parses data in chunks of at most items list items (or
+// about size bytes), whatever its size; streamed is false when it fell
+// back to the whole-document parse.
+func ParseChunked(name string, data []byte, items, size int) (d *Directory, err error, streamed bool) {
+	c := chunking{threshold: 0, items: items, bytes: size}
+	if d, err, ok := parseStreamBytes(name, data, c); ok {
+		return d, err, true
+	}
+	d, err = parseWhole(name, data)
+	return d, err, false
+}
+
+// LoadChunked loads a file in chunks of at most items list items.
+func LoadChunked(path string, items int) (*Directory, error) {
+	return loadWith(path, chunking{threshold: 0, items: items, bytes: 1 << 20})
+}
