@@ -1,7 +1,9 @@
 package provlog
 
 import (
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,5 +27,39 @@ func TestFinishEqualsBuild(t *testing.T) {
 	}
 	if again := b.built(); again.ID != "" || len(again.ProvisioningSteps) != 0 {
 		t.Fatalf("the builder still holds the record after Finish: %+v", again)
+	}
+}
+
+// Records share the job's systems and one empty details map instead of a
+// map apiece (issue 16), and still write "details": {}: beginning a
+// record and adding a step without details allocates only the builder
+// and the step slice.
+func TestRecordsShareDetails(t *testing.T) {
+	j := &Job{JobID: "job", TenantID: "tenant", NewID: func() string { return "id" },
+		SourceSystem: System{ID: "s", DisplayName: "Azure Active Directory"},
+		TargetSystem: System{ID: "t", DisplayName: "Gtmhub", Details: map[string]string{"ApplicationId": "a"}},
+		Now:          func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }}
+	allocs := testing.AllocsPerRun(100, func() {
+		j.Begin("cycle", ActionCreate, Identity{ID: "s", IdentityType: IdentityUser}).
+			Step(StepImport, NameImportAdd, StatusSuccess, "Retrieved the user from Entra ID.", nil)
+	})
+	if allocs > 2 {
+		t.Errorf("Begin + Step: %.0f allocations; want at most 2 (builder, steps)", allocs)
+	}
+	r := j.Begin("cycle", ActionCreate, Identity{ID: "s", IdentityType: IdentityUser}).
+		Step(StepImport, NameImportAdd, StatusSuccess, "Retrieved the user from Entra ID.", nil).Finish()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`"sourceIdentity":{"id":"s","displayName":"","identityType":"User","details":{}}`,
+		`"targetIdentity":{"id":"","displayName":"","identityType":"User","details":{}}`,
+		`"details":{"ApplicationId":"a"}`,
+		`"name":"EntryImportAdd","description":"Retrieved the user from Entra ID.","details":{}`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("record JSON lacks %s:\n%s", want, b)
+		}
 	}
 }
