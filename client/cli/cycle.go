@@ -119,7 +119,14 @@ func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Durat
 			return failure(err)
 		}
 	}
+	// all holds the records for --logs only: at a million objects a
+	// copy of every record is gigabytes (issue 16).
 	var all []provlog.Record
+	keep := func(sum *engine.Summary) {
+		if f.logs != "" {
+			all = append(all, sum.Records...)
+		}
+	}
 	failed, stopped := false, false
 	advice := ""
 	// Consecutive skipped slots (quarantined until a later retry) are
@@ -168,7 +175,7 @@ func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Durat
 		if sum.Interrupted {
 			flushSkips()
 			fmt.Fprintln(out, summaryLine(sum))
-			all = append(all, sum.Records...)
+			keep(sum)
 			if err := writeLogs(f.logs, all); err != nil {
 				return failure(err)
 			}
@@ -189,7 +196,7 @@ func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Durat
 				advice = adv
 			}
 		}
-		all = append(all, sum.Records...)
+		keep(sum)
 		failed = failed || sum.Counts.Failed > 0
 		stopped = sum.Job.Quarantine() != nil
 	}

@@ -486,7 +486,7 @@ func (it *item) record() provlog.Record {
 	if it.result.skipped() {
 		it.rec.Skip()
 	}
-	return it.rec.Build()
+	return it.rec.Finish() // the last use of the builder
 }
 
 // settleItem counts a done item's provisioning event for QUAR-03's
