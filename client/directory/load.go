@@ -123,7 +123,39 @@ func (b *builder) finish() (*Directory, error) {
 		return nil, err
 	}
 	b.d.index()
+	b.d.shareIDs()
 	return b.d, nil
+}
+
+// shareIDs points every reference (manager, member, assignment) at the
+// string of the referenced object's id, so that the loaded directory
+// holds each id once instead of once per reference.
+func (d *Directory) shareIDs() {
+	id := func(s string) string {
+		if u, ok := d.users[s]; ok {
+			return u.ObjectID
+		}
+		if g, ok := d.groups[s]; ok {
+			return g.ObjectID
+		}
+		return s
+	}
+	for _, u := range d.Users {
+		if u.Manager != "" {
+			u.Manager = id(u.Manager)
+		}
+	}
+	for _, g := range d.Groups {
+		for j, m := range g.Members {
+			g.Members[j] = id(m)
+		}
+	}
+	for i, s := range d.App.AssignedUsers {
+		d.App.AssignedUsers[i] = id(s)
+	}
+	for i, s := range d.App.AssignedGroups {
+		d.App.AssignedGroups[i] = id(s)
+	}
 }
 
 // parser walks yaml nodes, collecting errors and remembering where each
@@ -132,6 +164,8 @@ type parser struct {
 	file string
 	errs []*FieldError
 	pos  positions
+	// strings interns values of low cardinality (see intern).
+	strings map[string]string
 }
 
 func (p *parser) errf(n *yaml.Node, field, format string, args ...any) {
@@ -271,16 +305,10 @@ func (p *parser) deletion(v *yaml.Node, f string) Deletion {
 
 func (p *parser) user(n *yaml.Node, field string) *User {
 	u := &User{AccountEnabled: true, Line: n.Line}
-	strs := map[string]*string{
-		"objectId": &u.ObjectID, "userPrincipalName": &u.UserPrincipalName,
-		"mailNickname": &u.MailNickname, "mail": &u.Mail, "givenName": &u.GivenName,
-		"surname": &u.Surname, "displayName": &u.DisplayName, "jobTitle": &u.JobTitle,
-		"department": &u.Department, "employeeId": &u.EmployeeID, "manager": &u.Manager,
-	}
 	var idPos, managerPos pos
 	p.mapping(n, field, func(key string, k, v *yaml.Node) {
 		f := field + "." + key
-		if dst, isStr := strs[key]; isStr {
+		if dst := userString(u, key); dst != nil {
 			if p.setString(dst, v, f) {
 				switch key {
 				case "objectId":
@@ -312,9 +340,57 @@ func (p *parser) user(n *yaml.Node, field string) *User {
 	if !p.identified(n, field, u.ObjectID) {
 		return nil
 	}
+	// Few distinct values, repeated across users: share one copy.
+	u.GivenName, u.Surname = p.intern(u.GivenName), p.intern(u.Surname)
+	u.JobTitle, u.Department = p.intern(u.JobTitle), p.intern(u.Department)
 	p.pos.userID = append(p.pos.userID, idPos)
 	p.pos.userManager = append(p.pos.userManager, managerPos)
 	return u
+}
+
+// userString returns the field of u that holds the string attribute key,
+// or nil.
+func userString(u *User, key string) *string {
+	switch key {
+	case "objectId":
+		return &u.ObjectID
+	case "userPrincipalName":
+		return &u.UserPrincipalName
+	case "mailNickname":
+		return &u.MailNickname
+	case "mail":
+		return &u.Mail
+	case "givenName":
+		return &u.GivenName
+	case "surname":
+		return &u.Surname
+	case "displayName":
+		return &u.DisplayName
+	case "jobTitle":
+		return &u.JobTitle
+	case "department":
+		return &u.Department
+	case "employeeId":
+		return &u.EmployeeID
+	case "manager":
+		return &u.Manager
+	}
+	return nil
+}
+
+// intern returns the first copy of s seen in this file.
+func (p *parser) intern(s string) string {
+	if s == "" {
+		return s
+	}
+	if c, ok := p.strings[s]; ok {
+		return c
+	}
+	if p.strings == nil {
+		p.strings = map[string]string{}
+	}
+	p.strings[s] = s
+	return s
 }
 
 func (p *parser) group(n *yaml.Node, field string) *Group {
