@@ -204,12 +204,7 @@ func (t *recTx) User(ctx context.Context, account, id string) (*User, error) {
 		cp := *u
 		return &cp, nil
 	}
-	u, err := t.c.User(ctx, account, id)
-	if err != nil {
-		return nil, err
-	}
-	cp := *u
-	return &cp, nil
+	return t.c.User(ctx, account, id) // a new User on every read
 }
 
 // Group implements Reader: the transaction's write, else the mirror; a
@@ -222,12 +217,7 @@ func (t *recTx) Group(ctx context.Context, account, id string, derived bool) (*G
 		cp := *g
 		return &cp, nil
 	}
-	g, err := t.c.Group(ctx, account, id, derived)
-	if err != nil {
-		return nil, err
-	}
-	cp := *g
-	return &cp, nil
+	return t.c.Group(ctx, account, id, derived)
 }
 
 // UsersBy implements Reader (copies, as User).
@@ -235,12 +225,7 @@ func (t *recTx) UsersBy(ctx context.Context, account string, f UserField, v stri
 	if t.wrote {
 		return t.Tx.UsersBy(ctx, account, f, v)
 	}
-	us, err := t.c.UsersBy(ctx, account, f, v)
-	for i, u := range us {
-		cp := *u
-		us[i] = &cp
-	}
-	return us, err
+	return t.c.UsersBy(ctx, account, f, v)
 }
 
 // GroupsBy implements Reader (copies, as User).
@@ -248,12 +233,7 @@ func (t *recTx) GroupsBy(ctx context.Context, account string, derived bool, f Gr
 	if t.wrote {
 		return t.Tx.GroupsBy(ctx, account, derived, f, v)
 	}
-	gs, err := t.c.GroupsBy(ctx, account, derived, f, v)
-	for i, g := range gs {
-		cp := *g
-		gs[i] = &cp
-	}
-	return gs, err
+	return t.c.GroupsBy(ctx, account, derived, f, v)
 }
 
 // Members implements Reader.

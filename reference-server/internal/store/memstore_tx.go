@@ -102,28 +102,18 @@ func (t *memTx) write(account string) *mirror {
 	return m
 }
 
-// User implements Reader; a copy the caller may modify, as everywhere
-// inside a transaction.
+// User implements Reader; a User the caller may modify (the mirror builds
+// a new one on every read).
 func (t *memTx) User(_ context.Context, account, id string) (*User, error) {
-	u, err := t.s.accs[account].user(id)
-	if err != nil {
-		return nil, err
-	}
-	cp := *u
-	return &cp, nil
+	return t.s.accs[account].user(id)
 }
 
-// UsersBy implements Reader (copies).
+// UsersBy implements Reader (new Users, as User).
 func (t *memTx) UsersBy(_ context.Context, account string, f UserField, v string) ([]*User, error) {
 	if err := checkUserField(f); err != nil {
 		return nil, err
 	}
-	us := t.s.accs[account].usersBy(f, v)
-	for i, u := range us {
-		cp := *u
-		us[i] = &cp
-	}
-	return us, nil
+	return t.s.accs[account].usersBy(f, v), nil
 }
 
 // Users implements Reader.
@@ -132,27 +122,17 @@ func (t *memTx) Users(_ context.Context, account string, p Page) ([]*User, int, 
 	return us, total, nil
 }
 
-// Group implements Reader (a copy).
+// Group implements Reader (a new Group, as User).
 func (t *memTx) Group(_ context.Context, account, id string, derived bool) (*Group, error) {
-	g, err := t.s.accs[account].group(id, derived)
-	if err != nil {
-		return nil, err
-	}
-	cp := *g
-	return &cp, nil
+	return t.s.accs[account].group(id, derived)
 }
 
-// GroupsBy implements Reader (copies).
+// GroupsBy implements Reader (new Groups, as User).
 func (t *memTx) GroupsBy(_ context.Context, account string, derived bool, f GroupField, v string) ([]*Group, error) {
 	if err := checkGroupField(f); err != nil {
 		return nil, err
 	}
-	gs := t.s.accs[account].groupsBy(derived, f, v)
-	for i, g := range gs {
-		cp := *g
-		gs[i] = &cp
-	}
-	return gs, nil
+	return t.s.accs[account].groupsBy(derived, f, v), nil
 }
 
 // Groups implements Reader.
@@ -190,7 +170,7 @@ func (t *memTx) PutUser(_ context.Context, account string, u *User) error {
 	u.Version, u.Created, u.LastModified = 1, ts, ts
 	old := m.users[u.ID]
 	if old != nil {
-		u.Version, u.Created = old.u.Version+1, old.u.Created
+		u.Version, u.Created = old.version+1, fromUnixNano(old.created)
 		t.log(undoEntry{kind: undoPlaceUser, m: m, rec: old})
 	} else {
 		t.log(undoEntry{kind: undoDropUser, m: m, id: u.ID})
@@ -230,7 +210,7 @@ func (t *memTx) PutGroup(_ context.Context, account string, g *Group) error {
 	if m != nil {
 		old := m.groups[g.ID]
 		ids := m.gidx[GroupByDisplayName][groupKey(GroupByDisplayName, g.Derived, g.DisplayName)]
-		if old != nil && old.g.Derived != g.Derived || ids.len() > 1 || ids.len() == 1 && !ids.has(g.ID) {
+		if old != nil && old.derived != g.Derived || ids.len() > 1 || ids.len() == 1 && !ids.has(g.ID) {
 			return fmt.Errorf("displayName %q is already taken: %w", g.DisplayName, ErrConflict)
 		}
 	}
@@ -239,7 +219,7 @@ func (t *memTx) PutGroup(_ context.Context, account string, g *Group) error {
 	g.Version, g.Created, g.LastModified = 1, ts, ts
 	old := m.groups[g.ID]
 	if old != nil {
-		g.Version, g.Created = old.g.Version+1, old.g.Created
+		g.Version, g.Created = old.version+1, fromUnixNano(old.created)
 		t.log(undoEntry{kind: undoPlaceGroup, m: m, rec: old})
 	} else {
 		t.log(undoEntry{kind: undoDropGroup, m: m, id: g.ID})

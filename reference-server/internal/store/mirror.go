@@ -1,17 +1,9 @@
 package store
 
+import "strings"
+
 // The in-memory form of one account's resources, shared by Cached (a
 // mirror of the database) and MemStore (the only copy).
-
-type userEntry struct {
-	u   *User
-	seq int64
-}
-
-type groupEntry struct {
-	g   *Group
-	seq int64
-}
 
 const (
 	userFields  = int(UserByWorkEmail) + 1
@@ -140,86 +132,83 @@ func groupKey(f GroupField, derived bool, v string) string {
 	return "s" + v
 }
 
-// userKeys are u's index keys by field (UserByID unused).
-func userKeys(u *User) [userFields]string {
+// userKeys are e's index keys by field (UserByID unused): strings of e,
+// lower-cased copies where the key is case-insensitive, or interned.
+func userKeys(e *userEntry) [userFields]string {
 	var k [userFields]string
-	k[UserByUserName] = userKey(UserByUserName, u.UserName)
-	k[UserByExternalID] = u.ExternalID
-	k[UserByManager] = u.ManagerID
-	k[UserByDepartment] = u.Department
-	k[UserByWorkEmail] = userKey(UserByWorkEmail, u.WorkEmail)
+	k[UserByUserName] = userKey(UserByUserName, e.userName())
+	k[UserByExternalID] = e.externalID()
+	k[UserByManager] = e.manager.String()
+	k[UserByDepartment] = e.department.String()
+	if e.emailIsName {
+		k[UserByWorkEmail] = k[UserByUserName]
+	} else {
+		k[UserByWorkEmail] = userKey(UserByWorkEmail, e.workEmail())
+	}
 	return k
 }
 
-// groupKeys are g's index keys by field (GroupByID unused).
-func groupKeys(g *Group) [groupFields]string {
+// groupKeys are e's index keys by field (GroupByID unused).
+func groupKeys(e *groupEntry) [groupFields]string {
 	var k [groupFields]string
-	k[GroupByDisplayName] = groupKey(GroupByDisplayName, g.Derived, g.DisplayName)
-	k[GroupByExternalID] = groupKey(GroupByExternalID, g.Derived, g.ExternalID)
-	k[GroupByDepartment] = groupKey(GroupByDepartment, g.Derived, g.Department)
+	k[GroupByDisplayName] = groupKey(GroupByDisplayName, e.derived, e.displayName())
+	k[GroupByExternalID] = groupKey(GroupByExternalID, e.derived, e.externalID())
+	k[GroupByDepartment] = groupKey(GroupByDepartment, e.derived, e.department.String())
 	return k
 }
 
-func (m *mirror) indexUser(u *User, old *User) {
-	nk := userKeys(u)
-	var ok [userFields]string
-	if old != nil {
-		ok = userKeys(old)
-	}
+// indexUser adds e's index entries. An update unindexes the old record
+// first rather than skipping the unchanged keys: a key whose set empties
+// is deleted and added again as e's string, so that the maps do not keep
+// a replaced record's buffer alive.
+func (m *mirror) indexUser(e *userEntry) {
+	k := userKeys(e)
+	id := e.id
 	for f := 1; f < userFields; f++ {
-		if old != nil {
-			if ok[f] == nk[f] {
-				continue // most updates change one indexed value or none
-			}
-			delIdx(m.uidx[f], ok[f], u.ID)
-		}
-		addIdx(m.uidx[f], nk[f], u.ID)
+		addIdx(m.uidx[f], k[f], id)
 	}
 }
 
-func (m *mirror) unindexUser(u *User) {
-	k := userKeys(u)
+func (m *mirror) unindexUser(e *userEntry) {
+	k := userKeys(e)
+	id := e.id
 	for f := 1; f < userFields; f++ {
-		delIdx(m.uidx[f], k[f], u.ID)
+		delIdx(m.uidx[f], k[f], id)
 	}
 }
 
-func (m *mirror) indexGroup(g *Group, old *Group) {
-	nk := groupKeys(g)
-	var ok [groupFields]string
-	if old != nil {
-		ok = groupKeys(old)
-	}
+func (m *mirror) indexGroup(e *groupEntry) {
+	k := groupKeys(e)
+	id := e.id
 	for f := 1; f < groupFields; f++ {
-		if old != nil {
-			if ok[f] == nk[f] {
-				continue
-			}
-			delIdx(m.gidx[f], ok[f], g.ID)
-		}
-		addIdx(m.gidx[f], nk[f], g.ID)
+		addIdx(m.gidx[f], k[f], id)
 	}
 }
 
-func (m *mirror) unindexGroup(g *Group) {
-	k := groupKeys(g)
+func (m *mirror) unindexGroup(e *groupEntry) {
+	k := groupKeys(e)
+	id := e.id
 	for f := 1; f < groupFields; f++ {
-		delIdx(m.gidx[f], k[f], g.ID)
+		delIdx(m.gidx[f], k[f], id)
 	}
 }
 
-// putUser stores a copy of u, keeping its creation order on update.
+// putUser stores u as a new record, keeping its creation order on update.
 func (m *mirror) putUser(u *User) {
-	cp := *u
-	e := &userEntry{u: &cp, seq: m.seq + 1}
-	var oldU *User
+	seq, id := m.seq+1, ""
 	if old := m.users[u.ID]; old != nil {
-		e.seq, oldU = old.seq, old.u
+		seq, id = old.seq, old.id
+		m.dropUser(id)
 	} else {
 		m.seq++
 	}
-	m.users[u.ID] = e
-	m.indexUser(&cp, oldU)
+	m.setUser(newUserEntry(u, id, seq))
+}
+
+// setUser adds a record (its id not in m.users) and its index entries.
+func (m *mirror) setUser(e *userEntry) {
+	m.users[e.id] = e
+	m.indexUser(e)
 }
 
 func (m *mirror) deleteUser(id string) {
@@ -227,23 +216,27 @@ func (m *mirror) deleteUser(id string) {
 	if old == nil {
 		return
 	}
-	m.unindexUser(old.u)
+	m.unindexUser(old)
 	delete(m.users, id)
 	m.memberOf[id].each(func(gid string) { delete(m.members[gid], id) })
 	delete(m.memberOf, id)
 }
 
 func (m *mirror) putGroup(g *Group) {
-	cp := *g
-	e := &groupEntry{g: &cp, seq: m.seq + 1}
-	var oldG *Group
+	seq, id := m.seq+1, ""
 	if old := m.groups[g.ID]; old != nil {
-		e.seq, oldG = old.seq, old.g
+		seq, id = old.seq, old.id
+		m.dropGroup(id)
 	} else {
 		m.seq++
 	}
-	m.groups[g.ID] = e
-	m.indexGroup(&cp, oldG)
+	m.setGroup(newGroupEntry(g, id, seq))
+}
+
+// setGroup adds a record (its id not in m.groups) and its index entries.
+func (m *mirror) setGroup(e *groupEntry) {
+	m.groups[e.id] = e
+	m.indexGroup(e)
 }
 
 func (m *mirror) deleteGroup(id string) {
@@ -251,7 +244,7 @@ func (m *mirror) deleteGroup(id string) {
 	if old == nil {
 		return
 	}
-	m.unindexGroup(old.g)
+	m.unindexGroup(old)
 	delete(m.groups, id)
 	for uid := range m.members[id] {
 		delIdx(m.memberOf, uid, id)
@@ -267,8 +260,10 @@ func (m *mirror) addMember(gid, uid string) {
 	m.putMember(gid, uid, m.seq)
 }
 
-// putMember records a membership with the given order.
+// putMember records a membership with the given order. The ids kept are
+// the records' own strings (the callers' may be cut out of a request body).
 func (m *mirror) putMember(gid, uid string, seq int64) {
+	gid, uid = m.groupID(gid), m.userID(uid)
 	ms := m.members[gid]
 	if ms == nil {
 		ms = map[string]int64{}
@@ -276,6 +271,22 @@ func (m *mirror) putMember(gid, uid string, seq int64) {
 	}
 	ms[uid] = seq
 	addIdx(m.memberOf, uid, gid)
+}
+
+// userID and groupID return the record's own string for an id (a copy
+// when there is no record, which the stores' rules never leave).
+func (m *mirror) userID(id string) string {
+	if e := m.users[id]; e != nil {
+		return e.id
+	}
+	return strings.Clone(id)
+}
+
+func (m *mirror) groupID(id string) string {
+	if e := m.groups[id]; e != nil {
+		return e.id
+	}
+	return strings.Clone(id)
 }
 
 func (m *mirror) removeMember(gid, uid string) {

@@ -8,13 +8,14 @@ import (
 
 // The reads of one account's mirror, shared by Cached (outside its
 // transactions) and MemStore. Callers hold the lock that guards m; m may
-// be nil (an account without resources). Records are the mirror's own:
-// callers that hand them to code that may modify them copy them first.
+// be nil (an account without resources). Each read builds new *User and
+// *Group values the caller owns; their strings and documents are shared
+// with the mirror and, like every stored document, never modified.
 
 func (m *mirror) user(id string) (*User, error) {
 	if m != nil {
 		if e := m.users[id]; e != nil {
-			return e.u, nil
+			return e.user(), nil
 		}
 	}
 	return nil, fmt.Errorf("user %s: %w", id, ErrNotFound)
@@ -26,7 +27,7 @@ func (m *mirror) usersBy(f UserField, v string) []*User {
 	}
 	if f == UserByID {
 		if e := m.users[v]; e != nil {
-			return []*User{e.u}
+			return e.userList()
 		}
 		return nil
 	}
@@ -36,22 +37,22 @@ func (m *mirror) usersBy(f UserField, v string) []*User {
 		return nil
 	case ids.many == nil:
 		// One match, the usual answer (userName, externalId): no sorting.
-		return []*User{m.users[ids.one].u}
+		return m.users[ids.one].userList()
 	}
 	es := make([]*userEntry, 0, ids.len())
 	ids.each(func(id string) { es = append(es, m.users[id]) })
 	slices.SortFunc(es, func(a, b *userEntry) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]*User, len(es))
 	for i, e := range es {
-		out[i] = e.u
+		out[i] = e.user()
 	}
 	return out
 }
 
 func (m *mirror) group(id string, derived bool) (*Group, error) {
 	if m != nil {
-		if e := m.groups[id]; e != nil && e.g.Derived == derived {
-			return e.g, nil
+		if e := m.groups[id]; e != nil && e.derived == derived {
+			return e.group(), nil
 		}
 	}
 	return nil, fmt.Errorf("group %s: %w", id, ErrNotFound)
@@ -62,8 +63,8 @@ func (m *mirror) groupsBy(derived bool, f GroupField, v string) []*Group {
 		return nil
 	}
 	if f == GroupByID {
-		if e := m.groups[v]; e != nil && e.g.Derived == derived {
-			return []*Group{e.g}
+		if e := m.groups[v]; e != nil && e.derived == derived {
+			return []*Group{e.group()}
 		}
 		return nil
 	}
@@ -73,7 +74,7 @@ func (m *mirror) groupsBy(derived bool, f GroupField, v string) []*Group {
 	slices.SortFunc(es, func(a, b *groupEntry) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]*Group, len(es))
 	for i, e := range es {
-		out[i] = e.g
+		out[i] = e.group()
 	}
 	return out
 }
@@ -95,7 +96,7 @@ func (m *mirror) memberList(groupID string) []Member {
 	for i, e := range list {
 		out[i].UserID = e.id
 		if u := m.users[e.id]; u != nil {
-			out[i].DisplayName = u.u.DisplayName
+			out[i].DisplayName = u.displayName()
 		}
 	}
 	return out
@@ -111,8 +112,8 @@ func (m *mirror) groupsOf(userID string, derived bool) []GroupRef {
 	}
 	var list []ref
 	m.memberOf[userID].each(func(gid string) {
-		if e := m.groups[gid]; e != nil && e.g.Derived == derived {
-			list = append(list, ref{GroupRef{ID: gid, DisplayName: e.g.DisplayName}, m.members[gid][userID]})
+		if e := m.groups[gid]; e != nil && e.derived == derived {
+			list = append(list, ref{GroupRef{ID: gid, DisplayName: e.displayName()}, m.members[gid][userID]})
 		}
 	})
 	slices.SortFunc(list, func(a, b ref) int { return cmp.Compare(a.seq, b.seq) })
@@ -150,8 +151,7 @@ func (m *mirror) usersPage(p Page) ([]*User, int) {
 	from, to := pageOf(total, p)
 	var out []*User
 	for _, e := range es[from:to] {
-		cp := *e.u
-		out = append(out, &cp)
+		out = append(out, e.user())
 	}
 	return out, total
 }
@@ -164,7 +164,7 @@ func (m *mirror) groupsPage(derived bool, p Page) ([]*Group, int) {
 	}
 	var es []*groupEntry
 	for _, e := range m.groups {
-		if e.g.Derived == derived {
+		if e.derived == derived {
 			es = append(es, e)
 		}
 	}
@@ -176,8 +176,7 @@ func (m *mirror) groupsPage(derived bool, p Page) ([]*Group, int) {
 	from, to := pageOf(total, p)
 	var out []*Group
 	for _, e := range es[from:to] {
-		cp := *e.g
-		out = append(out, &cp)
+		out = append(out, e.group())
 	}
 	return out, total
 }
