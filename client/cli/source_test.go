@@ -36,7 +36,7 @@ func TestSourceFileHashGraphFolder_Issue16(t *testing.T) {
 		seen[h] = step
 	}
 	note("users and groups")
-	if hash() != hash() {
+	if first := hash(); first != hash() {
 		t.Fatal("digest not stable")
 	}
 	write("assignments.json", `{"value":[]}`)
