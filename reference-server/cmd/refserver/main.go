@@ -6,7 +6,7 @@
 //	          [--admin-token T] [--seed-account ID [--seed-token-file F | --seed-token T]]
 //	          [--faults FILE] [--read-header-timeout 10s] [--read-body-timeout 30s]
 //	          [--write-timeout 2m] [--idle-timeout 2m] [--shutdown-timeout 15s]
-//	          [--journal-max-bytes 64MiB]
+//	          [--journal-max-bytes 64MiB] [--memory-limit 2560MiB]
 //
 // The seed token can also come from REFSERVER_SEED_TOKEN; see parseFlags.
 package main
@@ -18,9 +18,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -71,7 +73,25 @@ type options struct {
 	timeouts        server.Timeouts
 	shutdownTimeout time.Duration
 	journalMaxBytes int64
+	memoryLimit     int64
 }
+
+// DefaultMemoryLimit is the Go runtime's soft memory limit the server sets
+// when GOMEMLIMIT is not in its environment (--memory-limit).
+//
+// Why: the server's heap is mostly the mirror of every user and group
+// (store.Cached), about 1.7 KB per user (BenchmarkCachedHeapPerUser), so
+// 1.7 GB at 1M users. At the default GOGC=100 the collector lets the heap
+// grow to twice the live heap before it runs, 3.4 GB at 1M users: more
+// than the 3 GiB the issue 16 target gives the whole process. A soft
+// limit makes the collector run earlier once the heap nears it, and
+// changes nothing while it is far (100k users: the heap never gets
+// there). 2.5 GiB leaves room under 3 GiB for what the limit does not
+// count (SQLite's page cache, allocated outside the Go heap) and is far
+// enough above a 1M-user live heap that the collector does not run
+// back to back. It is a soft limit: a bigger live heap still grows,
+// at the cost of more collector CPU (the runtime caps it at about 50%).
+const DefaultMemoryLimit = 2560 << 20
 
 // parseFlags reads the flags and the environment.
 //
@@ -103,6 +123,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (options, error) {
 	o.journalMaxBytes = journal.DefaultMaxBytes
 	showVersion := fs.Bool("version", false, "print the version (module version, VCS revision, Go version) and exit")
 	fs.Var((*byteSize)(&o.journalMaxBytes), "journal-max-bytes", "memory bound of the request journal, all accounts together (bytes, or with KiB/MiB/GiB); oldest entries go first")
+	o.memoryLimit = DefaultMemoryLimit
+	fs.Var((*byteSize)(&o.memoryLimit), "memory-limit", "soft memory limit of the Go runtime (bytes, or with KiB/MiB/GiB; 0: none): the collector runs more often near it; GOMEMLIMIT in the environment wins")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -121,6 +143,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (options, error) {
 	}
 	if o.journalMaxBytes <= 0 {
 		return o, fmt.Errorf("--journal-max-bytes must be positive, got %d", o.journalMaxBytes)
+	}
+	if o.memoryLimit < 0 {
+		return o, fmt.Errorf("--memory-limit must be 0 (none) or positive, got %d", o.memoryLimit)
 	}
 	if err := o.resolveSeedToken(seedTokenFile, os.Getenv(SeedTokenEnv)); err != nil {
 		return o, err
@@ -220,6 +245,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	// Before the store loads its mirror, which is most of the heap.
+	memLimit := applyMemoryLimit(o.memoryLimit, os.Getenv("GOMEMLIMIT"))
 	st, err := store.OpenDefault(ctx, o.db)
 	if err != nil {
 		return err
@@ -259,7 +286,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("refserver listening", "addr", ln.Addr().String(), "db", o.db,
 		"read_header_timeout", o.timeouts.ReadHeader, "read_body_timeout", o.timeouts.ReadBody,
-		"write_timeout", o.timeouts.Write, "idle_timeout", o.timeouts.Idle, "journal_max_bytes", o.journalMaxBytes)
+		"write_timeout", o.timeouts.Write, "idle_timeout", o.timeouts.Idle, "journal_max_bytes", o.journalMaxBytes,
+		"memory_limit", memLimit)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -307,4 +335,20 @@ func bootstrap(ctx context.Context, st store.Store, o options, base string, stdo
 	}
 	fmt.Fprintf(stdout, "tenant URL: %s%s%s\nSCIM token (shown once): %s\n", base, server.TenantPrefix, acc.ID, secret)
 	return nil
+}
+
+// applyMemoryLimit sets the runtime's soft memory limit to limit (0: no
+// limit) unless GOMEMLIMIT (env) is set, in which case the runtime
+// already applied it and it wins. It returns the limit in force, for the
+// log ("off" when there is none).
+func applyMemoryLimit(limit int64, env string) string {
+	if env == "" && limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
+	cur := debug.SetMemoryLimit(-1) // -1 reads it
+	if cur == math.MaxInt64 {
+		return "off"
+	}
+	b := byteSize(cur)
+	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -316,5 +318,31 @@ func TestVersionAndHelpExitZero(t *testing.T) {
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%s printed %q, want %q in it", tc.arg, got, tc.want)
 		}
+	}
+}
+
+// TestMemoryLimit: --memory-limit sets the runtime's soft limit (issue 16),
+// 0 turns it off, and GOMEMLIMIT in the environment wins over the flag.
+func TestMemoryLimit(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(prev) })
+	o, err := parseFlags(nil, io.Discard, io.Discard)
+	if err != nil || o.memoryLimit != DefaultMemoryLimit {
+		t.Fatalf("default: %d %v", o.memoryLimit, err)
+	}
+	if _, err := parseFlags([]string{"--memory-limit", "-1"}, io.Discard, io.Discard); err == nil {
+		t.Error("--memory-limit -1: want an error")
+	}
+	if got := applyMemoryLimit(3<<30, ""); got != "3GiB" || debug.SetMemoryLimit(-1) != 3<<30 {
+		t.Errorf("flag: %s", got)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	if got := applyMemoryLimit(0, ""); got != "off" {
+		t.Errorf("0: %s", got)
+	}
+	// The runtime read GOMEMLIMIT at start; here it stands for that.
+	debug.SetMemoryLimit(1 << 30)
+	if got := applyMemoryLimit(3<<30, "1GiB"); got != "1GiB" {
+		t.Errorf("GOMEMLIMIT must win: %s", got)
 	}
 }
