@@ -25,6 +25,15 @@ func BenchmarkLoadRealistic100k(b *testing.B) {
 	benchmarkLoadFile(b, 100000, 5000)
 }
 
+// BenchmarkLoadRealistic1M is the same at 1M users (a 450 MB file); it
+// runs only with DIRECTORY_BENCH_1M=1.
+func BenchmarkLoadRealistic1M(b *testing.B) {
+	if os.Getenv("DIRECTORY_BENCH_1M") == "" {
+		b.Skip("set DIRECTORY_BENCH_1M=1 to load 1M users")
+	}
+	benchmarkLoadFile(b, 1000000, 50000)
+}
+
 // BenchmarkLoadRealistic10k is the same at 10k users.
 func BenchmarkLoadRealistic10k(b *testing.B) {
 	benchmarkLoadFile(b, 10000, 500)

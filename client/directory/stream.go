@@ -146,7 +146,10 @@ func (s *streamer) run() bool {
 			}
 			s.seen[key] = true
 			s.key, s.list, s.indent, s.items = key, list, -1, 0
-			s.header = bytes.Clone(line)
+			s.header = nil
+			if list {
+				s.header = bytes.Clone(line)
+			}
 			s.buf = append(make([]byte, 0, len(line)+64<<10), line...)
 			s.line2 = s.lr.line + 1
 		}
