@@ -41,12 +41,7 @@ func BenchmarkLoadRealistic10k(b *testing.B) {
 
 func benchmarkLoadFile(b *testing.B, users, groups int) {
 	path := filepath.Join(b.TempDir(), "dir.yaml")
-	data := fixtures.GenerateRealisticDirectory(users, groups, 1)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		b.Fatal(err)
-	}
-	size := int64(len(data))
-	data = nil
+	size := writeRealistic(b, path, users, groups)
 	b.Run("Load", func(b *testing.B) {
 		b.SetBytes(size)
 		measureLoads(b, func() (*directory.Directory, error) { return directory.Load(path) })
@@ -61,6 +56,16 @@ func benchmarkLoadFile(b *testing.B, users, groups int) {
 			return directory.ParseWhole(path, data)
 		})
 	})
+}
+
+// writeRealistic writes a generated directory to path, returning its size
+// (the bytes are garbage once it returns).
+func writeRealistic(b *testing.B, path string, users, groups int) int64 {
+	data := fixtures.GenerateRealisticDirectory(users, groups, 1)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return int64(len(data))
 }
 
 func measureLoads(b *testing.B, load func() (*directory.Directory, error)) {
