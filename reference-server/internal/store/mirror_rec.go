@@ -10,7 +10,7 @@ import (
 //
 // A mirror record holds what the indexes and the reads need and nothing
 // else, in few allocations that belong to the mirror alone: the strings
-// of a record in one buffer, the document as one exact-size slice, times
+// of a record in one buffer, the document packed (mirror_doc.go), times
 // as Unix nanoseconds, and the values many records share (department,
 // manager) interned. Reads build a *User or *Group from it.
 //
@@ -37,7 +37,8 @@ type userEntry struct {
 	ends        [3]uint32
 	manager     interned
 	department  interned
-	doc         []byte
+	doc         string // packed (mirror_doc.go) when docPacked
+	docPacked   bool
 	version     int64
 	created     int64 // Unix ns
 	modified    int64 // Unix ns
@@ -52,7 +53,8 @@ type groupEntry struct {
 	strs       string // DisplayName, ExternalID back to back
 	ends       [1]uint32
 	department interned
-	doc        []byte
+	doc        string
+	docPacked  bool
 	version    int64
 	created    int64
 	modified   int64
@@ -96,15 +98,6 @@ func packStrings(ends []uint32, ss ...string) string {
 	return b.String()
 }
 
-// ownDoc copies a document into a slice of its exact size: the caller's
-// may have spare capacity, or share memory with a larger buffer.
-func ownDoc(doc []byte) []byte {
-	if doc == nil {
-		return nil
-	}
-	return append(make([]byte, 0, len(doc)), doc...)
-}
-
 func unixNano(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
@@ -125,7 +118,7 @@ func newUserEntry(u *User, id string, seq int64) *userEntry {
 	if id == "" {
 		id = strings.Clone(u.ID)
 	}
-	e := &userEntry{id: id, manager: intern(u.ManagerID), department: intern(u.Department), doc: ownDoc(u.Doc),
+	e := &userEntry{id: id, manager: intern(u.ManagerID), department: intern(u.Department),
 		version: u.Version, created: unixNano(u.Created), modified: unixNano(u.LastModified),
 		seq: seq, active: u.Active}
 	email := u.WorkEmail
@@ -133,6 +126,7 @@ func newUserEntry(u *User, id string, seq int64) *userEntry {
 		e.emailIsName, email = true, ""
 	}
 	e.strs = packStrings(e.ends[:], u.UserName, u.ExternalID, u.DisplayName, email)
+	e.doc, e.docPacked = packDoc(u.Doc)
 	return e
 }
 
@@ -147,13 +141,13 @@ func (e *userEntry) workEmail() string {
 	return e.strs[e.ends[2]:]
 }
 
-// fill sets u to the record: a User the caller owns, whose strings and
-// document are the record's (immutable, as everywhere in the store).
+// fill sets u to the record: a User the caller owns, with its own
+// document; its strings are the record's (immutable).
 func (e *userEntry) fill(u *User) {
 	*u = User{ID: e.id, UserName: e.userName(), ExternalID: e.externalID(),
 		ManagerID: e.manager.String(), Department: e.department.String(),
 		DisplayName: e.displayName(), WorkEmail: e.workEmail(), Active: e.active,
-		Doc: e.doc, Version: e.version, Created: fromUnixNano(e.created), LastModified: fromUnixNano(e.modified)}
+		Doc: unpackDoc(e.doc, e.docPacked), Version: e.version, Created: fromUnixNano(e.created), LastModified: fromUnixNano(e.modified)}
 }
 
 func (e *userEntry) user() *User {
@@ -181,9 +175,10 @@ func newGroupEntry(g *Group, id string, seq int64) *groupEntry {
 	if id == "" {
 		id = strings.Clone(g.ID)
 	}
-	e := &groupEntry{id: id, department: intern(g.Department), doc: ownDoc(g.Doc), version: g.Version,
+	e := &groupEntry{id: id, department: intern(g.Department), version: g.Version,
 		created: unixNano(g.Created), modified: unixNano(g.LastModified), seq: seq, derived: g.Derived}
 	e.strs = packStrings(e.ends[:], g.DisplayName, g.ExternalID)
+	e.doc, e.docPacked = packDoc(g.Doc)
 	return e
 }
 
@@ -192,6 +187,6 @@ func (e *groupEntry) externalID() string  { return e.strs[e.ends[0]:] }
 
 func (e *groupEntry) group() *Group {
 	return &Group{ID: e.id, DisplayName: e.displayName(), ExternalID: e.externalID(),
-		Derived: e.derived, Department: e.department.String(), Doc: e.doc, Version: e.version,
+		Derived: e.derived, Department: e.department.String(), Doc: unpackDoc(e.doc, e.docPacked), Version: e.version,
 		Created: fromUnixNano(e.created), LastModified: fromUnixNano(e.modified)}
 }
