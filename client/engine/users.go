@@ -271,6 +271,9 @@ func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[stri
 	if err != nil {
 		return fmt.Errorf("cycle: create %s %s: %w", it.noun(), it.key.SourceID, err)
 	}
+	// Room for the values, the export step and a manager's step and
+	// property (refs.go).
+	it.rec.Grow(2, len(values)+1)
 	for _, p := range slices.Sorted(maps.Keys(values)) {
 		it.rec.Modified(p, nil, str(values[p]))
 	}

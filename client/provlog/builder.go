@@ -125,6 +125,26 @@ func (b *Builder) Step(t StepType, name string, status Status, description strin
 	return b
 }
 
+// Grow makes room for steps more steps and modified more modified
+// properties, so that a record whose size the engine knows is held in
+// slices of its size rather than append's doubling (a cycle holds a
+// record per object until it commits them, issue 16).
+func (b *Builder) Grow(steps, modified int) *Builder {
+	b.r.ProvisioningSteps = grow(b.r.ProvisioningSteps, steps)
+	b.r.ModifiedProperties = grow(b.r.ModifiedProperties, modified)
+	return b
+}
+
+// grow is slices.Grow to exactly n more, not append's doubling.
+func grow[E any](s []E, n int) []E {
+	if n <= cap(s)-len(s) {
+		return s
+	}
+	out := make([]E, len(s), len(s)+n)
+	copy(out, s)
+	return out
+}
+
 // Modified records a changed property; nil means "no value" (LOG-07).
 func (b *Builder) Modified(name string, oldValue, newValue *string) *Builder {
 	b.r.ModifiedProperties = append(b.r.ModifiedProperties, ModifiedProperty{DisplayName: name, OldValue: oldValue, NewValue: newValue})

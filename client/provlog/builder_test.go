@@ -63,3 +63,23 @@ func TestRecordsShareDetails(t *testing.T) {
 		}
 	}
 }
+
+// Grow reserves room without changing the record.
+func TestGrow(t *testing.T) {
+	j := &Job{NewID: func() string { return "id" }}
+	b := j.Begin("cycle", ActionCreate, Identity{ID: "s"})
+	for range 3 {
+		b.Step(StepImport, NameImportAdd, StatusSuccess, "", nil)
+	}
+	b.Grow(2, 12)
+	if c := cap(b.r.ProvisioningSteps); c != 5 {
+		t.Errorf("steps capacity %d; want 5 (3 + 2, not doubled)", c)
+	}
+	if c := cap(b.r.ModifiedProperties); c != 12 {
+		t.Errorf("modified properties capacity %d; want 12", c)
+	}
+	r := b.Finish()
+	if len(r.ProvisioningSteps) != 3 || len(r.ModifiedProperties) != 0 {
+		t.Errorf("Grow added entries: %+v", r)
+	}
+}
