@@ -6,7 +6,11 @@
 // an initial cycle's CPU is garbage collection. Batch runs trade memory
 // for that CPU, as the Go GC guide suggests for batch work: GOGC=400 with
 // a soft memory limit, so that a very large directory makes the collector
-// work harder instead of growing the heap without bound. GOGC and
+// work harder instead of growing the heap without bound. The limit is
+// what a cycle of the largest tenants may use (issue 16: entrasim's peak
+// RSS within 1 GiB at a million users), less room for what the runtime
+// does not count (SQLite's page cache, the binary); below it GOGC=400
+// rules, so small and medium cycles keep the CPU saving. GOGC and
 // GOMEMLIMIT in the environment always win.
 package gcpolicy
 
@@ -19,8 +23,8 @@ import (
 const (
 	// Percent is the GOGC value of a batch run.
 	Percent = 400
-	// MemoryLimit is the soft memory limit of a batch run (2 GiB).
-	MemoryLimit int64 = 2 << 30
+	// MemoryLimit is the soft memory limit of a batch run (768 MiB).
+	MemoryLimit int64 = 768 << 20
 )
 
 // Batch saves a batch run about a fifth of its CPU (BenchmarkInitialCycleBatchGC against BenchmarkInitialCycle).
