@@ -56,12 +56,8 @@ func NewCached(ctx context.Context, base Store) (*Cached, error) {
 	for _, a := range accts {
 		m := newMirror()
 		c.accs[a.ID] = m
-		users, _, err := base.Users(ctx, a.ID, Page{Limit: -1})
-		if err != nil {
+		if err := loadUsers(ctx, base, a.ID, m.putUser); err != nil {
 			return nil, fmt.Errorf("load mirror of %s: %w", a.ID, err)
-		}
-		for _, u := range users {
-			m.putUser(u)
 		}
 		for _, derived := range []bool{false, true} {
 			groups, _, err := base.Groups(ctx, a.ID, derived, Page{Limit: -1})
@@ -81,6 +77,20 @@ func NewCached(ctx context.Context, base Store) (*Cached, error) {
 		}
 	}
 	return c, nil
+}
+
+// loadUsers calls fn for every user of account in creation order. From
+// SQLite the rows are read one at a time: a list of 1M *User (2-3x the
+// mirror's form) would be the server's peak heap at every restart.
+func loadUsers(ctx context.Context, base Store, account string, fn func(*User)) error {
+	if s, ok := base.(*SQLite); ok {
+		return s.eachUser(ctx, account, fn)
+	}
+	users, _, err := base.Users(ctx, account, Page{Limit: -1})
+	for _, u := range users {
+		fn(u)
+	}
+	return err
 }
 
 // acct returns the mirror of an account (nil when it has no resources yet).

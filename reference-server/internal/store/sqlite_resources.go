@@ -142,6 +142,27 @@ func (r reader) Users(ctx context.Context, account string, p Page) ([]*User, int
 	return us, total, nil
 }
 
+// eachUser calls fn for every user of account in creation order, one row
+// at a time.
+func (s *SQLite) eachUser(ctx context.Context, account string, fn func(*User)) error {
+	rows, err := s.st.usersPage.QueryContext(ctx, account, -1, 0)
+	if err != nil {
+		return fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return fmt.Errorf("list users: %w", err)
+		}
+		fn(u)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list users: %w", err)
+	}
+	return nil
+}
+
 func (r reader) Group(ctx context.Context, account, id string, derived bool) (*Group, error) {
 	g, err := scanGroup(r.stmt(ctx, r.st.groupByID).QueryRowContext(ctx, account, id, b2i(derived)))
 	if errors.Is(err, sql.ErrNoRows) {
