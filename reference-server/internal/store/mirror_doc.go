@@ -66,19 +66,14 @@ func packDoc(doc []byte) (string, bool) {
 	return docPacker.Replace(string(doc)), true
 }
 
-// unpackDoc returns the document packDoc packed: a new slice.
-func unpackDoc(s string, packed bool) []byte {
+// unpackDoc returns the document packDoc packed, n bytes long: a new
+// slice.
+func unpackDoc(s string, packed bool, n int) []byte {
 	if s == "" {
 		return nil
 	}
 	if !packed {
 		return []byte(s)
-	}
-	n := len(s)
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 {
-			n += len(docTokens[s[i]]) - 1
-		}
 	}
 	out := make([]byte, 0, n)
 	for i := 0; i < len(s); {

@@ -35,6 +35,7 @@ type userEntry struct {
 	// when it equals UserName (emailIsName), Entra's usual mail = UPN.
 	strs        string
 	ends        [3]uint32
+	docLen      uint32 // of the unpacked document
 	manager     interned
 	department  interned
 	doc         string // packed (mirror_doc.go) when docPacked
@@ -52,6 +53,7 @@ type groupEntry struct {
 	id         string // as userEntry.id
 	strs       string // DisplayName, ExternalID back to back
 	ends       [1]uint32
+	docLen     uint32
 	department interned
 	doc        string
 	docPacked  bool
@@ -127,6 +129,7 @@ func newUserEntry(u *User, id string, seq int64) *userEntry {
 	}
 	e.strs = packStrings(e.ends[:], u.UserName, u.ExternalID, u.DisplayName, email)
 	e.doc, e.docPacked = packDoc(u.Doc)
+	e.docLen = uint32(len(u.Doc))
 	return e
 }
 
@@ -147,7 +150,7 @@ func (e *userEntry) fill(u *User) {
 	*u = User{ID: e.id, UserName: e.userName(), ExternalID: e.externalID(),
 		ManagerID: e.manager.String(), Department: e.department.String(),
 		DisplayName: e.displayName(), WorkEmail: e.workEmail(), Active: e.active,
-		Doc: unpackDoc(e.doc, e.docPacked), Version: e.version, Created: fromUnixNano(e.created), LastModified: fromUnixNano(e.modified)}
+		Doc: unpackDoc(e.doc, e.docPacked, int(e.docLen)), Version: e.version, Created: fromUnixNano(e.created), LastModified: fromUnixNano(e.modified)}
 }
 
 func (e *userEntry) user() *User {
@@ -179,6 +182,7 @@ func newGroupEntry(g *Group, id string, seq int64) *groupEntry {
 		created: unixNano(g.Created), modified: unixNano(g.LastModified), seq: seq, derived: g.Derived}
 	e.strs = packStrings(e.ends[:], g.DisplayName, g.ExternalID)
 	e.doc, e.docPacked = packDoc(g.Doc)
+	e.docLen = uint32(len(g.Doc))
 	return e
 }
 
@@ -187,6 +191,6 @@ func (e *groupEntry) externalID() string  { return e.strs[e.ends[0]:] }
 
 func (e *groupEntry) group() *Group {
 	return &Group{ID: e.id, DisplayName: e.displayName(), ExternalID: e.externalID(),
-		Derived: e.derived, Department: e.department.String(), Doc: unpackDoc(e.doc, e.docPacked), Version: e.version,
+		Derived: e.derived, Department: e.department.String(), Doc: unpackDoc(e.doc, e.docPacked, int(e.docLen)), Version: e.version,
 		Created: fromUnixNano(e.created), LastModified: fromUnixNano(e.modified)}
 }
