@@ -14,6 +14,9 @@
 # otherwise from polling its VmHWM while it runs (a close lower bound).
 # Scale target: 1,000,000 users + 50,000 groups with entrasim <= 1 GiB,
 # refserver <= 3 GiB, no-change incremental <= 10 s, 1,000 changed <= 15 s.
+# BENCH_ENTRASIM_GOMEMLIMIT sets GOMEMLIMIT for entrasim alone (refserver keeps
+# its own --memory-limit), to measure a directory larger than entrasim's
+# default soft limit without the collector thrashing.
 # Loopback only; everything in a temp folder (BENCH_KEEP=1 keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +31,7 @@ CHANGED="${BENCH_CHANGED:-1000}"
 # The issue's target is "scope all"; BENCH_SCOPE=assigned benchmarks the assigned layout.
 SCOPE="${BENCH_SCOPE:-all}"
 KEEP="${BENCH_KEEP:-}"
+ESLIMIT="${BENCH_ENTRASIM_GOMEMLIMIT:-}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-scale.XXXXXX")"
 pid=""
@@ -51,6 +55,10 @@ step "build entrasim and refserver"
 "$GO" build -o "$work/bin/entrasim" ./client/cmd/entrasim
 "$GO" build -o "$work/bin/refserver" ./reference-server/cmd/refserver
 entrasim="$work/bin/entrasim"
+# GOMEMLIMIT must reach entrasim only: refserver would read it too.
+unset GOMEMLIMIT
+esenv=(env)
+[ -z "$ESLIMIT" ] || esenv=(env "GOMEMLIMIT=$ESLIMIT")
 
 step "generate $USERS users, $NGROUPS groups (seed $SEED, scope $SCOPE)"
 t0=$(now)
@@ -110,11 +118,11 @@ cycle() {
 	step "entrasim cycle: $name"
 	start=$(now)
 	if [ -n "$gnutime" ]; then
-		"$gnutime" -v -o "$work/time-$name.txt" "$entrasim" cycle --directory "$dir" --state "$work/job.db" --concurrency "$CONCURRENCY" > "$work/cycle-$name.txt" 2>&1 || rc=$?
+		"$gnutime" -v -o "$work/time-$name.txt" "${esenv[@]}" "$entrasim" cycle --directory "$dir" --state "$work/job.db" --concurrency "$CONCURRENCY" > "$work/cycle-$name.txt" 2>&1 || rc=$?
 		end=$(now)
 		kib=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time-$name.txt")
 	else
-		"$entrasim" cycle --directory "$dir" --state "$work/job.db" --concurrency "$CONCURRENCY" > "$work/cycle-$name.txt" 2>&1 &
+		"${esenv[@]}" "$entrasim" cycle --directory "$dir" --state "$work/job.db" --concurrency "$CONCURRENCY" > "$work/cycle-$name.txt" 2>&1 &
 		cpid=$!
 		while kill -0 "$cpid" 2>/dev/null; do
 			h=$(hwm "$cpid")
@@ -153,7 +161,7 @@ dbsize=$(du -k "$work/refserver.db"* 2>/dev/null | awk '{ s += $1 } END { printf
 rssfrom="GNU time -v"
 [ -n "$gnutime" ] || rssfrom="/proc VmHWM polling"
 
-printf '\nbench-scale: %s users + %s groups, scope %s, concurrency %s, seed %s (%s users changed)\n' "$USERS" "$NGROUPS" "$SCOPE" "$CONCURRENCY" "$SEED" "$changed"
+printf '\nbench-scale: %s users + %s groups, scope %s, concurrency %s, seed %s (%s users changed)%s\n' "$USERS" "$NGROUPS" "$SCOPE" "$CONCURRENCY" "$SEED" "$changed" "${ESLIMIT:+, entrasim GOMEMLIMIT=$ESLIMIT}"
 printf '%-34s %12s\n' "measure" "value"
 printf '%-34s %12s\n' "----------------------------------" "------------"
 printf '%-34s %12s\n' "directory generate (s)" "$t_gen"
