@@ -107,7 +107,8 @@ func newCycleRun(f *framework.Framework, fixture string, mod func(*engine.Option
 	cleaner, err := scim.New(scim.Options{TenantURL: f.Target.TenantURL, Token: f.Target.Token, Timeout: f.Config.RequestTimeout})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() { r.cleanup(cleaner) })
-	opt := engine.Options{Client: c, Store: st, Observer: r.events, SkipReferenceCheck: !f.Config.ReferenceCheck}
+	opt := engine.Options{Client: c, Store: st, Observer: r.events, SkipReferenceCheck: !f.Config.ReferenceCheck,
+		KeepRecords: true}
 	r.groups = f.Supports(requirements.FeatureGroups)
 	if !r.groups {
 		cfg := mapping.Gtmhub()

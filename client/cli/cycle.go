@@ -119,14 +119,11 @@ func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Durat
 			return failure(err)
 		}
 	}
-	// all holds the records for --logs only: at a million objects a
-	// copy of every record is gigabytes (issue 16).
+	// all holds the records for --logs: the engine keeps them in the
+	// summary for --logs only (openJob sets engine.Options.KeepRecords),
+	// as a million records are gigabytes (issue 16).
 	var all []provlog.Record
-	keep := func(sum *engine.Summary) {
-		if f.logs != "" {
-			all = append(all, sum.Records...)
-		}
-	}
+	keep := func(sum *engine.Summary) { all = append(all, sum.Records...) }
 	failed, stopped := false, false
 	advice := ""
 	// Consecutive skipped slots (quarantined until a later retry) are
@@ -235,7 +232,7 @@ func interruptedText(cmdCtx context.Context) string {
 
 // interruptedLine says in one line how far an interrupted cycle got.
 func interruptedLine(what string, s *engine.Summary) string {
-	if s.Done == 0 && len(s.Records) == 0 {
+	if s.Done == 0 && s.Logged == 0 {
 		return fmt.Sprintf("%s before any of %d objects was done; nothing was written; the next cycle starts from the beginning",
 			what, s.Total)
 	}

@@ -255,7 +255,10 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 		Quarantine: quarantine.Config{MinFailures: th.MinFailures, ProportionPercent: th.ProportionPercent,
 			BaseFailures: th.BaseFailures, TotalFailures: th.TotalFailures},
 		Outbox: outbox, NotificationEmail: stored.NotificationEmail, RetryNow: f.retryNow,
-		SkipReferenceCheck: !f.referenceCheck, Interrupt: interrupt, Observer: obs})
+		SkipReferenceCheck: !f.referenceCheck, Interrupt: interrupt, Observer: obs,
+		// The summary keeps the records for --logs only: the state file
+		// has them anyway, and a million of them are gigabytes (issue 16).
+		KeepRecords: f.logs != ""})
 	if err != nil {
 		return nil, usagef("%s: %v", path, err)
 	}

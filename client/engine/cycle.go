@@ -388,9 +388,10 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	fatal := r.fatal.get() != nil
 	var commit state.Commit
 	all := append(append(make([]*item, 0, len(r.users)+len(r.groups)), r.users...), r.groups...)
+	keep := r.e.opt.KeepRecords || r.onDemand
 	// Records are large structs: sizing the slice once spares the copies
 	// of append's doubling (10k+ records in an initial cycle).
-	if n := countRecorded(all); n > 0 {
+	if n := countRecorded(all); n > 0 && keep {
 		s.Records = make([]provlog.Record, 0, n)
 	}
 	for _, it := range all {
@@ -405,7 +406,11 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 			continue
 		}
 		tally(s, it)
-		s.Records = append(s.Records, it.record())
+		s.Logged++
+		it.logged = true
+		if keep {
+			s.Records = append(s.Records, it.record())
+		}
 		if !r.onDemand && prog == itemDone {
 			if err := r.settleItem(it); err != nil {
 				return nil, err
@@ -416,7 +421,7 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	if r.interrupted.Load() {
 		return r.finishInterrupted(ctx, s, commit, all)
 	}
-	return r.commitCycle(ctx, s, commit, staged)
+	return r.commitCycle(ctx, s, commit, all, staged)
 }
 
 // persistItem adds the item's state entry to the commit as its persistence
@@ -523,7 +528,7 @@ func (r *run) observe(ctx context.Context, it *item) {
 // commitCycle closes a complete cycle: the job moves on and the quarantine
 // state machine runs (not on demand), the observer hears of the cycle, and
 // objects, records, cycle and job are committed together.
-func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, staged int) (*Summary, error) {
+func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, all []*item, staged int) (*Summary, error) {
 	e := r.e
 	job := r.job
 	var cyc *state.Cycle
@@ -549,7 +554,8 @@ func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, 
 	if cyc != nil {
 		cyc.Counts = s.Counts
 	}
-	commit.Records, commit.Cycle, commit.Job = s.Records, cyc, s.Job
+	commit.Cycle, commit.Job = cyc, s.Job
+	r.commitRecords(s, &commit, all)
 	r.markSource(s, &commit, staged)
 	if err := e.opt.Store.Commit(ctx, commit); err != nil {
 		return nil, err

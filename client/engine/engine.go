@@ -74,6 +74,12 @@ type Options struct {
 	// default, never interrupts: a cancelled ctx then fails the cycle and
 	// nothing is committed. Provision on demand ignores it.
 	Interrupt <-chan struct{}
+	// KeepRecords has Summary.Records hold the cycle's provisioning-log
+	// records. false, the default, leaves it empty: the records go
+	// straight from the cycle to the state file (Store.Records reads
+	// them), as a million of them are gigabytes (issue 16). Provision on
+	// demand always keeps them.
+	KeepRecords bool
 }
 
 // Event is the outcome of one object in a cycle: the one place where
@@ -119,8 +125,12 @@ type Summary struct {
 	Job state.Job
 	// Stopped says why the cycle did nothing (job disabled or quarantined).
 	Stopped string
-	// Records are the cycle's provisioning-log records.
+	// Records are the cycle's provisioning-log records, when
+	// Options.KeepRecords asks for them.
 	Records []provlog.Record
+	// Logged is the number of provisioning-log records the cycle wrote,
+	// whether Records holds them or not.
+	Logged int
 
 	// At is the cycle's time on the simulated clock.
 	At time.Time

@@ -409,7 +409,7 @@ func TestQuarantineWhenUnreachable_ENTRA_QUAR_02(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := New(Options{Client: c, Store: env.store})
+	eng, err := New(Options{Client: c, Store: env.store, KeepRecords: true})
 	if err != nil {
 		t.Fatal(err)
 	}

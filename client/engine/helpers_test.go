@@ -54,7 +54,7 @@ func newEnv(t testing.TB, adjust func(*scim.Options)) *testEnv {
 
 func (e *testEnv) engine(cfg *mapping.Config, mod func(*Options)) *Engine {
 	e.t.Helper()
-	o := Options{Client: e.client, Store: e.store, Config: cfg}
+	o := Options{Client: e.client, Store: e.store, Config: cfg, KeepRecords: true}
 	if mod != nil {
 		mod(&o)
 	}

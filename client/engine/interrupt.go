@@ -155,7 +155,7 @@ func (r *run) finishInterrupted(ctx context.Context, s *Summary, commit state.Co
 	s.Interrupted, s.Done, s.Total = true, doneCount(all), r.total
 	job := r.job
 	job.Status.CycleBegan = time.Time{} // the cycle did not finish: no CycleFinished
-	if len(commit.Upsert) == 0 && len(commit.Forget) == 0 && len(s.Records) == 0 {
+	if len(commit.Upsert) == 0 && len(commit.Forget) == 0 && s.Logged == 0 {
 		s.Job = job
 		e.describe(s, r.ledger)
 		return s, nil
@@ -172,7 +172,8 @@ func (r *run) finishInterrupted(ctx context.Context, s *Summary, commit state.Co
 		e.opt.Observer.CycleDone(ctx, s)
 	}
 	cyc.Counts = s.Counts
-	commit.Records, commit.Cycle, commit.Job, commit.Escrow = s.Records, cyc, s.Job, r.ledger
+	commit.Cycle, commit.Job, commit.Escrow = cyc, s.Job, r.ledger
+	r.commitRecords(s, &commit, all)
 	if err := e.opt.Store.Commit(ctx, commit); err != nil {
 		return nil, err
 	}

@@ -144,7 +144,9 @@ type item struct {
 	// persist is what the commit does with the state entry.
 	persist persistence
 
-	rec    *provlog.Builder
+	rec *provlog.Builder
+	// logged: finish counted the item's record; the commit writes it.
+	logged bool
 	action provlog.Action
 	result itemResult
 	// checkFailed: the manager's reference check (ENTRA-FLOW-06) was

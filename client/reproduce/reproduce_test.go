@@ -54,7 +54,7 @@ func newWorld(t *testing.T) *world {
 	}
 	t.Cleanup(func() { st.Close() })
 	c := w.client(srv.Token)
-	if w.eng, err = engine.New(engine.Options{Client: c, Store: st}); err != nil {
+	if w.eng, err = engine.New(engine.Options{Client: c, Store: st, KeepRecords: true}); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -231,7 +231,7 @@ func TestReproduceEngineRecords(t *testing.T) {
 func TestReproduceCredentialFailure_ERR_22(t *testing.T) {
 	w := newWorld(t)
 	bad := w.client("revoked")
-	eng, _ := engine.New(engine.Options{Client: bad, Store: mustStore(t)})
+	eng, _ := engine.New(engine.Options{Client: bad, Store: mustStore(t), KeepRecords: true})
 	d, _ := directory.Parse("t.yaml", []byte(users))
 	s, err := eng.Cycle(context.Background(), d)
 	if err != nil {

@@ -85,7 +85,7 @@ func Run(ctx context.Context, sc *Scenario, t *Target, workDir string, out io.Wr
 		email = "admin@contoso.com"
 	}
 	th := sc.Settings.Thresholds
-	eng, err := engine.New(engine.Options{Client: client, Store: st, Config: cfg, Outbox: outbox, NotificationEmail: email,
+	eng, err := engine.New(engine.Options{Client: client, Store: st, Config: cfg, Outbox: outbox, NotificationEmail: email, KeepRecords: true,
 		Quarantine: quarantine.Config{MinFailures: th.MinFailures, ProportionPercent: th.ProportionPercent,
 			BaseFailures: th.BaseFailures, TotalFailures: th.TotalFailures}})
 	if err != nil {
@@ -294,7 +294,7 @@ func (f *folder) add(s *engine.Summary) {
 	switch {
 	case s.Skipped:
 		key = "skipped: " + s.Stopped
-	case len(s.Records) == 0 && s.Counts.Requests == 0 && s.Transition != nil && s.Transition.Event == quarantine.EventRan:
+	case s.Logged == 0 && s.Counts.Requests == 0 && s.Transition != nil && s.Transition.Event == quarantine.EventRan:
 		key = "nothing to do; job " + s.Job.Code()
 	}
 	if key == "" || key != f.key {

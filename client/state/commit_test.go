@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/quantive/entra-scim-harness/client/provlog"
 )
 
 // TestCommitWritesEveryRowInOrder commits a few hundred rows and checks
@@ -73,5 +75,79 @@ func TestCommitUnencodableRowWritesNothing(t *testing.T) {
 	recs, _ := s.Records(ctx, LogFilter{})
 	if len(objs) != 0 || len(recs) != 0 {
 		t.Fatalf("failed commit left %d objects and %d records", len(objs), len(recs))
+	}
+}
+
+// TestCommitRecordStream: records from RecordStream are written after
+// Records, in order, with the same bodies as from the slice; a stream that
+// fails part-way leaves nothing of the commit in the file.
+func TestCommitRecordStream(t *testing.T) {
+	ctx := context.Background()
+	streamed := func(c Commit, split int, fail error) Commit {
+		rest := c.Records[split:]
+		c.Records = c.Records[:split]
+		c.RecordStream = func(put func(*provlog.Record) error) error {
+			for i := range rest {
+				if fail != nil && i == len(rest)/2 {
+					return fail
+				}
+				if err := put(&rest[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return c
+	}
+	bodies := func(s *Store) []string {
+		rows, err := s.db.QueryContext(ctx, `SELECT body FROM logs ORDER BY seq`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var b string
+			if err := rows.Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b)
+		}
+		return out
+	}
+	ref, _ := open(t)
+	j, _ := ref.Job(ctx)
+	if err := ref.Commit(ctx, initialCommit(j, 40)); err != nil {
+		t.Fatal(err)
+	}
+	want := bodies(ref)
+	for _, tc := range []struct {
+		name  string
+		split int
+		fail  error
+	}{
+		{"all streamed", 0, nil},
+		{"slice then stream", 13, nil},
+		{"stream fails", 5, errors.New("spill file unreadable")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := open(t)
+			j, _ := s.Job(ctx)
+			err := s.Commit(ctx, streamed(initialCommit(j, 40), tc.split, tc.fail))
+			got := bodies(s)
+			if tc.fail != nil {
+				objs, _ := s.Objects(ctx)
+				if !errors.Is(err, tc.fail) || len(got) != 0 || len(objs) != 0 {
+					t.Fatalf("err %v, %d records and %d objects written; want the stream's error and nothing", err, len(got), len(objs))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("streamed records differ from the slice's:\n%d records\n%d wanted", len(got), len(want))
+			}
+		})
 	}
 }

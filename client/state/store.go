@@ -347,6 +347,13 @@ type Commit struct {
 	Forget []Key
 	// Records are the cycle's provisioning-log records, in order.
 	Records []provlog.Record
+	// RecordStream, when set, produces the cycle's further records, after
+	// Records, one at a time: it calls put once per record, in order, and
+	// returns put's first error or its own. It runs inside the commit's
+	// transaction, so a failed stream writes nothing, and its caller need
+	// not hold every record at once (a million records are gigabytes,
+	// issue 16). put does not keep the record once it returns.
+	RecordStream func(put func(*provlog.Record) error) error
 	// Cycle is the history entry; nil writes none.
 	Cycle *Cycle
 	// Job is the job after the cycle, with its status (quarantine).
@@ -400,23 +407,8 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle: forget %s %s: %w", k.Kind, k.SourceID, err)
 		}
 	}
-	if len(c.Records) > 0 {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO logs(cycle_id, change_id, source_id, action, status, body) VALUES(?,?,?,?,?,?)`)
-		if err != nil {
-			return fmt.Errorf("commit cycle: %w", err)
-		}
-		defer st.Close()
-		for i := range c.Records {
-			r := &c.Records[i]
-			body, err := jt.text(r)
-			if err != nil {
-				return fmt.Errorf("commit log record %s: %w", r.ID, err)
-			}
-			if _, err := st.ExecContext(ctx, r.CycleID, r.ChangeID, r.SourceIdentity.ID, string(r.ProvisioningAction),
-				string(r.ProvisioningStatusInfo.Status), body); err != nil {
-				return fmt.Errorf("commit log record: %w", err)
-			}
-		}
+	if err := writeRecords(ctx, tx, jt, c); err != nil {
+		return err
 	}
 	if c.Cycle != nil {
 		b, _ := json.Marshal(c.Cycle)
