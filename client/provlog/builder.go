@@ -36,11 +36,25 @@ func (j *Job) now() time.Time {
 
 // Builder assembles one record while the engine processes an object.
 // Methods return the builder so calls can be chained; Build finishes it.
-// A builder is used by one goroutine at a time.
+// A builder is used by one goroutine at a time. Spill moves the record
+// out of the heap while the engine works on other objects (spill.go).
 type Builder struct {
-	job     *Job
-	r       Record
+	job *Job
+	// r is the record; while spilled, nil or what was set and added
+	// since the last spill (the delta), set saying which fields were set.
+	r       *Record
+	set     fieldSet
 	elapsed time.Duration
+	// spill and seg locate the record's last segment while spilled.
+	spill *SpillFile
+	seg   segment
+}
+
+// begun lets Begin allocate a builder with its record at once (a cycle
+// begins a record per object, issue 16).
+type begun struct {
+	b Builder
+	r Record
 }
 
 // Begin starts a record for one object in a cycle. The activity time is
@@ -49,7 +63,7 @@ type Builder struct {
 // ({"id": "", "displayName": "", "identityType": "Group", "details": {}}).
 func (j *Job) Begin(cycleID string, action Action, source Identity) *Builder {
 	now := j.now()
-	return &Builder{job: j, r: Record{
+	p := &begun{r: Record{
 		ID:                     j.id(),
 		ActivityDateTime:       now,
 		ChangeID:               j.id(),
@@ -67,6 +81,8 @@ func (j *Job) Begin(cycleID string, action Action, source Identity) *Builder {
 		InitiatedBy:            j.InitiatedBy,
 		TenantID:               j.TenantID,
 	}}
+	p.b = Builder{job: j, r: &p.r}
+	return &p.b
 }
 
 // noDetails is the detailsInfo of every identity and step without details
@@ -95,10 +111,27 @@ func withDetails(i Identity) Identity {
 
 // Action changes the record's action (e.g. once matching decides between
 // create and update).
-func (b *Builder) Action(a Action) *Builder { b.r.ProvisioningAction = a; return b }
+func (b *Builder) Action(a Action) *Builder {
+	b.cur().ProvisioningAction = a
+	b.set |= setAction
+	return b
+}
 
 // Target sets the target identity (known after matching or creation).
-func (b *Builder) Target(t Identity) *Builder { b.r.TargetIdentity = withDetails(t); return b }
+func (b *Builder) Target(t Identity) *Builder {
+	b.cur().TargetIdentity = withDetails(t)
+	b.set |= setTarget
+	return b
+}
+
+// cur is the record the methods change: the whole record, or while
+// spilled the delta, begun on first use.
+func (b *Builder) cur() *Record {
+	if b.r == nil {
+		b.r = &Record{}
+	}
+	return b.r
+}
 
 // Elapsed adds d to the time the action took: durationInMilliseconds is
 // "how long this provisioning action took to finish. Measured in
@@ -120,7 +153,8 @@ func (b *Builder) Step(t StepType, name string, status Status, description strin
 	if details == nil {
 		details = noDetails
 	}
-	b.r.ProvisioningSteps = append(b.r.ProvisioningSteps, Step{Name: name, Description: description,
+	r := b.cur()
+	r.ProvisioningSteps = append(r.ProvisioningSteps, Step{Name: name, Description: description,
 		Details: details, ProvisioningStepType: t, Status: status})
 	return b
 }
@@ -130,8 +164,9 @@ func (b *Builder) Step(t StepType, name string, status Status, description strin
 // slices of its size rather than append's doubling (a cycle holds a
 // record per object until it commits them, issue 16).
 func (b *Builder) Grow(steps, modified int) *Builder {
-	b.r.ProvisioningSteps = grow(b.r.ProvisioningSteps, steps)
-	b.r.ModifiedProperties = grow(b.r.ModifiedProperties, modified)
+	r := b.cur()
+	r.ProvisioningSteps = grow(r.ProvisioningSteps, steps)
+	r.ModifiedProperties = grow(r.ModifiedProperties, modified)
 	return b
 }
 
@@ -147,7 +182,8 @@ func grow[E any](s []E, n int) []E {
 
 // Modified records a changed property; nil means "no value" (LOG-07).
 func (b *Builder) Modified(name string, oldValue, newValue *string) *Builder {
-	b.r.ModifiedProperties = append(b.r.ModifiedProperties, ModifiedProperty{DisplayName: name, OldValue: oldValue, NewValue: newValue})
+	r := b.cur()
+	r.ModifiedProperties = append(r.ModifiedProperties, ModifiedProperty{DisplayName: name, OldValue: oldValue, NewValue: newValue})
 	return b
 }
 
@@ -157,27 +193,29 @@ func (b *Builder) Fail(e ErrorInfo) *Builder {
 	if e.ErrorCategory == "" {
 		e.ErrorCategory = CategoryFor(e.ErrorCode)
 	}
-	b.r.ProvisioningStatusInfo = StatusInfo{Status: StatusFailure, ErrorInformation: &e}
+	b.cur().ProvisioningStatusInfo = StatusInfo{Status: StatusFailure, ErrorInformation: &e}
+	b.set |= setStatus
 	return b
 }
 
 // Warn marks the record as a warning with error information.
 func (b *Builder) Warn(e ErrorInfo) *Builder {
 	b.Fail(e)
-	b.r.ProvisioningStatusInfo.Status = StatusWarning
+	b.cur().ProvisioningStatusInfo.Status = StatusWarning
 	return b
 }
 
 // Skip marks the record skipped (out of scope, already in sync, missing
 // matching value; LOG-03). Skipped records carry no error information.
 func (b *Builder) Skip() *Builder {
-	b.r.ProvisioningStatusInfo = StatusInfo{Status: StatusSkipped}
+	b.cur().ProvisioningStatusInfo = StatusInfo{Status: StatusSkipped}
+	b.set |= setStatus
 	return b
 }
 
 // Build returns the finished record with its duration: the time reported
 // with Elapsed, in whole milliseconds, capped at Int32's maximum ([POS]:
-// Int32).
+// Int32). A spilled builder must be brought back with Unspill first.
 func (b *Builder) Build() Record {
 	r := b.built()
 	r.ProvisioningSteps = append([]Step{}, r.ProvisioningSteps...)
@@ -191,13 +229,21 @@ func (b *Builder) Build() Record {
 // hold each record's slices twice while it commits them, issue 16).
 func (b *Builder) Finish() Record {
 	r := b.built()
-	b.r = Record{}
+	b.r = nil
 	return r
 }
 
 // built is the record as it stands, its slices shared with the builder.
+// Building a spilled record without Unspill would lose what was spilled:
+// a bug of the caller, so it panics.
 func (b *Builder) built() Record {
-	r := b.r
+	if b.spill != nil {
+		panic("provlog: Build or Finish of a spilled record; call Unspill first")
+	}
+	var r Record
+	if b.r != nil {
+		r = *b.r
+	}
 	d := b.elapsed.Milliseconds()
 	if d > int64(^uint32(0)>>1) {
 		d = int64(^uint32(0) >> 1)
