@@ -71,6 +71,10 @@ type run struct {
 	// (unchanged.go).
 	digest string
 	mark   *state.SourceMark
+	// spill holds the waiting records of a large cycle (spill.go);
+	// spillFailed is set once it failed and records stay in memory.
+	spill       *provlog.SpillFile
+	spillFailed atomic.Bool
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -110,6 +114,7 @@ func (e *Engine) CycleSource(ctx context.Context, src Source) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
+	defer r.closeSpill()
 	r.ledger, r.retry = ledger, retry
 	r.resume = job.Resume && r.kind == KindInitial
 	if err := q.CycleStarted(now); err != nil {
@@ -127,6 +132,9 @@ func (e *Engine) CycleSource(ctx context.Context, src Source) (*Summary, error) 
 	allowed := e.opt.AllowDeletes || q.DeletesAllowed()
 	staged := r.threshold(allowed)
 	if r.fatal.get() == nil {
+		if err := r.startSpill(); err != nil {
+			return nil, err
+		}
 		if err := r.execute(ctx); err != nil {
 			return nil, err
 		}
@@ -223,6 +231,7 @@ func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.
 			// stores them as text (issue 16: memory per object).
 			it.obj.Seal()
 		}
+		r.park(it)
 		return false, nil
 	}
 	if n <= 1 || len(items) < 2 {
@@ -409,7 +418,11 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 		s.Logged++
 		it.logged = true
 		if keep {
-			s.Records = append(s.Records, it.record())
+			rec, err := it.record()
+			if err != nil {
+				return nil, err
+			}
+			s.Records = append(s.Records, rec)
 		}
 		if !r.onDemand && prog == itemDone {
 			if err := r.settleItem(it); err != nil {
@@ -485,13 +498,17 @@ func tally(s *Summary, it *item) {
 	}
 }
 
-// record builds the item's log record with its final action and status.
-func (it *item) record() provlog.Record {
+// record builds the item's log record with its final action and status,
+// bringing it back from the spill file first.
+func (it *item) record() (provlog.Record, error) {
+	if err := it.rec.Unspill(); err != nil {
+		return provlog.Record{}, fmt.Errorf("cycle: log record of %s %s: %w", it.noun(), it.key.SourceID, err)
+	}
 	it.rec.Action(it.action)
 	if it.result.skipped() {
 		it.rec.Skip()
 	}
-	return it.rec.Finish() // the last use of the builder
+	return it.rec.Finish(), nil // the last use of the builder
 }
 
 // settleItem counts a done item's provisioning event for QUAR-03's

@@ -80,6 +80,15 @@ type Options struct {
 	// them), as a million of them are gigabytes (issue 16). Provision on
 	// demand always keeps them.
 	KeepRecords bool
+	// SpillRecordsAbove is the number of objects with work above which a
+	// cycle keeps the records of objects waiting for a later phase or the
+	// commit in a temporary file rather than in memory (issue 16); the
+	// records written are the same. 0 means DefaultSpillRecordsAbove; a
+	// negative value spills in every cycle (tests).
+	SpillRecordsAbove int
+	// SpillDir is the folder of that file; "" means os.TempDir(). The
+	// file is removed when the cycle ends, whatever way it ends.
+	SpillDir string
 }
 
 // Event is the outcome of one object in a cycle: the one place where

@@ -24,7 +24,10 @@ func (r *run) commitRecords(s *Summary, c *state.Commit, all []*item) {
 			if !it.logged {
 				continue
 			}
-			rec := it.record()
+			rec, err := it.record()
+			if err != nil {
+				return err
+			}
 			it.rec = nil // the record is the builder's last use
 			if err := put(&rec); err != nil {
 				return err
