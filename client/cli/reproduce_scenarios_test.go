@@ -75,8 +75,12 @@ func TestReproduceEveryScenarioRecord(t *testing.T) {
 				t.Fatalf("failed records but no fault plan")
 			}
 			args := []string{"--retry-after-cap", "1ms"}
+			// The scenario's shortened client timeout (300ms for err-13)
+			// only makes an injected stall hit fast: the replays without a
+			// stall keep the default, which a loaded machine cannot miss.
+			faulted := []string{"--faults", plan}
 			if sc.Settings.Timeout != "" {
-				args = append(args, "--timeout", sc.Settings.Timeout)
+				faulted = append(faulted, "--timeout", sc.Settings.Timeout)
 			}
 			replay := func(recs []any, want []string, extra ...string) {
 				t.Helper()
@@ -95,7 +99,7 @@ func TestReproduceEveryScenarioRecord(t *testing.T) {
 				}
 			}
 			replay(healthy, wantHealthy)
-			replay(failing, wantFailing, "--faults", plan)
+			replay(failing, wantFailing, faulted...)
 
 			// Without the plan, the failed records do not reproduce and the
 			// plan is named for those whose code is the plan's.
