@@ -280,14 +280,17 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("users:\n- objectId: \"a\n- b\"\n- objectId: c\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := directory.Parse("fuzz.yaml", data)
-		// Parsed in chunks of one or two items, the result is the same.
+		// Parsed in chunks of one or two items, by one or by several
+		// workers, the result is the same.
 		for _, items := range []int{1, 2} {
-			cd, cerr, _ := directory.ParseChunked("fuzz.yaml", data, items, 1<<20)
-			if (err == nil) != (cerr == nil) || err != nil && err.Error() != cerr.Error() {
-				t.Fatalf("chunks of %d: error %v, whole parse: %v", items, cerr, err)
-			}
-			if !reflect.DeepEqual(cd, d) {
-				t.Fatalf("chunks of %d: directory differs from the whole parse", items)
+			for _, workers := range []int{1, 3} {
+				cd, cerr, _ := directory.ParseChunkedWorkers("fuzz.yaml", data, items, 1<<20, workers)
+				if (err == nil) != (cerr == nil) || err != nil && err.Error() != cerr.Error() {
+					t.Fatalf("chunks of %d, %d workers: error %v, whole parse: %v", items, workers, cerr, err)
+				}
+				if !reflect.DeepEqual(cd, d) {
+					t.Fatalf("chunks of %d, %d workers: directory differs from the whole parse", items, workers)
+				}
 			}
 		}
 		if err != nil {

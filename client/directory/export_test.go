@@ -7,7 +7,13 @@ func ParseWhole(name string, data []byte) (*Directory, error) { return parseWhol
 // about size bytes), whatever its size; streamed is false when it fell
 // back to the whole-document parse.
 func ParseChunked(name string, data []byte, items, size int) (d *Directory, err error, streamed bool) {
-	c := chunking{threshold: 0, items: items, bytes: size}
+	return ParseChunkedWorkers(name, data, items, size, 0)
+}
+
+// ParseChunkedWorkers is ParseChunked with that many parse workers (0:
+// GOMAXPROCS).
+func ParseChunkedWorkers(name string, data []byte, items, size, workers int) (d *Directory, err error, streamed bool) {
+	c := chunking{threshold: 0, items: items, bytes: size, workers: workers}
 	if d, err, ok := parseStreamBytes(name, data, c); ok {
 		return d, err, true
 	}

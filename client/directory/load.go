@@ -114,6 +114,36 @@ func (b *builder) item(key string, n *yaml.Node) {
 	b.groups++
 }
 
+// absorb appends part, the next items (items of them) of the key list
+// decoded by a builder of their own, as if b had decoded them itself:
+// errors up to the limit, the kept objects and where their fields were
+// written.
+func (b *builder) absorb(part *builder, key string, items int) {
+	p, q := b.p, part.p
+	for _, e := range q.errs {
+		if len(p.errs) >= maxErrors {
+			break
+		}
+		p.errs = append(p.errs, e)
+	}
+	if key == "users" {
+		b.d.Users = append(b.d.Users, part.d.Users...)
+		p.pos.userID = append(p.pos.userID, q.pos.userID...)
+		p.pos.userManager = append(p.pos.userManager, q.pos.userManager...)
+		b.users += items
+		return
+	}
+	b.d.Groups = append(b.d.Groups, part.d.Groups...)
+	p.pos.groupID = append(p.pos.groupID, q.pos.groupID...)
+	// The part's member runs start at 0; here they follow b's.
+	off := int32(len(p.pos.memberPos))
+	for _, s := range q.pos.memberStart {
+		p.pos.memberStart = append(p.pos.memberStart, s+off)
+	}
+	p.pos.memberPos = append(p.pos.memberPos, q.pos.memberPos...)
+	b.groups += items
+}
+
 // finish validates and indexes the decoded directory.
 func (b *builder) finish() (*Directory, error) {
 	if err := b.p.result(); err != nil {

@@ -13,10 +13,12 @@ type chunking struct {
 	threshold int64 // inputs smaller than this are parsed whole
 	items     int   // list items per chunk
 	bytes     int   // a chunk is closed at the next item once this big
+	workers   int   // pieces parsed at once; 0 means GOMAXPROCS
 }
 
 // defaultChunking parses files from 4 MiB on in chunks of 256 users or
-// groups (about 100 KB of YAML, a few MB of yaml nodes).
+// groups (about 100 KB of YAML, a few MB of yaml nodes), on GOMAXPROCS
+// workers.
 var defaultChunking = chunking{threshold: 4 << 20, items: 256, bytes: 1 << 20}
 
 // parseStream decodes a directory file read from r without holding the
@@ -25,6 +27,10 @@ var defaultChunking = chunking{threshold: 4 << 20, items: 256, bytes: 1 << 20}
 // chunks of a few hundred items; each piece is parsed with yaml on its
 // own, its node lines moved to where they are in the file, and its nodes
 // fed to the same builder as the whole-document parse.
+//
+// Pieces are parsed by a few workers at once (see pipeline), and their
+// results consumed strictly in file order, so that the directory and the
+// errors are those of a parse of one piece after the other.
 //
 // It only cuts where the yaml parser would see the same structure: at
 // lines that start a top-level `key:` with a plain key, and at the
@@ -39,15 +45,19 @@ var defaultChunking = chunking{threshold: 4 << 20, items: 256, bytes: 1 << 20}
 // piece, scalars or flow collections spanning item lines, and syntax
 // errors.
 func parseStream(name string, r io.Reader, c chunking) (d *Directory, err error, ok bool) {
+	b := newBuilder(name)
 	s := &streamer{
 		c:  c,
 		lr: lineReader{r: bufio.NewReaderSize(r, 64<<10)},
-		b:  newBuilder(name),
+		pl: startPipeline(b, c.workers),
 	}
-	if !s.run() {
+	cut := s.run()
+	// The pipeline is closed even when the cut failed, so that no worker
+	// outlives the call.
+	if parsed := s.pl.close(); !cut || !parsed {
 		return nil, nil, false
 	}
-	d, err = s.b.finish()
+	d, err = b.finish()
 	return d, err, true
 }
 
@@ -59,7 +69,7 @@ func parseStreamBytes(name string, data []byte, c chunking) (*Directory, error, 
 type streamer struct {
 	c    chunking
 	lr   lineReader
-	b    *builder
+	pl   *pipeline
 	seen map[string]bool // top-level keys
 
 	// The current piece: the section of top-level field key, or a chunk
@@ -76,9 +86,11 @@ type streamer struct {
 	list   bool
 	indent int
 	items  int
+	// next is the index in its list of the next chunk's first item.
+	next int
 }
 
-// run reads the file, feeding the builder; false means fall back.
+// run reads the file, feeding the pipeline; false means fall back.
 func (s *streamer) run() bool {
 	s.seen = map[string]bool{}
 	for {
@@ -145,7 +157,7 @@ func (s *streamer) run() bool {
 				return false
 			}
 			s.seen[key] = true
-			s.key, s.list, s.indent, s.items = key, list, -1, 0
+			s.key, s.list, s.indent, s.items, s.next = key, list, -1, 0, 0
 			s.header = nil
 			if list {
 				s.header = bytes.Clone(line)
@@ -160,40 +172,18 @@ func (s *streamer) run() bool {
 	return s.flush(len(s.buf))
 }
 
-// flush parses buf[:end], the current piece, and feeds its nodes to the
-// builder.
+// flush hands buf[:end], the current piece, to the pipeline; false
+// means the pipeline gave up (a piece did not parse as promised).
 func (s *streamer) flush(end int) bool {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(s.buf[:end], &doc); err != nil {
-		return false
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return false
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode || len(root.Content) != 2 {
-		return false
-	}
-	k, v := root.Content[0], root.Content[1]
-	if k.Kind != yaml.ScalarNode || k.Value != s.key || k.Line != 1 || k.Column != 1 {
-		return false
-	}
-	shift := s.line2 - 2
+	pc := &piece{key: s.key, data: s.buf[:end], shift: s.line2 - 2, items: -1}
 	if s.list && s.indent >= 0 {
-		if v.Kind != yaml.SequenceNode || len(v.Content) != s.items {
-			return false
-		}
-		for _, n := range v.Content {
-			shiftLines(n, shift)
-			s.b.item(s.key, n)
-		}
+		pc.items, pc.first = s.items, s.next
+		s.next += s.items
 		s.items = 0
-		return true
 	}
-	shiftLines(k, shift)
-	shiftLines(v, shift)
-	s.b.field(s.key, k, v)
-	return true
+	// The streamer never writes to this buffer again: the next piece
+	// starts in a new one.
+	return s.pl.submit(pc)
 }
 
 // shiftLines adds by to the line of n and of every node under it.
