@@ -157,15 +157,9 @@ func IsSoftDeleted(u *User, inScope bool) bool {
 	return !inScope || u.Deleted != NotDeleted || !u.AccountEnabled
 }
 
+// index caches the users in assignment scope; d.users and d.groups were
+// built by validate.
 func (d *Directory) index() {
-	d.users = make(map[string]*User, len(d.Users))
-	for _, u := range d.Users {
-		d.users[u.ObjectID] = u
-	}
-	d.groups = make(map[string]*Group, len(d.Groups))
-	for _, g := range d.Groups {
-		d.groups[g.ObjectID] = g
-	}
 	d.assignedUsers = map[string]bool{}
 	for _, id := range d.App.AssignedUsers {
 		d.assignedUsers[id] = true

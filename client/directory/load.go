@@ -102,13 +102,13 @@ func (b *builder) field(key string, k, v *yaml.Node) {
 // item decodes the next item of the users or groups list.
 func (b *builder) item(key string, n *yaml.Node) {
 	if key == "users" {
-		if u := b.p.user(n, fmt.Sprintf("users[%d]", b.users)); u != nil {
+		if u := b.p.user(n, index("users", b.users)); u != nil {
 			b.d.Users = append(b.d.Users, u)
 		}
 		b.users++
 		return
 	}
-	if g := b.p.group(n, fmt.Sprintf("groups[%d]", b.groups)); g != nil {
+	if g := b.p.group(n, index("groups", b.groups)); g != nil {
 		b.d.Groups = append(b.d.Groups, g)
 	}
 	b.groups++
@@ -217,6 +217,12 @@ func (p *parser) result() error {
 
 func posOf(n *yaml.Node) pos { return pos{int32(n.Line), int32(n.Column)} }
 
+// index returns the path of item i of a list ("users[3]"), without fmt:
+// it is made for every item of a big file.
+func index(list string, i int) string {
+	return list + "[" + strconv.Itoa(i) + "]"
+}
+
 func join(prefix, key string) string {
 	if prefix == "" {
 		return key
@@ -224,22 +230,43 @@ func join(prefix, key string) string {
 	return prefix + "." + key
 }
 
+// smallMapping is the most keys a mapping may have for mapping to find
+// duplicates by comparing with the earlier keys rather than with a map:
+// users and groups have a dozen, and a map per item is costly.
+const smallMapping = 16
+
 // mapping calls fn for each key of a mapping node, rejecting duplicate keys.
 func (p *parser) mapping(n *yaml.Node, field string, fn func(key string, k, v *yaml.Node)) {
 	if n.Kind != yaml.MappingNode {
 		p.errf(n, field, "expected a mapping, got %s", kindName(n))
 		return
 	}
-	seen := map[string]bool{}
+	var seen map[string]bool
+	if len(n.Content) > 2*smallMapping {
+		seen = map[string]bool{}
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
+		if seen != nil && seen[k.Value] || seen == nil && seenBefore(n.Content[:i], k.Value) {
 			p.errf(k, join(field, k.Value), "duplicate field")
 			continue
 		}
-		seen[k.Value] = true
+		if seen != nil {
+			seen[k.Value] = true
+		}
 		fn(k.Value, k, v)
 	}
+}
+
+// seenBefore reports whether key is one of the keys of content, a
+// mapping node's keys and values.
+func seenBefore(content []*yaml.Node, key string) bool {
+	for i := 0; i < len(content); i += 2 {
+		if content[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) seq(n *yaml.Node, field string, fn func(i int, n *yaml.Node)) {
@@ -253,6 +280,18 @@ func (p *parser) seq(n *yaml.Node, field string, fn func(i int, n *yaml.Node)) {
 	for i, c := range n.Content {
 		fn(i, c)
 	}
+}
+
+// scalarValue is scalar without reporting: the value of a scalar node ("" for
+// null), and whether n is one.
+func scalarValue(n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	if n.Tag == "!!null" {
+		return "", true
+	}
+	return n.Value, true
 }
 
 func (p *parser) scalar(n *yaml.Node, field string) (string, bool) {
@@ -271,15 +310,18 @@ func (p *parser) scalar(n *yaml.Node, field string) (string, bool) {
 func (p *parser) stringList(n *yaml.Node, field string, at *[]pos) []string {
 	var out []string
 	p.seq(n, field, func(i int, c *yaml.Node) {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if s, ok := p.scalar(c, f); ok {
-			if s == "" {
-				p.errf(c, f, "empty object id")
-				return
-			}
-			*at = append(*at, posOf(c))
-			out = append(out, s)
+		// The path is only made for a problem: lists may be long.
+		s, ok := scalarValue(c)
+		if !ok {
+			p.scalar(c, index(field, i))
+			return
 		}
+		if s == "" {
+			p.errf(c, index(field, i), "empty object id")
+			return
+		}
+		*at = append(*at, posOf(c))
+		out = append(out, s)
 	})
 	return out
 }
@@ -337,9 +379,8 @@ func (p *parser) user(n *yaml.Node, field string) *User {
 	u := &User{AccountEnabled: true, Line: n.Line}
 	var idPos, managerPos pos
 	p.mapping(n, field, func(key string, k, v *yaml.Node) {
-		f := field + "." + key
 		if dst := userString(u, key); dst != nil {
-			if p.setString(dst, v, f) {
+			if p.setString(dst, v, field, key) {
 				switch key {
 				case "objectId":
 					idPos = posOf(v)
@@ -349,6 +390,7 @@ func (p *parser) user(n *yaml.Node, field string) *User {
 			}
 			return
 		}
+		f := field + "." + key
 		switch key {
 		case "accountEnabled":
 			if s, good := p.scalar(v, f); good {
@@ -428,14 +470,18 @@ func (p *parser) group(n *yaml.Node, field string) *Group {
 	var idPos pos
 	members := len(p.pos.memberPos)
 	p.mapping(n, field, func(key string, k, v *yaml.Node) {
-		f := field + "." + key
 		switch key {
 		case "objectId":
-			if p.setString(&g.ObjectID, v, f) {
+			if p.setString(&g.ObjectID, v, field, key) {
 				idPos = posOf(v)
 			}
+			return
 		case "displayName":
-			p.setString(&g.DisplayName, v, f)
+			p.setString(&g.DisplayName, v, field, key)
+			return
+		}
+		f := field + "." + key
+		switch key {
 		case "members":
 			g.Members = p.stringList(v, f, &p.pos.memberPos)
 		case "deleted":
@@ -455,14 +501,17 @@ func (p *parser) group(n *yaml.Node, field string) *Group {
 	return g
 }
 
-// setString stores a string field's scalar value at dst, reporting
-// whether it was one.
-func (p *parser) setString(dst *string, v *yaml.Node, f string) bool {
-	s, ok := p.scalar(v, f)
-	if ok {
-		*dst = s
+// setString stores the scalar value of the field key of the object at
+// field at dst, reporting whether it was one. The field's path is only
+// made for a problem.
+func (p *parser) setString(dst *string, v *yaml.Node, field, key string) bool {
+	s, ok := scalarValue(v)
+	if !ok {
+		p.scalar(v, field+"."+key)
+		return false
 	}
-	return ok
+	*dst = s
+	return true
 }
 
 // identified reports whether a parsed user or group is kept: its node must

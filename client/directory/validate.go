@@ -119,7 +119,9 @@ func cutIndex(s string) (int, string) {
 func (l yamlLocator) name(object string) string { return object }
 
 // validate checks uniqueness and references, reporting each problem where
-// loc says the field was written.
+// loc says the field was written. It indexes users and groups by id as it
+// goes (d.users, d.groups: the first object of each id), which index
+// relies on: a big directory is hashed once.
 func (d *Directory) validate(loc locator) error {
 	var errs []*FieldError
 	add := func(field, format string, args ...any) {
@@ -130,39 +132,44 @@ func (d *Directory) validate(loc locator) error {
 		fe.Msg = fmt.Sprintf(format, args...)
 		errs = append(errs, &fe)
 	}
-	ids := map[string]string{} // object id -> field of first definition
-	users, groups := map[string]bool{}, map[string]bool{}
-	// define adds the object at field to kind's set, unless its id (unique
-	// across users and groups) is already taken.
-	define := func(field, id string, kind map[string]bool) {
-		if prev, dup := ids[id]; dup {
-			add(field+".objectId", "duplicate objectId %q (first defined at %s)", id, loc.name(prev))
-			return
+	// Ids are unique across users and groups.
+	users := make(map[string]*User, len(d.Users))
+	groups := make(map[string]*Group, len(d.Groups))
+	duplicate := func(field, id string) {
+		if len(errs) < maxErrors {
+			add(field+".objectId", "duplicate objectId %q (first defined at %s)", id, loc.name(d.firstDefined(id)))
 		}
-		ids[id] = field
-		kind[id] = true
 	}
 	for i, u := range d.Users {
-		define(fmt.Sprintf("users[%d]", i), u.ObjectID, users)
+		if _, dup := users[u.ObjectID]; dup {
+			duplicate(fmt.Sprintf("users[%d]", i), u.ObjectID)
+			continue
+		}
+		users[u.ObjectID] = u
 	}
 	for i, g := range d.Groups {
-		define(fmt.Sprintf("groups[%d]", i), g.ObjectID, groups)
+		_, user := users[g.ObjectID]
+		if _, group := groups[g.ObjectID]; user || group {
+			duplicate(fmt.Sprintf("groups[%d]", i), g.ObjectID)
+			continue
+		}
+		groups[g.ObjectID] = g
 	}
+	d.users, d.groups = users, groups
 	for i, u := range d.Users {
 		if u.Manager == "" {
 			continue
 		}
-		f := fmt.Sprintf("users[%d].manager", i)
 		switch {
 		case u.Manager == u.ObjectID:
-			add(f, "user %q is its own manager", u.ObjectID)
-		case !users[u.Manager]:
-			add(f, "unknown user %q", u.Manager)
+			add(fmt.Sprintf("users[%d].manager", i), "user %q is its own manager", u.ObjectID)
+		case users[u.Manager] == nil:
+			add(fmt.Sprintf("users[%d].manager", i), "unknown user %q", u.Manager)
 		}
 	}
 	for i, g := range d.Groups {
 		for j, m := range g.Members {
-			if !users[m] && !groups[m] {
+			if users[m] == nil && groups[m] == nil {
 				add(fmt.Sprintf("groups[%d].members[%d]", i, j), "unknown user or group %q", m)
 			} else if m == g.ObjectID {
 				add(fmt.Sprintf("groups[%d].members[%d]", i, j), "group %q is a member of itself", m)
@@ -170,12 +177,12 @@ func (d *Directory) validate(loc locator) error {
 		}
 	}
 	for i, id := range d.App.AssignedUsers {
-		if !users[id] {
+		if users[id] == nil {
 			add(fmt.Sprintf("app.assignments.users[%d]", i), "unknown user %q", id)
 		}
 	}
 	for i, id := range d.App.AssignedGroups {
-		if !groups[id] {
+		if groups[id] == nil {
 			add(fmt.Sprintf("app.assignments.groups[%d]", i), "unknown group %q", id)
 		}
 	}
@@ -183,4 +190,20 @@ func (d *Directory) validate(loc locator) error {
 		return &LoadError{Errs: errs}
 	}
 	return nil
+}
+
+// firstDefined returns the object path ("users[3]") of the first user or
+// group with the id. It scans: it is only needed to report a duplicate.
+func (d *Directory) firstDefined(id string) string {
+	for i, u := range d.Users {
+		if u.ObjectID == id {
+			return fmt.Sprintf("users[%d]", i)
+		}
+	}
+	for i, g := range d.Groups {
+		if g.ObjectID == id {
+			return fmt.Sprintf("groups[%d]", i)
+		}
+	}
+	return ""
 }
