@@ -90,16 +90,16 @@ func LoadGraph(dir string) (*Directory, error) {
 	}
 	p := &graphParser{}
 	d := &Directory{App: App{Scope: ScopeAll}}
-	for _, r := range p.records(filepath.Join(dir, GraphUsersFile), users) {
-		if u := p.user(r); u != nil {
+	p.records(filepath.Join(dir, GraphUsersFile), users, func(r *graphRecord, v any) {
+		if u := p.user(r, v); u != nil {
 			d.Users = append(d.Users, u)
 		}
-	}
-	for _, r := range p.records(filepath.Join(dir, GraphGroupsFile), groups) {
-		if g := p.group(r); g != nil {
+	})
+	p.records(filepath.Join(dir, GraphGroupsFile), groups, func(r *graphRecord, v any) {
+		if g := p.group(r, v); g != nil {
 			d.Groups = append(d.Groups, g)
 		}
-	}
+	})
 	if haveAssignments {
 		d.App.Scope = ScopeAssigned
 		p.assignments(filepath.Join(dir, GraphAssignmentsFile), assignments, &d.App)
@@ -114,14 +114,12 @@ func LoadGraph(dir string) (*Directory, error) {
 	return d, nil
 }
 
-// graphRecord is one object of a Graph list response: where it is and its
-// JSON.
+// graphRecord is one object of a Graph list response: where it is.
 type graphRecord struct {
 	file      string
 	line, col int
 	path      string // "value[3]", or "[1].value[3]" in an array of pages
 	id        string // the record's "id", once known
-	raw       json.RawMessage
 }
 
 // label names the record in messages: its path and id.
@@ -135,15 +133,26 @@ func (r *graphRecord) label() string {
 // graphParser collects the records' errors and remembers where each kept
 // object came from, for validate (it is the locator of a Graph export).
 type graphParser struct {
-	errs    []*FieldError
-	users   []*graphRecord
-	groups  []*graphRecord
-	members [][]int // per kept group: Graph index of each kept member
-	aUsers  []*graphRecord
-	aGroups []*graphRecord
+	errs []*FieldError
+	// inRecord is true while a record is decoded: its problems wait in
+	// recordErrs until the file's structure was read, so that they come
+	// after the file's own problems as when records were split first.
+	inRecord   bool
+	recordErrs []*FieldError
+	users      []*graphRecord
+	groups     []*graphRecord
+	members    [][]int // per kept group: Graph index of each kept member
+	aUsers     []*graphRecord
+	aGroups    []*graphRecord
 }
 
 func (p *graphParser) add(fe *FieldError) {
+	if p.inRecord {
+		if len(p.recordErrs) < maxErrors {
+			p.recordErrs = append(p.recordErrs, fe)
+		}
+		return
+	}
 	if len(p.errs) < maxErrors {
 		p.errs = append(p.errs, fe)
 	}
@@ -169,62 +178,86 @@ func position(data []byte, off int) (int, int) {
 	return line, off - bytes.LastIndexByte(data[:off], '\n')
 }
 
-// records splits a file into its records: one page object or an array of
-// page objects, each with a "value" array.
-func (p *graphParser) records(file string, data []byte) []*graphRecord {
+// records reads a file's records, one page object or an array of page
+// objects each with a "value" array, and calls each with every record
+// and its decoded JSON as it is read. Each record is decoded once,
+// straight from the file's bytes, and not kept as JSON: a big export is
+// no longer held twice, as bytes and as its records' raw JSON.
+func (p *graphParser) records(file string, data []byte, each func(r *graphRecord, v any)) {
+	p.split(file, data, each)
+	for _, fe := range p.recordErrs {
+		p.add(fe)
+	}
+	p.recordErrs = nil
+}
+
+// split reads the records of a file for records.
+func (p *graphParser) split(file string, data []byte, each func(r *graphRecord, v any)) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var out []*graphRecord
+	out := recordSink{p: p, each: each}
 	tok, err := dec.Token()
 	if err == io.EOF {
 		p.docErr(file, data, 0, "", "empty file (want a Graph list response {\"value\": [...]} or an array of them)")
-		return nil
+		return
 	}
 	if err != nil {
 		p.jsonErr(file, data, dec, err)
-		return nil
+		return
 	}
 	// lines counts newlines incrementally: records come in file order.
 	lc := &lineCounter{data: data}
 	switch tok {
 	case json.Delim('{'):
-		if !p.page(file, data, dec, lc, "", &out) {
-			return out
+		if !p.page(file, data, dec, lc, "", out) {
+			return
 		}
 	case json.Delim('['):
 		for i := 0; dec.More(); i++ {
 			t, err := dec.Token()
 			if err != nil {
 				p.jsonErr(file, data, dec, err)
-				return out
+				return
 			}
 			if t != json.Delim('{') {
 				p.docErr(file, data, dec.InputOffset()-1, fmt.Sprintf("[%d]", i), "expected a page object {\"value\": [...]}, got %s", tokenKind(t))
-				return out
+				return
 			}
-			if !p.page(file, data, dec, lc, fmt.Sprintf("[%d].", i), &out) {
-				return out
+			if !p.page(file, data, dec, lc, fmt.Sprintf("[%d].", i), out) {
+				return
 			}
 		}
 		if _, err := dec.Token(); err != nil {
 			p.jsonErr(file, data, dec, err)
-			return out
+			return
 		}
 	default:
 		p.docErr(file, data, 0, "", "expected a Graph list response {\"value\": [...]} or an array of them, got %s", tokenKind(tok))
-		return nil
+		return
 	}
 	end := skipSpace(data, int(dec.InputOffset()))
 	if _, err := dec.Token(); err != io.EOF {
 		p.docErr(file, data, int64(end), "", "unexpected data after the end of the list response")
 	}
-	return out
+}
+
+// recordSink hands records to their consumer, collecting the problems it
+// finds apart (see graphParser.inRecord).
+type recordSink struct {
+	p    *graphParser
+	each func(r *graphRecord, v any)
+}
+
+func (s recordSink) put(r *graphRecord, v any) {
+	s.p.inRecord = true
+	s.each(r, v)
+	s.p.inRecord = false
 }
 
 // page reads one page object after its '{': the records of "value", other
 // keys (@odata.context, @odata.nextLink, …) skipped. It reports whether
 // reading may go on.
-func (p *graphParser) page(file string, data []byte, dec *json.Decoder, lc *lineCounter, prefix string, out *[]*graphRecord) bool {
+func (p *graphParser) page(file string, data []byte, dec *json.Decoder, lc *lineCounter, prefix string, out recordSink) bool {
 	start := dec.InputOffset() - 1
 	sawValue, sawError := false, false
 	for dec.More() {
@@ -255,13 +288,13 @@ func (p *graphParser) page(file string, data []byte, dec *json.Decoder, lc *line
 		}
 		for i := 0; dec.More(); i++ {
 			off := skipSpace(data, int(dec.InputOffset()))
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
+			var v any
+			if err := dec.Decode(&v); err != nil {
 				p.jsonErr(file, data, dec, err)
 				return false
 			}
 			line, col := lc.at(off)
-			*out = append(*out, &graphRecord{file: file, line: line, col: col, path: fmt.Sprintf("%svalue[%d]", prefix, i), raw: raw})
+			out.put(&graphRecord{file: file, line: line, col: col, path: prefix + "value[" + strconv.Itoa(i) + "]"}, v)
 		}
 		if _, err := dec.Token(); err != nil {
 			p.jsonErr(file, data, dec, err)
@@ -370,15 +403,8 @@ func valueKind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// object decodes a record into its properties; a non-object is reported.
-func (r *graphRecord) object(p *graphParser) (map[string]any, bool) {
-	dec := json.NewDecoder(bytes.NewReader(r.raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		p.errf(r, "(record)", "invalid JSON: %v", err)
-		return nil, false
-	}
+// object returns a record's properties; a non-object is reported.
+func (r *graphRecord) object(p *graphParser, v any) (map[string]any, bool) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		p.errf(r, "(record)", "expected an object, got %s", valueKind(v))
@@ -433,8 +459,8 @@ func typeOf(m map[string]any) string {
 	return s
 }
 
-func (p *graphParser) user(r *graphRecord) *User {
-	m, ok := r.object(p)
+func (p *graphParser) user(r *graphRecord, v any) *User {
+	m, ok := r.object(p, v)
 	if !ok || !p.identify(r, m) {
 		return nil
 	}
@@ -485,8 +511,8 @@ func (p *graphParser) manager(r *graphRecord, v any) string {
 	return id
 }
 
-func (p *graphParser) group(r *graphRecord) *Group {
-	m, ok := r.object(p)
+func (p *graphParser) group(r *graphRecord, v any) *Group {
+	m, ok := r.object(p, v)
 	if !ok || !p.identify(r, m) {
 		return nil
 	}
@@ -550,25 +576,25 @@ func (p *graphParser) groupMembers(r *graphRecord, v any) ([]string, []int) {
 // A principal assigned several app roles is assigned once.
 func (p *graphParser) assignments(file string, data []byte, app *App) {
 	seen := map[string]bool{}
-	for _, r := range p.records(file, data) {
-		m, ok := r.object(p)
+	p.records(file, data, func(r *graphRecord, v any) {
+		m, ok := r.object(p, v)
 		if !ok {
-			continue
+			return
 		}
 		if id, ok := m["id"].(string); ok {
 			r.id = id
 		}
 		principal, ok := p.str(r, m, "principalId")
 		if !ok {
-			continue
+			return
 		}
 		if principal == "" {
 			p.errf(r, "principalId", "required field missing")
-			continue
+			return
 		}
 		kind, ok := p.str(r, m, "principalType")
 		if !ok {
-			continue
+			return
 		}
 		switch kind {
 		case "User":
@@ -584,13 +610,13 @@ func (p *graphParser) assignments(file string, data []byte, app *App) {
 		case "ServicePrincipal":
 		case "":
 			p.errf(r, "principalType", "required field missing")
-			continue
+			return
 		default:
 			p.errf(r, "principalType", "invalid value %q (want User, Group or ServicePrincipal)", kind)
-			continue
+			return
 		}
 		seen[kind+principal] = true
-	}
+	})
 }
 
 // graphAttribute adds a further Graph property to attrs as a source
