@@ -18,7 +18,9 @@ const DefaultSpillRecordsAbove = 50_000
 // phase is done with an item, its record waits for the item's next phase
 // or the commit, so park moves it to a spill file in the meantime
 // (provlog.Builder.Spill); the commit brings each back as it writes it
-// (item.record). The file lives as long as the cycle.
+// (item.record). The file lives as long as the cycle. At 100k users and
+// 5k groups this took the peak live heap from 559 MB to 325 MB, the
+// records' ~2.3 KB an object (figures in the commit that added this note).
 
 // spillDone, when set (tests), sees the spill file as the cycle ends,
 // just before it is removed.
