@@ -306,7 +306,7 @@ func (r *run) watchFatal(fn func(context.Context, *item) error) func(context.Con
 	return func(ctx context.Context, it *item) error {
 		err := fn(ctx, it)
 		if it.result.failed() {
-			r.fatal.note(it.out)
+			r.fatal.note(it.outcome())
 		}
 		return err
 	}
@@ -461,8 +461,8 @@ func persistItem(c *state.Commit, it *item, prog itemProgress, fatal bool) {
 // errorCode of a failed call that got no HTTP answer (QUAR-02).
 func (r *run) tallyCalls(it *item) {
 	r.answered += it.answered
-	if it.result.failed() && it.out.HTTPStatus == 0 && it.out.ErrorCode != "" {
-		r.lastTransportCode = it.out.ErrorCode
+	if out := it.outcome(); it.result.failed() && out.HTTPStatus == 0 && out.ErrorCode != "" {
+		r.lastTransportCode = out.ErrorCode
 	}
 }
 
@@ -530,7 +530,7 @@ func (r *run) observe(ctx context.Context, it *item) {
 	if obs == nil {
 		return
 	}
-	out := it.out
+	out := it.outcome()
 	if !it.result.failed() {
 		out.Success = true
 	}
@@ -821,9 +821,10 @@ func (r *run) duplicates(ctx context.Context) error {
 			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusFailure,
 				fmt.Sprintf("Another source object (%s) has the same value %q for the matching attribute %s.", o, v, first.Target), nil)
 			it.result = resultFailed
-			it.out.ErrorCode = "DuplicateSourceEntries"
-			it.out.Reason = fmt.Sprintf("Two source objects match the same target value %s=%q.", first.Target, v)
-			it.rec.Fail(provlog.ErrorInfo{ErrorCode: "DuplicateSourceEntries", Reason: it.out.Reason,
+			out := it.failure()
+			out.ErrorCode = "DuplicateSourceEntries"
+			out.Reason = fmt.Sprintf("Two source objects match the same target value %s=%q.", first.Target, v)
+			it.rec.Fail(provlog.ErrorInfo{ErrorCode: "DuplicateSourceEntries", Reason: out.Reason,
 				RecommendedAction: "Make the matching attribute unique in the source directory."})
 			continue
 		}

@@ -201,8 +201,9 @@ func (r *run) escrowOutcome(it *item) error {
 	obj := escrowObject(it.key)
 	switch {
 	case it.result.failed():
-		_, _, err := r.ledger.Record(r.now, obj, escrow.Attempt{Action: string(it.action), ErrorCode: it.out.ErrorCode,
-			Reference: it.result == resultRefFailed, RetryAfter: it.out.RetryAfter})
+		out := it.outcome()
+		_, _, err := r.ledger.Record(r.now, obj, escrow.Attempt{Action: string(it.action), ErrorCode: out.ErrorCode,
+			Reference: it.result == resultRefFailed, RetryAfter: out.RetryAfter})
 		if err != nil {
 			return fmt.Errorf("cycle: escrow: %w", err)
 		}

@@ -25,7 +25,7 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 	if err != nil {
 		return r.evalFailed(it, err)
 	}
-	it.refs = res.References
+	it.refs = compactRefs(res.References)
 	dn, _ := res.Values["displayName"].(string)
 	if linked {
 		it.logLinked()

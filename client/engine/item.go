@@ -152,8 +152,11 @@ type item struct {
 	// checkFailed: the manager's reference check (ENTRA-FLOW-06) was
 	// answered with an error; the record is a warning unless it failed.
 	checkFailed bool
-	out         outcome.Outcome
-	calls       int
+	// out is the outcome of the failure, nil while there is none: an
+	// Outcome is ~190 bytes, and a large cycle holds an item per object
+	// (issue 16). Read it with outcome().
+	out   *outcome.Outcome
+	calls int
 	// answered counts the calls that got an HTTP answer; a cycle where
 	// none did could not reach the target (QUAR-02 "cannot connect").
 	answered int
@@ -161,10 +164,26 @@ type item struct {
 	// in sync, so references may be resolved.
 	exported bool
 	// refs are the reference values (manager, members) by target path.
-	refs map[string][]string
+	refs refValues
 	// phases has bit p set once phase p (phaseUserExport…) ran for the
 	// item; an interrupted cycle keeps what the finished phases did.
 	phases uint8
+}
+
+// outcome is the item's failure outcome, the zero Outcome without one.
+func (it *item) outcome() outcome.Outcome {
+	if it.out == nil {
+		return outcome.Outcome{}
+	}
+	return *it.out
+}
+
+// failure is the item's failure outcome to fill in, made on first use.
+func (it *item) failure() *outcome.Outcome {
+	if it.out == nil {
+		it.out = &outcome.Outcome{}
+	}
+	return it.out
 }
 
 // markDirty has the state entry written, unless it is to be dropped.
@@ -186,7 +205,8 @@ func (it *item) fail(r *scim.Result, ref bool) {
 	if it.result.failed() {
 		return
 	}
-	it.result, it.out = resultFailed, r.Outcome
+	o := r.Outcome
+	it.result, it.out = resultFailed, &o
 	if ref {
 		it.result = resultRefFailed
 	}

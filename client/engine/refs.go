@@ -46,7 +46,7 @@ func (r *run) managerWork(it *item) (want string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	if ids := it.refs[path]; len(ids) > 0 {
+	if ids := it.refs.get(path); len(ids) > 0 {
 		want = ids[0]
 	}
 	if want == it.obj.Manager && (r.kind == KindIncremental || want == "") {

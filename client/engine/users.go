@@ -133,7 +133,7 @@ func (r *run) updateUser(ctx context.Context, it *item, linked bool) error {
 	if err != nil {
 		return r.evalFailed(it, err)
 	}
-	it.refs = res.References
+	it.refs = compactRefs(res.References)
 	if !m.Actions.Update {
 		return r.skipProcessing(it, "Update is not a target object action of this mapping (ENTRA-DEPROV-08).")
 	}
@@ -232,7 +232,7 @@ func (r *run) createUser(ctx context.Context, it *item) error {
 		r.noMatch(it)
 		return r.evalFailed(it, err)
 	}
-	it.refs = res.References
+	it.refs = compactRefs(res.References)
 	if !activeOf(res.Values) {
 		r.noMatch(it)
 		return r.skipProcessing(it, "The user is disabled or soft deleted in Entra ID: disabled users are never created (ENTRA-DEPROV-06).")
@@ -331,10 +331,11 @@ func (r *run) skipProcessing(it *item, why string) error {
 // evalFailed logs a mapping that could not be evaluated for the object.
 func (r *run) evalFailed(it *item, err error) error {
 	it.result = resultFailed
-	it.out.ErrorCode = "AttributeMappingEvaluationFailed"
-	it.out.Reason = err.Error()
+	out := it.failure()
+	out.ErrorCode = "AttributeMappingEvaluationFailed"
+	out.Reason = err.Error()
 	it.rec.Step(provlog.StepProcessing, provlog.NameProcessingUpdate, provlog.StatusFailure, err.Error(), nil)
-	it.rec.Fail(provlog.ErrorInfo{ErrorCode: it.out.ErrorCode, Reason: err.Error(),
+	it.rec.Fail(provlog.ErrorInfo{ErrorCode: out.ErrorCode, Reason: err.Error(),
 		RecommendedAction: "Fix the attribute mapping expression or the source value."})
 	return nil
 }
