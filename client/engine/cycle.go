@@ -228,8 +228,9 @@ func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.
 		it.phases |= 1 << id
 		if id == phaseUserExport || id == phaseGroupExport {
 			// No later phase reads the exported values; the commit
-			// stores them as text (issue 16: memory per object).
-			it.obj.Seal()
+			// stores them as text (issue 16: memory per object), kept
+			// in the spill file of a large cycle.
+			it.obj.SealTo(r.spillFile())
 		}
 		r.park(it)
 		return false, nil

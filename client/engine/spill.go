@@ -71,6 +71,14 @@ func (r *run) closeSpill() {
 	r.spill = nil
 }
 
+// spillFile is the cycle's spill file, nil when it has none or it failed.
+func (r *run) spillFile() *provlog.SpillFile {
+	if r.spillFailed.Load() {
+		return nil
+	}
+	return r.spill
+}
+
 // park moves the item's record to the spill file while it waits for its
 // next phase or the commit. Should the file fail, the cycle goes on with
 // its records in memory, as a small cycle does.

@@ -113,6 +113,20 @@ func (s *SpillFile) get(seg segment) ([]byte, error) {
 	return b, nil
 }
 
+// SpillRef locates bytes kept in a SpillFile by Put.
+type SpillRef struct{ seg segment }
+
+// Put appends b to the file, for other per-object data that waits for the
+// cycle's commit (a state object's exported values, state.Object.SealTo):
+// it then shares the cycle's spill file and goes when the file does.
+func (s *SpillFile) Put(b []byte) (SpillRef, error) {
+	seg, err := s.put(func(buf []byte) []byte { return append(buf, b...) })
+	return SpillRef{seg}, err
+}
+
+// Get reads back what Put kept.
+func (s *SpillFile) Get(ref SpillRef) ([]byte, error) { return s.get(ref.seg) }
+
 // Spill moves the record to s and returns the builder to use from now on,
 // which holds only where the record is (b must not be used again). The
 // builder's methods then collect a delta, which a later Spill appends as

@@ -221,42 +221,95 @@ func TestUndecodedObjectKeepsValues(t *testing.T) {
 // cannot be encoded stay a map for Commit to report.
 func TestSealedObject(t *testing.T) {
 	ctx := context.Background()
-	s, _ := open(t)
-	j, _ := s.Job(ctx)
 	values := func() map[string]any {
 		return map[string]any{"userName": "a@contoso.com", "active": true, "emails[type eq \"work\"].value": "a<b>@contoso.com"}
 	}
-	plain := &Object{Kind: KindUser, SourceID: "plain", TargetID: "t1", Exported: values()}
-	sealed := &Object{Kind: KindUser, SourceID: "sealed", TargetID: "t2", Exported: values()}
-	sealed.Seal()
-	if sealed.Exported != nil {
-		t.Fatalf("sealed object still holds its map: %+v", sealed.Exported)
+	spill := func(t *testing.T) *provlog.SpillFile {
+		f, err := provlog.NewSpillFile(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		return f
 	}
-	if err := s.Commit(ctx, Commit{Upsert: []*Object{plain, sealed}, Job: j}); err != nil {
+	for _, tc := range []struct {
+		name string
+		seal func(t *testing.T, o *Object)
+	}{
+		{"in memory", func(_ *testing.T, o *Object) { o.Seal() }},
+		{"in a spill file", func(t *testing.T, o *Object) { o.SealTo(spill(t)) }},
+		{"nil spill file", func(_ *testing.T, o *Object) { o.SealTo(nil) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := open(t)
+			j, _ := s.Job(ctx)
+			plain := &Object{Kind: KindUser, SourceID: "plain", TargetID: "t1", Exported: values()}
+			sealed := &Object{Kind: KindUser, SourceID: "sealed", TargetID: "t2", Exported: values()}
+			tc.seal(t, sealed)
+			if sealed.Exported != nil {
+				t.Fatalf("sealed object still holds its map: %+v", sealed.Exported)
+			}
+			if inFile := sealed.cold != nil; inFile != (sealed.exportedText == "") {
+				t.Fatalf("text both or neither in memory (%d bytes) and in a file (%v)", len(sealed.exportedText), inFile)
+			}
+			if want := tc.name == "in a spill file"; (sealed.cold != nil) != want {
+				t.Fatalf("text kept in a spill file: %v, want %v", sealed.cold != nil, want)
+			}
+			if err := s.Commit(ctx, Commit{Upsert: []*Object{plain, sealed}, Job: j}); err != nil {
+				t.Fatal(err)
+			}
+			var a, b string
+			if err := s.db.QueryRowContext(ctx, `SELECT exported FROM objects WHERE source_id='plain'`).Scan(&a); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.db.QueryRowContext(ctx, `SELECT exported FROM objects WHERE source_id='sealed'`).Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			if a != b {
+				t.Fatalf("stored values differ: plain %s, sealed %s", a, b)
+			}
+			if err := sealed.Decode(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(sealed.Exported, values()) {
+				t.Fatalf("after Decode: %+v", sealed.Exported)
+			}
+			bad := &Object{Kind: KindUser, SourceID: "bad", Exported: map[string]any{"x": math.Inf(1)}}
+			tc.seal(t, bad)
+			if bad.Exported == nil {
+				t.Fatal("a value JSON cannot encode was sealed")
+			}
+			if err := s.Commit(ctx, Commit{Upsert: []*Object{bad}, Job: j}); err == nil || !strings.Contains(err.Error(), "commit object user bad") {
+				t.Fatalf("commit of an unencodable value: %v", err)
+			}
+		})
+	}
+}
+
+// A spill file lost before the commit fails the commit, which writes
+// nothing, rather than storing empty values.
+func TestSealedObjectSpillFileLost(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	j, _ := s.Job(ctx)
+	f, err := provlog.NewSpillFile(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
-	var a, b string
-	if err := s.db.QueryRowContext(ctx, `SELECT exported FROM objects WHERE source_id='plain'`).Scan(&a); err != nil {
+	o := &Object{Kind: KindUser, SourceID: "lost", TargetID: "t1", Exported: map[string]any{"userName": "a@contoso.com"}}
+	o.SealTo(f)
+	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT exported FROM objects WHERE source_id='sealed'`).Scan(&b); err != nil {
-		t.Fatal(err)
+	err = s.Commit(ctx, Commit{Upsert: []*Object{o}, Job: j})
+	if err == nil || !strings.Contains(err.Error(), "object user lost: exported values") {
+		t.Fatalf("commit with the spill file gone: %v", err)
 	}
-	if a != b {
-		t.Fatalf("stored values differ: plain %s, sealed %s", a, b)
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM objects`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("objects written by a failed commit: %d (%v)", n, err)
 	}
-	if err := sealed.Decode(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(sealed.Exported, values()) {
-		t.Fatalf("after Decode: %+v", sealed.Exported)
-	}
-	bad := &Object{Kind: KindUser, SourceID: "bad", Exported: map[string]any{"x": math.Inf(1)}}
-	bad.Seal()
-	if bad.Exported == nil {
-		t.Fatal("a value JSON cannot encode was sealed")
-	}
-	if err := s.Commit(ctx, Commit{Upsert: []*Object{bad}, Job: j}); err == nil || !strings.Contains(err.Error(), "commit object user bad") {
-		t.Fatalf("commit of an unencodable value: %v", err)
+	if err := o.Decode(ctx); err == nil {
+		t.Fatal("Decode with the spill file gone: no error")
 	}
 }

@@ -603,7 +603,9 @@ func encodeObject(jt *jsonText, o *Object) (exported, members string, err error)
 		exp = map[string]any{}
 	}
 	if o.sealed {
-		exported = o.exportedText
+		if exported, err = o.sealedText(); err != nil {
+			return "", "", fmt.Errorf("commit: %w", err)
+		}
 	} else if exported, err = jt.text(exp); err != nil {
 		return "", "", fmt.Errorf("commit object %s %s: %w", o.Kind, o.SourceID, err)
 	}

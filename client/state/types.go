@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/quantive/entra-scim-harness/client/provlog"
 	"github.com/quantive/entra-scim-harness/client/quarantine"
 )
 
@@ -76,6 +77,10 @@ type Object struct {
 	// until Decode (Seal).
 	sealed       bool
 	exportedText string
+	// cold, when set, holds that text instead of exportedText (SealTo);
+	// coldRef locates it there.
+	cold    *provlog.SpillFile
+	coldRef provlog.SpillRef
 }
 
 // Seal keeps Exported as the JSON text the state stores instead of a map,
@@ -95,15 +100,52 @@ func (o *Object) Seal() {
 	o.exportedText, o.Exported, o.sealed = string(b), nil, true
 }
 
+// SealTo is Seal with the text kept in f, the cycle's spill file, rather
+// than in memory: at a million objects the text alone is about 500 MB
+// (issue 16). f must outlive the object's commit. When f is nil or fails,
+// SealTo is Seal.
+func (o *Object) SealTo(f *provlog.SpillFile) {
+	if f == nil || o.pending || o.sealed || o.Exported == nil {
+		o.Seal()
+		return
+	}
+	b, err := json.Marshal(o.Exported)
+	if err != nil {
+		return
+	}
+	ref, err := f.Put(b)
+	if err != nil {
+		o.exportedText, o.Exported, o.sealed = string(b), nil, true
+		return
+	}
+	o.cold, o.coldRef, o.Exported, o.sealed = f, ref, nil, true
+}
+
+// sealedText is the stored JSON text of a sealed object's Exported.
+func (o *Object) sealedText() (string, error) {
+	if o.cold == nil {
+		return o.exportedText, nil
+	}
+	b, err := o.cold.Get(o.coldRef)
+	if err != nil {
+		return "", fmt.Errorf("state: object %s %s: exported values: %w", o.Kind, o.SourceID, err)
+	}
+	return string(b), nil
+}
+
 // Decode reads Exported and Members of an object returned by
 // Store.Objects, or Exported of a sealed object; it is a no-op for new or
 // already decoded objects.
 func (o *Object) Decode(ctx context.Context) error {
 	if o.sealed {
-		if err := json.Unmarshal([]byte(o.exportedText), &o.Exported); err != nil {
+		text, err := o.sealedText()
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(text), &o.Exported); err != nil {
 			return fmt.Errorf("state: object %s %s: exported values: %w", o.Kind, o.SourceID, err)
 		}
-		o.exportedText, o.sealed = "", false
+		o.exportedText, o.sealed, o.cold = "", false, nil
 		return nil
 	}
 	if !o.pending {
