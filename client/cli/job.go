@@ -42,6 +42,8 @@ type jobOptions struct {
 	// fullScan turns the unchanged-source shortcut off (cycle and run
 	// only; the others always read the directory).
 	fullScan bool
+	// spillAbove is engine.Options.SpillRecordsAbove (cycle and run).
+	spillAbove int
 }
 
 // failureGiven records which failure-behaviour flags were given.
@@ -69,6 +71,8 @@ func (f *jobOptions) add(cmd *cobra.Command, withLogs bool) {
 		fl.Int64Var(&f.thresholds.BaseFailures, "quarantine-base-failures", 0, "quarantine above this many non-reference failures (QUAR-03; 0 = default 40000)")
 		fl.Int64Var(&f.thresholds.TotalFailures, "quarantine-total-failures", 0, "quarantine above this many failures in total (QUAR-03; 0 = default 60000)")
 		fl.BoolVar(&f.fullScan, "full-scan", false, fullScanHelp)
+		fl.IntVar(&f.spillAbove, "spill-above", 0, "a cycle with more objects to work on than this keeps their log records and exported values "+
+			"in a temporary file beside the state file until its commit, to bound memory (0 = default 50000; negative = always)")
 	}
 }
 
@@ -258,7 +262,11 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 		SkipReferenceCheck: !f.referenceCheck, Interrupt: interrupt, Observer: obs,
 		// The summary keeps the records for --logs only: the state file
 		// has them anyway, and a million of them are gigabytes (issue 16).
-		KeepRecords: f.logs != ""})
+		KeepRecords: f.logs != "",
+		// A large cycle's spill file (gigabytes at a million users) goes
+		// on the disk chosen for the state, not in the temp folder, which
+		// is often in memory (tmpfs).
+		SpillRecordsAbove: f.spillAbove, SpillDir: filepath.Dir(f.state)})
 	if err != nil {
 		return nil, usagef("%s: %v", path, err)
 	}
