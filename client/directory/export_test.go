@@ -23,5 +23,10 @@ func ParseChunkedWorkers(name string, data []byte, items, size, workers int) (d 
 
 // LoadChunked loads a file in chunks of at most items list items.
 func LoadChunked(path string, items int) (*Directory, error) {
-	return loadWith(path, chunking{threshold: 0, items: items, bytes: 1 << 20})
+	return loadWith(path, chunking{threshold: 0, items: items, bytes: 1 << 20}, nil)
+}
+
+// LoadChunkedCached is LoadChunked with a chunk cache.
+func LoadChunkedCached(path string, items int, cache *ChunkCache) (*Directory, error) {
+	return loadWith(path, chunking{threshold: 0, items: items, bytes: 1 << 20}, cache)
 }

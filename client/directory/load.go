@@ -17,17 +17,28 @@ const maxErrors = 50
 // read and parsed in chunks (see parseStream), so memory stays close to
 // the size of the loaded directory.
 func Load(path string) (*Directory, error) {
-	return loadWith(path, defaultChunking)
+	return loadWith(path, defaultChunking, nil)
 }
 
-func loadWith(path string, c chunking) (*Directory, error) {
+// LoadCached is Load with a cache of decoded chunks (see ChunkCache): the
+// chunks of a big YAML file that an earlier load decoded are taken from
+// the cache's store, the others parsed. Results and errors are Load's.
+// Afterwards cache.Chunks tells what the store should keep.
+func LoadCached(path string, cache *ChunkCache) (*Directory, error) {
+	return loadWith(path, defaultChunking, cache)
+}
+
+func loadWith(path string, c chunking, cache *ChunkCache) (*Directory, error) {
+	if cache != nil {
+		cache.reset()
+	}
 	fi, err := os.Stat(path)
 	if err == nil && fi.IsDir() {
 		return LoadGraph(path)
 	}
 	if err == nil && fi.Size() >= c.threshold {
 		if f, err := os.Open(path); err == nil {
-			d, err, ok := parseStream(path, f, c)
+			d, err, ok := parseStream(path, f, c, cache)
 			_ = f.Close()
 			if ok {
 				return d, err

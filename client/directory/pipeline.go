@@ -29,8 +29,26 @@ type pieceResult struct {
 }
 
 // parse parses a piece with yaml and, for a chunk, decodes its items into
-// a builder of its own. strings is the worker's intern table.
-func (pc *piece) parse(file string, strings map[string]string) pieceResult {
+// a builder of its own. strings is the worker's intern table. A chunk
+// found in cache (nil: none) is decoded from it instead, and one parsed
+// is recorded there.
+func (pc *piece) parse(file string, strings map[string]string, cache *ChunkCache) pieceResult {
+	if cache == nil || pc.items < 0 {
+		return pc.parseYAML(file, strings)
+	}
+	sum := chunkSum(pc.data)
+	if part := cache.lookup(sum, pc); part != nil {
+		return pieceResult{ok: true, part: part}
+	}
+	r := pc.parseYAML(file, strings)
+	if r.ok {
+		cache.record(sum, encodeChunk(r.part, pc.key, pc.items, pc.shift))
+	}
+	return r
+}
+
+// parseYAML is parse without a cache.
+func (pc *piece) parseYAML(file string, strings map[string]string) pieceResult {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(pc.data, &doc); err != nil {
 		return pieceResult{}
@@ -77,8 +95,8 @@ type pipeline struct {
 }
 
 // startPipeline starts workers (GOMAXPROCS when 0) and the consumer
-// feeding b.
-func startPipeline(b *builder, workers int) *pipeline {
+// feeding b; cache (nil: none) serves and records chunks.
+func startPipeline(b *builder, workers int, cache *ChunkCache) *pipeline {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -97,7 +115,7 @@ func startPipeline(b *builder, workers int) *pipeline {
 			// across its chunks without a lock.
 			strings := map[string]string{}
 			for pc := range pl.jobs {
-				pc.res <- pc.parse(b.p.file, strings)
+				pc.res <- pc.parse(b.p.file, strings, cache)
 			}
 		}()
 	}

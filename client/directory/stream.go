@@ -11,7 +11,7 @@ import (
 // chunking sets when and how parseStream splits a file.
 type chunking struct {
 	threshold int64 // inputs smaller than this are parsed whole
-	items     int   // list items per chunk
+	items     int   // list items per chunk, on average (see cutBefore)
 	bytes     int   // a chunk is closed at the next item once this big
 	workers   int   // pieces parsed at once; 0 means GOMAXPROCS
 }
@@ -44,12 +44,15 @@ var defaultChunking = chunking{threshold: 4 << 20, items: 256, bytes: 1 << 20}
 // unknown or repeated top-level keys, aliases to anchors in another
 // piece, scalars or flow collections spanning item lines, and syntax
 // errors.
-func parseStream(name string, r io.Reader, c chunking) (d *Directory, err error, ok bool) {
+//
+// cache (nil: none) serves and records the chunks of the lists (see
+// ChunkCache); it is marked streamed only when ok.
+func parseStream(name string, r io.Reader, c chunking, cache *ChunkCache) (d *Directory, err error, ok bool) {
 	b := newBuilder(name)
 	s := &streamer{
 		c:  c,
 		lr: lineReader{r: bufio.NewReaderSize(r, 64<<10)},
-		pl: startPipeline(b, c.workers),
+		pl: startPipeline(b, c.workers, cache),
 	}
 	cut := s.run()
 	// The pipeline is closed even when the cut failed, so that no worker
@@ -57,12 +60,17 @@ func parseStream(name string, r io.Reader, c chunking) (d *Directory, err error,
 	if parsed := s.pl.close(); !cut || !parsed {
 		return nil, nil, false
 	}
+	if cache != nil {
+		cache.mu.Lock()
+		cache.streamed = true
+		cache.mu.Unlock()
+	}
 	d, err = b.finish()
 	return d, err, true
 }
 
 func parseStreamBytes(name string, data []byte, c chunking) (*Directory, error, bool) {
-	return parseStream(name, bytes.NewReader(data), c)
+	return parseStream(name, bytes.NewReader(data), c, nil)
 }
 
 // streamer cuts a file into pieces (see parseStream).
@@ -130,7 +138,7 @@ func (s *streamer) run() bool {
 			// An item of the field's list.
 			if s.indent < 0 {
 				s.indent = ind
-			} else if s.items >= s.c.items || start >= s.c.bytes {
+			} else if s.cutBefore(line, start) {
 				if !s.flush(start) {
 					return false
 				}
@@ -170,6 +178,32 @@ func (s *streamer) run() bool {
 		return false // no fields: the whole parse reports it
 	}
 	return s.flush(len(s.buf))
+}
+
+// cutBefore reports whether the chunk being read, size bytes so far,
+// ends before the item that starts with line. Where chunks end depends
+// on the items' first lines, not on counts from the start of the list
+// (content-defined chunking): inserting or deleting a user changes the
+// bytes of one chunk, not of every later one, so the others are found in
+// a ChunkCache. Chunks hold from half to twice c.items items, c.items on
+// average, and are closed once c.bytes big.
+func (s *streamer) cutBefore(line []byte, size int) bool {
+	if size >= s.c.bytes || s.items >= 2*s.c.items {
+		return true
+	}
+	least := (s.c.items + 1) / 2
+	return s.items >= least && lineHash(line)%uint32(least) == 0
+}
+
+// lineHash is FNV-1a of line: cheap, and spread enough over lines that
+// differ (an item's first line usually holds its objectId).
+func lineHash(line []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range line {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
 }
 
 // flush hands buf[:end], the current piece, to the pipeline; false
