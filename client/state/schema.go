@@ -48,4 +48,8 @@ CREATE TABLE IF NOT EXISTS escrows (
   next_attempt  TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (kind, source_id)
 );
+CREATE TABLE IF NOT EXISTS source_chunks (
+  digest BLOB PRIMARY KEY,
+  body   BLOB NOT NULL
+);
 `
