@@ -86,8 +86,8 @@ func (c *ChunkCache) reset() {
 }
 
 // lookup returns the chunk pc decoded from the store, nil when the store
-// has no usable entry.
-func (c *ChunkCache) lookup(sum ChunkSum, pc *piece) *builder {
+// has no usable entry. strings is the worker's intern table.
+func (c *ChunkCache) lookup(sum ChunkSum, pc *piece, strings map[string]string) *builder {
 	if c.store == nil {
 		return nil
 	}
@@ -95,7 +95,7 @@ func (c *ChunkCache) lookup(sum ChunkSum, pc *piece) *builder {
 	if err != nil || body == nil {
 		return nil
 	}
-	part, err := decodeChunk(body, pc.key, pc.items, pc.shift)
+	part, err := decodeChunk(body, pc.key, pc.items, pc.shift, strings)
 	if err != nil {
 		return nil // parsed again, and stored anew
 	}

@@ -1,10 +1,12 @@
 package directory_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -32,6 +34,123 @@ func BenchmarkLoadRealistic1M(b *testing.B) {
 		b.Skip("set DIRECTORY_BENCH_1M=1 to load 1M users")
 	}
 	benchmarkLoadFile(b, 1000000, 50000)
+}
+
+// BenchmarkLoadCached100k loads the same 100k directory through a chunk
+// cache (LoadCached), after the jobTitle of its first 1,000 enabled,
+// existing users was rewritten in place as scripts/bench-scale.sh does:
+// cold with an empty cache (every chunk parsed and encoded), warm with
+// the cache of the file before the edit. cache-MB is the encoded size of
+// the file's chunks.
+func BenchmarkLoadCached100k(b *testing.B) {
+	benchmarkLoadCached(b, 100000, 5000)
+}
+
+// BenchmarkLoadCached1M is the same at 1M users; it runs only with
+// DIRECTORY_BENCH_1M=1.
+func BenchmarkLoadCached1M(b *testing.B) {
+	if os.Getenv("DIRECTORY_BENCH_1M") == "" {
+		b.Skip("set DIRECTORY_BENCH_1M=1 to load 1M users")
+	}
+	benchmarkLoadCached(b, 1000000, 50000)
+}
+
+func benchmarkLoadCached(b *testing.B, users, groups int) {
+	dir := b.TempDir()
+	path, edited := filepath.Join(dir, "dir.yaml"), filepath.Join(dir, "edited.yaml")
+	data := fixtures.GenerateRealisticDirectoryScopeAll(users, groups, 1)
+	size := int64(len(data))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	changed, n := rewriteJobTitles(data, 1000)
+	if n != 1000 {
+		b.Fatalf("%d jobTitles rewritten", n)
+	}
+	if err := os.WriteFile(edited, changed, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	store := benchChunks{}
+	cache := directory.NewChunkCache(store)
+	if _, err := directory.LoadCached(path, cache); err != nil {
+		b.Fatal(err)
+	}
+	bytes := 0
+	for sum, body := range cache.Chunks() {
+		store[sum] = body
+		bytes += len(body)
+	}
+	b.Run("cold", func(b *testing.B) {
+		b.SetBytes(size)
+		measureLoads(b, func() (*directory.Directory, error) {
+			return directory.LoadCached(edited, directory.NewChunkCache(nil))
+		})
+		b.ReportMetric(float64(bytes)/(1<<20), "cache-MB")
+	})
+	b.Run("warm", func(b *testing.B) {
+		b.SetBytes(size)
+		c := directory.NewChunkCache(store)
+		measureLoads(b, func() (*directory.Directory, error) { return directory.LoadCached(edited, c) })
+		hits, parsed := c.Stats()
+		b.ReportMetric(float64(hits), "hits")
+		b.ReportMetric(float64(parsed), "parsed")
+	})
+}
+
+// benchChunks is a ChunkStore in memory.
+type benchChunks map[directory.ChunkSum][]byte
+
+func (m benchChunks) Chunk(sum directory.ChunkSum) ([]byte, error) { return m[sum], nil }
+
+// rewriteJobTitles rewrites the jobTitle of the first n enabled, existing
+// users with one, as scripts/bench-scale.sh does, and returns how many it
+// rewrote.
+func rewriteJobTitles(data []byte, n int) ([]byte, int) {
+	lines := strings.SplitAfter(string(data), "\n")
+	var out strings.Builder
+	done := 0
+	var block []string
+	flush := func() {
+		jt, off := -1, false
+		for i, l := range block {
+			if strings.HasPrefix(l, "    jobTitle:") {
+				jt = i
+			}
+			if strings.HasPrefix(l, "    accountEnabled: false") || strings.HasPrefix(l, "    deleted:") {
+				off = true
+			}
+		}
+		if done < n && jt >= 0 && !off {
+			done++
+			block[jt] = fmt.Sprintf("    jobTitle: \"Bench Changed Title %d\"\n", done)
+		}
+		for _, l := range block {
+			out.WriteString(l)
+		}
+		block = block[:0]
+	}
+	inUsers := false
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "users:"):
+			flush()
+			inUsers = true
+			out.WriteString(l)
+			continue
+		case l != "" && l[0] >= 'a' && l[0] <= 'z':
+			flush()
+			inUsers = false
+		case inUsers && strings.HasPrefix(l, "  - "):
+			flush()
+		}
+		if inUsers {
+			block = append(block, l)
+			continue
+		}
+		out.WriteString(l)
+	}
+	flush()
+	return []byte(out.String()), done
 }
 
 // BenchmarkLoadRealistic10k is the same at 10k users.

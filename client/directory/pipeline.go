@@ -37,7 +37,7 @@ func (pc *piece) parse(file string, strings map[string]string, cache *ChunkCache
 		return pc.parseYAML(file, strings)
 	}
 	sum := chunkSum(pc.data)
-	if part := cache.lookup(sum, pc); part != nil {
+	if part := cache.lookup(sum, pc, strings); part != nil {
 		return pieceResult{ok: true, part: part}
 	}
 	r := pc.parseYAML(file, strings)
