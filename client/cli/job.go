@@ -194,7 +194,13 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 	// state's mark does not show it unchanged (issue 16); a new state file
 	// is never created for a directory that does not parse.
 	src := &cliSource{path: f.directory}
-	if f.failureFlags && !f.fullScan && !fullScanEnv() {
+	fullScan := f.fullScan || fullScanEnv()
+	if f.failureFlags {
+		// --full-scan reads every chunk of the file but still refreshes
+		// the cache for the cycles after it.
+		src.chunks = &sourceChunks{ctx: ctx, read: !fullScan}
+	}
+	if f.failureFlags && !fullScan {
 		src.fileHash, _ = sourceFileHash(f.directory) // unreadable: parsed below, with its error
 	}
 	if _, serr := os.Stat(f.state); src.fileHash == "" || serr != nil {
@@ -217,6 +223,9 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 			st.Close()
 		}
 	}()
+	if src.chunks != nil {
+		src.chunks.open(ctx, st)
+	}
 	cfgStored, err := st.Config(ctx)
 	if err != nil {
 		return nil, failure(err)

@@ -22,7 +22,8 @@ const EnvFullScan = "ENTRASIM_FULL_SCAN"
 
 // fullScanHelp documents --full-scan.
 const fullScanHelp = "read the directory and every object of the state in every cycle, even when the source is unchanged " +
-	"since a cycle that left nothing pending (a harness option, Entra has none; also " + EnvFullScan + "=1)"
+	"since a cycle that left nothing pending, and parse every part of the directory file rather than reuse those decoded " +
+	"in an earlier cycle (a harness option, Entra has none; also " + EnvFullScan + "=1)"
 
 // fullScanEnv reports whether EnvFullScan turns the shortcut off.
 func fullScanEnv() bool {
@@ -42,6 +43,9 @@ type cliSource struct {
 	// "" when unknown or when the files changed while they were parsed.
 	digest string
 	dir    *directory.Directory
+	// chunks, when set, loads the directory through the state's cache of
+	// decoded chunks (cycle and run).
+	chunks *sourceChunks
 }
 
 // Digest implements engine.Source.
@@ -54,7 +58,13 @@ func (s *cliSource) Directory() (*directory.Directory, error) {
 	if s.dir != nil {
 		return s.dir, nil
 	}
-	dir, err := directory.Load(s.path)
+	var dir *directory.Directory
+	var err error
+	if s.chunks != nil {
+		dir, err = s.chunks.load(s.path)
+	} else {
+		dir, err = directory.Load(s.path)
+	}
 	if err != nil {
 		return nil, err
 	}

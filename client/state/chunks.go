@@ -72,3 +72,12 @@ func (s *Store) KeepSourceChunks(ctx context.Context, keep map[string][]byte) er
 	}
 	return nil
 }
+
+// SourceChunkBytes is the size of the cached chunks' bodies.
+func (s *Store) SourceChunkBytes(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT sum(length(body)) FROM source_chunks`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("size source chunks: %w", err)
+	}
+	return n.Int64, nil
+}

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/state"
+)
+
+// sourceChunks is the cache of decoded directory chunks that cycle and
+// run keep in the state file (directory.ChunkCache, issue 16): a big YAML
+// file is parsed only where it changed since the last load.
+type sourceChunks struct {
+	ctx context.Context
+	// st is the job's state; nil until it is open. A load before that
+	// (a new state file, --full-scan) parses everything and keeps its
+	// chunks in pending, written once st is set.
+	st *state.Store
+	// read is false with --full-scan: every chunk is parsed, and the
+	// cache only refreshed.
+	read    bool
+	pending map[directory.ChunkSum][]byte
+}
+
+// Chunk implements directory.ChunkStore.
+func (c *sourceChunks) Chunk(sum directory.ChunkSum) ([]byte, error) {
+	return c.st.SourceChunk(c.ctx, sum[:])
+}
+
+// load loads the directory at path through the cache, and stores what the
+// next load will need once it succeeded.
+func (c *sourceChunks) load(path string) (*directory.Directory, error) {
+	var store directory.ChunkStore
+	if c.st != nil && c.read {
+		store = c
+	}
+	cache := directory.NewChunkCache(store)
+	dir, err := directory.LoadCached(path, cache)
+	if err != nil {
+		return nil, err
+	}
+	c.pending = cache.Chunks()
+	c.flush()
+	return dir, nil
+}
+
+// open sets the state the cache lives in, writing what a load before
+// held.
+func (c *sourceChunks) open(ctx context.Context, st *state.Store) {
+	c.ctx, c.st = ctx, st
+	c.flush()
+}
+
+// flush writes pending chunks when the state is open. A failed write is
+// not the cycle's failure: the cache only saves time, the transaction
+// leaves it as it was, and a load parses whatever it does not find.
+func (c *sourceChunks) flush() {
+	if c.st == nil || c.pending == nil {
+		return
+	}
+	keep := make(map[string][]byte, len(c.pending))
+	for sum, body := range c.pending {
+		keep[string(sum[:])] = body
+	}
+	c.pending = nil
+	_ = c.st.KeepSourceChunks(c.ctx, keep)
+}
