@@ -261,12 +261,18 @@ func topKey(text []byte) (key string, list, ok bool) {
 // plainBreaks reports whether "\n" is the only line break in line: yaml
 // also breaks lines at "\r", NEL, LS and PS, which would make the line
 // numbers counted here wrong.
+//
+// It runs on every line of the file, so it looks for the lead bytes of
+// NEL (0xC2) and of LS and PS (0xE2) first: most lines have neither.
 func plainBreaks(line []byte) bool {
 	if bytes.IndexByte(line, '\r') >= 0 {
 		return false
 	}
-	if bytes.Contains(line, []byte("\u0085")) {
+	if bytes.IndexByte(line, 0xC2) >= 0 && bytes.Contains(line, []byte("\u0085")) {
 		return false
+	}
+	if bytes.IndexByte(line, 0xE2) < 0 {
+		return true
 	}
 	return !bytes.Contains(line, []byte("\u2028")) && !bytes.Contains(line, []byte("\u2029"))
 }
