@@ -10,8 +10,10 @@
 // what a cycle of the largest tenants may use (issue 16: entrasim's peak
 // RSS within 1 GiB at a million users), less room for what the runtime
 // does not count (SQLite's page cache, the binary); below it GOGC=400
-// rules, so small and medium cycles keep the CPU saving. GOGC and
-// GOMEMLIMIT in the environment always win.
+// rules, so small and medium cycles keep the CPU saving. A cycle whose
+// live heap outgrows it gets a limit half again its live heap (adapt.go)
+// rather than a collector running without pause. GOGC and GOMEMLIMIT in
+// the environment always win.
 package gcpolicy
 
 import (
@@ -37,14 +39,17 @@ func Batch() (restore func()) {
 	if os.Getenv("GOGC") == "" {
 		prevPercent = debug.SetGCPercent(Percent)
 	}
+	var a *adapter
 	if os.Getenv("GOMEMLIMIT") == "" {
-		prevLimit = debug.SetMemoryLimit(MemoryLimit)
+		prevLimit = debug.SetMemoryLimit(-1)
+		a = startAdapter(MemoryLimit)
 	}
 	return func() {
 		if prevPercent != -2 {
 			debug.SetGCPercent(prevPercent)
 		}
-		if prevLimit >= 0 {
+		if a != nil {
+			a.stop()
 			debug.SetMemoryLimit(prevLimit)
 		}
 	}
