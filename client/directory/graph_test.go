@@ -345,12 +345,14 @@ func BenchmarkLoadGraph100k(b *testing.B) {
 }
 
 func benchmarkLoadGraph(b *testing.B, users, groups int) {
-	d, err := directory.Parse("gen", fixtures.GenerateRealisticDirectory(users, groups, 1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := graphExportOf(b, d)
-	d = nil
+	// The parsed directory is not kept while the export is loaded.
+	dir := func() string {
+		d, err := directory.Parse("gen", fixtures.GenerateRealisticDirectory(users, groups, 1))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return graphExportOf(b, d)
+	}()
 	var size int64
 	for _, name := range []string{directory.GraphUsersFile, directory.GraphGroupsFile, directory.GraphAssignmentsFile} {
 		fi, err := os.Stat(filepath.Join(dir, name))
