@@ -53,8 +53,7 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 		live[i] = byte(i)
 	}
 	waitLimit(t, func(l int64) bool { return l >= 96<<20 })
-	runtime.KeepAlive(live)
-	live = nil
+	runtime.KeepAlive(live) // its last use: from here on it is garbage
 	waitLimit(t, func(l int64) bool { return l == base })
 	a.stop()
 	debug.SetMemoryLimit(math.MaxInt64)
