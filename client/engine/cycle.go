@@ -154,7 +154,7 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 // startRun is newRun with the objects read.
 func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[state.Key]*state.Object) *run {
 	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs,
-		inScopeUsers: map[string]bool{}, userItems: map[string]*item{}}
+		inScopeUsers: make(map[string]bool, len(dir.Users)), userItems: make(map[string]*item, len(dir.Users))}
 	r.kind = KindIncremental
 	if job.NeedsInitial {
 		r.kind = KindInitial
@@ -585,18 +585,31 @@ func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, 
 // to do (ENTRA-CYCLE-01/02, DEPROV-01..06).
 func (r *run) plan(ctx context.Context) error {
 	cfg := r.e.cfg
-	seen := map[state.Key]bool{}
+	// seen holds the objects the directory has, by pointer: a pointer
+	// hashes far faster than a Key's two strings, which counts at a
+	// million users (issue 16). A new object is the one planning made.
+	seen := make(map[*state.Object]struct{}, len(r.objs)+len(r.dir.Users)+len(r.dir.Groups))
+	mark := func(k state.Key, o *state.Object) {
+		if o == nil {
+			o = r.objs[k]
+		}
+		if o != nil {
+			seen[o] = struct{}{}
+		}
+	}
+	unseen := func(o *state.Object) bool { _, ok := seen[o]; return !ok }
 	for _, u := range r.dir.Users {
 		k := state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
-		seen[k] = true
-		if err := r.planUser(u, r.objs[k]); err != nil {
+		o := r.objs[k]
+		if err := r.planUser(u, o); err != nil {
 			return err
 		}
+		mark(k, o)
 	}
 	// Objects the directory no longer holds are hard deleted.
 	var gone []*state.Object
 	for k, o := range r.objs {
-		if !seen[k] && k.Kind == state.KindUser {
+		if k.Kind == state.KindUser && unseen(o) {
 			gone = append(gone, o)
 		}
 	}
@@ -615,11 +628,12 @@ func (r *run) plan(ctx context.Context) error {
 	gone = gone[:0]
 	for _, g := range r.dir.Groups {
 		k := state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}
-		seen[k] = true
-		r.planGroup(g, r.objs[k])
+		o := r.objs[k]
+		r.planGroup(g, o)
+		mark(k, o)
 	}
 	for k, o := range r.objs {
-		if !seen[k] && k.Kind == state.KindGroup {
+		if k.Kind == state.KindGroup && unseen(o) {
 			gone = append(gone, o)
 		}
 	}
