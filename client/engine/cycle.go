@@ -398,7 +398,7 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	fatal := r.fatal.get() != nil
 	var commit state.Commit
 	all := append(append(make([]*item, 0, len(r.users)+len(r.groups)), r.users...), r.groups...)
-	keep := r.e.opt.KeepRecords || r.onDemand
+	keep := r.keepRecords()
 	// Records are large structs: sizing the slice once spares the copies
 	// of append's doubling (10k+ records in an initial cycle).
 	if n := countRecorded(all); n > 0 && keep {
