@@ -20,6 +20,7 @@
 # Loopback only; everything in a temp folder (BENCH_KEEP=1 keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/refserver.sh
 GO="${GO:-go}"
 # The script's own settings are BENCH_*: GROUPS is a bash builtin array whose
 # value cannot be set (make passes USERS/GROUPS/... as BENCH_USERS/...).
@@ -91,26 +92,8 @@ awk -v n="$CHANGED" '
 changed=$(cat "$work/changed.count")
 [ "$changed" -gt 0 ] || fail "no jobTitle rewritten in the directory"
 
-# A free loopback port: one nothing answers on.
-port=""
-for p in $(seq 18500 18999); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[ -n "$port" ] || fail "no free port in 18500-18999"
-
+start_refserver "$work/bin/refserver" "$work" bench
 step "refserver on 127.0.0.1:$port (store $work/refserver.db)"
-head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token"
-chmod 600 "$work/token"
-"$work/bin/refserver" --addr "127.0.0.1:$port" --db "$work/refserver.db" --seed-account bench --seed-token-file "$work/token" > "$work/refserver.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-	sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null || { cat "$work/refserver.log" >&2; fail "refserver did not start"; }
-export SCIM_TENANT_URL="http://127.0.0.1:$port/api/v1/scim/azure/bench"
-SCIM_TOKEN="$(cat "$work/token")"
-export SCIM_TOKEN
 
 # cycle NAME DIRECTORY: one entrasim cycle; sets t_NAME (s) and rss_NAME (KiB).
 cycle() {

@@ -4,6 +4,7 @@
 # scenario and a reproduce. Loopback only; everything in a temp folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/refserver.sh
 GO="${GO:-go}"
 work="$(mktemp -d)"
 pid=""
@@ -20,26 +21,8 @@ step "build entrasim and refserver"
 "$GO" build -o "$work/bin/refserver" ./reference-server/cmd/refserver
 export PATH="$work/bin:$PATH"
 
-# A free loopback port: one nothing answers on.
-port=""
-for p in $(seq 18500 18999); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[ -n "$port" ] || fail "no free port in 18500-18999"
-
+start_refserver "$work/bin/refserver" "$work" acme
 step "refserver on 127.0.0.1:$port"
-head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token"
-chmod 600 "$work/token"
-refserver --addr "127.0.0.1:$port" --db "$work/refserver.db" --seed-account acme --seed-token-file "$work/token" > "$work/refserver.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-	sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null || { cat "$work/refserver.log"; fail "refserver did not start"; }
-export SCIM_TENANT_URL="http://127.0.0.1:$port/api/v1/scim/azure/acme"
-SCIM_TOKEN="$(cat "$work/token")"
-export SCIM_TOKEN
 
 step "entrasim test-connection"
 entrasim test-connection
