@@ -89,7 +89,13 @@ type Object struct {
 // text, and every object of an initial cycle is held until its commit
 // (issue 16). Decode brings the map back. Values that cannot be encoded
 // are left as they are, for Commit to report.
-func (o *Object) Seal() {
+func (o *Object) Seal() { o.SealTo(nil) }
+
+// SealTo is Seal with the text kept in f, the cycle's spill file, rather
+// than in memory: at a million objects the text alone is about 500 MB
+// (issue 16). f must outlive the object's commit. When f is nil or fails,
+// SealTo is Seal.
+func (o *Object) SealTo(f *provlog.SpillFile) {
 	if o.pending || o.sealed || o.Exported == nil {
 		return
 	}
@@ -97,28 +103,13 @@ func (o *Object) Seal() {
 	if err != nil {
 		return
 	}
+	if f != nil {
+		if ref, err := f.Put(b); err == nil {
+			o.cold, o.coldRef, o.Exported, o.sealed = f, ref, nil, true
+			return
+		}
+	}
 	o.exportedText, o.Exported, o.sealed = string(b), nil, true
-}
-
-// SealTo is Seal with the text kept in f, the cycle's spill file, rather
-// than in memory: at a million objects the text alone is about 500 MB
-// (issue 16). f must outlive the object's commit. When f is nil or fails,
-// SealTo is Seal.
-func (o *Object) SealTo(f *provlog.SpillFile) {
-	if f == nil || o.pending || o.sealed || o.Exported == nil {
-		o.Seal()
-		return
-	}
-	b, err := json.Marshal(o.Exported)
-	if err != nil {
-		return
-	}
-	ref, err := f.Put(b)
-	if err != nil {
-		o.exportedText, o.Exported, o.sealed = string(b), nil, true
-		return
-	}
-	o.cold, o.coldRef, o.Exported, o.sealed = f, ref, nil, true
 }
 
 // sealedText is the stored JSON text of a sealed object's Exported.
