@@ -77,6 +77,11 @@ func (s *cliSource) Directory() (*directory.Directory, error) {
 	return dir, nil
 }
 
+// Release implements engine.ReleasingSource: the cycle is done with the
+// directory once it planned, and a later cycle loads it again (through
+// the chunk cache, which makes that cheap) when it needs it.
+func (s *cliSource) Release() { s.dir = nil }
+
 // settingsDigest sets digest from fileHash and what else of the command
 // decides what a cycle plans or sends (beyond engine.Options, which the
 // engine adds itself): the mapping file's bytes, the target and the client

@@ -128,6 +128,7 @@ func (e *Engine) CycleSource(ctx context.Context, src Source) (*Summary, error) 
 	if err := r.plan(ctx); err != nil {
 		return nil, err
 	}
+	r.releaseSource(src)
 	r.deferEscrowed()
 	allowed := e.opt.AllowDeletes || q.DeletesAllowed()
 	staged := r.threshold(allowed)
@@ -226,6 +227,9 @@ func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.
 			return true, err
 		}
 		it.phases |= 1 << id
+		if id == phaseUserExport && it.op != opDisable && it.op != opDelete && it.op != opSkip {
+			it.user = nil // no later phase reads the source user (releaseSource)
+		}
 		if id == phaseUserExport || id == phaseGroupExport {
 			// No later phase reads the exported values; the commit
 			// stores them as text (issue 16: memory per object), kept
@@ -654,6 +658,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 		k = prev.Key()
 	}
 	it.key = k
+	it.inSource = u != nil
 	hard := u == nil || u.Deleted == directory.HardDeleted
 	assigned := !hard && r.dir.IsAssigned(u)
 	inScope := assigned
@@ -745,7 +750,7 @@ func (r *run) deprovOp() op {
 
 func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	cfg := r.e.cfg
-	it := &item{group: g}
+	it := &item{group: g, inSource: g != nil}
 	if g != nil {
 		it.key = state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}
 	} else {

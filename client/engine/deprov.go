@@ -108,7 +108,7 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 		}
 		return nil
 	}
-	if (isGroup && it.group == nil) || (!isGroup && (it.user == nil || it.reason == reasonHardDeleted)) {
+	if !it.inSource || (!isGroup && it.reason == reasonHardDeleted) {
 		it.persist = persistForget
 		return nil
 	}

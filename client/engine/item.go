@@ -139,6 +139,9 @@ type item struct {
 	reason reason
 	// inScope is assignment and scoping together.
 	inScope bool
+	// inSource: the directory holds the object (it may be hard deleted
+	// there). It outlives user, which the user export phase drops.
+	inSource bool
 	// watermark is the value stored once the item is done.
 	watermark string
 	// persist is what the commit does with the state entry.

@@ -179,15 +179,21 @@ func (r *run) nextObjects(c *state.Commit) int {
 	if r.mark != nil {
 		return n // an empty plan forgets nothing
 	}
+	if len(c.Forget) == 0 {
+		return n
+	}
+	// The directory is gone by now (releaseSource): the items know
+	// whether it held their object.
+	forgot := make(map[state.Key]bool, len(c.Forget))
 	for _, k := range c.Forget {
-		var in bool
-		if k.Kind == state.KindGroup {
-			_, in = r.dir.Group(k.SourceID)
-		} else {
-			_, in = r.dir.User(k.SourceID)
-		}
-		if !in {
-			n--
+		forgot[k] = true
+	}
+	n -= len(c.Forget)
+	for _, items := range [][]*item{r.users, r.groups} {
+		for _, it := range items {
+			if it.inSource && forgot[it.key] {
+				n++
+			}
 		}
 	}
 	return n
@@ -229,4 +235,23 @@ func (e *Engine) planDigest(sourceDigest string) string {
 	}
 	sum := sha256.Sum256(append([]byte("entrasim plan digest v1\n"), b...))
 	return hex.EncodeToString(sum[:])
+}
+
+// ReleasingSource is a Source that can let go of the directory it loaded.
+// A cycle releases it once planning is done and drops each user as its
+// export ends, so that at a million users the source's attributes are
+// freed while the cycle goes on rather than held to its commit (issue
+// 16). A later Directory call loads the directory again.
+type ReleasingSource interface {
+	Source
+	Release()
+}
+
+// releaseSource lets go of the directory after planning: no later step
+// reads it, only the items' own users and groups.
+func (r *run) releaseSource(src Source) {
+	r.dir = nil
+	if rs, ok := src.(ReleasingSource); ok {
+		rs.Release()
+	}
 }
