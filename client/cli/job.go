@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/engine"
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/progress"
@@ -165,10 +164,10 @@ func openState(ctx context.Context, cmdPath, path string, mode stateMode) (*stat
 
 // setup is an opened job: state, directory, engine.
 type setup struct {
-	st  *state.Store
-	dir *directory.Directory
-	// src is the directory of cycle and run, parsed only when a cycle
-	// needs it (dir is then nil until it is).
+	st *state.Store
+	// src is the directory, parsed only when a cycle needs it; a cycle
+	// lets it go once planned (engine.ReleasingSource), so nothing else
+	// holds on to it.
 	src *cliSource
 	eng *engine.Engine
 	bar *progress.Bar
@@ -294,7 +293,7 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 		return nil, failure(err)
 	}
 	ok = true
-	return &setup{st: st, dir: src.dir, src: src, eng: eng, bar: bar, tenantURL: tenantURL}, nil
+	return &setup{st: st, src: src, eng: eng, bar: bar, tenantURL: tenantURL}, nil
 }
 
 // referenceCheckHelp documents --reference-check in the help of the

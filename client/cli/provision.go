@@ -62,11 +62,15 @@ func runProvision(cmdCtx context.Context, opts *provisionOptions, out, errOut io
 		return err
 	}
 	defer s.st.Close()
+	dir, err := s.src.Directory()
+	if err != nil {
+		return usagef("%s: --directory: %v", path, err)
+	}
 	var res *engine.OnDemandResult
 	if user != "" {
-		res, err = s.eng.ProvisionUser(ctx, s.dir, user)
+		res, err = s.eng.ProvisionUser(ctx, dir, user)
 	} else {
-		res, err = s.eng.ProvisionGroup(ctx, s.dir, group)
+		res, err = s.eng.ProvisionGroup(ctx, dir, group)
 	}
 	s.bar.Finish()
 	if errors.Is(err, engine.ErrNotFound) {
