@@ -75,6 +75,11 @@ type run struct {
 	// spillFailed is set once it failed and records stay in memory.
 	spill       *provlog.SpillFile
 	spillFailed atomic.Bool
+	// items and newObjs allocate the plan's items and new state entries.
+	items   slab[item]
+	newObjs slab[state.Object]
+	// strs keeps the target ids and watermarks the cycle stores.
+	strs strArena
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -410,7 +415,7 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 	}
 	for _, it := range all {
 		prog := r.progressOf(it)
-		s.Counts.Requests += it.calls
+		s.Counts.Requests += int(it.calls)
 		if prog == itemNotDone {
 			continue // left for the next cycle (interrupt.go)
 		}
@@ -465,7 +470,7 @@ func persistItem(c *state.Commit, it *item, prog itemProgress, fatal bool) {
 // tallyCalls adds the item's answered calls to the cycle's, and notes the
 // errorCode of a failed call that got no HTTP answer (QUAR-02).
 func (r *run) tallyCalls(it *item) {
-	r.answered += it.answered
+	r.answered += int(it.answered)
 	if out := it.outcome(); it.result.failed() && out.HTTPStatus == 0 && out.ErrorCode != "" {
 		r.lastTransportCode = out.ErrorCode
 	}
@@ -651,7 +656,8 @@ func (r *run) plan(ctx context.Context) error {
 func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	cfg := r.e.cfg
 	var k state.Key
-	it := &item{user: u}
+	it := r.items.next()
+	it.user = u
 	if u != nil {
 		k = state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
 	} else {
@@ -670,13 +676,12 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 		r.inScopeUsers[u.ObjectID] = true
 	}
 	if u != nil {
-		it.watermark = u.Fingerprint() + "|" + scopeBit(inScope)
+		it.watermark = r.strs.keep(u.Fingerprint() + "|" + scopeBit(inScope))
 	} else {
 		it.watermark = "gone"
 	}
 	if prev == nil {
-		prev = &state.Object{Kind: k.Kind, SourceID: k.SourceID}
-		r.objs[k] = prev
+		prev = r.newObject(k)
 	}
 	it.obj = prev
 	if u != nil {
@@ -735,6 +740,14 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	return nil
 }
 
+// newObject adds a new state entry for k.
+func (r *run) newObject(k state.Key) *state.Object {
+	o := r.newObjs.next()
+	o.Kind, o.SourceID = k.Kind, k.SourceID
+	r.objs[k] = o
+	return o
+}
+
 // deprovOp is disable when active is mapped and updates are allowed, else
 // delete (ENTRA-DEPROV-01/03/08).
 func (r *run) deprovOp() op {
@@ -750,7 +763,8 @@ func (r *run) deprovOp() op {
 
 func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	cfg := r.e.cfg
-	it := &item{group: g, inSource: g != nil}
+	it := r.items.next()
+	it.group, it.inSource = g, g != nil
 	if g != nil {
 		it.key = state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}
 	} else {
@@ -763,13 +777,12 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	}
 	it.inScope = inScope
 	if g != nil {
-		it.watermark = g.Fingerprint() + "|" + scopeBit(inScope)
+		it.watermark = r.strs.keep(g.Fingerprint() + "|" + scopeBit(inScope))
 	} else {
 		it.watermark = "gone"
 	}
 	if prev == nil {
-		prev = &state.Object{Kind: state.KindGroup, SourceID: it.key.SourceID}
-		r.objs[it.key] = prev
+		prev = r.newObject(it.key)
 	}
 	it.obj = prev
 	if g != nil {

@@ -62,7 +62,7 @@ func (r *run) matchGroup(ctx context.Context, it *item, values map[string]any, d
 		return false, false, nil
 	}
 	obj := it.obj
-	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = id, "displayName", values, state.StatusActive
+	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = r.strs.keep(id), "displayName", values, state.StatusActive
 	it.exported = true
 	return true, false, nil
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // op is what the plan decided for an object.
-type op int
+type op uint8
 
 const (
 	opNone    op = iota // nothing to do, nothing logged
@@ -26,7 +26,7 @@ const (
 // itemResult is how an item's cycle ended, as the log record and the
 // summary report it. An item starts as resultOK (success, counted by its
 // action); the first failure wins over everything else.
-type itemResult int
+type itemResult uint8
 
 const (
 	resultOK        itemResult = iota // success, or nothing logged
@@ -70,7 +70,7 @@ func (r itemResult) status() provlog.Status {
 }
 
 // persistence is what the cycle's commit does with an item's state entry.
-type persistence int
+type persistence uint8
 
 const (
 	persistKeep   persistence = iota // left as stored (watermark included)
@@ -92,7 +92,7 @@ func (p persistence) String() string {
 
 // reason explains why an object is disabled, deleted or skipped; its
 // String is the log's "reason" detail and the state's DisableReason.
-type reason int
+type reason uint8
 
 const (
 	reasonNone reason = iota
@@ -115,7 +115,7 @@ var reasonNames = [...]string{
 }
 
 func (r reason) String() string {
-	if r >= 0 && int(r) < len(reasonNames) {
+	if int(r) < len(reasonNames) {
 		return reasonNames[r]
 	}
 	return fmt.Sprintf("reason(%d)", int(r))
@@ -128,49 +128,48 @@ func (r reason) removedInEntra() bool {
 }
 
 // item is one source object's work in a cycle. Each phase touches an item
-// from one goroutine only.
+// from one goroutine only. A large cycle holds an item per object, so the
+// fields are ordered to pack (issue 16: 216 bytes became 152).
 type item struct {
 	key   state.Key
 	obj   *state.Object // the state entry, updated in place
 	user  *directory.User
 	group *directory.Group
-	op    op
+	// watermark is the value stored once the item is done.
+	watermark string
+	rec       *provlog.Builder
+	action    provlog.Action
+	// out is the outcome of the failure, nil while there is none: an
+	// Outcome is ~190 bytes. Read it with outcome().
+	out *outcome.Outcome
+	// refs are the reference values (manager, members) by target path.
+	refs  refValues
+	calls int32
+	// answered counts the calls that got an HTTP answer; a cycle where
+	// none did could not reach the target (QUAR-02 "cannot connect").
+	answered int32
+	op       op
 	// reason explains a disable/delete/skip.
 	reason reason
+	// persist is what the commit does with the state entry.
+	persist persistence
+	result  itemResult
+	// phases has bit p set once phase p (phaseUserExport…) ran for the
+	// item; an interrupted cycle keeps what the finished phases did.
+	phases uint8
 	// inScope is assignment and scoping together.
 	inScope bool
 	// inSource: the directory holds the object (it may be hard deleted
 	// there). It outlives user, which the user export phase drops.
 	inSource bool
-	// watermark is the value stored once the item is done.
-	watermark string
-	// persist is what the commit does with the state entry.
-	persist persistence
-
-	rec *provlog.Builder
 	// logged: finish counted the item's record; the commit writes it.
 	logged bool
-	action provlog.Action
-	result itemResult
 	// checkFailed: the manager's reference check (ENTRA-FLOW-06) was
 	// answered with an error; the record is a warning unless it failed.
 	checkFailed bool
-	// out is the outcome of the failure, nil while there is none: an
-	// Outcome is ~190 bytes, and a large cycle holds an item per object
-	// (issue 16). Read it with outcome().
-	out   *outcome.Outcome
-	calls int
-	// answered counts the calls that got an HTTP answer; a cycle where
-	// none did could not reach the target (QUAR-02 "cannot connect").
-	answered int
 	// exported is true when the export phase left the object linked and
 	// in sync, so references may be resolved.
 	exported bool
-	// refs are the reference values (manager, members) by target path.
-	refs refValues
-	// phases has bit p set once phase p (phaseUserExport…) ran for the
-	// item; an interrupted cycle keeps what the finished phases did.
-	phases uint8
 }
 
 // outcome is the item's failure outcome, the zero Outcome without one.

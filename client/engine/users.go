@@ -114,7 +114,7 @@ func (r *run) matchUser(ctx context.Context, it *item) (found, done bool, err er
 			return false, true, it.failStep(provlog.StepMatching, provlog.NameMatching, last)
 		}
 		if id := last.ID(); id != "" {
-			it.obj.TargetID, it.obj.MatchedBy = id, attrOf(matchers, n-1)
+			it.obj.TargetID, it.obj.MatchedBy = r.strs.keep(id), attrOf(matchers, n-1)
 		}
 	}
 	return it.obj.TargetID != "", false, nil
@@ -281,7 +281,7 @@ func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[stri
 		return it.failStep(provlog.StepExport, provlog.NameExportAdd, cr)
 	}
 	obj := it.obj
-	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = cr.ID(), "created", values, state.StatusActive
+	obj.TargetID, obj.MatchedBy, obj.Exported, obj.Status = r.strs.keep(cr.ID()), "created", values, state.StatusActive
 	it.exported = true
 	it.rec.Target(it.target(obj.TargetID, displayName))
 	r.logExported(it, provlog.NameExportAdd, "created", nil)

@@ -40,7 +40,15 @@ type SpillFile struct {
 	size int64
 	// buf is the encoding buffer of put's callers, reused under mu.
 	buf []byte
+	// parked is the block the spilled builders are allocated from, under
+	// mu: a cycle parks a builder per object, and one by one, among the
+	// garbage of the exports, they left the heap's spans half empty
+	// (issue 16).
+	parked []Builder
 }
+
+// parkedBlock is how many spilled builders are allocated at once.
+const parkedBlock = 256
 
 // spillBuffer is how much of the file is written at once.
 const spillBuffer = 1 << 20
@@ -98,6 +106,18 @@ func (s *SpillFile) put(enc func([]byte) []byte) (segment, error) {
 	return seg, nil
 }
 
+// newParked allocates a spilled builder.
+func (s *SpillFile) newParked() *Builder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.parked) == 0 {
+		s.parked = make([]Builder, parkedBlock)
+	}
+	nb := &s.parked[0]
+	s.parked = s.parked[1:]
+	return nb
+}
+
 // get reads a segment back.
 func (s *SpillFile) get(seg segment) ([]byte, error) {
 	s.mu.Lock()
@@ -150,7 +170,9 @@ func (b *Builder) Spill(s *SpillFile) (*Builder, error) {
 	if err != nil {
 		return b, err
 	}
-	return &Builder{job: b.job, elapsed: b.elapsed, spill: s, seg: seg}, nil
+	nb := s.newParked()
+	*nb = Builder{job: b.job, elapsed: b.elapsed, spill: s, seg: seg}
+	return nb, nil
 }
 
 // Spilled reports whether the record is in a spill file.
