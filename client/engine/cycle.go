@@ -659,7 +659,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	it := r.items.next()
 	it.user = u
 	if u != nil {
-		k = state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
+		k = state.Key{Kind: state.KindUser, SourceID: r.sourceID(u.ObjectID, prev)}
 	} else {
 		k = prev.Key()
 	}
@@ -673,7 +673,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	}
 	it.inScope = inScope
 	if inScope {
-		r.inScopeUsers[u.ObjectID] = true
+		r.inScopeUsers[k.SourceID] = true
 	}
 	if u != nil {
 		it.watermark = r.strs.keep(u.Fingerprint() + "|" + scopeBit(inScope))
@@ -685,7 +685,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	}
 	it.obj = prev
 	if u != nil {
-		it.obj.DisplayName = u.DisplayName
+		r.setDisplayName(it.obj, u.DisplayName)
 	}
 	if (r.kind == KindIncremental || r.resume) && prev.Watermark == it.watermark {
 		r.users = append(r.users, it) // nothing changed: no work, no log
@@ -740,6 +740,25 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	return nil
 }
 
+// sourceID is the source object id the item and its state entry keep:
+// the stored entry's when there is one, else a copy in the cycle's arena.
+// Neither refers to the directory's strings, so that the directory is
+// freed whole once its users are exported (releaseSource).
+func (r *run) sourceID(id string, prev *state.Object) string {
+	if prev != nil {
+		return prev.SourceID
+	}
+	return r.strs.keep(id)
+}
+
+// setDisplayName sets the state entry's display name, copied into the
+// arena when it changed (see sourceID).
+func (r *run) setDisplayName(o *state.Object, name string) {
+	if o.DisplayName != name {
+		o.DisplayName = r.strs.keep(name)
+	}
+}
+
 // newObject adds a new state entry for k.
 func (r *run) newObject(k state.Key) *state.Object {
 	o := r.newObjs.next()
@@ -766,7 +785,7 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	it := r.items.next()
 	it.group, it.inSource = g, g != nil
 	if g != nil {
-		it.key = state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}
+		it.key = state.Key{Kind: state.KindGroup, SourceID: r.sourceID(g.ObjectID, prev)}
 	} else {
 		it.key = prev.Key()
 	}
@@ -786,7 +805,7 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	}
 	it.obj = prev
 	if g != nil {
-		it.obj.DisplayName = g.DisplayName
+		r.setDisplayName(it.obj, g.DisplayName)
 	}
 	if (r.kind == KindIncremental || r.resume) && prev.Watermark == it.watermark {
 		r.groups = append(r.groups, it)

@@ -103,7 +103,7 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 			return fmt.Errorf("cycle: manager of %s: %w", it.key.SourceID, err)
 		}
 		if found {
-			obj.Manager = want
+			obj.Manager = r.strs.keep(want)
 			it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusSuccess,
 				"The target user already has this manager (ENTRA-FLOW-06).", map[string]string{"attribute": "manager", "targetId": mgrTarget})
 			return nil
@@ -122,7 +122,7 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 			oldTarget = o.TargetID
 		}
 	}
-	obj.Manager = want
+	obj.Manager = r.strs.keep(want)
 	if !last.Sent {
 		it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusSuccess,
 			"The target user already has this manager.", map[string]string{"attribute": "manager"})
