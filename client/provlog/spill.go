@@ -172,6 +172,9 @@ func (b *Builder) Spill(s *SpillFile) (*Builder, error) {
 	}
 	nb := s.newParked()
 	*nb = Builder{job: b.job, elapsed: b.elapsed, spill: s, seg: seg}
+	// b may sit in a block with builders still in use: cleared, it no
+	// longer keeps its record (or delta) alive with them.
+	*b = Builder{}
 	return nb, nil
 }
 

@@ -165,3 +165,25 @@ func TestSpillFileRemovedAndChecked(t *testing.T) {
 		t.Fatalf("Close left %v", left)
 	}
 }
+
+// A builder once spilled keeps nothing of its record: spilled builders are
+// allocated in blocks, and a block in use for one of them would otherwise
+// keep the records and deltas of all the others alive (issue 16).
+func TestSpilledBuilderLetsGoOfItsRecord(t *testing.T) {
+	sf, err := NewSpillFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sf.Close()
+	_, b := spillPair(t, sf, "step modified |")
+	for i, ops := range []func(*Builder){spillOps["step"], spillOps["modOld"]} {
+		ops(b)
+		old := b
+		if b, err = b.Spill(sf); err != nil {
+			t.Fatal(err)
+		}
+		if old == b || *old != (Builder{}) {
+			t.Fatalf("spill %d: the builder spilled from still holds %+v", i, *old)
+		}
+	}
+}
