@@ -80,6 +80,8 @@ type run struct {
 	newObjs slab[state.Object]
 	// strs keeps the target ids and watermarks the cycle stores.
 	strs strArena
+	// refs holds the items' reference values.
+	refs refArena
 }
 
 // Cycle runs one cycle against dir: an initial cycle when the state is new
@@ -165,6 +167,7 @@ func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[stat
 	if job.NeedsInitial {
 		r.kind = KindInitial
 	}
+	r.refs.strs = &r.strs
 	clock := r.now
 	r.env = &expr.Env{Now: func() time.Time { return clock }}
 	// Source and target system as Graph logs them (List

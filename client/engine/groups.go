@@ -25,7 +25,7 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 	if err != nil {
 		return r.evalFailed(it, err)
 	}
-	it.refs = compactRefs(res.References)
+	it.refs = r.refs.compact(res.References)
 	dn, _ := res.Values["displayName"].(string)
 	if linked {
 		it.logLinked()

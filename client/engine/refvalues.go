@@ -3,6 +3,7 @@ package engine
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // refValues are an item's reference values (manager, members) by target
@@ -17,17 +18,57 @@ type refValue struct {
 	ids  []string
 }
 
-// compactRefs copies a mapping's references, in path order.
-func compactRefs(m map[string][]string) refValues {
+// refArena holds the items' reference values. Made during the exports,
+// one by one among their garbage, each kept a span of the heap in use to
+// the commit, and the ids were the directory's own strings, which kept
+// its spans too (issue 16). Safe for concurrent use.
+type refArena struct {
+	mu   sync.Mutex
+	vals []refValue
+	ids  []string
+	strs *strArena
+}
+
+// refBlock is how many values or ids a block holds.
+const refBlock = 1024
+
+// compact copies a mapping's references, in path order.
+func (a *refArena) compact(m map[string][]string) refValues {
 	if len(m) == 0 {
 		return nil
 	}
-	out := make(refValues, 0, len(m))
+	n := 0
+	for _, ids := range m {
+		n += len(ids)
+	}
+	a.mu.Lock()
+	out := take(&a.vals, len(m))[:0]
+	all := take(&a.ids, n)
+	a.mu.Unlock()
 	for p, ids := range m {
-		out = append(out, refValue{path: p, ids: ids})
+		dst := all[:len(ids):len(ids)]
+		all = all[len(ids):]
+		for i, id := range ids {
+			dst[i] = a.strs.keep(id)
+		}
+		out = append(out, refValue{path: p, ids: dst})
 	}
 	slices.SortFunc(out, func(a, b refValue) int { return strings.Compare(a.path, b.path) })
 	return out
+}
+
+// take returns n zero values from the block, starting a new block when
+// it has no room; more than a quarter of a block is allocated alone.
+func take[T any](block *[]T, n int) []T {
+	if n > refBlock/4 {
+		return make([]T, n)
+	}
+	b := *block
+	if cap(b)-len(b) < n {
+		b = make([]T, 0, refBlock)
+	}
+	*block = b[:len(b)+n]
+	return b[len(b) : len(b)+n : len(b)+n]
 }
 
 // get returns the values of path, nil when it has none.

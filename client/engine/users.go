@@ -133,7 +133,7 @@ func (r *run) updateUser(ctx context.Context, it *item, linked bool) error {
 	if err != nil {
 		return r.evalFailed(it, err)
 	}
-	it.refs = compactRefs(res.References)
+	it.refs = r.refs.compact(res.References)
 	if !m.Actions.Update {
 		return r.skipProcessing(it, "Update is not a target object action of this mapping (ENTRA-DEPROV-08).")
 	}
@@ -232,7 +232,7 @@ func (r *run) createUser(ctx context.Context, it *item) error {
 		r.noMatch(it)
 		return r.evalFailed(it, err)
 	}
-	it.refs = compactRefs(res.References)
+	it.refs = r.refs.compact(res.References)
 	if !activeOf(res.Values) {
 		r.noMatch(it)
 		return r.skipProcessing(it, "The user is disabled or soft deleted in Entra ID: disabled users are never created (ENTRA-DEPROV-06).")
