@@ -38,6 +38,7 @@ func (pc *piece) parse(file string, strings map[string]string, cache *ChunkCache
 	}
 	sum := chunkSum(pc.data)
 	if part := cache.lookup(sum, pc, strings); part != nil {
+		part.packUsers()
 		return pieceResult{ok: true, part: part}
 	}
 	r := pc.parseYAML(file, strings)
@@ -79,6 +80,7 @@ func (pc *piece) parseYAML(file string, strings map[string]string) pieceResult {
 		shiftLines(n, pc.shift)
 		part.item(pc.key, n)
 	}
+	part.packUsers()
 	return pieceResult{ok: true, part: part}
 }
 

@@ -13,9 +13,9 @@ func TestLimitFor(t *testing.T) {
 	for _, tc := range []struct{ base, live, want int64 }{
 		{768 * mib, 0, 768 * mib},
 		{768 * mib, 200 * mib, 768 * mib},
-		{768 * mib, 512 * mib, 768 * mib}, // exactly at the base
-		{768 * mib, 1024 * mib, 1536 * mib},
-		{768 * mib, 1500 * mib, 2250 * mib},
+		{768 * mib, 512 * mib, 768 * mib},
+		{768 * mib, 1024 * mib, 1280 * mib},
+		{768 * mib, 1500 * mib, 1875 * mib},
 	} {
 		if got := limitFor(tc.base, tc.live); got != tc.want {
 			t.Errorf("limitFor(%d MiB, %d MiB) = %d MiB, want %d MiB", tc.base/mib, tc.live/mib, got/mib, tc.want/mib)
@@ -52,7 +52,7 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 	for i := range live {
 		live[i] = byte(i)
 	}
-	waitLimit(t, func(l int64) bool { return l >= 96<<20 })
+	waitLimit(t, func(l int64) bool { return l >= 80<<20 }) // 1.25 × 64 MiB
 	runtime.KeepAlive(live) // its last use: from here on it is garbage
 	waitLimit(t, func(l int64) bool { return l == base })
 	a.stop()
