@@ -52,7 +52,8 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 	for i := range live {
 		live[i] = byte(i)
 	}
-	waitLimit(t, func(l int64) bool { return l >= 80<<20 }) // 1.25 × 64 MiB
+	// 1.25 × 64 MiB
+	waitLimit(t, func(l int64) bool { return l >= 80<<20 })
 	runtime.KeepAlive(live) // its last use: from here on it is garbage
 	waitLimit(t, func(l int64) bool { return l == base })
 	a.stop()
