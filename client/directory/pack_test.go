@@ -7,9 +7,9 @@ import (
 	"unsafe"
 )
 
-// A chunk's users are packed into one block with their own strings in one
-// string; every value is as decoded, and the mail that equals the UPN is
-// the same string (issue 16).
+// A chunk's users are packed into one block, their ids into one string
+// and their other own strings into another; every value is as decoded,
+// and the mail that equals the UPN is the same string (issue 16).
 func TestPackUsers(t *testing.T) {
 	var users []*User
 	for i := range 5 {
@@ -35,8 +35,13 @@ func TestPackUsers(t *testing.T) {
 		if i > 0 && u != &unsafe.Slice(b.d.Users[0], len(users))[i] {
 			t.Fatalf("user %d is not in the chunk's block", i)
 		}
-		if unsafe.StringData(u.ObjectID) == unsafe.StringData(users[i].ObjectID) {
-			t.Fatalf("user %d still shares the decoded id", i)
+		if unsafe.StringData(u.ObjectID) == unsafe.StringData(users[i].ObjectID) ||
+			unsafe.StringData(u.DisplayName) == unsafe.StringData(users[i].DisplayName) {
+			t.Fatalf("user %d still shares the decoded strings", i)
+		}
+		// The ids are apart from the rest: groups keep them alive.
+		if prev := b.d.Users[max(i-1, 0)].ObjectID; i > 0 && unsafe.Pointer(unsafe.StringData(u.ObjectID)) != unsafe.Add(unsafe.Pointer(unsafe.StringData(prev)), len(prev)) {
+			t.Fatalf("user %d: the ids are not one string", i)
 		}
 		if (u.Mail == u.UserPrincipalName) != (unsafe.StringData(u.Mail) == unsafe.StringData(u.UserPrincipalName)) {
 			t.Fatalf("user %d: mail and UPN shared %v, equal %v", i, unsafe.StringData(u.Mail) == unsafe.StringData(u.UserPrincipalName), u.Mail == u.UserPrincipalName)

@@ -238,12 +238,10 @@ func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.
 		if id == phaseUserExport && it.op != opDisable && it.op != opDelete && it.op != opSkip {
 			it.user = nil // no later phase reads the source user (releaseSource)
 		}
-		if id == phaseUserExport || id == phaseGroupExport {
-			// No later phase reads the exported values; the commit
-			// stores them as text (issue 16: memory per object), kept
-			// in the spill file of a large cycle.
-			it.obj.SealTo(r.spillFile())
-		}
+		// Until a later phase decodes them again (members, deprovision),
+		// the exported values wait as the text the commit stores (issue
+		// 16: memory per object), in the spill file of a large cycle.
+		it.obj.SealTo(r.spillFile())
 		r.park(it)
 		return false, nil
 	}
