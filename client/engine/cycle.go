@@ -36,9 +36,8 @@ type run struct {
 	progressMu sync.Mutex
 	done       int
 	total      int
-	// inScopeUsers are the users in scope this cycle, by object id.
-	inScopeUsers map[string]bool
-	// userItems are the user items by source object id.
+	// userItems are the user items by source object id; an item's
+	// inScope says whether the user is in scope this cycle.
 	userItems map[string]*item
 	// onDemand marks a provision-on-demand run (ENTRA-CYCLE-08): no cycle
 	// history, job status untouched.
@@ -162,7 +161,7 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 // startRun is newRun with the objects read.
 func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[state.Key]*state.Object) *run {
 	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs,
-		inScopeUsers: make(map[string]bool, len(dir.Users)), userItems: make(map[string]*item, len(dir.Users))}
+		userItems: make(map[string]*item, len(dir.Users))}
 	r.kind = KindIncremental
 	if job.NeedsInitial {
 		r.kind = KindInitial
@@ -673,9 +672,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 		inScope = cfg.Users.Scoping.InScope(directory.UserSource(u, true))
 	}
 	it.inScope = inScope
-	if inScope {
-		r.inScopeUsers[k.SourceID] = true
-	}
+	r.userItems[k.SourceID] = it
 	if u != nil {
 		it.watermark = r.strs.keep(u.Fingerprint() + "|" + scopeBit(inScope))
 	} else {
@@ -737,7 +734,6 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 		it.op = opExport
 	}
 	r.users = append(r.users, it)
-	r.userItems[k.SourceID] = it
 	return nil
 }
 
