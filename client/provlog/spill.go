@@ -170,10 +170,19 @@ func (b *Builder) Spill(s *SpillFile) (*Builder, error) {
 	if err != nil {
 		return b, err
 	}
+	parked := Builder{job: b.job, elapsed: b.elapsed, spill: s, seg: seg}
+	if b.spill != nil {
+		// A spilled builder is one of the file's own: it takes the new
+		// segment in place, so that a record spilled after every phase
+		// keeps one builder rather than one per phase, each pinning its
+		// block.
+		*b = parked
+		return b, nil
+	}
 	nb := s.newParked()
-	*nb = Builder{job: b.job, elapsed: b.elapsed, spill: s, seg: seg}
-	// b may sit in a block with builders still in use: cleared, it no
-	// longer keeps its record (or delta) alive with them.
+	*nb = parked
+	// b may sit in memory with other data in use: cleared, it no longer
+	// keeps its record alive.
 	*b = Builder{}
 	return nb, nil
 }

@@ -168,22 +168,38 @@ func TestSpillFileRemovedAndChecked(t *testing.T) {
 
 // A builder once spilled keeps nothing of its record: spilled builders are
 // allocated in blocks, and a block in use for one of them would otherwise
-// keep the records and deltas of all the others alive (issue 16).
+// keep the records and deltas of all the others alive. A spilled builder
+// spilled again takes its new segment in place (issue 16).
 func TestSpilledBuilderLetsGoOfItsRecord(t *testing.T) {
 	sf, err := NewSpillFile(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sf.Close()
-	_, b := spillPair(t, sf, "step modified |")
-	for i, ops := range []func(*Builder){spillOps["step"], spillOps["modOld"]} {
-		ops(b)
-		old := b
+	job := &Job{JobID: "j"}
+	first := job.Begin("c", ActionCreate, Identity{ID: "u1"})
+	spillOps["step"](first)
+	b, err := first.Spill(sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b == first || *first != (Builder{}) {
+		t.Fatalf("the builder spilled from still holds %+v", *first)
+	}
+	parked := b
+	for i, op := range []func(*Builder){spillOps["step"], spillOps["modOld"]} {
+		op(b)
 		if b, err = b.Spill(sf); err != nil {
 			t.Fatal(err)
 		}
-		if old == b || *old != (Builder{}) {
-			t.Fatalf("spill %d: the builder spilled from still holds %+v", i, *old)
+		if b != parked || b.r != nil || !b.Spilled() {
+			t.Fatalf("spill %d: got builder %p holding %+v, want %p in place with no record", i, b, *b, parked)
 		}
+	}
+	if err := b.Unspill(); err != nil {
+		t.Fatal(err)
+	}
+	if rec := b.Finish(); len(rec.ProvisioningSteps) != 2 || len(rec.ModifiedProperties) != 1 {
+		t.Fatalf("record after spills: %d steps, %d modified, want 2 and 1", len(rec.ProvisioningSteps), len(rec.ModifiedProperties))
 	}
 }
