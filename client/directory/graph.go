@@ -111,6 +111,7 @@ func LoadGraph(dir string) (*Directory, error) {
 		return nil, err
 	}
 	d.index()
+	d.dropIndex()
 	return d, nil
 }
 

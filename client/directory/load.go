@@ -165,6 +165,7 @@ func (b *builder) finish() (*Directory, error) {
 	}
 	b.d.index()
 	b.d.shareIDs()
+	b.d.dropIndex()
 	return b.d, nil
 }
 
