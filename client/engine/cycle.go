@@ -594,35 +594,40 @@ func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, 
 // to do (ENTRA-CYCLE-01/02, DEPROV-01..06).
 func (r *run) plan(ctx context.Context) error {
 	cfg := r.e.cfg
-	// seen holds the objects the directory has, by pointer: a pointer
-	// hashes far faster than a Key's two strings, which counts at a
-	// million users (issue 16). A new object is the one planning made.
-	seen := make(map[*state.Object]struct{}, len(r.objs)+len(r.dir.Users)+len(r.dir.Groups))
-	mark := func(k state.Key, o *state.Object) {
-		if o == nil {
-			o = r.objs[k]
-		}
+	// stored are the objects of the state; seen holds those the
+	// directory has, by pointer: a pointer hashes far faster than a Key's
+	// two strings, which counts at a million users (issue 16). The
+	// objects planning adds need no marking, so an initial cycle keeps
+	// no such set at all.
+	stored := make([]*state.Object, 0, len(r.objs))
+	for _, o := range r.objs {
+		stored = append(stored, o)
+	}
+	seen := make(map[*state.Object]struct{}, len(stored))
+	mark := func(o *state.Object) {
 		if o != nil {
 			seen[o] = struct{}{}
 		}
 	}
-	unseen := func(o *state.Object) bool { _, ok := seen[o]; return !ok }
+	goneOf := func(kind state.Kind) []*state.Object {
+		var gone []*state.Object
+		for _, o := range stored {
+			if _, ok := seen[o]; !ok && o.Kind == kind {
+				gone = append(gone, o)
+			}
+		}
+		slices.SortFunc(gone, func(a, b *state.Object) int { return cmp.Compare(a.SourceID, b.SourceID) })
+		return gone
+	}
 	for _, u := range r.dir.Users {
-		k := state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
-		o := r.objs[k]
+		o := r.objs[state.Key{Kind: state.KindUser, SourceID: u.ObjectID}]
 		if err := r.planUser(u, o); err != nil {
 			return err
 		}
-		mark(k, o)
+		mark(o)
 	}
 	// Objects the directory no longer holds are hard deleted.
-	var gone []*state.Object
-	for k, o := range r.objs {
-		if k.Kind == state.KindUser && unseen(o) {
-			gone = append(gone, o)
-		}
-	}
-	slices.SortFunc(gone, func(a, b *state.Object) int { return cmp.Compare(a.SourceID, b.SourceID) })
+	gone := goneOf(state.KindUser)
 	for _, o := range gone {
 		if err := r.planUser(nil, o); err != nil {
 			return err
@@ -634,20 +639,12 @@ func (r *run) plan(ctx context.Context) error {
 	if !cfg.Groups.Enabled {
 		return nil
 	}
-	gone = gone[:0]
 	for _, g := range r.dir.Groups {
-		k := state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}
-		o := r.objs[k]
+		o := r.objs[state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}]
 		r.planGroup(g, o)
-		mark(k, o)
+		mark(o)
 	}
-	for k, o := range r.objs {
-		if k.Kind == state.KindGroup && unseen(o) {
-			gone = append(gone, o)
-		}
-	}
-	slices.SortFunc(gone, func(a, b *state.Object) int { return cmp.Compare(a.SourceID, b.SourceID) })
-	for _, o := range gone {
+	for _, o := range goneOf(state.KindGroup) {
 		r.planGroup(nil, o)
 	}
 	return nil
