@@ -166,7 +166,7 @@ func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[stat
 	if job.NeedsInitial {
 		r.kind = KindInitial
 	}
-	r.refs.strs = &r.strs
+	r.refs.canon = r.canonID
 	clock := r.now
 	r.env = &expr.Env{Now: func() time.Time { return clock }}
 	// Source and target system as Graph logs them (List
@@ -345,11 +345,11 @@ func (r *run) tick(n int) {
 // begin starts the item's log record.
 func (r *run) begin(it *item, a provlog.Action) {
 	idType := provlog.IdentityUser
-	if it.key.Kind == state.KindGroup {
+	if it.key().Kind == state.KindGroup {
 		idType = provlog.IdentityGroup
 	}
 	it.action = a
-	it.rec = r.plog.Begin(r.cycleID, a, provlog.Identity{ID: it.key.SourceID, DisplayName: it.displayName(),
+	it.rec = r.plog.Begin(r.cycleID, a, provlog.Identity{ID: it.key().SourceID, DisplayName: it.displayName(),
 		IdentityType: idType, Details: map[string]string{}})
 }
 
@@ -458,7 +458,7 @@ func persistItem(c *state.Commit, it *item, prog itemProgress, fatal bool) {
 	case prog == itemPartial:
 		c.Upsert = append(c.Upsert, it.obj)
 	case it.persist == persistForget && !fatal:
-		c.Forget = append(c.Forget, it.key)
+		c.Forget = append(c.Forget, it.key())
 	default:
 		if !it.result.failed() && !fatal {
 			it.obj.Watermark = it.watermark
@@ -512,7 +512,7 @@ func tally(s *Summary, it *item) {
 // bringing it back from the spill file first.
 func (it *item) record() (provlog.Record, error) {
 	if err := it.rec.Unspill(); err != nil {
-		return provlog.Record{}, fmt.Errorf("cycle: log record of %s %s: %w", it.noun(), it.key.SourceID, err)
+		return provlog.Record{}, fmt.Errorf("cycle: log record of %s %s: %w", it.noun(), it.key().SourceID, err)
 	}
 	it.rec.Action(it.action)
 	if it.result.skipped() {
@@ -548,7 +548,7 @@ func (r *run) observe(ctx context.Context, it *item) {
 	if it.checkFailed && status == provlog.StatusSuccess {
 		status = provlog.StatusWarning
 	}
-	obs.Exported(ctx, Event{CycleID: r.cycleID, Key: it.key, TargetID: it.obj.TargetID,
+	obs.Exported(ctx, Event{CycleID: r.cycleID, Key: it.key(), TargetID: it.obj.TargetID,
 		Action: it.action, Status: status, Outcome: out, Reference: it.result == resultRefFailed, ReferenceCheckFailed: it.checkFailed})
 }
 
@@ -660,7 +660,10 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	} else {
 		k = prev.Key()
 	}
-	it.key = k
+	if prev == nil {
+		prev = r.newObject(k)
+	}
+	it.obj = prev
 	it.inSource = u != nil
 	hard := u == nil || u.Deleted == directory.HardDeleted
 	assigned := !hard && r.dir.IsAssigned(u)
@@ -675,10 +678,6 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	} else {
 		it.watermark = "gone"
 	}
-	if prev == nil {
-		prev = r.newObject(k)
-	}
-	it.obj = prev
 	if u != nil {
 		r.setDisplayName(it.obj, u.DisplayName)
 	}
@@ -778,11 +777,10 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	cfg := r.e.cfg
 	it := r.items.next()
 	it.group, it.inSource = g, g != nil
-	if g != nil {
-		it.key = state.Key{Kind: state.KindGroup, SourceID: r.sourceID(g.ObjectID, prev)}
-	} else {
-		it.key = prev.Key()
+	if prev == nil {
+		prev = r.newObject(state.Key{Kind: state.KindGroup, SourceID: r.sourceID(g.ObjectID, prev)})
 	}
+	it.obj = prev
 	present := g != nil && g.Deleted == directory.NotDeleted
 	inScope := present && r.dir.IsGroupAssigned(g)
 	if inScope && cfg.Groups.Scoping != nil {
@@ -794,10 +792,6 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	} else {
 		it.watermark = "gone"
 	}
-	if prev == nil {
-		prev = r.newObject(it.key)
-	}
-	it.obj = prev
 	if g != nil {
 		r.setDisplayName(it.obj, g.DisplayName)
 	}
@@ -860,7 +854,7 @@ func (r *run) duplicates(ctx context.Context) error {
 			continue
 		}
 		lv := strings.ToLower(v)
-		if o, ok := owner[lv]; ok && o != it.key.SourceID {
+		if o, ok := owner[lv]; ok && o != it.key().SourceID {
 			it.op = opFail
 			r.begin(it, provlog.ActionOther)
 			it.rec.Step(provlog.StepImport, provlog.NameImportAdd, provlog.StatusSuccess, "Retrieved the user from Entra ID.", nil)
@@ -874,7 +868,7 @@ func (r *run) duplicates(ctx context.Context) error {
 				RecommendedAction: "Make the matching attribute unique in the source directory."})
 			continue
 		}
-		owner[lv] = it.key.SourceID
+		owner[lv] = it.key().SourceID
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	if err := obj.Decode(ctx); err != nil {
 		return err
 	}
-	isGroup := it.key.Kind == state.KindGroup
+	isGroup := it.key().Kind == state.KindGroup
 	var res *scim.Result
 	var err error
 	if it.op == opDisable {
@@ -76,7 +76,7 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	}
 	it.count(res)
 	if err != nil {
-		return fmt.Errorf("cycle: deprovision %s %s: %w", it.key.Kind, it.key.SourceID, err)
+		return fmt.Errorf("cycle: deprovision %s %s: %w", it.key().Kind, it.key().SourceID, err)
 	}
 	it.rec.Target(it.target(obj.TargetID, obj.DisplayName))
 	name := provlog.NameExportDelete

@@ -167,7 +167,7 @@ func (r *run) deferEscrowed() {
 		return
 	}
 	for _, it := range append(append([]*item{}, r.users...), r.groups...) {
-		obj := escrowObject(it.key)
+		obj := escrowObject(it.key())
 		own, okOwn := l.Get(obj, false)
 		ref, okRef := l.Get(obj, true)
 		if !okOwn && !okRef {
@@ -198,7 +198,7 @@ func escrowObject(k state.Key) escrow.Object {
 
 // escrowOutcome records one object's outcome in the ledger.
 func (r *run) escrowOutcome(it *item) error {
-	obj := escrowObject(it.key)
+	obj := escrowObject(it.key())
 	switch {
 	case it.result.failed():
 		out := it.outcome()

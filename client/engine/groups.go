@@ -52,7 +52,7 @@ func (r *run) matchGroup(ctx context.Context, it *item, values map[string]any, d
 	mr, err := r.e.opt.Client.MatchGroup(ctx, dn)
 	it.count(mr)
 	if err != nil {
-		return false, true, fmt.Errorf("cycle: match group %s: %w", it.key.SourceID, err)
+		return false, true, fmt.Errorf("cycle: match group %s: %w", it.key().SourceID, err)
 	}
 	if !mr.Outcome.Success {
 		return false, true, it.failStep(provlog.StepMatching, provlog.NameMatching, mr)
@@ -106,7 +106,7 @@ func (r *run) updateGroup(ctx context.Context, it *item, values map[string]any, 
 	rn, err := r.e.opt.Client.RenameGroup(ctx, obj.TargetID, dn)
 	it.count(rn)
 	if err != nil {
-		return fmt.Errorf("cycle: rename group %s: %w", it.key.SourceID, err)
+		return fmt.Errorf("cycle: rename group %s: %w", it.key().SourceID, err)
 	}
 	it.rec.Modified("displayName", str(cur["displayName"]), str(dn))
 	if !rn.Outcome.Success {

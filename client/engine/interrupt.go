@@ -83,7 +83,7 @@ func (r *run) progressOf(it *item) itemProgress {
 		return itemDone
 	}
 	phases := userPhases
-	if it.key.Kind == state.KindGroup {
+	if it.key().Kind == state.KindGroup {
 		phases = groupPhases
 	}
 	started, complete := false, true
@@ -130,9 +130,9 @@ func doneCount(items []*item) int {
 		}
 		main := phaseUserDeprov
 		switch {
-		case it.key.Kind == state.KindGroup && it.op == opExport:
+		case it.key().Kind == state.KindGroup && it.op == opExport:
 			main = phaseGroupExport
-		case it.key.Kind == state.KindGroup:
+		case it.key().Kind == state.KindGroup:
 			main = phaseGroupDeprov
 		case it.op == opExport:
 			main = phaseUserExport

@@ -39,7 +39,7 @@ func (r *run) linkedActive(sourceID string) string {
 // user was exported, the mapping has a manager reference, and the manager
 // changed (or, in an initial cycle, is set).
 func (r *run) managerWork(it *item) (want string, ok bool) {
-	if it.key.Kind != state.KindUser || !it.exported || it.result.failed() {
+	if it.key().Kind != state.KindUser || !it.exported || it.result.failed() {
 		return "", false
 	}
 	path, ok := r.managerTarget()
@@ -94,16 +94,16 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 		rs, err := r.e.opt.Client.UpdateManager(ctx, obj.TargetID, "")
 		it.count(rs...)
 		if err != nil {
-			return fmt.Errorf("cycle: manager of %s: %w", it.key.SourceID, err)
+			return fmt.Errorf("cycle: manager of %s: %w", it.key().SourceID, err)
 		}
 		last = rs[len(rs)-1]
 	} else {
 		res, found, err := r.setManager(ctx, it, mgrTarget)
 		if err != nil {
-			return fmt.Errorf("cycle: manager of %s: %w", it.key.SourceID, err)
+			return fmt.Errorf("cycle: manager of %s: %w", it.key().SourceID, err)
 		}
 		if found {
-			obj.Manager = r.strs.keep(want)
+			obj.Manager = r.canonID(want)
 			it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusSuccess,
 				"The target user already has this manager (ENTRA-FLOW-06).", map[string]string{"attribute": "manager", "targetId": mgrTarget})
 			return nil
@@ -122,7 +122,7 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 			oldTarget = o.TargetID
 		}
 	}
-	obj.Manager = r.strs.keep(want)
+	obj.Manager = r.canonID(want)
 	if !last.Sent {
 		it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusSuccess,
 			"The target user already has this manager.", map[string]string{"attribute": "manager"})
@@ -206,7 +206,7 @@ const SpecReferenceCheck = "ENTRA-FLOW-06"
 // and group exists (ENTRA-REF-01), as separate member PATCHes, never a
 // replace. Members out of scope are left out (ENTRA-REF-02).
 func (r *run) resolveMembers(ctx context.Context, it *item) error {
-	if it.key.Kind != state.KindGroup || !it.exported || it.result.failed() {
+	if it.key().Kind != state.KindGroup || !it.exported || it.result.failed() {
 		return nil
 	}
 	obj := it.obj
@@ -255,7 +255,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 		rs, err := c.AddMembers(ctx, obj.TargetID, addIDs)
 		it.count(rs...)
 		if err != nil {
-			return fmt.Errorf("cycle: members of %s: %w", it.key.SourceID, err)
+			return fmt.Errorf("cycle: members of %s: %w", it.key().SourceID, err)
 		}
 		b := c.Builder().BatchSize
 		if b <= 0 {
@@ -279,7 +279,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 		rs, err := c.RemoveMembers(ctx, obj.TargetID, removeIDs)
 		it.count(rs...)
 		if err != nil {
-			return fmt.Errorf("cycle: members of %s: %w", it.key.SourceID, err)
+			return fmt.Errorf("cycle: members of %s: %w", it.key().SourceID, err)
 		}
 		failed := false
 		for _, res := range rs {

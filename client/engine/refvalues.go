@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/quantive/entra-scim-harness/client/state"
 )
 
 // refValues are an item's reference values (manager, members) by target
@@ -26,7 +28,8 @@ type refArena struct {
 	mu   sync.Mutex
 	vals []refValue
 	ids  []string
-	strs *strArena
+	// canon returns the copy of an id to keep (run.canonID).
+	canon func(string) string
 }
 
 // refBlock is how many values or ids a block holds.
@@ -49,12 +52,26 @@ func (a *refArena) compact(m map[string][]string) refValues {
 		dst := all[:len(ids):len(ids)]
 		all = all[len(ids):]
 		for i, id := range ids {
-			dst[i] = a.strs.keep(id)
+			dst[i] = a.canon(id)
 		}
 		out = append(out, refValue{path: p, ids: dst})
 	}
 	slices.SortFunc(out, func(a, b refValue) int { return strings.Compare(a.path, b.path) })
 	return out
+}
+
+// canonID is the copy of a source id the cycle keeps anyway, that of the
+// object's state entry, so that references (a million managers, a million
+// memberships) share it rather than hold their own; an id of no object is
+// copied into the arena. Safe for concurrent use once planning is done.
+func (r *run) canonID(id string) string {
+	if ui := r.userItems[id]; ui != nil {
+		return ui.obj.SourceID
+	}
+	if o := r.objs[state.Key{Kind: state.KindGroup, SourceID: id}]; o != nil {
+		return o.SourceID
+	}
+	return r.strs.keep(id)
 }
 
 // take returns n zero values from the block, starting a new block when

@@ -8,7 +8,7 @@ import (
 )
 
 func TestRefValues(t *testing.T) {
-	a := &refArena{strs: &strArena{}}
+	a := &refArena{canon: (&strArena{}).keep}
 	refs := a.compact(map[string][]string{
 		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager": {"m1"},
 		"members": {"u1", "u2"},
@@ -39,7 +39,7 @@ func TestRefValues(t *testing.T) {
 // allocated alone, and appending to a value's ids never reaches its
 // neighbour's.
 func TestRefArenaKeepsEachValue(t *testing.T) {
-	a := &refArena{strs: &strArena{}}
+	a := &refArena{canon: (&strArena{}).keep}
 	type kept struct {
 		refs refValues
 		want []string

@@ -191,7 +191,7 @@ func (r *run) nextObjects(c *state.Commit) int {
 	n -= len(c.Forget)
 	for _, items := range [][]*item{r.users, r.groups} {
 		for _, it := range items {
-			if it.inSource && forgot[it.key] {
+			if it.inSource && forgot[it.key()] {
 				n++
 			}
 		}

@@ -106,7 +106,7 @@ func (r *run) matchUser(ctx context.Context, it *item) (found, done bool, err er
 	rs, err := r.e.opt.Client.MatchUserInOrder(ctx, matchers)
 	it.count(rs...)
 	if err != nil {
-		return false, true, fmt.Errorf("cycle: match user %s: %w", it.key.SourceID, err)
+		return false, true, fmt.Errorf("cycle: match user %s: %w", it.key().SourceID, err)
 	}
 	if n := len(rs); n > 0 {
 		last := rs[n-1]
@@ -148,7 +148,7 @@ func (r *run) updateUser(ctx context.Context, it *item, linked bool) error {
 	changes := scim.Diff(current, desired)
 	upd, err := r.e.opt.Client.UpdateUser(ctx, obj.TargetID, current, desired)
 	if err != nil {
-		return fmt.Errorf("cycle: update user %s: %w", it.key.SourceID, err)
+		return fmt.Errorf("cycle: update user %s: %w", it.key().SourceID, err)
 	}
 	it.count(upd)
 	if upd.Sent && !upd.Outcome.Success {
@@ -269,7 +269,7 @@ func (r *run) willCreate(it *item) {
 func (r *run) recordCreate(it *item, cr *scim.Result, err error, values map[string]any, displayName string) error {
 	it.count(cr)
 	if err != nil {
-		return fmt.Errorf("cycle: create %s %s: %w", it.noun(), it.key.SourceID, err)
+		return fmt.Errorf("cycle: create %s %s: %w", it.noun(), it.key().SourceID, err)
 	}
 	// Room for the values, the export step and a manager's step and
 	// property (refs.go).
@@ -301,20 +301,20 @@ func (r *run) exportedText(it *item, done string) string {
 // call's error, or nil when the GET failed (logged, item failed).
 func (r *run) readTarget(ctx context.Context, it *item, paths []string) (cur scim.Attributes, ok bool, err error) {
 	get := r.e.opt.Client.GetUser
-	if it.key.Kind == state.KindGroup {
+	if it.key().Kind == state.KindGroup {
 		get = r.e.opt.Client.GetGroup
 	}
 	got, err := get(ctx, it.obj.TargetID)
 	it.count(got)
 	if err != nil {
-		return nil, false, fmt.Errorf("cycle: get %s %s: %w", it.noun(), it.key.SourceID, err)
+		return nil, false, fmt.Errorf("cycle: get %s %s: %w", it.noun(), it.key().SourceID, err)
 	}
 	if !got.Outcome.Success {
 		return nil, false, it.failStep(provlog.StepExport, provlog.NameExportUpdate, got)
 	}
 	cur, err = scim.ReadAttributes(got.Parsed.Resources[0], paths)
 	if err != nil {
-		return nil, false, fmt.Errorf("cycle: read %s %s: %w", it.noun(), it.key.SourceID, err)
+		return nil, false, fmt.Errorf("cycle: read %s %s: %w", it.noun(), it.key().SourceID, err)
 	}
 	return cur, true, nil
 }
