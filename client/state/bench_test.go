@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
@@ -60,4 +61,46 @@ func BenchmarkCommitInitial(b *testing.B) {
 		b.StopTimer()
 		s.Close()
 	}
+}
+
+// BenchmarkObjects measures reading the objects of a state after an
+// initial cycle of 100k users, as every incremental cycle that reads the
+// directory does; heap-B/object is what the objects and their map hold
+// once read (issue 16).
+func BenchmarkObjects(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "s.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	j, _ := s.Job(ctx)
+	const n = 100_000
+	c := initialCommit(j, n)
+	c.Records = nil
+	if err := s.Commit(ctx, c); err != nil {
+		b.Fatal(err)
+	}
+	c = Commit{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var heap uint64
+	for i := 0; i < b.N; i++ {
+		before := liveHeap()
+		objs, err := s.Objects(ctx)
+		if err != nil || len(objs) != n {
+			b.Fatalf("%d objects, %v", len(objs), err)
+		}
+		heap = liveHeap() - before
+		runtime.KeepAlive(objs)
+	}
+	b.ReportMetric(float64(heap)/n, "heap-B/object")
+}
+
+// liveHeap is the live heap after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }

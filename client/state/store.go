@@ -325,16 +325,28 @@ func (s *Store) Objects(ctx context.Context) (map[Key]*Object, error) {
 	}
 	defer rows.Close()
 	out := map[Key]*Object{}
+	var rd objectReader
+	var kind, sourceID, displayName, targetID, matchedBy, status, disableReason, watermark, manager sql.RawBytes
 	for rows.Next() {
-		o := &Object{store: s, pending: true}
-		if err := rows.Scan(&o.Kind, &o.SourceID, &o.DisplayName, &o.TargetID, &o.MatchedBy, &o.Status,
-			&o.DisableReason, &o.Watermark, &o.Manager); err != nil {
+		if err := rows.Scan(&kind, &sourceID, &displayName, &targetID, &matchedBy, &status,
+			&disableReason, &watermark, &manager); err != nil {
 			return nil, fmt.Errorf("read objects: %w", err)
 		}
+		o := rd.next()
+		*o = Object{store: s, pending: true,
+			Kind: Kind(rd.word(kind)), SourceID: rd.str(sourceID), DisplayName: rd.str(displayName),
+			TargetID: rd.str(targetID), MatchedBy: rd.word(matchedBy), Status: ObjectStatus(rd.word(status)),
+			DisableReason: rd.word(disableReason), Watermark: rd.str(watermark), Manager: rd.str(manager)}
 		out[o.Key()] = o
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read objects: %w", err)
+	}
+	// A manager is the id of another object read: share its string.
+	for _, o := range out {
+		if m := out[Key{Kind: KindUser, SourceID: o.Manager}]; o.Manager != "" && m != nil {
+			o.Manager = m.SourceID
+		}
 	}
 	return out, nil
 }
