@@ -50,7 +50,8 @@ func put(sb *strings.Builder, s string) string {
 }
 
 // ownStrings are the user's string fields other than the object id that
-// are not interned, the UPN before the mail.
-func ownStrings(u *User) [6]*string {
-	return [6]*string{&u.UserPrincipalName, &u.Mail, &u.MailNickname, &u.DisplayName, &u.EmployeeID, &u.Manager}
+// are not interned, the UPN before the mail. The manager is left out:
+// loading points it at the manager's own id (shareIDs).
+func ownStrings(u *User) [5]*string {
+	return [5]*string{&u.UserPrincipalName, &u.Mail, &u.MailNickname, &u.DisplayName, &u.EmployeeID}
 }

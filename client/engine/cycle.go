@@ -160,6 +160,11 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 
 // startRun is newRun with the objects read.
 func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[state.Key]*state.Object) *run {
+	if len(objs) == 0 {
+		// Planning adds an entry per object: sized once rather than grown
+		// by doubling (a million in an initial cycle, issue 16).
+		objs = make(map[state.Key]*state.Object, len(dir.Users)+len(dir.Groups))
+	}
 	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs,
 		userItems: make(map[string]*item, len(dir.Users))}
 	r.kind = KindIncremental
@@ -734,14 +739,14 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 }
 
 // sourceID is the source object id the item and its state entry keep:
-// the stored entry's when there is one, else a copy in the cycle's arena.
-// Neither refers to the directory's strings, so that the directory is
-// freed whole once its users are exported (releaseSource).
+// the stored entry's when there is one, else the directory's own, which
+// the directory keeps apart from the user's other strings for this (and
+// which groups' member lists point at anyway).
 func (r *run) sourceID(id string, prev *state.Object) string {
 	if prev != nil {
 		return prev.SourceID
 	}
-	return r.strs.keep(id)
+	return id
 }
 
 // setDisplayName sets the state entry's display name, copied into the
