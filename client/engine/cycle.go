@@ -74,6 +74,8 @@ type run struct {
 	// spillFailed is set once it failed and records stay in memory.
 	spill       *provlog.SpillFile
 	spillFailed atomic.Bool
+	// unchangedObjects counts the objects planning found unchanged.
+	unchangedObjects int
 	// items and newObjs allocate the plan's items and new state entries.
 	items   slab[item]
 	newObjs slab[state.Object]
@@ -657,9 +659,20 @@ func (r *run) plan(ctx context.Context) error {
 
 func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	cfg := r.e.cfg
+	hard := u == nil || u.Deleted == directory.HardDeleted
+	assigned := !hard && r.dir.IsAssigned(u)
+	inScope := assigned
+	if inScope && cfg.Users.Scoping != nil {
+		inScope = cfg.Users.Scoping.InScope(directory.UserSource(u, true))
+	}
+	wm := "gone"
+	if u != nil {
+		wm = u.Fingerprint() + "|" + scopeBit(inScope)
+	}
+	if r.unchanged(prev, wm) {
+		return nil
+	}
 	var k state.Key
-	it := r.items.next()
-	it.user = u
 	if u != nil {
 		k = state.Key{Kind: state.KindUser, SourceID: r.sourceID(u.ObjectID, prev)}
 	} else {
@@ -668,27 +681,12 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	if prev == nil {
 		prev = r.newObject(k)
 	}
-	it.obj = prev
-	it.inSource = u != nil
-	hard := u == nil || u.Deleted == directory.HardDeleted
-	assigned := !hard && r.dir.IsAssigned(u)
-	inScope := assigned
-	if inScope && cfg.Users.Scoping != nil {
-		inScope = cfg.Users.Scoping.InScope(directory.UserSource(u, true))
-	}
-	it.inScope = inScope
+	it := r.items.next()
+	it.user, it.obj, it.inSource, it.inScope = u, prev, u != nil, inScope
+	it.watermark = r.strs.keep(wm)
 	r.userItems[k.SourceID] = it
 	if u != nil {
-		it.watermark = r.strs.keep(u.Fingerprint() + "|" + scopeBit(inScope))
-	} else {
-		it.watermark = "gone"
-	}
-	if u != nil {
 		r.setDisplayName(it.obj, u.DisplayName)
-	}
-	if (r.kind == KindIncremental || r.resume) && prev.Watermark == it.watermark {
-		r.users = append(r.users, it) // nothing changed: no work, no log
-		return nil
 	}
 	it.persist = persistUpsert
 	linked := prev.Linked()
@@ -738,6 +736,30 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	return nil
 }
 
+// unchanged reports an object whose source and scope are as at the last
+// cycle that did it (its watermark), in an incremental cycle or an
+// interrupted initial one resumed: there is nothing to do and nothing to
+// log. It is counted, but gets no item: at a million users an
+// incremental cycle with a thousand changes would otherwise hold a
+// million idle items (issue 16). userInScope reads its scope from the
+// watermark.
+func (r *run) unchanged(prev *state.Object, watermark string) bool {
+	if prev == nil || (r.kind != KindIncremental && !r.resume) || prev.Watermark != watermark {
+		return false
+	}
+	r.unchangedObjects++
+	return true
+}
+
+// userInScope reports whether the user is in scope this cycle.
+func (r *run) userInScope(id string) bool {
+	if ui := r.userItems[id]; ui != nil {
+		return ui.inScope
+	}
+	o := r.objs[state.Key{Kind: state.KindUser, SourceID: id}]
+	return o != nil && strings.HasSuffix(o.Watermark, "|"+scopeBit(true)) // unchanged
+}
+
 // sourceID is the source object id the item and its state entry keep:
 // the stored entry's when there is one, else the directory's own, which
 // the directory keeps apart from the user's other strings for this (and
@@ -780,29 +802,26 @@ func (r *run) deprovOp() op {
 
 func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	cfg := r.e.cfg
-	it := r.items.next()
-	it.group, it.inSource = g, g != nil
-	if prev == nil {
-		prev = r.newObject(state.Key{Kind: state.KindGroup, SourceID: r.sourceID(g.ObjectID, prev)})
-	}
-	it.obj = prev
 	present := g != nil && g.Deleted == directory.NotDeleted
 	inScope := present && r.dir.IsGroupAssigned(g)
 	if inScope && cfg.Groups.Scoping != nil {
 		inScope = cfg.Groups.Scoping.InScope(directory.GroupSource(g))
 	}
-	it.inScope = inScope
+	wm := "gone"
 	if g != nil {
-		it.watermark = r.strs.keep(g.Fingerprint() + "|" + scopeBit(inScope))
-	} else {
-		it.watermark = "gone"
+		wm = g.Fingerprint() + "|" + scopeBit(inScope)
 	}
+	if r.unchanged(prev, wm) {
+		return
+	}
+	if prev == nil {
+		prev = r.newObject(state.Key{Kind: state.KindGroup, SourceID: r.sourceID(g.ObjectID, prev)})
+	}
+	it := r.items.next()
+	it.group, it.obj, it.inSource, it.inScope = g, prev, g != nil, inScope
+	it.watermark = r.strs.keep(wm)
 	if g != nil {
 		r.setDisplayName(it.obj, g.DisplayName)
-	}
-	if (r.kind == KindIncremental || r.resume) && prev.Watermark == it.watermark {
-		r.groups = append(r.groups, it)
-		return
 	}
 	it.persist = persistUpsert
 	switch {

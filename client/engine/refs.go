@@ -223,7 +223,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 	}
 	var adds, addIDs []string
 	for _, id := range it.group.Members {
-		if ui := r.userItems[id]; have[id] || ui == nil || !ui.inScope {
+		if have[id] || !r.userInScope(id) {
 			continue
 		}
 		if t := r.linkedActive(id); t != "" {

@@ -68,8 +68,10 @@ func (r *run) canonID(id string) string {
 	if ui := r.userItems[id]; ui != nil {
 		return ui.obj.SourceID
 	}
-	if o := r.objs[state.Key{Kind: state.KindGroup, SourceID: id}]; o != nil {
-		return o.SourceID
+	for _, k := range []state.Kind{state.KindUser, state.KindGroup} {
+		if o := r.objs[state.Key{Kind: k, SourceID: id}]; o != nil {
+			return o.SourceID
+		}
 	}
 	return r.strs.keep(id)
 }

@@ -137,7 +137,7 @@ func (r *run) objectCount() int {
 	if r.mark != nil {
 		return r.mark.Objects
 	}
-	return len(r.users) + len(r.groups)
+	return len(r.users) + len(r.groups) + r.unchangedObjects
 }
 
 // markSource sets the commit's source mark (state.SourceMark): kept for
