@@ -6,7 +6,7 @@ import (
 )
 
 // strArena keeps strings that live for the cycle (target ids,
-// watermarks) side by side in large blocks. Decoded one by one from the
+// watermarks, display names) side by side in large blocks. Decoded one by one from the
 // server's answers, each sat alone among the answer's garbage and kept a
 // span of the heap in use (issue 16). Safe for concurrent use.
 type strArena struct {

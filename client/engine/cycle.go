@@ -772,7 +772,8 @@ func (r *run) sourceID(id string, prev *state.Object) string {
 }
 
 // setDisplayName sets the state entry's display name, copied into the
-// arena when it changed (see sourceID).
+// arena when it changed: the directory's own copy sits with the user's
+// other strings, freed once the user is exported.
 func (r *run) setDisplayName(o *state.Object, name string) {
 	if o.DisplayName != name {
 		o.DisplayName = r.strs.keep(name)
