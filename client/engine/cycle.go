@@ -36,9 +36,8 @@ type run struct {
 	progressMu sync.Mutex
 	done       int
 	total      int
-	// userItems are the user items by source object id; an item's
-	// inScope says whether the user is in scope this cycle.
-	userItems map[string]*item
+	// byKey are the planned items by key (index.go).
+	byKey []*item
 	// onDemand marks a provision-on-demand run (ENTRA-CYCLE-08): no cycle
 	// history, job status untouched.
 	onDemand bool
@@ -162,13 +161,7 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 
 // startRun is newRun with the objects read.
 func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[state.Key]*state.Object) *run {
-	if len(objs) == 0 {
-		// Planning adds an entry per object: sized once rather than grown
-		// by doubling (a million in an initial cycle, issue 16).
-		objs = make(map[state.Key]*state.Object, len(dir.Users)+len(dir.Groups))
-	}
-	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs,
-		userItems: make(map[string]*item, len(dir.Users))}
+	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs}
 	r.kind = KindIncremental
 	if job.NeedsInitial {
 		r.kind = KindInitial
@@ -644,6 +637,7 @@ func (r *run) plan(ctx context.Context) error {
 		return err
 	}
 	if !cfg.Groups.Enabled {
+		r.indexItems()
 		return nil
 	}
 	for _, g := range r.dir.Groups {
@@ -654,6 +648,7 @@ func (r *run) plan(ctx context.Context) error {
 	for _, o := range goneOf(state.KindGroup) {
 		r.planGroup(nil, o)
 	}
+	r.indexItems()
 	return nil
 }
 
@@ -684,7 +679,6 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 	it := r.items.next()
 	it.user, it.obj, it.inSource, it.inScope = u, prev, u != nil, inScope
 	it.watermark = r.strs.keep(wm)
-	r.userItems[k.SourceID] = it
 	if u != nil {
 		r.setDisplayName(it.obj, u.DisplayName)
 	}
@@ -753,7 +747,7 @@ func (r *run) unchanged(prev *state.Object, watermark string) bool {
 
 // userInScope reports whether the user is in scope this cycle.
 func (r *run) userInScope(id string) bool {
-	if ui := r.userItems[id]; ui != nil {
+	if ui := r.userItem(id); ui != nil {
 		return ui.inScope
 	}
 	o := r.objs[state.Key{Kind: state.KindUser, SourceID: id}]
@@ -780,11 +774,10 @@ func (r *run) setDisplayName(o *state.Object, name string) {
 	}
 }
 
-// newObject adds a new state entry for k.
+// newObject makes a new state entry for k; its item holds it (index.go).
 func (r *run) newObject(k state.Key) *state.Object {
 	o := r.newObjs.next()
 	o.Kind, o.SourceID = k.Kind, k.SourceID
-	r.objs[k] = o
 	return o
 }
 

@@ -99,6 +99,7 @@ func (e *Engine) onDemand(ctx context.Context, dir *directory.Directory, users [
 	if g != nil && e.cfg.Groups.Enabled {
 		r.planGroup(g, r.objs[state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}])
 	}
+	r.indexItems()
 	for _, it := range append(append([]*item{}, r.users...), r.groups...) {
 		switch {
 		case it.op == opNone && it.rec == nil:

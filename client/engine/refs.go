@@ -27,7 +27,7 @@ func (r *run) managerTarget() (string, bool) {
 // linkedActive returns the target id of a source user provisioned and
 // enabled, or "".
 func (r *run) linkedActive(sourceID string) string {
-	o := r.objs[state.Key{Kind: state.KindUser, SourceID: sourceID}]
+	o := r.object(state.Key{Kind: state.KindUser, SourceID: sourceID})
 	if o == nil || !o.Linked() || o.Status != state.StatusActive {
 		return ""
 	}
@@ -118,7 +118,7 @@ func (r *run) resolveManager(ctx context.Context, it *item) error {
 	}
 	oldTarget := ""
 	if obj.Manager != "" {
-		if o := r.objs[state.Key{Kind: state.KindUser, SourceID: obj.Manager}]; o != nil {
+		if o := r.object(state.Key{Kind: state.KindUser, SourceID: obj.Manager}); o != nil {
 			oldTarget = o.TargetID
 		}
 	}
@@ -236,11 +236,11 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 			kept = append(kept, id)
 			continue
 		}
-		o := r.objs[state.Key{Kind: state.KindUser, SourceID: id}]
+		o := r.object(state.Key{Kind: state.KindUser, SourceID: id})
 		if o == nil || !o.Linked() {
 			continue // gone from the target with the user
 		}
-		if ui := r.userItems[id]; ui != nil && ui.op == opDelete {
+		if ui := r.userItem(id); ui != nil && ui.op == opDelete {
 			continue // the user's DELETE removes the membership too
 		}
 		removes, removeIDs = append(removes, id), append(removeIDs, o.TargetID)

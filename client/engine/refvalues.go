@@ -65,11 +65,8 @@ func (a *refArena) compact(m map[string][]string) refValues {
 // memberships) share it rather than hold their own; an id of no object is
 // copied into the arena. Safe for concurrent use once planning is done.
 func (r *run) canonID(id string) string {
-	if ui := r.userItems[id]; ui != nil {
-		return ui.obj.SourceID
-	}
 	for _, k := range []state.Kind{state.KindUser, state.KindGroup} {
-		if o := r.objs[state.Key{Kind: k, SourceID: id}]; o != nil {
+		if o := r.object(state.Key{Kind: k, SourceID: id}); o != nil {
 			return o.SourceID
 		}
 	}
