@@ -49,6 +49,10 @@ type ChunkCache struct {
 	// its end; the file then has no cacheable chunks.
 	streamed     bool
 	hits, parsed int
+	// loaded is the directory the last load made, and userChunks the
+	// chunks its users came from (EnableEviction).
+	loaded     *Directory
+	userChunks []userChunk
 }
 
 // NewChunkCache returns a cache reading store (nil: none, every chunk is
@@ -83,6 +87,7 @@ func (c *ChunkCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.chunks, c.streamed, c.hits, c.parsed = map[ChunkSum][]byte{}, false, 0, 0
+	c.loaded, c.userChunks = nil, nil
 }
 
 // lookup returns the chunk pc decoded from the store, nil when the store

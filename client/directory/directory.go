@@ -83,6 +83,9 @@ type Directory struct {
 	groups map[string]*Group
 	// assignedUsers caches the set of users in assignment scope.
 	assignedUsers map[string]bool
+	// evict lets a cycle drop users and load them again (evict.go); nil
+	// until ChunkCache.EnableEviction.
+	evict *evictable
 }
 
 // User returns the user with the given object id.

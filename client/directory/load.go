@@ -90,6 +90,8 @@ type builder struct {
 	p             *parser
 	d             *Directory
 	users, groups int // index of the next user and group item
+	// userChunks are the chunks the users came from (evict.go).
+	userChunks []userChunk
 }
 
 func newBuilder(name string) *builder {

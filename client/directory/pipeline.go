@@ -19,6 +19,10 @@ type piece struct {
 	// its list.
 	items, first int
 	res          chan pieceResult
+	// sum is the chunk's cache key, set by parse when it ran with a
+	// cache (summed is then true).
+	sum    ChunkSum
+	summed bool
 }
 
 // pieceResult is what a worker made of a piece.
@@ -37,6 +41,7 @@ func (pc *piece) parse(file string, strings map[string]string, cache *ChunkCache
 		return pc.parseYAML(file, strings)
 	}
 	sum := chunkSum(pc.data)
+	pc.sum, pc.summed = sum, true
 	if part := cache.lookup(sum, pc, strings); part != nil {
 		part.packUsers()
 		return pieceResult{ok: true, part: part}
@@ -159,7 +164,9 @@ func (pl *pipeline) consume(b *builder) {
 			ok = false
 			close(pl.abort)
 		case r.part != nil:
+			start := len(b.d.Users)
 			b.absorb(r.part, pc.key, pc.items)
+			b.userChunk(pc, start)
 		default:
 			b.field(pc.key, r.k, r.v)
 		}

@@ -60,12 +60,13 @@ func parseStream(name string, r io.Reader, c chunking, cache *ChunkCache) (d *Di
 	if parsed := s.pl.close(); !cut || !parsed {
 		return nil, nil, false
 	}
+	d, err = b.finish()
 	if cache != nil {
 		cache.mu.Lock()
 		cache.streamed = true
+		cache.loaded, cache.userChunks = d, b.userChunks
 		cache.mu.Unlock()
 	}
-	d, err = b.finish()
 	return d, err, true
 }
 

@@ -1,0 +1,135 @@
+package directory
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// A directory loaded through a chunk cache knows which chunk of the file
+// each user came from, so that a cycle can let go of users it planned and
+// decode them again from the store when it exports them: at a million
+// users the users are ~360 MB, which planning otherwise holds alongside
+// the whole plan (issue 16). The store must hold every chunk of the file
+// (ChunkCache.EnableEviction).
+
+// userChunk is one chunk of the users list: d.Users[start:end], its cache
+// key and the line shift its decoding needs.
+type userChunk struct {
+	start, end int
+	// items is how many list items the chunk has: a chunk with an item
+	// that did not become a user cannot be decoded into its range.
+	items int
+	sum   ChunkSum
+	shift int
+}
+
+// evictable is the state of eviction: the chunk table, the store, and the
+// chunks decoded again, most recent first.
+type evictable struct {
+	chunks []userChunk
+	store  ChunkStore
+	mu     sync.Mutex
+	recent []reloaded
+}
+
+type reloaded struct {
+	chunk int
+	users []*User
+}
+
+// reloadedKept is how many decoded chunks LoadUser keeps: a cycle's
+// workers export neighbouring users, so a few chunks serve them all.
+const reloadedKept = 8
+
+// userChunk records the users chunk absorbed from pc as Users[start:].
+func (b *builder) userChunk(pc *piece, start int) {
+	if pc.key != "users" || !pc.summed {
+		return
+	}
+	b.userChunks = append(b.userChunks, userChunk{start: start, end: len(b.d.Users), items: pc.items, sum: pc.sum, shift: pc.shift})
+}
+
+// EnableEviction makes the users of d, the directory this cache's last
+// load made, evictable: store must serve every chunk of that file (what
+// Chunks gave, once kept). It reports false, and changes nothing, for
+// another directory or one with users outside the file's chunks.
+func (c *ChunkCache) EnableEviction(d *Directory, store ChunkStore) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d == nil || c.loaded != d || store == nil {
+		return false
+	}
+	next := 0
+	for _, uc := range c.userChunks {
+		if uc.start != next || uc.end-uc.start != uc.items {
+			return false
+		}
+		next = uc.end
+	}
+	if next != len(d.Users) || next == 0 {
+		return false
+	}
+	d.evict = &evictable{chunks: c.userChunks, store: store}
+	return true
+}
+
+// UserChunks returns the ranges of Users that EvictUsers may drop, in
+// order; none unless eviction is enabled (ChunkCache.EnableEviction).
+func (d *Directory) UserChunks() [][2]int {
+	if d.evict == nil {
+		return nil
+	}
+	out := make([][2]int, len(d.evict.chunks))
+	for i, c := range d.evict.chunks {
+		out[i] = [2]int{c.start, c.end}
+	}
+	return out
+}
+
+// EvictUsers drops Users[start:end], a range UserChunks gave; LoadUser
+// brings one back. The Directory is then no longer immutable: only its
+// owner may call it (a cycle whose source it is, engine.ReleasingSource).
+func (d *Directory) EvictUsers(start, end int) {
+	clear(d.Users[start:end])
+}
+
+// LoadUser returns Users[i], decoding its chunk from the store again when
+// it was evicted. Safe for concurrent use once no EvictUsers runs.
+func (d *Directory) LoadUser(i int) (*User, error) {
+	if u := d.Users[i]; u != nil {
+		return u, nil
+	}
+	ev := d.evict
+	if ev == nil {
+		return nil, fmt.Errorf("directory: user %d was evicted and cannot be loaded again", i)
+	}
+	ci := sort.Search(len(ev.chunks), func(c int) bool { return ev.chunks[c].end > i })
+	if ci == len(ev.chunks) || ev.chunks[ci].start > i {
+		return nil, fmt.Errorf("directory: user %d was evicted and cannot be loaded again", i)
+	}
+	c := ev.chunks[ci]
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	for _, r := range ev.recent {
+		if r.chunk == ci {
+			return r.users[i-c.start], nil
+		}
+	}
+	body, err := ev.store.Chunk(c.sum)
+	if err == nil && body == nil {
+		err = fmt.Errorf("not in the store")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("directory: users %d-%d: %w", c.start, c.end-1, err)
+	}
+	part, err := decodeChunk(body, "users", c.end-c.start, c.shift, map[string]string{})
+	if err != nil || len(part.d.Users) != c.end-c.start {
+		return nil, fmt.Errorf("directory: users %d-%d: the stored chunk does not decode (%v)", c.start, c.end-1, err)
+	}
+	if len(ev.recent) == reloadedKept {
+		ev.recent = ev.recent[:reloadedKept-1]
+	}
+	ev.recent = append([]reloaded{{chunk: ci, users: part.d.Users}}, ev.recent...)
+	return part.d.Users[i-c.start], nil
+}

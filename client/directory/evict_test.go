@@ -1,0 +1,111 @@
+package directory_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/fixtures"
+)
+
+// loadEvictable loads a generated directory through a chunk cache and
+// gives it the store that now holds its chunks.
+func loadEvictable(t *testing.T, users, groups int) (*directory.Directory, memChunks) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "dir.yaml")
+	if err := os.WriteFile(path, fixtures.GenerateDirectory(users, groups), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store := memChunks{}
+	cache := directory.NewChunkCache(nil)
+	d, err := directory.LoadChunkedCached(path, 256, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.save(cache.Chunks())
+	if !cache.EnableEviction(d, store) {
+		t.Fatal("eviction not enabled")
+	}
+	return d, store
+}
+
+// Users evicted chunk by chunk load again as they were, from any number of
+// goroutines (issue 16: a cycle drops planned users and exports them
+// later).
+func TestEvictedUsersLoadAgain(t *testing.T) {
+	d, _ := loadEvictable(t, 3000, 40)
+	chunks := d.UserChunks()
+	if len(chunks) < 3 || chunks[0][0] != 0 || chunks[len(chunks)-1][1] != len(d.Users) {
+		t.Fatalf("user chunks %v for %d users", chunks, len(d.Users))
+	}
+	want := make([]directory.User, len(d.Users))
+	for i, u := range d.Users {
+		want[i] = *u
+	}
+	for _, c := range chunks {
+		d.EvictUsers(c[0], c[1])
+	}
+	for i, u := range d.Users {
+		if u != nil {
+			t.Fatalf("user %d not evicted", i)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(want); i += 4 {
+				u, err := d.LoadUser(i)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !reflect.DeepEqual(*u, want[i]) {
+					t.Errorf("user %d loaded as %+v, want %+v", i, *u, want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Without a store, or with one that lost a chunk, nothing is evictable or
+// the loss is an error naming the users, never a wrong user.
+func TestEvictionNeedsTheStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dir.yaml")
+	if err := os.WriteFile(path, fixtures.GenerateDirectory(1000, 10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := directory.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := directory.NewChunkCache(nil)
+	if cache.EnableEviction(plain, memChunks{}) || plain.UserChunks() != nil {
+		t.Errorf("a directory the cache did not load offers chunks %v", plain.UserChunks())
+	}
+	whole, err := directory.LoadCached(path, cache) // small: parsed whole
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cache.EnableEviction(whole, memChunks{}) || whole.UserChunks() != nil {
+		t.Errorf("a directory parsed whole offers chunks %v", whole.UserChunks())
+	}
+
+	d, store := loadEvictable(t, 1000, 10)
+	c := d.UserChunks()[1]
+	d.EvictUsers(c[0], c[1])
+	clear(store)
+	if _, err := d.LoadUser(c[0]); err == nil || !strings.Contains(err.Error(), "not in the store") {
+		t.Errorf("LoadUser of a lost chunk: %v", err)
+	}
+	if u, err := d.LoadUser(0); err != nil || u == nil {
+		t.Errorf("a user not evicted: %v, %v", u, err)
+	}
+}
