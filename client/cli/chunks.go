@@ -20,6 +20,10 @@ type sourceChunks struct {
 	// cache only refreshed.
 	read    bool
 	pending map[directory.ChunkSum][]byte
+	// cache and dir are the last load's, whose users may be evicted once
+	// the state holds every chunk of the file (enableEviction).
+	cache *directory.ChunkCache
+	dir   *directory.Directory
 }
 
 // Chunk implements directory.ChunkStore.
@@ -40,6 +44,7 @@ func (c *sourceChunks) load(path string) (*directory.Directory, error) {
 		return nil, err
 	}
 	c.pending = cache.Chunks()
+	c.cache, c.dir = cache, dir
 	c.flush()
 	return dir, nil
 }
@@ -63,5 +68,18 @@ func (c *sourceChunks) flush() {
 		keep[string(sum[:])] = body
 	}
 	c.pending = nil
-	_ = c.st.KeepSourceChunks(c.ctx, keep)
+	if err := c.st.KeepSourceChunks(c.ctx, keep); err == nil {
+		c.enableEviction()
+	}
+	c.dir = nil // the source holds it; a failed write leaves it whole
+}
+
+// enableEviction lets a cycle evict the loaded directory's users and
+// decode them again from the state, which now holds every chunk of the
+// file (engine.ReleasingSource, issue 16).
+func (c *sourceChunks) enableEviction() {
+	if c.dir != nil && c.cache != nil {
+		c.cache.EnableEviction(c.dir, c)
+	}
+	c.cache = nil
 }

@@ -73,6 +73,8 @@ type run struct {
 	// spillFailed is set once it failed and records stay in memory.
 	spill       *provlog.SpillFile
 	spillFailed atomic.Bool
+	// evict: planning may evict the directory's users (evict.go).
+	evict bool
 	// unchangedObjects counts the objects planning found unchanged.
 	unchangedObjects int
 	// items and newObjs allocate the plan's items and new state entries.
@@ -121,6 +123,9 @@ func (e *Engine) CycleSource(ctx context.Context, src Source) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Only a source that lets go of its directory lends it to be evicted.
+	_, releasing := src.(ReleasingSource)
+	r.evict = releasing && r.dir != nil && len(r.dir.UserChunks()) > 0
 	defer r.closeSpill()
 	r.ledger, r.retry = ledger, retry
 	r.resume = job.Resume && r.kind == KindInitial
@@ -619,22 +624,28 @@ func (r *run) plan(ctx context.Context) error {
 		slices.SortFunc(gone, func(a, b *state.Object) int { return cmp.Compare(a.SourceID, b.SourceID) })
 		return gone
 	}
-	for _, u := range r.dir.Users {
+	dups := r.newDupCheck()
+	ev := r.newEviction()
+	for i, u := range r.dir.Users {
 		o := r.objs[state.Key{Kind: state.KindUser, SourceID: u.ObjectID}]
-		if err := r.planUser(u, o); err != nil {
+		it, err := r.planUser(u, o)
+		if err != nil {
 			return err
 		}
 		mark(o)
+		if it != nil {
+			if err := dups.check(ctx, it, u); err != nil {
+				return err
+			}
+		}
+		ev.planned(i, it)
 	}
 	// Objects the directory no longer holds are hard deleted.
 	gone := goneOf(state.KindUser)
 	for _, o := range gone {
-		if err := r.planUser(nil, o); err != nil {
+		if _, err := r.planUser(nil, o); err != nil {
 			return err
 		}
-	}
-	if err := r.duplicates(ctx); err != nil {
-		return err
 	}
 	if !cfg.Groups.Enabled {
 		r.indexItems()
@@ -652,7 +663,7 @@ func (r *run) plan(ctx context.Context) error {
 	return nil
 }
 
-func (r *run) planUser(u *directory.User, prev *state.Object) error {
+func (r *run) planUser(u *directory.User, prev *state.Object) (*item, error) {
 	cfg := r.e.cfg
 	hard := u == nil || u.Deleted == directory.HardDeleted
 	assigned := !hard && r.dir.IsAssigned(u)
@@ -665,7 +676,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 		wm = u.Fingerprint() + "|" + scopeBit(inScope)
 	}
 	if r.unchanged(prev, wm) {
-		return nil
+		return nil, nil
 	}
 	var k state.Key
 	if u != nil {
@@ -727,7 +738,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) error {
 		it.op = opExport
 	}
 	r.users = append(r.users, it)
-	return nil
+	return it, nil
 }
 
 // unchanged reports an object whose source and scope are as at the last
@@ -835,60 +846,6 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 		it.op = opExport
 	}
 	r.groups = append(r.groups, it)
-}
-
-// duplicates fails users whose first matching value another user being
-// provisioned already has (ENTRA-MATCH-05 DuplicateSourceEntries).
-func (r *run) duplicates(ctx context.Context) error {
-	ms := r.e.cfg.Users.Matching()
-	if len(ms) == 0 {
-		return nil
-	}
-	first := ms[0]
-	pending := false
-	for _, it := range r.users {
-		pending = pending || (it.op == opExport && !it.obj.Linked())
-	}
-	if !pending {
-		return nil // nobody to match: no need to read every link
-	}
-	owner := map[string]string{}
-	for _, o := range r.objs {
-		if o.Kind == state.KindUser && o.Linked() {
-			if err := o.Decode(ctx); err != nil {
-				return err
-			}
-			if v, ok := o.Exported[first.Target].(string); ok && v != "" {
-				owner[strings.ToLower(v)] = o.SourceID
-			}
-		}
-	}
-	for _, it := range r.users {
-		if it.op != opExport || it.obj.Linked() {
-			continue
-		}
-		v, err := r.matchValue(it, 0)
-		if err != nil || v == "" {
-			continue
-		}
-		lv := strings.ToLower(v)
-		if o, ok := owner[lv]; ok && o != it.key().SourceID {
-			it.op = opFail
-			r.begin(it, provlog.ActionOther)
-			it.rec.Step(provlog.StepImport, provlog.NameImportAdd, provlog.StatusSuccess, "Retrieved the user from Entra ID.", nil)
-			it.rec.Step(provlog.StepMatching, provlog.NameMatching, provlog.StatusFailure,
-				fmt.Sprintf("Another source object (%s) has the same value %q for the matching attribute %s.", o, v, first.Target), nil)
-			it.result = resultFailed
-			out := it.failure()
-			out.ErrorCode = "DuplicateSourceEntries"
-			out.Reason = fmt.Sprintf("Two source objects match the same target value %s=%q.", first.Target, v)
-			it.rec.Fail(provlog.ErrorInfo{ErrorCode: "DuplicateSourceEntries", Reason: out.Reason,
-				RecommendedAction: "Make the matching attribute unique in the source directory."})
-			continue
-		}
-		owner[lv] = it.key().SourceID
-	}
-	return nil
 }
 
 // countRecorded is how many items have a log record to build.

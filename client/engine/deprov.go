@@ -51,6 +51,9 @@ func (r *run) deprovision(ctx context.Context, it *item) error {
 	defer r.tick(1)
 	c := r.e.opt.Client
 	obj := it.obj
+	if err := r.loadUser(it); err != nil { // its name for the log
+		return err
+	}
 	if err := obj.Decode(ctx); err != nil {
 		return err
 	}

@@ -169,6 +169,10 @@ type item struct {
 	// exported is true when the export phase left the object linked and
 	// in sync, so references may be resolved.
 	exported bool
+	// evicted: planning let go of the user, Users[userIdx] of the
+	// directory, which loadUser brings back (evict.go).
+	evicted bool
+	userIdx int32
 }
 
 // key is the item's object.

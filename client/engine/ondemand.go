@@ -92,7 +92,7 @@ func (e *Engine) onDemand(ctx context.Context, dir *directory.Directory, users [
 	r.plog.InitiatedBy = provlog.Initiator{DisplayName: "entrasim provision", InitiatorType: provlog.InitiatorUser}
 	for _, u := range users {
 		k := state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
-		if err := r.planUser(u, r.objs[k]); err != nil {
+		if _, err := r.planUser(u, r.objs[k]); err != nil {
 			return nil, err
 		}
 	}

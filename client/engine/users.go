@@ -62,6 +62,9 @@ func statusOf(vals map[string]any) state.ObjectStatus {
 // phase.
 func (r *run) exportUser(ctx context.Context, it *item) error {
 	defer r.tick(1)
+	if err := r.loadUser(it); err != nil {
+		return err
+	}
 	if err := it.obj.Decode(ctx); err != nil {
 		return err
 	}

@@ -1,0 +1,114 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quantive/entra-scim-harness/client/directory"
+	"github.com/quantive/entra-scim-harness/client/mapping"
+	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/fixtures"
+)
+
+// memChunks is a directory.ChunkStore in memory.
+type memChunks map[directory.ChunkSum][]byte
+
+func (m memChunks) Chunk(sum directory.ChunkSum) ([]byte, error) { return m[sum], nil }
+
+// evictableDirectory writes a directory above the size parsed in chunks
+// (every 40th user assigned, so that a cycle exports a few hundred users
+// spread over every chunk) and loads it as the CLI does; evict enables
+// the eviction of its users.
+func evictableDirectory(t *testing.T, evict bool) *directory.Directory {
+	t.Helper()
+	s := string(fixtures.GenerateRealisticDirectory(11000, 40, 3))
+	i, j, k := strings.Index(s, "\napp:\n"), strings.Index(s, "\nusers:\n"), strings.Index(s, "\ngroups:\n")
+	var ids []string
+	for n, l := range strings.Split(s[j:k], "\n") {
+		if id, ok := strings.CutPrefix(l, "  - objectId: "); ok && n%40 == 1 {
+			ids = append(ids, id)
+		}
+	}
+	s = s[:i] + "\napp:\n  scope: assigned\n  assignments:\n    users: [" + strings.Join(ids, ", ") + "]" + s[j:]
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cache := directory.NewChunkCache(nil)
+	d, err := directory.LoadCached(path, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evict {
+		store := memChunks{}
+		for sum, body := range cache.Chunks() {
+			store[sum] = body
+		}
+		if !cache.EnableEviction(d, store) {
+			t.Fatal("eviction not enabled")
+		}
+	}
+	return d
+}
+
+// recordLine is what of a record two runs against two servers share.
+func recordLine(r provlog.Record) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s %s:", r.SourceIdentity.ID, r.SourceIdentity.DisplayName, r.ProvisioningAction, r.ProvisioningStatusInfo.Status)
+	for _, p := range r.ModifiedProperties {
+		if p.DisplayName != "manager" && p.NewValue != nil { // a manager is a target id, the server's
+			fmt.Fprintf(&b, " %s=%s", p.DisplayName, *p.NewValue)
+		}
+	}
+	for _, s := range r.ProvisioningSteps {
+		fmt.Fprintf(&b, " [%s %s]", s.Name, s.Status)
+	}
+	return b.String()
+}
+
+// A cycle that evicts users as it plans them and decodes them again to
+// export them sends and logs what a cycle that holds them all does
+// (issue 16).
+func TestEvictingCycleIsTheSame_Issue16(t *testing.T) {
+	run := func(evict bool) (*Summary, []string) {
+		env := newEnv(t, nil)
+		d := evictableDirectory(t, evict)
+		eng := env.engine(mapping.Gtmhub(), nil)
+		var s *Summary
+		var err error
+		if evict {
+			src := &releasingSource{dir: d}
+			s, err = eng.CycleSource(context.Background(), src)
+			if err == nil && d.Users[0] != nil && d.Users[len(d.Users)-1] != nil {
+				t.Error("the cycle evicted no user")
+			}
+		} else {
+			s, err = eng.Cycle(context.Background(), d)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, r := range s.Records {
+			lines = append(lines, recordLine(r))
+		}
+		return s, lines
+	}
+	held, heldLines := run(false)
+	evicted, evictedLines := run(true)
+	if held.Counts != evicted.Counts || held.Counts.Created < 200 || held.Counts.Failed != 0 {
+		t.Fatalf("counts: held %+v, evicted %+v", held.Counts, evicted.Counts)
+	}
+	if len(heldLines) != len(evictedLines) {
+		t.Fatalf("%d records held, %d evicted", len(heldLines), len(evictedLines))
+	}
+	for i := range heldLines {
+		if heldLines[i] != evictedLines[i] {
+			t.Fatalf("record %d:\nheld:    %s\nevicted: %s", i, heldLines[i], evictedLines[i])
+		}
+	}
+}
