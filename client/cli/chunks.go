@@ -20,6 +20,10 @@ type sourceChunks struct {
 	// cache only refreshed.
 	read    bool
 	pending map[directory.ChunkSum][]byte
+	// spoolDir is where a load spools the encodings it makes (chunkSpool;
+	// "" keeps them in memory), and spool the last load's spool.
+	spoolDir string
+	spool    *chunkSpool
 	// cache and dir are the last load's, whose users may be evicted once
 	// the state holds every chunk of the file (enableEviction).
 	cache *directory.ChunkCache
@@ -39,8 +43,16 @@ func (c *sourceChunks) load(path string) (*directory.Directory, error) {
 		store = c
 	}
 	cache := directory.NewChunkCache(store)
+	c.closeSpool()
+	if c.spoolDir != "" {
+		if sp, err := newChunkSpool(c.spoolDir); err == nil {
+			c.spool = sp
+			cache.SetSink(sp.put)
+		} // else: the encodings stay in memory
+	}
 	dir, err := directory.LoadCached(path, cache)
 	if err != nil {
+		c.closeSpool()
 		return nil, err
 	}
 	c.pending = cache.Chunks()
@@ -68,10 +80,23 @@ func (c *sourceChunks) flush() {
 		keep[string(sum[:])] = body
 	}
 	c.pending = nil
-	if err := c.st.KeepSourceChunks(c.ctx, keep); err == nil {
+	var more func(put func(digest, body []byte) error) error
+	if c.spool != nil {
+		more = c.spool.each
+	}
+	if err := c.st.KeepSourceChunksFrom(c.ctx, keep, more); err == nil {
 		c.enableEviction()
 	}
+	c.closeSpool()
 	c.dir = nil // the source holds it; a failed write leaves it whole
+}
+
+// closeSpool removes the last load's spool.
+func (c *sourceChunks) closeSpool() {
+	if c.spool != nil {
+		c.spool.close()
+		c.spool = nil
+	}
 }
 
 // enableEviction lets a cycle evict the loaded directory's users and

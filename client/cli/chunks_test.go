@@ -77,6 +77,11 @@ func TestChunkCacheCyclesEqualFullScan_Issue16(t *testing.T) {
 			code, out := e.cycle("cycle", extra...)
 			outs = append(outs, normalize(out)+"exit "+string(rune('0'+code)))
 		}
+		// The chunks a load parsed went through a spool beside the state
+		// file, removed once the state took them.
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(e.state), "entrasim-chunks-*")); len(left) > 0 {
+			t.Errorf("spool files left: %v", left)
+		}
 		return outs, readState(t, e.state), sourceChunkRows(t, e.state)
 	}
 	cached, cachedState, cachedRows := play()

@@ -197,11 +197,17 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 	if f.failureFlags {
 		// --full-scan reads every chunk of the file but still refreshes
 		// the cache for the cycles after it.
-		src.chunks = &sourceChunks{ctx: ctx, read: !fullScan}
+		src.chunks = &sourceChunks{ctx: ctx, read: !fullScan, spoolDir: filepath.Dir(f.state)}
 	}
 	if f.failureFlags && !fullScan {
 		src.fileHash, _ = sourceFileHash(f.directory) // unreadable: parsed below, with its error
 	}
+	ok := false
+	defer func() {
+		if !ok && src.chunks != nil {
+			src.chunks.closeSpool() // a load's spool the state never took
+		}
+	}()
 	if _, serr := os.Stat(f.state); src.fileHash == "" || serr != nil {
 		if _, err := src.Directory(); err != nil {
 			return nil, usagef("%s: --directory: %v", path, err)
@@ -216,7 +222,6 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 	if err != nil {
 		return nil, err
 	}
-	ok := false
 	defer func() {
 		if !ok {
 			st.Close()

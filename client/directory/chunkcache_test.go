@@ -263,3 +263,45 @@ func write(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// A sink takes each parsed chunk's encoding as it is made, which Chunks
+// then lists with a nil body; the bodies it took serve the next load
+// whole. A sink that fails leaves the encoding in Chunks (issue 16).
+func TestChunkCacheSink(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dir.yaml")
+	write(t, path, fixtures.GenerateDirectory(3000, 40))
+	sunk := memChunks{}
+	cache := directory.NewChunkCache(nil)
+	fail := 0
+	cache.SetSink(func(sum directory.ChunkSum, body []byte) error {
+		if fail++; fail%5 == 0 {
+			return fmt.Errorf("disk full")
+		}
+		sunk[sum] = bytes.Clone(body)
+		return nil
+	})
+	if _, err := directory.LoadChunkedCached(path, 256, cache); err != nil {
+		t.Fatal(err)
+	}
+	chunks := cache.Chunks()
+	kept := 0
+	for sum, body := range chunks {
+		_, inSink := sunk[sum]
+		if inSink == (body != nil) {
+			t.Fatalf("chunk in the sink %v, body kept %v", inSink, body != nil)
+		}
+		if body != nil {
+			sunk[sum], kept = body, kept+1
+		}
+	}
+	if kept == 0 || kept == len(chunks) || len(chunks) < 10 {
+		t.Fatalf("%d of %d chunks kept", kept, len(chunks))
+	}
+	again := directory.NewChunkCache(sunk)
+	if _, err := directory.LoadChunkedCached(path, 256, again); err != nil {
+		t.Fatal(err)
+	}
+	if hits, parsed := again.Stats(); parsed != 0 || hits != len(chunks) {
+		t.Errorf("second load: %d from the store, %d parsed", hits, parsed)
+	}
+}

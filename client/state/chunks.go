@@ -31,6 +31,14 @@ func (s *Store) SourceChunk(ctx context.Context, digest []byte) ([]byte, error) 
 // one transaction: a digest with a body is written, one with a nil body
 // is kept as it is stored, and every other stored chunk is dropped.
 func (s *Store) KeepSourceChunks(ctx context.Context, keep map[string][]byte) error {
+	return s.KeepSourceChunksFrom(ctx, keep, nil)
+}
+
+// KeepSourceChunksFrom is KeepSourceChunks with further bodies, for
+// digests keep names with a nil body, written from more in the same
+// transaction: more calls put once per body (issue 16: a million users'
+// chunks need not all be in memory at once).
+func (s *Store) KeepSourceChunksFrom(ctx context.Context, keep map[string][]byte, more func(put func(digest, body []byte) error) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("write source chunks: %w", err)
@@ -59,12 +67,23 @@ func (s *Store) KeepSourceChunks(ctx context.Context, keep map[string][]byte) er
 			return fmt.Errorf("drop source chunk: %w", err)
 		}
 	}
+	put := func(d, body []byte) error {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO source_chunks(digest, body) VALUES(?,?)`, d, body); err != nil {
+			return fmt.Errorf("write source chunk: %w", err)
+		}
+		return nil
+	}
 	for d, body := range keep {
 		if body == nil {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO source_chunks(digest, body) VALUES(?,?)`, []byte(d), body); err != nil {
-			return fmt.Errorf("write source chunk: %w", err)
+		if err := put([]byte(d), body); err != nil {
+			return err
+		}
+	}
+	if more != nil {
+		if err := more(put); err != nil {
+			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
