@@ -11,8 +11,8 @@ import (
 
 // chunkSpool keeps the encodings of the chunks a load parses in a
 // temporary file until the state takes them (sourceChunks.flush): a
-// million users' encodings are ~285 MB, which the load otherwise held
-// in memory next to the directory, the cycle's peak (issue 16). The file
+// million users' encodings are a large share of memory, which the load
+// otherwise held next to the directory, at the cycle's peak (issue 16). The file
 // sits beside the state file, not in /tmp, which is often in memory.
 type chunkSpool struct {
 	f    *os.File

@@ -9,7 +9,7 @@ import (
 // A directory loaded through a chunk cache knows which chunk of the file
 // each user came from, so that a cycle can let go of users it planned and
 // decode them again from the store when it exports them: at a million
-// users the users are ~360 MB, which planning otherwise holds alongside
+// users the users are a large share of memory, which planning would hold alongside
 // the whole plan (issue 16). The store must hold every chunk of the file
 // (ChunkCache.EnableEviction).
 

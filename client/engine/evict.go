@@ -7,8 +7,7 @@ import "fmt"
 // EnableEviction) evicts each chunk of users once it planned them, and
 // loads a user back when a phase needs it (its export, its deprovision).
 // At a million users the users then never sit in memory next to the
-// whole plan: planning held ~360 MB of them at the cycle's peak (issue
-// 16).
+// whole plan, which made planning the cycle's memory peak (issue 16).
 
 // eviction is planning's progress through the directory's user chunks.
 type eviction struct {

@@ -129,7 +129,7 @@ func (r reason) removedInEntra() bool {
 
 // item is one source object's work in a cycle. Each phase touches an item
 // from one goroutine only. A large cycle holds an item per object, so the
-// fields are ordered to pack (issue 16: 216 bytes became 120).
+// fields are ordered to pack and the key is the state entry's (issue 16).
 type item struct {
 	obj   *state.Object // the state entry, updated in place; its key is the item's
 	user  *directory.User
@@ -139,7 +139,7 @@ type item struct {
 	rec       *provlog.Builder
 	action    provlog.Action
 	// out is the outcome of the failure, nil while there is none: an
-	// Outcome is ~190 bytes. Read it with outcome().
+	// Outcome is large. Read it with outcome().
 	out *outcome.Outcome
 	// refs are the reference values (manager, members) by target path.
 	refs  refValues

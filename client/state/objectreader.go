@@ -5,8 +5,7 @@ import "strings"
 // objectReader allocates the objects Store.Objects reads, and their
 // strings, in blocks. A million objects read one by one, nine strings
 // each, were the biggest share of an incremental cycle's memory (issue
-// 16: ~520 bytes an object at 100k); kinds, statuses and the like take
-// a few values, shared.
+// 16); kinds, statuses and the like take a few values, shared.
 type objectReader struct {
 	objs  []Object
 	text  strings.Builder
