@@ -17,13 +17,6 @@ import (
 // it; a large one pays a collection each time its heap grows by a
 // quarter, which keeps its peak memory near its live heap (with a half,
 // a million users' cycle peaked at 1.5 times it).
-//
-// The live heap a collection reports includes what was allocated while it
-// marked. A phase that allocates fast next to a large heap (a million
-// users' commit) then reads as more live than it holds, and a limit that
-// follows each reading climbs with it, and the peak memory with the
-// limit. So the limit follows the lowest live heap of the last
-// liveWindow collections.
 
 // Headroom is the limit's multiple of the live heap, as a fraction.
 const headroomNum, headroomDen = 5, 4
@@ -31,27 +24,6 @@ const headroomNum, headroomDen = 5, 4
 // limitFor is the soft limit for a live heap of live bytes.
 func limitFor(base, live int64) int64 {
 	return max(base, live/headroomDen*headroomNum)
-}
-
-// liveWindow is how many collections' live heaps the limit follows the
-// lowest of.
-const liveWindow = 8
-
-// recentLive holds the live heaps of the last liveWindow collections.
-type recentLive struct {
-	vals [liveWindow]int64
-	n    int
-}
-
-// add records a collection's live heap and returns the lowest recorded.
-func (w *recentLive) add(live int64) int64 {
-	w.vals[w.n%liveWindow] = live
-	w.n++
-	low := live
-	for _, v := range w.vals[:min(w.n, liveWindow)] {
-		low = min(low, v)
-	}
-	return low
 }
 
 // adapter moves the soft limit after each collection (see above). It
@@ -62,7 +34,6 @@ type adapter struct {
 	base    int64
 	mu      sync.Mutex // orders adjust against stop
 	stopped bool
-	recent  recentLive
 	sample  []metrics.Sample
 }
 
@@ -97,7 +68,7 @@ func (a *adapter) adjust() bool {
 	}
 	metrics.Read(a.sample)
 	if v := a.sample[0].Value; v.Kind() == metrics.KindUint64 {
-		debug.SetMemoryLimit(limitFor(a.base, a.recent.add(int64(v.Uint64()))))
+		debug.SetMemoryLimit(limitFor(a.base, int64(v.Uint64())))
 	}
 	return true
 }

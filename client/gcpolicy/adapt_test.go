@@ -68,22 +68,3 @@ func TestLimitFollowsLiveHeap(t *testing.T) {
 	}
 	runtime.KeepAlive(keep)
 }
-
-// The limit follows the lowest live heap of the last liveWindow
-// collections: a reading inflated by what a collection allocated while
-// it marked moves it only once it lasts the whole window, and a drop
-// moves it at once.
-func TestRecentLiveIsTheLowest(t *testing.T) {
-	var w recentLive
-	steps := []struct{ live, want int64 }{
-		{700, 700}, {720, 700}, {870, 700}, {760, 700}, // a spike never counts alone
-		{500, 500}, // a drop counts at once
-		{800, 500}, {800, 500}, {800, 500}, {800, 500}, {800, 500}, {800, 500}, {800, 500},
-		{800, 800}, // once the window holds only higher readings
-	}
-	for i, s := range steps {
-		if got := w.add(s.live); got != s.want {
-			t.Fatalf("step %d: add(%d) = %d, want %d", i, s.live, got, s.want)
-		}
-	}
-}
