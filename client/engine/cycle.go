@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/quantive/entra-scim-harness/client/arena"
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/escrow"
 	"github.com/quantive/entra-scim-harness/client/expr"
@@ -78,8 +79,8 @@ type run struct {
 	// unchangedObjects counts the objects planning found unchanged.
 	unchangedObjects int
 	// items and newObjs allocate the plan's items and new state entries.
-	items   slab[item]
-	newObjs slab[state.Object]
+	items   arena.Slab[item]
+	newObjs arena.Slab[state.Object]
 	// strs keeps the target ids and watermarks the cycle stores.
 	strs strArena
 	// refs holds the items' reference values.
@@ -687,7 +688,7 @@ func (r *run) planUser(u *directory.User, prev *state.Object) (*item, error) {
 	if prev == nil {
 		prev = r.newObject(k)
 	}
-	it := r.items.next()
+	it := r.items.Next()
 	it.user, it.obj, it.inSource, it.inScope = u, prev, u != nil, inScope
 	it.watermark = r.strs.keep(wm)
 	if u != nil {
@@ -787,7 +788,7 @@ func (r *run) setDisplayName(o *state.Object, name string) {
 
 // newObject makes a new state entry for k; its item holds it (index.go).
 func (r *run) newObject(k state.Key) *state.Object {
-	o := r.newObjs.next()
+	o := r.newObjs.Next()
 	o.Kind, o.SourceID = k.Kind, k.SourceID
 	return o
 }
@@ -822,7 +823,7 @@ func (r *run) planGroup(g *directory.Group, prev *state.Object) {
 	if prev == nil {
 		prev = r.newObject(state.Key{Kind: state.KindGroup, SourceID: r.sourceID(g.ObjectID, prev)})
 	}
-	it := r.items.next()
+	it := r.items.Next()
 	it.group, it.obj, it.inSource, it.inScope = g, prev, g != nil, inScope
 	it.watermark = r.strs.keep(wm)
 	if g != nil {

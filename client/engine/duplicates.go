@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quantive/entra-scim-harness/client/arena"
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/provlog"
@@ -23,7 +24,7 @@ type dupCheck struct {
 	// owner is the owner's source id by lowercased value; the values are
 	// copied into keys, so that the owner map holds no user's strings.
 	owner map[string]string
-	keys  strArena
+	keys  arena.Strings
 }
 
 // newDupCheck returns the check, nil when the mapping has no matching
@@ -67,7 +68,7 @@ func (d *dupCheck) check(ctx context.Context, it *item, u *directory.User) error
 			RecommendedAction: "Make the matching attribute unique in the source directory."})
 		return nil
 	}
-	d.owner[d.keys.keep(lv)] = it.key().SourceID
+	d.owner[d.keys.Keep(lv)] = it.key().SourceID
 	return nil
 }
 
@@ -80,7 +81,7 @@ func (d *dupCheck) readLinked(ctx context.Context) error {
 				return err
 			}
 			if v, ok := o.Exported[d.first.Target].(string); ok && v != "" {
-				d.owner[d.keys.keep(strings.ToLower(v))] = o.SourceID
+				d.owner[d.keys.Keep(strings.ToLower(v))] = o.SourceID
 			}
 		}
 	}

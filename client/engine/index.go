@@ -13,8 +13,8 @@ import (
 // by key once planning is done (run.byKey). The items' entries are not
 // added to the map: at a million users an initial cycle's map of new
 // entries and a map of items by id were a large share of its memory
-// peak, where the sorted slice takes a pointer per item; the lookups (references, about five per
-// user) cost a binary search each (issue 16).
+// peak, where the sorted slice takes a pointer per item; the lookups
+// (references, about five per user) cost a binary search each (issue 16).
 
 // indexItems sorts the planned items by key; lookups may start after it.
 func (r *run) indexItems() {

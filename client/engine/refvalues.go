@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/quantive/entra-scim-harness/client/arena"
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
@@ -26,14 +27,11 @@ type refValue struct {
 // its spans too (issue 16). Safe for concurrent use.
 type refArena struct {
 	mu   sync.Mutex
-	vals []refValue
-	ids  []string
+	vals arena.Slab[refValue]
+	ids  arena.Slab[string]
 	// canon returns the copy of an id to keep (run.canonID).
 	canon func(string) string
 }
-
-// refBlock is how many values or ids a block holds.
-const refBlock = 1024
 
 // compact copies a mapping's references, in path order.
 func (a *refArena) compact(m map[string][]string) refValues {
@@ -45,8 +43,8 @@ func (a *refArena) compact(m map[string][]string) refValues {
 		n += len(ids)
 	}
 	a.mu.Lock()
-	out := take(&a.vals, len(m))[:0]
-	all := take(&a.ids, n)
+	out := a.vals.Take(len(m))[:0]
+	all := a.ids.Take(n)
 	a.mu.Unlock()
 	for p, ids := range m {
 		dst := all[:len(ids):len(ids)]
@@ -71,20 +69,6 @@ func (r *run) canonID(id string) string {
 		}
 	}
 	return r.strs.keep(id)
-}
-
-// take returns n zero values from the block, starting a new block when
-// it has no room; more than a quarter of a block is allocated alone.
-func take[T any](block *[]T, n int) []T {
-	if n > refBlock/4 {
-		return make([]T, n)
-	}
-	b := *block
-	if cap(b)-len(b) < n {
-		b = make([]T, 0, refBlock)
-	}
-	*block = b[:len(b)+n]
-	return b[len(b) : len(b)+n : len(b)+n]
 }
 
 // get returns the values of path, nil when it has none.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"unsafe"
+
+	"github.com/quantive/entra-scim-harness/client/arena"
 )
 
 func TestRefValues(t *testing.T) {
@@ -45,10 +47,10 @@ func TestRefArenaKeepsEachValue(t *testing.T) {
 		want []string
 	}
 	var all []kept
-	for i := 0; i < 3*refBlock; i++ {
+	for i := 0; i < 3*arena.DefaultSize; i++ {
 		n := 1 + i%3
 		if i%500 == 0 {
-			n = refBlock // alone
+			n = arena.DefaultSize // alone
 		}
 		ids := make([]string, n)
 		for j := range ids {

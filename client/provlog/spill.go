@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"sync"
+
+	"github.com/quantive/entra-scim-harness/client/arena"
 )
 
 // A cycle holds a record per object from the object's export to the
@@ -40,15 +42,10 @@ type SpillFile struct {
 	size int64
 	// buf is the encoding buffer of put's callers, reused under mu.
 	buf []byte
-	// parked is the block the spilled builders are allocated from, under
-	// mu: a cycle parks a builder per object, and one by one, among the
-	// garbage of the exports, they left the heap's spans half empty
-	// (issue 16).
-	parked []Builder
+	// parked allocates the spilled builders, under mu: a cycle parks a
+	// builder per object (package arena).
+	parked arena.Slab[Builder]
 }
-
-// parkedBlock is how many spilled builders are allocated at once.
-const parkedBlock = 256
 
 // spillBuffer is how much of the file is written at once.
 const spillBuffer = 1 << 20
@@ -110,12 +107,7 @@ func (s *SpillFile) put(enc func([]byte) []byte) (segment, error) {
 func (s *SpillFile) newParked() *Builder {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.parked) == 0 {
-		s.parked = make([]Builder, parkedBlock)
-	}
-	nb := &s.parked[0]
-	s.parked = s.parked[1:]
-	return nb
+	return s.parked.Next()
 }
 
 // get reads a segment back.
