@@ -2,6 +2,7 @@ package directory
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -116,6 +117,20 @@ func (d *Directory) LoadUser(i int) (*User, error) {
 			return r.users[i-c.start], nil
 		}
 	}
+	users, err := ev.decode(ci)
+	if err != nil {
+		return nil, err
+	}
+	if len(ev.recent) == reloadedKept {
+		ev.recent = ev.recent[:reloadedKept-1]
+	}
+	ev.recent = append([]reloaded{{chunk: ci, users: users}}, ev.recent...)
+	return users[i-c.start], nil
+}
+
+// decode decodes the users of chunk ci from the store.
+func (ev *evictable) decode(ci int) ([]*User, error) {
+	c := ev.chunks[ci]
 	body, err := ev.store.Chunk(c.sum)
 	if err == nil && body == nil {
 		err = fmt.Errorf("not in the store")
@@ -127,9 +142,78 @@ func (d *Directory) LoadUser(i int) (*User, error) {
 	if err != nil || len(part.d.Users) != c.end-c.start {
 		return nil, fmt.Errorf("directory: users %d-%d: the stored chunk does not decode (%v)", c.start, c.end-1, err)
 	}
-	if len(ev.recent) == reloadedKept {
-		ev.recent = ev.recent[:reloadedKept-1]
+	part.packUsers()
+	return part.d.Users, nil
+}
+
+// EvictAllUsers drops every user LoadUser can bring back (all of them once
+// eviction is enabled), as EvictUsers does chunk by chunk: a cycle that
+// reads the state's objects after loading the directory evicts the users
+// first, so that the two never sit in memory together (issue 16), and
+// reads them again in order with EachUser.
+func (d *Directory) EvictAllUsers() {
+	if d.evict == nil {
+		return
 	}
-	ev.recent = append([]reloaded{{chunk: ci, users: part.d.Users}}, ev.recent...)
-	return part.d.Users[i-c.start], nil
+	for _, c := range d.evict.chunks {
+		clear(d.Users[c.start:c.end])
+	}
+}
+
+// decodeAhead is how many chunks EachUser decodes ahead of its caller.
+const decodeAhead = 2
+
+// EachUser calls fn with every user and its index in Users, in order,
+// until fn returns an error, which it returns. A user evicted is decoded
+// again from the store, on another goroutine a few chunks ahead of fn, and
+// handed to fn without being put back into Users: fn decides what it
+// keeps. Only the directory's owner may call it (see EvictUsers).
+func (d *Directory) EachUser(fn func(i int, u *User) error) error {
+	ev := d.evict
+	if ev == nil {
+		for i, u := range d.Users {
+			if err := fn(i, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	type decoded struct {
+		users []*User
+		err   error
+	}
+	out := make(chan decoded, decodeAhead)
+	stop, done := make(chan struct{}), make(chan struct{})
+	// The decoder has stopped when EachUser returns: it reads Users and
+	// the store, which the caller may change next.
+	defer func() { close(stop); <-done }()
+	go func() {
+		defer close(done)
+		for ci, c := range ev.chunks {
+			next := decoded{users: d.Users[c.start:c.end]}
+			if slices.Contains(next.users, nil) {
+				next.users, next.err = ev.decode(ci)
+			}
+			select {
+			case out <- next:
+			case <-stop:
+				return
+			}
+			if next.err != nil {
+				return
+			}
+		}
+	}()
+	for _, c := range ev.chunks {
+		next := <-out
+		if next.err != nil {
+			return next.err
+		}
+		for j, u := range next.users {
+			if err := fn(c.start+j, u); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

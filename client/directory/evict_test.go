@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -107,5 +108,59 @@ func TestEvictionNeedsTheStore(t *testing.T) {
 	}
 	if u, err := d.LoadUser(0); err != nil || u == nil {
 		t.Errorf("a user not evicted: %v, %v", u, err)
+	}
+}
+
+// EachUser hands over every user in order, decoding the evicted ones from
+// the store, and stops at the first error, its caller's or the store's
+// (issue 16: planning reads the users again after the state's objects).
+func TestEachUserDecodesEvictedUsersInOrder(t *testing.T) {
+	d, store := loadEvictable(t, 3000, 40)
+	want := make([]directory.User, len(d.Users))
+	for i, u := range d.Users {
+		want[i] = *u
+	}
+	d.EvictAllUsers()
+	for i, u := range d.Users {
+		if u != nil {
+			t.Fatalf("user %d not evicted", i)
+		}
+	}
+	next := 0
+	err := d.EachUser(func(i int, u *directory.User) error {
+		if i != next {
+			t.Fatalf("user %d handed over after %d", i, next-1)
+		}
+		next++
+		if !reflect.DeepEqual(*u, want[i]) {
+			t.Fatalf("user %d decoded as %+v, want %+v", i, *u, want[i])
+		}
+		return nil
+	})
+	if err != nil || next != len(want) {
+		t.Fatalf("EachUser: %v after %d of %d users", err, next, len(want))
+	}
+	if d.Users[0] != nil {
+		t.Error("EachUser put a decoded user back into Users")
+	}
+
+	stop := errors.New("stop")
+	seen := 0
+	if err := d.EachUser(func(i int, _ *directory.User) error {
+		seen++
+		if i == 700 {
+			return stop
+		}
+		return nil
+	}); !errors.Is(err, stop) || seen != 701 {
+		t.Errorf("EachUser after the caller's error at user 700: %v, %d users seen", err, seen)
+	}
+
+	lost := d.UserChunks()[2]
+	delete(store, directory.UserChunkSum(d, 2))
+	seen = 0
+	err = d.EachUser(func(int, *directory.User) error { seen++; return nil })
+	if err == nil || !strings.Contains(err.Error(), "not in the store") || seen != lost[0] {
+		t.Errorf("EachUser with chunk %v lost: %v after %d users", lost, err, seen)
 	}
 }

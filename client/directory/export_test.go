@@ -30,3 +30,6 @@ func LoadChunked(path string, items int) (*Directory, error) {
 func LoadChunkedCached(path string, items int, cache *ChunkCache) (*Directory, error) {
 	return loadWith(path, chunking{threshold: 0, items: items, bytes: 1 << 20}, cache)
 }
+
+// UserChunkSum is the store key of chunk ci of d's users (UserChunks).
+func UserChunkSum(d *Directory, ci int) ChunkSum { return d.evict.chunks[ci].sum }

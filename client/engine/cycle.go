@@ -124,9 +124,6 @@ func (e *Engine) CycleSource(ctx context.Context, src Source) (*Summary, error) 
 	if err != nil {
 		return nil, err
 	}
-	// Only a source that lets go of its directory lends it to be evicted.
-	_, releasing := src.(ReleasingSource)
-	r.evict = releasing && r.dir != nil && len(r.dir.UserChunks()) > 0
 	defer r.closeSpill()
 	r.ledger, r.retry = ledger, retry
 	r.resume = job.Resume && r.kind == KindInitial
@@ -627,7 +624,7 @@ func (r *run) plan(ctx context.Context) error {
 	}
 	dups := r.newDupCheck()
 	ev := r.newEviction()
-	for i, u := range r.dir.Users {
+	err := r.dir.EachUser(func(i int, u *directory.User) error {
 		o := r.objs[state.Key{Kind: state.KindUser, SourceID: u.ObjectID}]
 		it, err := r.planUser(u, o)
 		if err != nil {
@@ -640,6 +637,10 @@ func (r *run) plan(ctx context.Context) error {
 			}
 		}
 		ev.planned(i, it)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// Objects the directory no longer holds are hard deleted.
 	gone := goneOf(state.KindUser)

@@ -4,10 +4,12 @@ import "fmt"
 
 // A cycle whose source lets go of the directory (ReleasingSource) and
 // whose directory can load users again (directory.ChunkCache.
-// EnableEviction) evicts each chunk of users once it planned them, and
-// loads a user back when a phase needs it (its export, its deprovision).
-// At a million users the users then never sit in memory next to the
-// whole plan, which made planning the cycle's memory peak (issue 16).
+// EnableEviction) evicts every user before it reads the state's objects,
+// decodes them again in order to plan them (Directory.EachUser), lets go
+// of each chunk once planned, and loads a user back when a phase needs it
+// (its export, its deprovision). At a million users the users then never
+// sit in memory next to the state's objects or the whole plan, which
+// made planning the cycle's memory peak (issue 16).
 
 // eviction is planning's progress through the directory's user chunks.
 type eviction struct {

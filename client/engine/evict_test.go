@@ -34,6 +34,13 @@ func evictableDirectory(t *testing.T, evict bool) *directory.Directory {
 		}
 	}
 	s = s[:i] + "\napp:\n  scope: assigned\n  assignments:\n    users: [" + strings.Join(ids, ", ") + "]" + s[j:]
+	return loadEvictable(t, s, evict)
+}
+
+// loadEvictable loads a directory file's text through a chunk cache, as
+// the CLI does; evict enables the eviction of its users.
+func loadEvictable(t *testing.T, s string, evict bool) *directory.Directory {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "big.yaml")
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
@@ -109,6 +116,98 @@ func TestEvictingCycleIsTheSame_Issue16(t *testing.T) {
 	for i := range heldLines {
 		if heldLines[i] != evictedLines[i] {
 			t.Fatalf("record %d:\nheld:    %s\nevicted: %s", i, heldLines[i], evictedLines[i])
+		}
+	}
+}
+
+// An incremental cycle that evicts every user before it reads the state's
+// objects, and decodes them again to plan them, does what one that holds
+// them all does (issue 16: at a million users the directory and the
+// objects no longer sit in memory together).
+func TestEvictingIncrementalCycleIsTheSame_Issue16(t *testing.T) {
+	first := string(fixtures.GenerateRealisticDirectory(11000, 40, 3))
+	// Every 50th user gets a new job title: changes in every chunk.
+	lines := strings.Split(first, "\n")
+	n := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, "    jobTitle: ") {
+			if n%50 == 0 {
+				lines[i] = fmt.Sprintf("    jobTitle: Changed %d", n)
+			}
+			n++
+		}
+	}
+	second := strings.Join(lines, "\n")
+	run := func(evict bool) (*Summary, []string) {
+		env := newEnv(t, nil)
+		eng := env.engine(mapping.Gtmhub(), nil)
+		var lines []string
+		for c, text := range []string{first, second} {
+			d := loadEvictable(t, text, evict)
+			var s *Summary
+			var err error
+			if evict {
+				src := &releasingSource{dir: d}
+				s, err = eng.CycleSource(context.Background(), src)
+				if err == nil && src.released == 0 {
+					t.Error("the cycle did not release its source")
+				}
+			} else {
+				s, err = eng.Cycle(context.Background(), d)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c == 0 {
+				continue
+			}
+			for _, r := range s.Records {
+				lines = append(lines, recordLine(r))
+			}
+			return s, lines
+		}
+		return nil, nil
+	}
+	held, heldLines := run(false)
+	evicted, evictedLines := run(true)
+	if held.Kind != KindIncremental || held.Counts != evicted.Counts || held.Counts.Updated < 100 || held.Counts.Failed != 0 {
+		t.Fatalf("%s cycle counts: held %+v, evicted %+v", held.Kind, held.Counts, evicted.Counts)
+	}
+	if len(heldLines) != len(evictedLines) {
+		t.Fatalf("%d records held, %d evicted", len(heldLines), len(evictedLines))
+	}
+	for i := range heldLines {
+		if heldLines[i] != evictedLines[i] {
+			t.Fatalf("record %d:\nheld:    %s\nevicted: %s", i, heldLines[i], evictedLines[i])
+		}
+	}
+}
+
+// By the time a cycle holds the state's objects it holds no user of an
+// evictable directory, and the source has let go of it (issue 16).
+func TestUsersAreEvictedBeforeObjectsAreRead_Issue16(t *testing.T) {
+	env := newEnv(t, nil)
+	eng := env.engine(mapping.Gtmhub(), nil)
+	if _, err := eng.Cycle(context.Background(), evictableDirectory(t, false)); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	job, ledger, err := eng.loadJob(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := evictableDirectory(t, true)
+	src := &releasingSource{dir: d}
+	r, err := eng.newRunFor(ctx, job, ledger, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.objs) < 200 || !r.evict || src.released != 1 {
+		t.Fatalf("run with %d objects, evict %v, source released %d times", len(r.objs), r.evict, src.released)
+	}
+	for i, u := range d.Users {
+		if u != nil {
+			t.Fatalf("user %d of %d is held next to the objects", i, len(d.Users))
 		}
 	}
 }

@@ -71,10 +71,20 @@ func (e *Engine) newRunFor(ctx context.Context, job state.Job, ledger *escrow.Le
 	if err != nil {
 		return nil, &SourceError{Err: err}
 	}
+	// Only a source that lets go of its directory lends it to be evicted:
+	// its users go before the state's objects are read, and planning
+	// decodes them again in order (evict.go).
+	evict := false
+	if rs, ok := src.(ReleasingSource); ok && len(dir.UserChunks()) > 0 {
+		evict = true
+		dir.EvictAllUsers()
+		rs.Release()
+	}
 	r, err := e.newRun(ctx, job, dir)
 	if err != nil {
 		return nil, err
 	}
+	r.evict = evict
 	r.digest = e.planDigest(src.Digest())
 	return r, nil
 }
