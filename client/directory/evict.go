@@ -97,11 +97,27 @@ func (d *Directory) EvictUsers(start, end int) {
 
 // LoadUser returns Users[i], decoding its chunk from the store again when
 // it was evicted. Safe for concurrent use once no EvictUsers runs.
-func (d *Directory) LoadUser(i int) (*User, error) {
-	if u := d.Users[i]; u != nil {
+func (d *Directory) LoadUser(i int) (*User, error) { return d.Reloader().LoadUser(i) }
+
+// Reloader loads the users of a directory again (LoadUser) and holds
+// nothing else of it: a cycle that planned the directory keeps only this,
+// so that the groups and everything else it no longer reads are freed
+// (issue 16).
+type Reloader struct {
+	users []*User
+	ev    *evictable
+}
+
+// Reloader returns the directory's reloader. EvictUsers and
+// EvictAllUsers act on what it loads; EachUser does not.
+func (d *Directory) Reloader() *Reloader { return &Reloader{users: d.Users, ev: d.evict} }
+
+// LoadUser is Directory.LoadUser.
+func (l *Reloader) LoadUser(i int) (*User, error) {
+	if u := l.users[i]; u != nil {
 		return u, nil
 	}
-	ev := d.evict
+	ev := l.ev
 	if ev == nil {
 		return nil, fmt.Errorf("directory: user %d was evicted and cannot be loaded again", i)
 	}

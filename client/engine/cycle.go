@@ -74,8 +74,10 @@ type run struct {
 	// spillFailed is set once it failed and records stay in memory.
 	spill       *provlog.SpillFile
 	spillFailed atomic.Bool
-	// evict: planning may evict the directory's users (evict.go).
-	evict bool
+	// evict: planning may evict the directory's users (evict.go), which
+	// reload then loads again.
+	evict  bool
+	reload *directory.Reloader
 	// unchangedObjects counts the objects planning found unchanged.
 	unchangedObjects int
 	// items and newObjs allocate the plan's items and new state entries.
@@ -237,9 +239,7 @@ func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.
 			return true, err
 		}
 		it.phases |= 1 << id
-		if id == phaseUserExport && it.op != opDisable && it.op != opDelete && it.op != opSkip {
-			it.user = nil // no later phase reads the source user (releaseSource)
-		}
+		r.dropRead(it, id)
 		// Until a later phase decodes them again (members, deprovision),
 		// the exported values wait as the text the commit stores (issue
 		// 16: memory per object), in the spill file of a large cycle.
@@ -290,6 +290,26 @@ func (r *run) phase(ctx context.Context, id int, items []*item, fn func(context.
 		return nil
 	}
 	return ctx.Err()
+}
+
+// dropRead lets go of what no phase after id reads of the item: at a
+// million objects, what each holds to its commit is what the cycle's
+// memory peaks with (issue 16). An item the deprovisioning phases act on
+// keeps its source object.
+func (r *run) dropRead(it *item, id int) {
+	deprov := it.op == opDisable || it.op == opDelete || it.op == opSkip
+	switch id {
+	case phaseUserExport:
+		if !deprov {
+			it.user = nil // (releaseSource)
+		}
+	case phaseManager:
+		it.refs = nil // read by managerWork alone
+	case phaseMembers:
+		if !deprov {
+			it.group = nil
+		}
+	}
 }
 
 // timed adds the wall time fn spends on an item, its requests included,

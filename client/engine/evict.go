@@ -54,7 +54,7 @@ func (r *run) loadUser(it *item) error {
 	if it.user != nil || !it.evicted {
 		return nil
 	}
-	u, err := r.dir.LoadUser(int(it.userIdx))
+	u, err := r.reload.LoadUser(int(it.userIdx))
 	if err != nil {
 		return fmt.Errorf("cycle: user %s: %w", it.key().SourceID, err)
 	}

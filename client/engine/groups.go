@@ -25,7 +25,8 @@ func (r *run) exportGroup(ctx context.Context, it *item) error {
 	if err != nil {
 		return r.evalFailed(it, err)
 	}
-	it.refs = r.refs.compact(res.References)
+	// The members phase reads the group's members from the source group
+	// itself: the mapping's references are not kept (issue 16).
 	dn, _ := res.Values["displayName"].(string)
 	if linked {
 		it.logLinked()

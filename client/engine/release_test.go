@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/mapping"
+	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
 // releasingSource is a ReleasingSource that forgets its directory when
@@ -85,5 +87,95 @@ func TestCycleFreesSourceUsersBeforeCommit_Issue16(t *testing.T) {
 	}
 	if obs.freedAtEnd != n {
 		t.Errorf("%d of %d source users freed before the commit, want all", obs.freedAtEnd, n)
+	}
+}
+
+// scopeAllEvictable is evictableDirectory's directory with every object in
+// scope ("sync all"), loaded evictable.
+func scopeAllEvictable(t *testing.T) *directory.Directory {
+	s := string(fixtures.GenerateRealisticDirectory(11000, 40, 3))
+	i, j := strings.Index(s, "\napp:\n"), strings.Index(s, "\nusers:\n")
+	return loadEvictable(t, s[:i]+"\napp:\n  scope: all\n"+s[j:], true)
+}
+
+// A cycle over an evictable directory lets go of the directory's groups
+// once their members are written, before its commit: at a million users
+// what the cycle holds to the commit is its memory peak (issue 16).
+func TestCycleFreesGroupsBeforeCommit_Issue16(t *testing.T) {
+	d := scopeAllEvictable(t)
+	var freed atomic.Int64
+	want := int64(0)
+	for _, g := range d.Groups {
+		if g.Deleted == directory.NotDeleted {
+			want++
+			runtime.SetFinalizer(g, func(*directory.Group) { freed.Add(1) })
+		}
+	}
+	if want < 30 {
+		t.Fatalf("%d groups to export", want)
+	}
+	src := &releasingSource{dir: d}
+	d = nil // only the source holds the directory
+	env := newEnv(t, nil)
+	obs := &freeingObserver{freed: &freed, want: want}
+	eng := env.engine(mapping.Gtmhub(), func(o *Options) { o.Observer = obs })
+	s, err := eng.CycleSource(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Counts.Failed != 0 || s.Counts.Created < 10000 {
+		t.Fatalf("counts = %+v", s.Counts)
+	}
+	if obs.freedAtEnd != want {
+		t.Errorf("%d of %d groups freed before the commit, want all", obs.freedAtEnd, want)
+	}
+}
+
+// Once the reference phases ran, no item holds the mapping's references
+// or, unless a deprovisioning phase acts on it, its source group.
+func TestItemsDropWhatLaterPhasesDoNotRead_Issue16(t *testing.T) {
+	ctx := context.Background()
+	env := newEnv(t, nil)
+	eng := env.engine(mapping.Gtmhub(), nil)
+	job, ledger, err := eng.loadJob(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &releasingSource{dir: scopeAllEvictable(t)}
+	r, err := eng.newRunFor(ctx, job, ledger, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.closeSpill()
+	if err := r.plan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.releaseSource(src)
+	if err := r.startSpill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.execute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	managers := 0
+	for _, it := range r.users {
+		if it.obj.Manager != "" {
+			managers++
+		}
+		if it.refs != nil {
+			t.Fatalf("user %s holds its references %v after the manager phase", it.key().SourceID, it.refs)
+		}
+	}
+	groups := 0
+	for _, it := range r.groups {
+		if it.op == opExport {
+			groups++
+			if it.group != nil {
+				t.Fatalf("group %s holds its source group after the members phase", it.key().SourceID)
+			}
+		}
+	}
+	if managers < 1000 || groups < 30 {
+		t.Fatalf("%d managers set, %d groups exported: the phases had little to do", managers, groups)
 	}
 }

@@ -259,11 +259,12 @@ type ReleasingSource interface {
 
 // releaseSource lets go of the directory after planning: no later step
 // reads it, only the items' own users and groups, or the users planning
-// evicted, which the directory loads again (evict.go).
+// evicted, which the directory's reloader loads again (evict.go).
 func (r *run) releaseSource(src Source) {
-	if !r.evict {
-		r.dir = nil
+	if r.evict {
+		r.reload = r.dir.Reloader()
 	}
+	r.dir = nil
 	if rs, ok := src.(ReleasingSource); ok {
 		rs.Release()
 	}

@@ -19,12 +19,22 @@ func newJSONText() *jsonText {
 	return t
 }
 
+// jsonTextKept is the largest buffer text keeps for the next value: a
+// group of a hundred thousand members would otherwise hold its tens of
+// megabytes to the end of a commit (issue 16).
+const jsonTextKept = 1 << 20
+
 // text is v as JSON text.
 func (t *jsonText) text(v any) (string, error) {
 	t.buf.Reset()
-	if err := t.enc.Encode(v); err != nil {
-		return "", err
-	}
+	err := t.enc.Encode(v)
 	b := t.buf.Bytes()
-	return string(b[:len(b)-1]), nil // Encode ends with a newline; Marshal does not
+	var s string
+	if err == nil {
+		s = string(b[:len(b)-1]) // Encode ends with a newline; Marshal does not
+	}
+	if t.buf.Cap() > jsonTextKept {
+		t.buf = bytes.Buffer{} // enc writes to &t.buf: the same field
+	}
+	return s, err
 }
