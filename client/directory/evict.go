@@ -97,7 +97,10 @@ func (d *Directory) EvictUsers(start, end int) {
 
 // LoadUser returns Users[i], decoding its chunk from the store again when
 // it was evicted. Safe for concurrent use once no EvictUsers runs.
-func (d *Directory) LoadUser(i int) (*User, error) { return d.Reloader().LoadUser(i) }
+func (d *Directory) LoadUser(i int) (*User, error) {
+	l := Reloader{users: d.Users, ev: d.evict}
+	return l.LoadUser(i)
+}
 
 // Reloader loads the users of a directory again (LoadUser) and holds
 // nothing else of it: a cycle that planned the directory keeps only this,
