@@ -23,7 +23,9 @@ type sourceChunks struct {
 	// spoolDir is where a load spools the encodings it makes (chunkSpool;
 	// "" keeps them in memory), and spool the last load's spool.
 	spoolDir string
-	spool    *chunkSpool
+	// spoolName is the state file's name, which a spool's name holds.
+	spoolName string
+	spool     *chunkSpool
 	// cache and dir are the last load's, whose users may be evicted once
 	// the state holds every chunk of the file (enableEviction).
 	cache *directory.ChunkCache
@@ -45,7 +47,7 @@ func (c *sourceChunks) load(path string) (*directory.Directory, error) {
 	cache := directory.NewChunkCache(store)
 	c.closeSpool()
 	if c.spoolDir != "" {
-		if sp, err := newChunkSpool(c.spoolDir); err == nil {
+		if sp, err := newChunkSpool(c.spoolDir, c.spoolName); err == nil {
 			c.spool = sp
 			cache.SetSink(sp.put)
 		} // else: the encodings stay in memory

@@ -21,9 +21,16 @@ type chunkSpool struct {
 	at   map[directory.ChunkSum][2]int64 // offset, length
 }
 
-// newChunkSpool creates the spool in dir.
-func newChunkSpool(dir string) (*chunkSpool, error) {
-	f, err := os.CreateTemp(dir, "entrasim-chunks-*.spool")
+// Chunk spools are named chunkSpoolPrefix, the state file's name, "-",
+// digits, chunkSpoolSuffix (leftovers.go).
+const (
+	chunkSpoolPrefix = "entrasim-chunks-"
+	chunkSpoolSuffix = ".spool"
+)
+
+// newChunkSpool creates the spool of the state file named state in dir.
+func newChunkSpool(dir, state string) (*chunkSpool, error) {
+	f, err := os.CreateTemp(dir, chunkSpoolPrefix+state+"-*"+chunkSpoolSuffix)
 	if err != nil {
 		return nil, fmt.Errorf("chunk spool: %w", err)
 	}

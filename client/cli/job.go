@@ -197,7 +197,7 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 	if f.failureFlags {
 		// --full-scan reads every chunk of the file but still refreshes
 		// the cache for the cycles after it.
-		src.chunks = &sourceChunks{ctx: ctx, read: !fullScan, spoolDir: filepath.Dir(f.state)}
+		src.chunks = &sourceChunks{ctx: ctx, read: !fullScan, spoolDir: filepath.Dir(f.state), spoolName: filepath.Base(f.state)}
 	}
 	if f.failureFlags && !fullScan {
 		src.fileHash, _ = sourceFileHash(f.directory) // unreadable: parsed below, with its error
@@ -227,6 +227,13 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 			st.Close()
 		}
 	}()
+	keep := ""
+	if src.chunks != nil && src.chunks.spool != nil {
+		keep = src.chunks.spool.f.Name()
+	}
+	if n, size := removeLeftovers(f.state, keep); n > 0 {
+		fmt.Fprintf(errOut, "%s: removed %d temporary file(s) (%s) left beside the state by a cycle that did not end\n", path, n, byteSize(size))
+	}
 	if src.chunks != nil {
 		src.chunks.open(ctx, st)
 	}
@@ -279,7 +286,7 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 		// A large cycle's spill file (gigabytes at a million users) goes
 		// on the disk chosen for the state, not in the temp folder, which
 		// is often in memory (tmpfs).
-		SpillRecordsAbove: f.spillAbove, SpillDir: filepath.Dir(f.state)})
+		SpillRecordsAbove: f.spillAbove, SpillDir: filepath.Dir(f.state), SpillName: filepath.Base(f.state)})
 	if err != nil {
 		return nil, usagef("%s: %v", path, err)
 	}

@@ -494,3 +494,63 @@ func TestSecondSIGTERMAbortsRequestsInFlight_Issue13_10(t *testing.T) {
 		t.Fatalf("%d users, want %d", len(users), n)
 	}
 }
+
+// A cycle killed mid-way (SIGKILL) leaves its spill file beside the state;
+// the next command that opens the state removes it and any chunk spool of
+// that state, and no file of another state (issue 16: gigabytes at a
+// million users).
+func TestKilledCycleLeftoversAreRemoved_Issue16(t *testing.T) {
+	srv := startRefServer(t)
+	g, tenant := newGate(t, srv, 3)
+	tmp := t.TempDir()
+	dirFile := usersDirectory(t, tmp, 8)
+	stateFile := filepath.Join(tmp, "state.db")
+	others := []string{"entrasim-records-other.db-123.spill", "entrasim-records-state.db-2-5.spill",
+		"entrasim-chunks-state.db.spool", "entrasim-records-state.db-12x.spill"}
+	plant := func(names ...string) {
+		for _, name := range names {
+			if err := os.WriteFile(filepath.Join(tmp, name), []byte("left"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	plant(others...)
+	c := startChild(t, "cycle", "--tenant-url", tenant, "--token", srv.Token, "--directory", dirFile, "--state", stateFile,
+		"--spill-above", "-1")
+	wait(t, g.held, "the cycle's third create")
+	var spills []string
+	all, _ := filepath.Glob(filepath.Join(tmp, "entrasim-records-*.spill"))
+	for _, p := range all {
+		if leftoverOf(filepath.Base(p), "state.db") {
+			spills = append(spills, p)
+		}
+	}
+	if len(spills) != 1 {
+		t.Fatalf("spill files of the running cycle: %v", spills)
+	}
+	_ = c.cmd.Process.Kill()
+	wait(t, c.done, "the killed cycle")
+	g.open(true)
+	if _, err := os.Stat(spills[0]); err != nil {
+		t.Fatalf("the killed cycle's spill file: %v", err)
+	}
+	plant("entrasim-chunks-state.db-77.spool") // as a load killed before it took the lock leaves
+
+	code, out, errOut := run("cycle", "--tenant-url", srv.TenantURL(), "--token", srv.Token, "--directory", dirFile, "--state", stateFile)
+	if code != ExitOK || !strings.Contains(out, "failed 0;") {
+		t.Fatalf("cycle after the kill: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "removed 2 temporary file(s) (") {
+		t.Errorf("stderr does not report the 2 files removed:\n%s\nstdout:\n%s", errOut, out)
+	}
+	for _, name := range []string{filepath.Base(spills[0]), "entrasim-chunks-state.db-77.spool"} {
+		if _, err := os.Stat(filepath.Join(tmp, name)); !os.IsNotExist(err) {
+			t.Errorf("%s left after the next cycle: %v", name, err)
+		}
+	}
+	for _, name := range others {
+		if _, err := os.Stat(filepath.Join(tmp, name)); err != nil {
+			t.Errorf("%s, not the state's, was removed: %v", name, err)
+		}
+	}
+}

@@ -89,6 +89,10 @@ type Options struct {
 	// SpillDir is the folder of that file; "" means os.TempDir(). The
 	// file is removed when the cycle ends, whatever way it ends.
 	SpillDir string
+	// SpillName, when set, is part of the file's name
+	// (provlog.NewNamedSpillFile): the CLI's is the state file's, whose
+	// next cycle removes what a killed process left.
+	SpillName string
 }
 
 // Event is the outcome of one object in a cycle: the one place where

@@ -36,7 +36,7 @@ func (r *run) startSpill() error {
 	if r.onDemand || (limit > 0 && r.withWork() <= limit) {
 		return nil
 	}
-	sf, err := provlog.NewSpillFile(r.e.opt.SpillDir)
+	sf, err := provlog.NewNamedSpillFile(r.e.opt.SpillDir, r.e.opt.SpillName)
 	if err != nil {
 		return fmt.Errorf("cycle: %w", err)
 	}

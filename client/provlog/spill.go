@@ -50,9 +50,25 @@ type SpillFile struct {
 // spillBuffer is how much of the file is written at once.
 const spillBuffer = 1 << 20
 
+// Spill files are named SpillFilePrefix, then, when it has one, the
+// name NewNamedSpillFile was given and "-", then digits, then
+// SpillFileSuffix.
+const (
+	SpillFilePrefix = "entrasim-records-"
+	SpillFileSuffix = ".spill"
+)
+
 // NewSpillFile creates a spill file in dir (os.TempDir() when "").
-func NewSpillFile(dir string) (*SpillFile, error) {
-	f, err := os.CreateTemp(dir, "entrasim-records-*.spill")
+func NewSpillFile(dir string) (*SpillFile, error) { return NewNamedSpillFile(dir, "") }
+
+// NewNamedSpillFile is NewSpillFile with name in the file's name, so that
+// its owner finds the files of a process killed before it could remove
+// them (the CLI names them after the state file).
+func NewNamedSpillFile(dir, name string) (*SpillFile, error) {
+	if name != "" {
+		name += "-"
+	}
+	f, err := os.CreateTemp(dir, SpillFilePrefix+name+"*"+SpillFileSuffix)
 	if err != nil {
 		return nil, fmt.Errorf("records spill file: %w", err)
 	}
