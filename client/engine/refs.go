@@ -213,15 +213,22 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 	if err := obj.Decode(ctx); err != nil {
 		return err
 	}
-	inSource := map[string]bool{}
-	for _, id := range it.group.Members {
-		inSource[id] = true
+	// A department's group has a hundred thousand members at a million
+	// users, and a few such groups are worked on at once: the lookups are
+	// made only when the group had members, and the lists are sized once
+	// (issue 16: the members phase was a peak of the cycle's memory).
+	var inSource, have map[string]bool
+	if len(obj.Members) > 0 {
+		inSource = make(map[string]bool, len(it.group.Members))
+		for _, id := range it.group.Members {
+			inSource[id] = true
+		}
+		have = make(map[string]bool, len(obj.Members))
+		for _, id := range obj.Members {
+			have[id] = true
+		}
 	}
-	have := map[string]bool{}
-	for _, id := range obj.Members {
-		have[id] = true
-	}
-	var adds, addIDs []string
+	adds, addIDs := make([]string, 0, len(it.group.Members)), make([]string, 0, len(it.group.Members))
 	for _, id := range it.group.Members {
 		if have[id] || !r.userInScope(id) {
 			continue
@@ -250,7 +257,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 	}
 	it.markDirty()
 	c := r.e.opt.Client
-	members := kept
+	members := append(make([]string, 0, len(kept)+len(adds)+len(removes)), kept...)
 	if len(addIDs) > 0 {
 		rs, err := c.AddMembers(ctx, obj.TargetID, addIDs)
 		it.count(rs...)
@@ -261,6 +268,7 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 		if b <= 0 {
 			b = scim.DefaultBatchSize
 		}
+		it.rec.Grow(0, len(adds)) // one per member added
 		for i, res := range rs {
 			lo, hi := i*b, min((i+1)*b, len(adds))
 			if !res.Outcome.Success {
