@@ -259,13 +259,13 @@ type ReleasingSource interface {
 
 // releaseSource lets go of the directory after planning: no later step
 // reads it, only the items' own users and groups, or the users planning
-// evicted, which the directory's reloader loads again (evict.go).
+// evicted, which the directory's reloader loads again (evict.go). An
+// evicting cycle released its source before planning (newRunFor).
 func (r *run) releaseSource(src Source) {
 	if r.evict {
 		r.reload = r.dir.Reloader()
-	}
-	r.dir = nil
-	if rs, ok := src.(ReleasingSource); ok {
+	} else if rs, ok := src.(ReleasingSource); ok {
 		rs.Release()
 	}
+	r.dir = nil
 }
