@@ -8,37 +8,22 @@ import (
 )
 
 // A soft memory limit below the live heap has the collector run back to
-// back, up to the half of the CPU the runtime's GC limiter allows: at the
-// fixed 768 MiB limit, a cycle whose live heap outgrew it took three times
-// as long as with room to grow (issue 16). So the limit follows the live
-// heap: after every collection it is set to the larger of MemoryLimit and
-// a quarter more than the live heap. Small and medium cycles never reach
-// MemoryLimit and keep it; a large one pays a collection each time its
-// heap grows by a quarter, which keeps its peak memory near its live heap
-// (with a half, a million users' cycle peaked at 1.5 times it).
-//
-// With GOGC at Percent the heap grows to the limit, and the process's
-// memory follows the limit rather than the live heap. So the quarter is
-// capped at Ceiling, the share of a 1 GiB budget left to the Go runtime
-// once SQLite and the binary have theirs: a live heap that nears it for a
-// moment (the commit of a million objects, a group of a hundred thousand
-// members) has the collector work harder rather than the process outgrow
-// the budget. Past Ceiling the headroom is an eighth: a larger live heap
-// costs memory, never a collector running without pause.
+// back, up to the half of the CPU the runtime's GC limiter allows: a cycle
+// of a million users holds about 1.5 GB live, and at the fixed 768 MiB
+// limit its incremental cycle took three times as long as with room to
+// grow (issue 16). So the limit follows the live heap: after every
+// collection it is set to the larger of MemoryLimit and Headroom times
+// the live heap. Small and medium cycles never reach MemoryLimit and keep
+// it; a large one pays a collection each time its heap grows by a
+// quarter, which keeps its peak memory near its live heap (with a half,
+// a million users' cycle peaked at 1.5 times it).
 
-// The limit's headroom over the live heap, as fractions: a quarter below
-// Ceiling, an eighth above it.
-const (
-	headroomNum, headroomDen = 5, 4
-	tightNum, tightDen       = 9, 8
-)
-
-// Ceiling is the soft limit past which the headroom shrinks (see above).
-const Ceiling int64 = 864 << 20
+// Headroom is the limit's multiple of the live heap, as a fraction.
+const headroomNum, headroomDen = 5, 4
 
 // limitFor is the soft limit for a live heap of live bytes.
 func limitFor(base, live int64) int64 {
-	return max(base, min(live/headroomDen*headroomNum, max(Ceiling, live/tightDen*tightNum)))
+	return max(base, live/headroomDen*headroomNum)
 }
 
 // adapter moves the soft limit after each collection (see above). It

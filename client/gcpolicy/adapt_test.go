@@ -14,12 +14,8 @@ func TestLimitFor(t *testing.T) {
 		{768 * mib, 0, 768 * mib},
 		{768 * mib, 200 * mib, 768 * mib},
 		{768 * mib, 512 * mib, 768 * mib},
-		{768 * mib, 680 * mib, 850 * mib},
-		{768 * mib, 700 * mib, 864 * mib},   // a quarter more would pass Ceiling
-		{768 * mib, 800 * mib, 900 * mib},   // an eighth more is past it
-		{768 * mib, 1024 * mib, 1152 * mib}, // an eighth more
-		{768 * mib, 1600 * mib, 1800 * mib},
-		{1024 * mib, 512 * mib, 1024 * mib}, // a base above Ceiling stays
+		{768 * mib, 1024 * mib, 1280 * mib},
+		{768 * mib, 1500 * mib, 1875 * mib},
 	} {
 		if got := limitFor(tc.base, tc.live); got != tc.want {
 			t.Errorf("limitFor(%d MiB, %d MiB) = %d MiB, want %d MiB", tc.base/mib, tc.live/mib, got/mib, tc.want/mib)

@@ -11,10 +11,9 @@
 // RSS within 1 GiB at a million users), less room for what the runtime
 // does not count (SQLite's page cache, the binary); below it GOGC=400
 // rules, so small and medium cycles keep the CPU saving. A cycle whose
-// live heap outgrows it gets a limit a quarter above its live heap, up to
-// Ceiling, and an eighth above past it (adapt.go), rather than a collector
-// running without pause. GOGC and GOMEMLIMIT in the environment always
-// win.
+// live heap outgrows it gets a limit half again its live heap (adapt.go)
+// rather than a collector running without pause. GOGC and GOMEMLIMIT in
+// the environment always win.
 package gcpolicy
 
 import (
