@@ -12,8 +12,9 @@ import (
 // chunkSpool keeps the encodings of the chunks a load parses in a
 // temporary file until the state takes them (sourceChunks.flush): a
 // million users' encodings are a large share of memory, which the load
-// otherwise held next to the directory, at the cycle's peak (issue 16). The file
-// sits beside the state file, not in /tmp, which is often in memory.
+// otherwise held next to the directory, at the cycle's peak (issue 16).
+// The file sits beside the state file, not in /tmp, which is often in
+// memory.
 type chunkSpool struct {
 	f    *os.File
 	w    *bufio.Writer

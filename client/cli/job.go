@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/quantive/entra-scim-harness/client/engine"
@@ -232,7 +233,7 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 		keep = src.chunks.spool.f.Name()
 	}
 	if n, size := removeLeftovers(f.state, keep); n > 0 {
-		fmt.Fprintf(errOut, "%s: removed %d temporary file(s) (%s) left beside the state by a cycle that did not end\n", path, n, byteSize(size))
+		fmt.Fprintf(errOut, "%s: removed %d temporary file(s) (%s) left beside the state by a cycle that did not end\n", path, n, humanize.Bytes(uint64(size)))
 	}
 	if src.chunks != nil {
 		src.chunks.open(ctx, st)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +15,8 @@ import (
 // opens the state removes them.
 
 // removeLeftovers removes the spill files and chunk spools of the state
-// file at path, but keep (the caller's own spool, "" for none), and
+// file at path, but keep (the caller's own spool, made beside the state;
+// "" for none), and
 // returns how many it removed and their size. It runs with the state's
 // lock held: only its holder writes a spill file; another process may be
 // writing a spool while it waits for the lock, and a file removed while
@@ -33,18 +33,14 @@ func removeLeftovers(path, keep string) (n int, size int64) {
 		return 0, 0
 	}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !leftoverOf(e.Name(), name) {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		if keep != "" && sameFile(p, keep) {
+		if !e.Type().IsRegular() || !leftoverOf(e.Name(), name) || (keep != "" && e.Name() == filepath.Base(keep)) {
 			continue
 		}
 		info, err := e.Info()
 		if err != nil {
 			continue
 		}
-		if os.Remove(p) == nil {
+		if os.Remove(filepath.Join(dir, e.Name())) == nil {
 			n++
 			size += info.Size()
 		}
@@ -68,28 +64,4 @@ func leftoverOf(file, state string) bool {
 		}
 	}
 	return false
-}
-
-// sameFile reports whether a and b name the same file.
-func sameFile(a, b string) bool {
-	ia, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	ib, err := os.Stat(b)
-	return err == nil && os.SameFile(ia, ib)
-}
-
-// byteSize renders n bytes for a person (1.5 GB, 320 MB, 12 kB).
-func byteSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, i := float64(n), 0
-	for v >= unit && i < 4 {
-		v /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %s", v, [...]string{"B", "kB", "MB", "GB", "TB"}[i])
 }

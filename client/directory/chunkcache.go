@@ -59,8 +59,9 @@ type ChunkCache struct {
 
 // SetSink hands the encoding of each chunk parsed to sink as soon as it
 // is made, under the cache's lock, instead of keeping it for Chunks, where
-// it is then nil: a million users' encodings are a large share of
-// memory, which a load held to its end (issue 16). An encoding the sink fails to take is kept.
+// it is then nil: a million users' encodings are a large share of memory,
+// which a load held to its end (issue 16). An encoding the sink fails to
+// take is kept.
 func (c *ChunkCache) SetSink(sink func(ChunkSum, []byte) error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -75,9 +75,9 @@ type Directory struct {
 
 	// users and groups index the objects by id for User and Group. Loading
 	// builds them to check references, then drops them: a cycle never
-	// looks an object up by id, and at a million users the index is
-	// a large share of memory held through the cycle's planning (issue 16). The first
-	// lookup builds them again.
+	// looks an object up by id, and at a million users the index is a
+	// large share of memory held through the cycle's planning (issue 16).
+	// The first lookup builds them again.
 	byID   sync.Once
 	users  map[string]*User
 	groups map[string]*Group

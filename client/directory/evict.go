@@ -8,11 +8,11 @@ import (
 )
 
 // A directory loaded through a chunk cache knows which chunk of the file
-// each user came from, so that a cycle can let go of users it planned and
-// decode them again from the store when it exports them: at a million
-// users the users are a large share of memory, which planning would hold alongside
-// the whole plan (issue 16). The store must hold every chunk of the file
-// (ChunkCache.EnableEviction).
+// each user came from, so that a cycle can let go of its users and decode
+// them again from the store when it plans and exports them: at a million
+// users the users are a large share of memory, which a cycle would hold
+// alongside the state's objects and the whole plan (issue 16). The store
+// must hold every chunk of the file (ChunkCache.EnableEviction).
 
 // userChunk is one chunk of the users list: d.Users[start:end], its cache
 // key and the line shift its decoding needs.
@@ -165,18 +165,17 @@ func (ev *evictable) decode(ci int) ([]*User, error) {
 	return part.d.Users, nil
 }
 
-// EvictAllUsers drops every user LoadUser can bring back (all of them once
-// eviction is enabled), as EvictUsers does chunk by chunk: a cycle that
-// reads the state's objects after loading the directory evicts the users
-// first, so that the two never sit in memory together (issue 16), and
-// reads them again in order with EachUser.
-func (d *Directory) EvictAllUsers() {
+// EvictAllUsers drops every user, as EvictUsers does chunk by chunk, and
+// reports whether it did: only once eviction is enabled, whose chunks
+// cover Users whole. A cycle that reads the state's objects after loading
+// the directory evicts the users first, so that the two never sit in
+// memory together (issue 16), and reads them again with EachUser.
+func (d *Directory) EvictAllUsers() bool {
 	if d.evict == nil {
-		return
+		return false
 	}
-	for _, c := range d.evict.chunks {
-		clear(d.Users[c.start:c.end])
-	}
+	clear(d.Users)
+	return true
 }
 
 // decodeAhead is how many chunks EachUser decodes ahead of its caller.

@@ -6,9 +6,9 @@ import "strings"
 // one string and their other own strings (names, addresses; interned
 // values stay shared) into another. Decoded one by one, a chunk's users
 // and strings sat among the parse's garbage, and the spans they kept in
-// use held about as much garbage as directory (issue 16). A cycle frees a chunk's block and strings once
-// it exported the chunk's users; only the ids stay, which groups' member
-// lists point at (shareIDs).
+// use held about as much garbage as directory (issue 16). A cycle frees a
+// chunk's block and strings once it exported the chunk's users; only the
+// ids stay, which groups' member lists point at (shareIDs).
 func (b *builder) packUsers() {
 	us := b.d.Users
 	if len(us) == 0 {

@@ -643,7 +643,6 @@ func (r *run) plan(ctx context.Context) error {
 		return gone
 	}
 	dups := r.newDupCheck()
-	ev := r.newEviction()
 	err := r.dir.EachUser(func(i int, u *directory.User) error {
 		o := r.objs[state.Key{Kind: state.KindUser, SourceID: u.ObjectID}]
 		it, err := r.planUser(u, o)
@@ -652,11 +651,11 @@ func (r *run) plan(ctx context.Context) error {
 		}
 		mark(o)
 		if it != nil {
-			if err := dups.check(ctx, it, u); err != nil {
+			if err := dups.check(ctx, it); err != nil {
 				return err
 			}
 		}
-		ev.planned(i, it)
+		r.planned(i, it)
 		return nil
 	})
 	if err != nil {

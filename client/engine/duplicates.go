@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/quantive/entra-scim-harness/client/arena"
-	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/mapping"
 	"github.com/quantive/entra-scim-harness/client/provlog"
 	"github.com/quantive/entra-scim-harness/client/state"
@@ -38,8 +37,8 @@ func (r *run) newDupCheck() *dupCheck {
 }
 
 // check claims the item's first matching value for it, or fails it when
-// another source object has it. u is the item's user.
-func (d *dupCheck) check(ctx context.Context, it *item, u *directory.User) error {
+// another source object has it. The item still holds its user.
+func (d *dupCheck) check(ctx context.Context, it *item) error {
 	if d == nil || it.op != opExport || it.obj.Linked() {
 		return nil
 	}
@@ -49,7 +48,7 @@ func (d *dupCheck) check(ctx context.Context, it *item, u *directory.User) error
 		}
 	}
 	r := d.r
-	v, err := mapping.MatchValue(d.first, directory.UserSource(u, it.inScope), r.env)
+	v, err := r.matchValue(it, 0)
 	if err != nil || v == "" {
 		return nil
 	}

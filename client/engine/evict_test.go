@@ -77,45 +77,55 @@ func recordLine(r provlog.Record) string {
 	return b.String()
 }
 
-// A cycle that evicts users as it plans them and decodes them again to
-// export them sends and logs what a cycle that holds them all does
+// A cycle that evicts its users, decodes them again to plan them and again
+// to export them sends and logs what a cycle that holds them all does
 // (issue 16).
 func TestEvictingCycleIsTheSame_Issue16(t *testing.T) {
-	run := func(evict bool) (*Summary, []string) {
+	run := func(evict bool) *Summary {
 		env := newEnv(t, nil)
 		d := evictableDirectory(t, evict)
-		eng := env.engine(mapping.Gtmhub(), nil)
-		var s *Summary
-		var err error
-		if evict {
-			src := &releasingSource{dir: d}
-			s, err = eng.CycleSource(context.Background(), src)
-			if err == nil && d.Users[0] != nil && d.Users[len(d.Users)-1] != nil {
-				t.Error("the cycle evicted no user")
-			}
-		} else {
-			s, err = eng.Cycle(context.Background(), d)
+		s, _ := cycleOver(t, env.engine(mapping.Gtmhub(), nil), d, evict)
+		if evict && d.Users[0] != nil && d.Users[len(d.Users)-1] != nil {
+			t.Error("the cycle evicted no user")
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		var lines []string
-		for _, r := range s.Records {
-			lines = append(lines, recordLine(r))
-		}
-		return s, lines
+		return s
 	}
-	held, heldLines := run(false)
-	evicted, evictedLines := run(true)
+	held, evicted := run(false), run(true)
 	if held.Counts != evicted.Counts || held.Counts.Created < 200 || held.Counts.Failed != 0 {
 		t.Fatalf("counts: held %+v, evicted %+v", held.Counts, evicted.Counts)
 	}
-	if len(heldLines) != len(evictedLines) {
-		t.Fatalf("%d records held, %d evicted", len(heldLines), len(evictedLines))
+	sameRecords(t, held, evicted)
+}
+
+// cycleOver runs a cycle over d: through a source that releases it (as
+// the CLI's does) when evict, which it returns, else over d held.
+func cycleOver(t *testing.T, eng *Engine, d *directory.Directory, evict bool) (*Summary, *releasingSource) {
+	t.Helper()
+	var s *Summary
+	var err error
+	var src *releasingSource
+	if evict {
+		src = &releasingSource{dir: d}
+		s, err = eng.CycleSource(context.Background(), src)
+	} else {
+		s, err = eng.Cycle(context.Background(), d)
 	}
-	for i := range heldLines {
-		if heldLines[i] != evictedLines[i] {
-			t.Fatalf("record %d:\nheld:    %s\nevicted: %s", i, heldLines[i], evictedLines[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, src
+}
+
+// sameRecords fails at the first record the evicting cycle logged
+// otherwise than the one holding its users.
+func sameRecords(t *testing.T, held, evicted *Summary) {
+	t.Helper()
+	if len(held.Records) != len(evicted.Records) {
+		t.Fatalf("%d records held, %d evicted", len(held.Records), len(evicted.Records))
+	}
+	for i := range held.Records {
+		if h, e := recordLine(held.Records[i]), recordLine(evicted.Records[i]); h != e {
+			t.Fatalf("record %d:\nheld:    %s\nevicted: %s", i, h, e)
 		}
 	}
 }
@@ -138,49 +148,23 @@ func TestEvictingIncrementalCycleIsTheSame_Issue16(t *testing.T) {
 		}
 	}
 	second := strings.Join(lines, "\n")
-	run := func(evict bool) (*Summary, []string) {
-		env := newEnv(t, nil)
-		eng := env.engine(mapping.Gtmhub(), nil)
-		var lines []string
-		for c, text := range []string{first, second} {
-			d := loadEvictable(t, text, evict)
-			var s *Summary
-			var err error
-			if evict {
-				src := &releasingSource{dir: d}
-				s, err = eng.CycleSource(context.Background(), src)
-				if err == nil && src.released != 1 {
-					t.Errorf("the cycle released its source %d times, want once", src.released)
-				}
-			} else {
-				s, err = eng.Cycle(context.Background(), d)
+	run := func(evict bool) *Summary {
+		eng := newEnv(t, nil).engine(mapping.Gtmhub(), nil)
+		var s *Summary
+		for _, text := range []string{first, second} {
+			var src *releasingSource
+			s, src = cycleOver(t, eng, loadEvictable(t, text, evict), evict)
+			if evict && src.released != 1 {
+				t.Errorf("the cycle released its source %d times, want once", src.released)
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c == 0 {
-				continue
-			}
-			for _, r := range s.Records {
-				lines = append(lines, recordLine(r))
-			}
-			return s, lines
 		}
-		return nil, nil
+		return s // the incremental cycle's
 	}
-	held, heldLines := run(false)
-	evicted, evictedLines := run(true)
+	held, evicted := run(false), run(true)
 	if held.Kind != KindIncremental || held.Counts != evicted.Counts || held.Counts.Updated < 100 || held.Counts.Failed != 0 {
 		t.Fatalf("%s cycle counts: held %+v, evicted %+v", held.Kind, held.Counts, evicted.Counts)
 	}
-	if len(heldLines) != len(evictedLines) {
-		t.Fatalf("%d records held, %d evicted", len(heldLines), len(evictedLines))
-	}
-	for i := range heldLines {
-		if heldLines[i] != evictedLines[i] {
-			t.Fatalf("record %d:\nheld:    %s\nevicted: %s", i, heldLines[i], evictedLines[i])
-		}
-	}
+	sameRecords(t, held, evicted)
 }
 
 // By the time a cycle holds the state's objects it holds no user of an

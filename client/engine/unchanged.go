@@ -74,10 +74,9 @@ func (e *Engine) newRunFor(ctx context.Context, job state.Job, ledger *escrow.Le
 	// Only a source that lets go of its directory lends it to be evicted:
 	// its users go before the state's objects are read, and planning
 	// decodes them again in order (evict.go).
-	evict := false
-	if rs, ok := src.(ReleasingSource); ok && len(dir.UserChunks()) > 0 {
-		evict = true
-		dir.EvictAllUsers()
+	rs, releasing := src.(ReleasingSource)
+	evict := releasing && dir.EvictAllUsers()
+	if evict {
 		rs.Release()
 	}
 	r, err := e.newRun(ctx, job, dir)
