@@ -20,3 +20,11 @@ func (a *strArena) keep(s string) string {
 	defer a.mu.Unlock()
 	return a.s.Keep(s)
 }
+
+// reset lets go of the arena's current block; the strings already kept
+// stay valid and hold their blocks for as long as they are used.
+func (a *strArena) reset() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.s = arena.Strings{}
+}

@@ -453,7 +453,7 @@ func (r *run) finish(ctx context.Context, staged int) (*Summary, error) {
 		if keep {
 			rec, err := it.record()
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("cycle: log record of %s %s: %w", it.noun(), it.key().SourceID, err)
 			}
 			s.Records = append(s.Records, rec)
 		}
@@ -535,7 +535,7 @@ func tally(s *Summary, it *item) {
 // bringing it back from the spill file first.
 func (it *item) record() (provlog.Record, error) {
 	if err := it.rec.Unspill(); err != nil {
-		return provlog.Record{}, fmt.Errorf("cycle: log record of %s %s: %w", it.noun(), it.key().SourceID, err)
+		return provlog.Record{}, err
 	}
 	it.rec.Action(it.action)
 	if it.result.skipped() {
@@ -607,6 +607,7 @@ func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, 
 	commit.Cycle, commit.Job = cyc, s.Job
 	r.commitRecords(s, &commit, all)
 	r.markSource(s, &commit, staged)
+	r.releaseObjects(all)
 	if err := e.opt.Store.Commit(ctx, commit); err != nil {
 		return nil, err
 	}

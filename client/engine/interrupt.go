@@ -174,6 +174,7 @@ func (r *run) finishInterrupted(ctx context.Context, s *Summary, commit state.Co
 	cyc.Counts = s.Counts
 	commit.Cycle, commit.Job, commit.Escrow = cyc, s.Job, r.ledger
 	r.commitRecords(s, &commit, all)
+	r.releaseObjects(all)
 	if err := e.opt.Store.Commit(ctx, commit); err != nil {
 		return nil, err
 	}

@@ -8,9 +8,11 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/quantive/entra-scim-harness/client/directory"
 	"github.com/quantive/entra-scim-harness/client/mapping"
+	"github.com/quantive/entra-scim-harness/client/state"
 	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
@@ -177,5 +179,76 @@ func TestItemsDropWhatLaterPhasesDoNotRead_Issue16(t *testing.T) {
 	}
 	if managers < 1000 || groups < 30 {
 		t.Fatalf("%d managers set, %d groups exported: the phases had little to do", managers, groups)
+	}
+}
+
+// By the time the commit writes a cycle's records, the cycle's state
+// entries are written and collected: at a million users they were held
+// to the end of the commit, its memory peak (issue 16). The entries are
+// all in the file afterwards.
+func TestCycleFreesStateObjectsBeforeRecords_Issue16(t *testing.T) {
+	ctx := context.Background()
+	env := newEnv(t, nil)
+	eng := env.engine(mapping.Gtmhub(), func(o *Options) { o.KeepRecords = false }) // records streamed
+	job, ledger, err := eng.loadJob(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &releasingSource{dir: scopeAllEvictable(t)}
+	r, err := eng.newRunFor(ctx, job, ledger, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ledger = ledger
+	if err := job.Status.CycleStarted(r.now); err != nil {
+		t.Fatal(err)
+	}
+	defer r.closeSpill()
+	if err := r.plan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.releaseSource(src)
+	if err := r.startSpill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.execute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var objs []weak.Pointer[state.Object]
+	written := 0
+	for _, items := range [][]*item{r.users, r.groups} {
+		for _, it := range items {
+			objs = append(objs, weak.Make(it.obj))
+			if it.persist == persistUpsert {
+				written++
+			}
+		}
+	}
+	live := -1
+	recordsStreaming = func() {
+		for range 3 { // a weak pointer clears in the collection that frees its object
+			runtime.GC()
+		}
+		live = 0
+		for _, w := range objs {
+			if w.Value() != nil {
+				live++
+			}
+		}
+	}
+	defer func() { recordsStreaming = nil }()
+	s, err := r.finish(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Counts.Failed != 0 || s.Counts.Created < 10000 {
+		t.Fatalf("counts = %+v", s.Counts)
+	}
+	if live != 0 {
+		t.Fatalf("%d of %d state entries still live as the records were written, want none", live, len(objs))
+	}
+	stored, err := env.store.Objects(ctx)
+	if err != nil || len(stored) != written || written < 10000 {
+		t.Fatalf("%d state entries stored (%v), want %d", len(stored), err, written)
 	}
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
 )
@@ -20,6 +23,7 @@ func TestCommitWritesEveryRowInOrder(t *testing.T) {
 	const n = 327
 	c := initialCommit(j, n)
 	c.Upsert[3].Members = []string{"m1", "m2"}
+	upserts := slices.Clone(c.Upsert) // Commit drops its own
 	if err := s.Commit(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +31,7 @@ func TestCommitWritesEveryRowInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range c.Upsert {
+	for i, want := range upserts {
 		got := objs[Key{KindUser, want.SourceID}]
 		if got == nil {
 			t.Fatalf("object %d (%s) not written", i, want.SourceID)
@@ -149,5 +153,57 @@ func TestCommitRecordStream(t *testing.T) {
 				t.Fatalf("streamed records differ from the slice's:\n%d records\n%d wanted", len(got), len(want))
 			}
 		})
+	}
+}
+
+// Commit drops each object of Upsert once written, so that objects the
+// caller holds nowhere else are collected before the records are
+// written (issue 16), and all of them are still written.
+func TestCommitDropsWrittenObjectsBeforeRecords_Issue16(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t)
+	j, _ := s.Job(ctx)
+	const n = 300
+	c := initialCommit(j, n)
+	records := c.Records
+	c.Records = nil
+	weaks := make([]weak.Pointer[Object], n)
+	for i, o := range c.Upsert {
+		weaks[i] = weak.Make(o)
+	}
+	upsert := c.Upsert
+	live, dropped := -1, 0
+	c.RecordStream = func(put func(*provlog.Record) error) error {
+		for range 3 { // weak pointers clear in the collection that frees their object
+			runtime.GC()
+		}
+		live = 0
+		for _, w := range weaks {
+			if w.Value() != nil {
+				live++
+			}
+		}
+		for _, o := range upsert {
+			if o == nil {
+				dropped++
+			}
+		}
+		for i := range records {
+			if err := put(&records[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := s.Commit(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if dropped != n || live != 0 {
+		t.Fatalf("as the records were written: %d of %d Upsert entries dropped, %d objects still live; want all dropped, none live",
+			dropped, n, live)
+	}
+	objs, err := s.Objects(ctx)
+	if err != nil || len(objs) != n {
+		t.Fatalf("%d objects written (%v), want %d", len(objs), err, n)
 	}
 }

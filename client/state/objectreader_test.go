@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -33,7 +34,7 @@ func TestObjectsReadInBlocks(t *testing.T) {
 		want = append(want, o)
 	}
 	want = append(want, &Object{Kind: KindGroup, SourceID: "g1", DisplayName: "Sales", TargetID: "tg"})
-	if err := s.Commit(ctx, Commit{Upsert: want, Job: j}); err != nil {
+	if err := s.Commit(ctx, Commit{Upsert: slices.Clone(want), Job: j}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Objects(ctx)

@@ -353,7 +353,10 @@ func (s *Store) Objects(ctx context.Context) (map[Key]*Object, error) {
 
 // Commit is what one cycle writes.
 type Commit struct {
-	// Upsert are objects to write (new or changed).
+	// Upsert are objects to write (new or changed). Commit sets each
+	// entry to nil once written, whether or not it then fails: a caller that holds the objects nowhere
+	// else has them collected while the records that follow are written
+	// (a million objects are a few hundred megabytes, issue 16).
 	Upsert []*Object
 	// Forget are objects to drop (hard deleted and deleted in the target).
 	Forget []Key
@@ -394,7 +397,8 @@ func (s *Store) Commit(ctx context.Context, c Commit) error {
 			return fmt.Errorf("commit cycle: %w", err)
 		}
 		defer st.Close()
-		for _, o := range c.Upsert {
+		for i, o := range c.Upsert {
+			c.Upsert[i] = nil // see Upsert
 			if o.pending {
 				// Values never read: they stay as they are in the file.
 				if _, err := tx.ExecContext(ctx, `UPDATE objects SET display_name=?, target_id=?, matched_by=?, status=?,
