@@ -202,6 +202,10 @@ func (r *run) referenceCheckFailed(it *item, chk *scim.Result) {
 // entries about the check name it.
 const SpecReferenceCheck = "ENTRA-FLOW-06"
 
+// membersWindow is how many member batches resolveMembers sends before it
+// lets go of their requests and answers.
+const membersWindow = 100
+
 // resolveMembers adds and removes the group's members after every user
 // and group exists (ENTRA-REF-01), as separate member PATCHes, never a
 // replace. Members out of scope are left out (ENTRA-REF-02).
@@ -258,19 +262,25 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 	it.markDirty()
 	c := r.e.opt.Client
 	members := append(make([]string, 0, len(kept)+len(adds)+len(removes)), kept...)
-	if len(addIDs) > 0 {
-		rs, err := c.AddMembers(ctx, obj.TargetID, addIDs)
+	b := c.Builder().BatchSize
+	if b <= 0 {
+		b = scim.DefaultBatchSize
+	}
+	// A window of batches at a time: the requests, their answers and the
+	// record's share of them are held for one window, not for a group
+	// of half a million members at once (issue 16); the record goes to
+	// the spill file window by window. The wire is the same.
+	window := membersWindow * b
+	for wlo := 0; wlo < len(addIDs); wlo += window {
+		whi := min(wlo+window, len(addIDs))
+		rs, err := c.AddMembers(ctx, obj.TargetID, addIDs[wlo:whi])
 		it.count(rs...)
 		if err != nil {
 			return fmt.Errorf("cycle: members of %s: %w", it.key().SourceID, err)
 		}
-		b := c.Builder().BatchSize
-		if b <= 0 {
-			b = scim.DefaultBatchSize
-		}
-		it.rec.Grow(0, len(adds)) // one per member added
+		it.rec.Grow(0, whi-wlo) // one per member added
 		for i, res := range rs {
-			lo, hi := i*b, min((i+1)*b, len(adds))
+			lo, hi := wlo+i*b, min(wlo+(i+1)*b, whi)
 			if !res.Outcome.Success {
 				it.rec.Step(provlog.StepReferenceResolution, provlog.NameReferenceResolution, provlog.StatusFailure,
 					res.Outcome.Reason, map[string]string{"attribute": "members"})
@@ -281,6 +291,9 @@ func (r *run) resolveMembers(ctx context.Context, it *item) error {
 				members = append(members, adds[j])
 				it.rec.Modified("members", nil, &addIDs[j])
 			}
+		}
+		if whi < len(addIDs) {
+			r.park(it)
 		}
 	}
 	if len(removeIDs) > 0 {

@@ -12,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/scim"
 	"github.com/quantive/entra-scim-harness/client/state"
+	"github.com/quantive/entra-scim-harness/fixtures"
 )
 
 // TestSpilledRecordsAreTheSame_Issue16: cycles whose records wait in a
@@ -55,12 +57,73 @@ func TestSpilledRecordsAreTheSame_Issue16(t *testing.T) {
 	}
 }
 
+// A group's members are added a window of batches at a time, its record
+// spilled after each window (issue 16): with batches of 2 members, groups
+// of hundreds of members take several windows, one with a failed batch,
+// and the records and state are those of cycles that keep every record
+// in memory.
+func TestMembersWindowsSpillTheSameRecords_Issue16(t *testing.T) {
+	dir := string(fixtures.GenerateRealisticDirectoryScopeAll(1500, 12, 5))
+	batch := func(o *scim.Options) { o.BatchSize = 2 }
+	const faults = `{"name":"members-400","method":"PATCH","path":"^/Groups/","status":400,"times":1,"probability":0.004}`
+	inMemory, _ := spillRunWith(t, batch, faults, []string{dir}, 0, false)
+	spilled, spillBytes := spillRunWith(t, batch, faults, []string{dir}, 0, true)
+	if spillBytes == 0 {
+		t.Fatal("no record went to the spill file")
+	}
+	if spilled != inMemory {
+		t.Fatalf("spilled cycles wrote other records or state:\n%s", lineDiff(inMemory, spilled))
+	}
+	// Each group's record adds the members its state entry holds.
+	added, held := map[string]int{}, map[string]int{}
+	for _, line := range strings.Split(spilled, "\n") {
+		var v struct {
+			SourceIdentity struct{ ID, IdentityType string }
+			ModifiedProperties []struct{ DisplayName string }
+			Kind, SourceID     string
+			Members            []string
+		}
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case v.SourceIdentity.IdentityType == "Group":
+			for _, m := range v.ModifiedProperties {
+				if m.DisplayName == "members" {
+					added[v.SourceIdentity.ID]++
+				}
+			}
+		case v.Kind == string(state.KindGroup):
+			held[v.SourceID] = len(v.Members)
+		}
+	}
+	most := 0
+	for id, n := range held {
+		if added[id] != n {
+			t.Errorf("group %s: its record adds %d members, its state entry holds %d", id, added[id], n)
+		}
+		most = max(most, n)
+	}
+	if most < 2*membersWindow*2+1 {
+		t.Fatalf("the largest group has %d members: none took three windows of %d", most, membersWindow*2)
+	}
+	if !strings.Contains(spilled, `"status":"failure"`) {
+		t.Fatal("no member batch failed")
+	}
+}
+
 // spillRun runs the cycles on a fresh server and state, one object at a
 // time, and returns the stored records and objects as normalised JSON
 // lines, and how many bytes the spill files held.
 func spillRun(t *testing.T, faults string, dirs []string, interruptAfter int, spill bool) (string, int64) {
 	t.Helper()
-	env := newEnv(t, nil)
+	return spillRunWith(t, nil, faults, dirs, interruptAfter, spill)
+}
+
+// spillRunWith is spillRun with the SCIM client's options adjusted.
+func spillRunWith(t *testing.T, adjust func(*scim.Options), faults string, dirs []string, interruptAfter int, spill bool) (string, int64) {
+	t.Helper()
+	env := newEnv(t, adjust)
 	if faults != "" {
 		env.setFaults(faults)
 	}
