@@ -78,7 +78,7 @@ func TestMembersWindowsSpillTheSameRecords_Issue16(t *testing.T) {
 	added, held := map[string]int{}, map[string]int{}
 	for _, line := range strings.Split(spilled, "\n") {
 		var v struct {
-			SourceIdentity struct{ ID, IdentityType string }
+			SourceIdentity     struct{ ID, IdentityType string }
 			ModifiedProperties []struct{ DisplayName string }
 			Kind, SourceID     string
 			Members            []string
