@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,7 +27,7 @@ type run struct {
 	cycleID string
 	kind    string
 	now     time.Time
-	objs    *state.ObjectSet
+	objs    map[state.Key]*state.Object
 	users   []*item
 	groups  []*item
 	plog    *provlog.Job
@@ -155,7 +157,7 @@ func (e *Engine) CycleSource(ctx context.Context, src Source) (*Summary, error) 
 
 // newRun prepares a cycle: state, ids, clock, log job.
 func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Directory) (*run, error) {
-	objs, err := e.opt.Store.ObjectSet(ctx)
+	objs, err := e.opt.Store.Objects(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +165,7 @@ func (e *Engine) newRun(ctx context.Context, job state.Job, dir *directory.Direc
 }
 
 // startRun is newRun with the objects read.
-func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs *state.ObjectSet) *run {
+func (e *Engine) startRun(job state.Job, dir *directory.Directory, objs map[state.Key]*state.Object) *run {
 	r := &run{e: e, dir: dir, job: job, cycleID: provlog.NewGUID(), now: job.Clock, objs: objs}
 	r.kind = KindIncremental
 	if job.NeedsInitial {
@@ -616,35 +618,39 @@ func (r *run) commitCycle(ctx context.Context, s *Summary, commit state.Commit, 
 // to do (ENTRA-CYCLE-01/02, DEPROV-01..06).
 func (r *run) plan(ctx context.Context) error {
 	cfg := r.e.cfg
-	// seen flags the state's objects the directory has, by their
-	// position in the set (state.ObjectSet); the objects planning adds
-	// need no flag, so an initial cycle's slice is empty.
-	seen := make([]bool, r.objs.Len())
-	find := func(k state.Key) *state.Object {
-		i, ok := r.objs.Find(k)
-		if !ok {
-			return nil
-		}
-		seen[i] = true
-		return r.objs.At(i)
+	// stored are the objects of the state; seen holds those the
+	// directory has, by pointer: a pointer hashes far faster than a Key's
+	// two strings, which counts at a million users (issue 16). The
+	// objects planning adds need no marking, so an initial cycle keeps
+	// no such set at all.
+	stored := make([]*state.Object, 0, len(r.objs))
+	for _, o := range r.objs {
+		stored = append(stored, o)
 	}
-	// goneOf is the objects of kind the directory no longer holds, by
-	// source id (the set's order).
+	seen := make(map[*state.Object]struct{}, len(stored))
+	mark := func(o *state.Object) {
+		if o != nil {
+			seen[o] = struct{}{}
+		}
+	}
 	goneOf := func(kind state.Kind) []*state.Object {
 		var gone []*state.Object
-		for i, ok := range seen {
-			if o := r.objs.At(i); !ok && o.Kind == kind {
+		for _, o := range stored {
+			if _, ok := seen[o]; !ok && o.Kind == kind {
 				gone = append(gone, o)
 			}
 		}
+		slices.SortFunc(gone, func(a, b *state.Object) int { return cmp.Compare(a.SourceID, b.SourceID) })
 		return gone
 	}
 	dups := r.newDupCheck()
 	err := r.dir.EachUser(func(i int, u *directory.User) error {
-		it, err := r.planUser(u, find(state.Key{Kind: state.KindUser, SourceID: u.ObjectID}))
+		o := r.objs[state.Key{Kind: state.KindUser, SourceID: u.ObjectID}]
+		it, err := r.planUser(u, o)
 		if err != nil {
 			return err
 		}
+		mark(o)
 		if it != nil {
 			if err := dups.check(ctx, it); err != nil {
 				return err
@@ -668,7 +674,9 @@ func (r *run) plan(ctx context.Context) error {
 		return nil
 	}
 	for _, g := range r.dir.Groups {
-		r.planGroup(g, find(state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}))
+		o := r.objs[state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}]
+		r.planGroup(g, o)
+		mark(o)
 	}
 	for _, o := range goneOf(state.KindGroup) {
 		r.planGroup(nil, o)
@@ -775,7 +783,7 @@ func (r *run) userInScope(id string) bool {
 	if ui := r.userItem(id); ui != nil {
 		return ui.inScope
 	}
-	o := r.objs.Get(state.Key{Kind: state.KindUser, SourceID: id})
+	o := r.objs[state.Key{Kind: state.KindUser, SourceID: id}]
 	return o != nil && strings.HasSuffix(o.Watermark, "|"+scopeBit(true)) // unchanged
 }
 

@@ -74,8 +74,8 @@ func (d *dupCheck) check(ctx context.Context, it *item) error {
 // readLinked makes the linked users of the state owners of their values.
 func (d *dupCheck) readLinked(ctx context.Context) error {
 	d.owner = map[string]string{}
-	for i := range d.r.objs.Len() {
-		if o := d.r.objs.At(i); o.Kind == state.KindUser && o.Linked() {
+	for _, o := range d.r.objs {
+		if o.Kind == state.KindUser && o.Linked() {
 			if err := o.Decode(ctx); err != nil {
 				return err
 			}

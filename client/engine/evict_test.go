@@ -186,8 +186,8 @@ func TestUsersAreEvictedBeforeObjectsAreRead_Issue16(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.objs.Len() < 200 || !r.evict || src.released != 1 {
-		t.Fatalf("run with %d objects, evict %v, source released %d times", r.objs.Len(), r.evict, src.released)
+	if len(r.objs) < 200 || !r.evict || src.released != 1 {
+		t.Fatalf("run with %d objects, evict %v, source released %d times", len(r.objs), r.evict, src.released)
 	}
 	for i, u := range d.Users {
 		if u != nil {

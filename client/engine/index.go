@@ -1,15 +1,17 @@
 package engine
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/quantive/entra-scim-harness/client/state"
 )
 
 // The cycle finds objects by key in two places: the state entries it read
-// (run.objs, as Store.ObjectSet gives them) and the items it planned, sorted
+// (run.objs, as Store.Objects gives them) and the items it planned, sorted
 // by key once planning is done (run.byKey). The items' entries are not
-// added to the set: at a million users an initial cycle's map of new
+// added to the map: at a million users an initial cycle's map of new
 // entries and a map of items by id were a large share of its memory
 // peak, where the sorted slice takes a pointer per item; the lookups
 // (references, about five per user) cost a binary search each (issue 16).
@@ -21,7 +23,12 @@ func (r *run) indexItems() {
 	slices.SortFunc(r.byKey, func(a, b *item) int { return compareKeys(a.key(), b.key()) })
 }
 
-func compareKeys(a, b state.Key) int { return a.Compare(b) }
+func compareKeys(a, b state.Key) int {
+	if c := strings.Compare(a.SourceID, b.SourceID); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Kind, b.Kind)
+}
 
 // itemOf returns the planned item of k, nil when k has none (unchanged
 // since its last cycle, or not in the cycle).
@@ -38,7 +45,7 @@ func (r *run) object(k state.Key) *state.Object {
 	if it := r.itemOf(k); it != nil {
 		return it.obj
 	}
-	return r.objs.Get(k)
+	return r.objs[k]
 }
 
 // userItem is itemOf for a user.

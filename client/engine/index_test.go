@@ -11,7 +11,7 @@ import (
 // apart; other keys fall back to the state entries read, and a key in
 // neither is nil.
 func TestIndexFindsItemsThenStoredEntries(t *testing.T) {
-	r := &run{}
+	r := &run{objs: map[state.Key]*state.Object{}}
 	mk := func(kind state.Kind, id string) *item {
 		return &item{obj: &state.Object{Kind: kind, SourceID: id}}
 	}
@@ -19,7 +19,8 @@ func TestIndexFindsItemsThenStoredEntries(t *testing.T) {
 		r.users = append(r.users, mk(state.KindUser, fmt.Sprintf("u%03d", i)))
 	}
 	r.groups = append(r.groups, mk(state.KindGroup, "g1"), mk(state.KindGroup, "u500"))
-	r.objs = state.NewObjectSet([]*state.Object{{Kind: state.KindUser, SourceID: "s1"}, {Kind: state.KindGroup, SourceID: "s0"}})
+	stored := &state.Object{Kind: state.KindUser, SourceID: "s1"}
+	r.objs[stored.Key()] = stored
 	r.indexItems()
 	for _, tc := range []struct {
 		key      state.Key

@@ -92,12 +92,12 @@ func (e *Engine) onDemand(ctx context.Context, dir *directory.Directory, users [
 	r.plog.InitiatedBy = provlog.Initiator{DisplayName: "entrasim provision", InitiatorType: provlog.InitiatorUser}
 	for _, u := range users {
 		k := state.Key{Kind: state.KindUser, SourceID: u.ObjectID}
-		if _, err := r.planUser(u, r.objs.Get(k)); err != nil {
+		if _, err := r.planUser(u, r.objs[k]); err != nil {
 			return nil, err
 		}
 	}
 	if g != nil && e.cfg.Groups.Enabled {
-		r.planGroup(g, r.objs.Get(state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}))
+		r.planGroup(g, r.objs[state.Key{Kind: state.KindGroup, SourceID: g.ObjectID}])
 	}
 	r.indexItems()
 	for _, it := range append(append([]*item{}, r.users...), r.groups...) {

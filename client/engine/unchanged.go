@@ -62,7 +62,7 @@ func (e *Engine) newRunFor(ctx context.Context, job state.Job, ledger *escrow.Le
 		return nil, err
 	}
 	if m != nil {
-		r := e.startRun(job, &directory.Directory{}, nil)
+		r := e.startRun(job, &directory.Directory{}, map[state.Key]*state.Object{})
 		r.digest, r.mark = digest, m
 		e.log.Debug("source unchanged: incremental cycle without reading the directory", "digest", digest, "objects", m.Objects)
 		return r, nil

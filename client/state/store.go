@@ -314,34 +314,17 @@ func (s *Store) SaveConfig(ctx context.Context, c Config) error {
 	return putMeta(ctx, s.db, "config", c)
 }
 
-// Objects returns every object the job remembers, by key. Call Decode on
-// an object before using its Exported or Members, and before closing the
-// store. A cycle reads them with ObjectSet instead.
+// Objects returns every object the job remembers. Call Decode on an
+// object before using its Exported or Members, and before closing the
+// store.
 func (s *Store) Objects(ctx context.Context) (map[Key]*Object, error) {
-	set, err := s.ObjectSet(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[Key]*Object, set.Len())
-	for _, o := range set.objs {
-		out[o.Key()] = o
-	}
-	return out, nil
-}
-
-// ObjectSet is Objects as a set sorted by key (ObjectSet).
-func (s *Store) ObjectSet(ctx context.Context) (*ObjectSet, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM objects`).Scan(&n); err != nil {
-		return nil, fmt.Errorf("read objects: %w", err)
-	}
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, source_id, display_name, target_id, matched_by, status,
 		disable_reason, watermark, manager FROM objects`)
 	if err != nil {
 		return nil, fmt.Errorf("read objects: %w", err)
 	}
 	defer rows.Close()
-	objs := make([]*Object, 0, n)
+	out := map[Key]*Object{}
 	var rd objectReader
 	var kind, sourceID, displayName, targetID, matchedBy, status, disableReason, watermark, manager sql.RawBytes
 	for rows.Next() {
@@ -354,19 +337,18 @@ func (s *Store) ObjectSet(ctx context.Context) (*ObjectSet, error) {
 			Kind: Kind(rd.word(kind)), SourceID: rd.str(sourceID), DisplayName: rd.str(displayName),
 			TargetID: rd.str(targetID), MatchedBy: rd.word(matchedBy), Status: ObjectStatus(rd.word(status)),
 			DisableReason: rd.word(disableReason), Watermark: rd.str(watermark), Manager: rd.str(manager)}
-		objs = append(objs, o)
+		out[o.Key()] = o
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read objects: %w", err)
 	}
-	set := NewObjectSet(objs)
 	// A manager is the id of another object read: share its string.
-	for _, o := range set.objs {
-		if m := set.Get(Key{Kind: KindUser, SourceID: o.Manager}); o.Manager != "" && m != nil {
+	for _, o := range out {
+		if m := out[Key{Kind: KindUser, SourceID: o.Manager}]; o.Manager != "" && m != nil {
 			o.Manager = m.SourceID
 		}
 	}
-	return set, nil
+	return out, nil
 }
 
 // Commit is what one cycle writes.
