@@ -11,8 +11,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quantive/entra-scim-harness/client/engine"
+	"github.com/quantive/entra-scim-harness/client/gcpolicy"
 	"github.com/quantive/entra-scim-harness/client/outcome"
 	"github.com/quantive/entra-scim-harness/client/provlog"
+	"github.com/quantive/entra-scim-harness/client/state"
 )
 
 const cycleExitHelp = "SIGINT or SIGTERM (alike) ends the cycle early: no further object is started, the objects in flight\n" +
@@ -152,6 +154,9 @@ func runCycles(cmdCtx context.Context, f *jobOptions, n int, interval time.Durat
 				interruptedText(cmdCtx), i, n)}
 		}
 		watch.reset()
+		if i > 0 {
+			budgetCycle(ctx, s.st) // openJob did the first's
+		}
 		sum, err := s.eng.CycleSource(ctx, s.src)
 		s.bar.Finish()
 		if serr := (*engine.SourceError)(nil); errors.As(err, &serr) {
@@ -292,4 +297,14 @@ func (w *urlWatch) advice(tenantURL string) string {
 		return ""
 	}
 	return adviseTenantURL(tenantURL, *w.first, "").short()
+}
+
+// budgetCycle sets the batch GC limit for the job's next cycle: an
+// initial cycle leaves more of entrasim's 1 GiB to what the Go heap does
+// not count (gcpolicy.ForCycle). A job that cannot be read keeps the
+// limit as it is; the cycle reports the error.
+func budgetCycle(ctx context.Context, st *state.Store) {
+	if j, err := st.Job(ctx); err == nil {
+		gcpolicy.ForCycle(j.NeedsInitial)
+	}
 }

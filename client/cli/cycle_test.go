@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/quantive/entra-scim-harness/client/gcpolicy"
 )
 
 // TestCycleStatusLogsCommands drives cycle, status, logs, restart and
@@ -153,5 +156,31 @@ func TestRunCommandAdvancesSimulatedClock(t *testing.T) {
 	if code != ExitFailure || !strings.Contains(out, "failed 1;") || !strings.Contains(out, "Job Quarantine (EncounteredQuarantineException)") ||
 		!strings.Contains(errOut, "the job is quarantined") {
 		t.Fatalf("bad token: %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// A batch run's GC limit is the initial cycle's before an initial cycle
+// and the incremental one's before each incremental cycle, the first of
+// a command's cycles (cycle, or run --cycles) and every later one
+// (gcpolicy.ForCycle, issue 16).
+func TestCycleSetsTheGCLimitOfItsKind_Issue16(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	restore := gcpolicy.Batch()
+	defer restore()
+	limit := func() int64 { return debug.SetMemoryLimit(-1) }
+	e := newJobEnv(t, 6)
+	e.cycle("cycle")
+	if l := limit(); l != gcpolicy.MemoryLimit {
+		t.Fatalf("after an initial cycle: limit %d MiB, want %d", l>>20, gcpolicy.MemoryLimit>>20)
+	}
+	e.cycle("cycle")
+	if l := limit(); l != gcpolicy.IncrementalLimit {
+		t.Fatalf("after an incremental cycle: limit %d MiB, want %d", l>>20, gcpolicy.IncrementalLimit>>20)
+	}
+	e2 := newJobEnv(t, 6)
+	e2.cycle("run", "--cycles", "2")
+	if l := limit(); l != gcpolicy.IncrementalLimit {
+		t.Fatalf("after an initial and an incremental cycle in one command: limit %d MiB, want %d", l>>20, gcpolicy.IncrementalLimit>>20)
 	}
 }

@@ -228,6 +228,7 @@ func openJob(ctx context.Context, f *jobOptions, errOut io.Writer, label string,
 			st.Close()
 		}
 	}()
+	budgetCycle(ctx, st) // before the directory is read, below
 	keep := ""
 	if src.chunks != nil && src.chunks.spool != nil {
 		keep = src.chunks.spool.f.Name()

@@ -31,8 +31,8 @@ func limitFor(base, live int64) int64 {
 // time: the runtime runs it after the collection that found the object
 // unreachable, so once per cycle, with no goroutine polling.
 type adapter struct {
-	base    int64
-	mu      sync.Mutex // orders adjust against stop
+	base    int64      // under mu
+	mu      sync.Mutex // orders adjust against setBase and stop
 	stopped bool
 	sample  []metrics.Sample
 }
@@ -66,11 +66,28 @@ func (a *adapter) adjust() bool {
 	if a.stopped {
 		return false
 	}
+	a.apply()
+	return true
+}
+
+// setBase changes the limit's floor, at once.
+func (a *adapter) setBase(base int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.stopped {
+		return
+	}
+	a.base = base
+	a.apply()
+}
+
+// apply sets the limit for the live heap after the last collection; a.mu
+// is held.
+func (a *adapter) apply() {
 	metrics.Read(a.sample)
 	if v := a.sample[0].Value; v.Kind() == metrics.KindUint64 {
 		debug.SetMemoryLimit(limitFor(a.base, int64(v.Uint64())))
 	}
-	return true
 }
 
 // stop ends the adapter; the limit is then the caller's to set.

@@ -42,3 +42,31 @@ func TestEnvironmentWins(t *testing.T) {
 		t.Fatalf("GOGC %d, limit %d; the environment's 150 and 512 MiB must stay", p, l)
 	}
 }
+
+// ForCycle moves a batch run's limit between the initial and the
+// incremental cycle's; without Batch, or once restored, it does nothing.
+func TestForCycle(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	debug.SetGCPercent(100)
+	debug.SetMemoryLimit(math.MaxInt64)
+	ForCycle(false) // no batch run
+	if _, l := current(); l != math.MaxInt64 {
+		t.Fatalf("ForCycle without Batch set the limit to %d", l)
+	}
+	restore := Batch()
+	for _, tc := range []struct {
+		initial bool
+		want    int64
+	}{{false, IncrementalLimit}, {true, MemoryLimit}, {false, IncrementalLimit}} {
+		ForCycle(tc.initial)
+		if _, l := current(); l != tc.want {
+			t.Fatalf("ForCycle(initial=%v): limit %d MiB, want %d MiB", tc.initial, l>>20, tc.want>>20)
+		}
+	}
+	restore()
+	ForCycle(false)
+	if p, l := current(); p != 100 || l != math.MaxInt64 {
+		t.Fatalf("ForCycle after restore: GOGC %d, limit %d; want 100, MaxInt64", p, l)
+	}
+}
