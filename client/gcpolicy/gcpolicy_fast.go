@@ -34,9 +34,8 @@ const (
 	// object and record in one transaction (SQLite's memory) and, with
 	// its live heap small by then, lets the records' garbage grow up to
 	// the limit, where an incremental cycle's commit writes its changes.
-	// And at a million users an incremental cycle reads the state and
-	// plans with about 650 MB live: at 768 MiB its collector ran back to
-	// back, and the cycle took a fifth longer (issue 16).
+	// And a large incremental cycle reads the state and plans with most
+	// of 768 MiB live, where its collector ran back to back (issue 16).
 	IncrementalLimit int64 = 896 << 20
 )
 
