@@ -75,28 +75,8 @@ func (c *ChunkCache) EnableEviction(d *Directory, store ChunkStore) bool {
 	return true
 }
 
-// UserChunks returns the ranges of Users that EvictUsers may drop, in
-// order; none unless eviction is enabled (ChunkCache.EnableEviction).
-func (d *Directory) UserChunks() [][2]int {
-	if d.evict == nil {
-		return nil
-	}
-	out := make([][2]int, len(d.evict.chunks))
-	for i, c := range d.evict.chunks {
-		out[i] = [2]int{c.start, c.end}
-	}
-	return out
-}
-
-// EvictUsers drops Users[start:end], a range UserChunks gave; LoadUser
-// brings one back. The Directory is then no longer immutable: only its
-// owner may call it (a cycle whose source it is, engine.ReleasingSource).
-func (d *Directory) EvictUsers(start, end int) {
-	clear(d.Users[start:end])
-}
-
 // LoadUser returns Users[i], decoding its chunk from the store again when
-// it was evicted. Safe for concurrent use once no EvictUsers runs.
+// it was evicted. Safe for concurrent use once no EvictAllUsers runs.
 func (d *Directory) LoadUser(i int) (*User, error) {
 	l := Reloader{users: d.Users, ev: d.evict}
 	return l.LoadUser(i)
@@ -111,8 +91,8 @@ type Reloader struct {
 	ev    *evictable
 }
 
-// Reloader returns the directory's reloader. EvictUsers and
-// EvictAllUsers act on what it loads; EachUser does not.
+// Reloader returns the directory's reloader. EvictAllUsers acts on what
+// it loads; EachUser does not.
 func (d *Directory) Reloader() *Reloader { return &Reloader{users: d.Users, ev: d.evict} }
 
 // LoadUser is Directory.LoadUser.
@@ -165,11 +145,13 @@ func (ev *evictable) decode(ci int) ([]*User, error) {
 	return part.d.Users, nil
 }
 
-// EvictAllUsers drops every user, as EvictUsers does chunk by chunk, and
+// EvictAllUsers drops every user, which LoadUser brings back, and
 // reports whether it did: only once eviction is enabled, whose chunks
 // cover Users whole. A cycle that reads the state's objects after loading
 // the directory evicts the users first, so that the two never sit in
-// memory together (issue 16), and reads them again with EachUser.
+// memory together (issue 16), and reads them again with EachUser. The
+// Directory is then no longer immutable: only its owner may call it (a
+// cycle whose source it is, engine.ReleasingSource).
 func (d *Directory) EvictAllUsers() bool {
 	if d.evict == nil {
 		return false
@@ -185,7 +167,7 @@ const decodeAhead = 2
 // until fn returns an error, which it returns. A user evicted is decoded
 // again from the store, on another goroutine a few chunks ahead of fn, and
 // handed to fn without being put back into Users: fn decides what it
-// keeps. Only the directory's owner may call it (see EvictUsers).
+// keeps. Only the directory's owner may call it (see EvictAllUsers).
 func (d *Directory) EachUser(fn func(i int, u *User) error) error {
 	ev := d.evict
 	if ev == nil {

@@ -39,7 +39,7 @@ func loadEvictable(t *testing.T, users, groups int) (*directory.Directory, memCh
 // later).
 func TestEvictedUsersLoadAgain(t *testing.T) {
 	d, _ := loadEvictable(t, 3000, 40)
-	chunks := d.UserChunks()
+	chunks := directory.UserChunks(d)
 	if len(chunks) < 3 || chunks[0][0] != 0 || chunks[len(chunks)-1][1] != len(d.Users) {
 		t.Fatalf("user chunks %v for %d users", chunks, len(d.Users))
 	}
@@ -48,7 +48,7 @@ func TestEvictedUsersLoadAgain(t *testing.T) {
 		want[i] = *u
 	}
 	for _, c := range chunks {
-		d.EvictUsers(c[0], c[1])
+		clear(d.Users[c[0]:c[1]])
 	}
 	for i, u := range d.Users {
 		if u != nil {
@@ -88,20 +88,20 @@ func TestEvictionNeedsTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := directory.NewChunkCache(nil)
-	if cache.EnableEviction(plain, memChunks{}) || plain.UserChunks() != nil {
-		t.Errorf("a directory the cache did not load offers chunks %v", plain.UserChunks())
+	if cache.EnableEviction(plain, memChunks{}) || directory.UserChunks(plain) != nil {
+		t.Errorf("a directory the cache did not load offers chunks %v", directory.UserChunks(plain))
 	}
 	whole, err := directory.LoadCached(path, cache) // small: parsed whole
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cache.EnableEviction(whole, memChunks{}) || whole.UserChunks() != nil {
-		t.Errorf("a directory parsed whole offers chunks %v", whole.UserChunks())
+	if cache.EnableEviction(whole, memChunks{}) || directory.UserChunks(whole) != nil {
+		t.Errorf("a directory parsed whole offers chunks %v", directory.UserChunks(whole))
 	}
 
 	d, store := loadEvictable(t, 1000, 10)
-	c := d.UserChunks()[1]
-	d.EvictUsers(c[0], c[1])
+	c := directory.UserChunks(d)[1]
+	clear(d.Users[c[0]:c[1]])
 	clear(store)
 	if _, err := d.LoadUser(c[0]); err == nil || !strings.Contains(err.Error(), "not in the store") {
 		t.Errorf("LoadUser of a lost chunk: %v", err)
@@ -156,7 +156,7 @@ func TestEachUserDecodesEvictedUsersInOrder(t *testing.T) {
 		t.Errorf("EachUser after the caller's error at user 700: %v, %d users seen", err, seen)
 	}
 
-	lost := d.UserChunks()[2]
+	lost := directory.UserChunks(d)[2]
 	delete(store, directory.UserChunkSum(d, 2))
 	seen = 0
 	err = d.EachUser(func(int, *directory.User) error { seen++; return nil })

@@ -33,3 +33,17 @@ func LoadChunkedCached(path string, items int, cache *ChunkCache) (*Directory, e
 
 // UserChunkSum is the store key of chunk ci of d's users (UserChunks).
 func UserChunkSum(d *Directory, ci int) ChunkSum { return d.evict.chunks[ci].sum }
+
+// UserChunks returns the ranges of Users that eviction covers, in order;
+// none unless eviction is enabled (ChunkCache.EnableEviction). Tests evict
+// and reload chunk by chunk with them.
+func UserChunks(d *Directory) [][2]int {
+	if d.evict == nil {
+		return nil
+	}
+	out := make([][2]int, len(d.evict.chunks))
+	for i, c := range d.evict.chunks {
+		out[i] = [2]int{c.start, c.end}
+	}
+	return out
+}

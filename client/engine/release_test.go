@@ -133,12 +133,12 @@ func TestCycleFreesGroupsBeforeCommit_Issue16(t *testing.T) {
 	}
 }
 
-// Once the reference phases ran, no item holds the mapping's references
-// or, unless a deprovisioning phase acts on it, its source group.
-func TestItemsDropWhatLaterPhasesDoNotRead_Issue16(t *testing.T) {
+// executedRun runs an initial cycle of scopeAllEvictable's directory as
+// CycleSource does, up to its finish: planned, its source released, its
+// phases executed. Its spill file goes with the test.
+func executedRun(t *testing.T, eng *Engine) *run {
+	t.Helper()
 	ctx := context.Background()
-	env := newEnv(t, nil)
-	eng := env.engine(mapping.Gtmhub(), nil)
 	job, ledger, err := eng.loadJob(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +148,11 @@ func TestItemsDropWhatLaterPhasesDoNotRead_Issue16(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.closeSpill()
+	t.Cleanup(r.closeSpill)
+	r.ledger = ledger
+	if err := job.Status.CycleStarted(r.now); err != nil {
+		t.Fatal(err)
+	}
 	if err := r.plan(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +163,14 @@ func TestItemsDropWhatLaterPhasesDoNotRead_Issue16(t *testing.T) {
 	if err := r.execute(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// Once the reference phases ran, no item holds the mapping's references
+// or, unless a deprovisioning phase acts on it, its source group.
+func TestItemsDropWhatLaterPhasesDoNotRead_Issue16(t *testing.T) {
+	env := newEnv(t, nil)
+	r := executedRun(t, env.engine(mapping.Gtmhub(), nil))
 	managers := 0
 	for _, it := range r.users {
 		if it.obj.Manager != "" {
@@ -189,31 +201,7 @@ func TestItemsDropWhatLaterPhasesDoNotRead_Issue16(t *testing.T) {
 func TestCycleFreesStateObjectsBeforeRecords_Issue16(t *testing.T) {
 	ctx := context.Background()
 	env := newEnv(t, nil)
-	eng := env.engine(mapping.Gtmhub(), func(o *Options) { o.KeepRecords = false }) // records streamed
-	job, ledger, err := eng.loadJob(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := &releasingSource{dir: scopeAllEvictable(t)}
-	r, err := eng.newRunFor(ctx, job, ledger, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.ledger = ledger
-	if err := job.Status.CycleStarted(r.now); err != nil {
-		t.Fatal(err)
-	}
-	defer r.closeSpill()
-	if err := r.plan(ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.releaseSource(src)
-	if err := r.startSpill(); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.execute(ctx); err != nil {
-		t.Fatal(err)
-	}
+	r := executedRun(t, env.engine(mapping.Gtmhub(), func(o *Options) { o.KeepRecords = false })) // records streamed
 	var objs []weak.Pointer[state.Object]
 	written := 0
 	for _, items := range [][]*item{r.users, r.groups} {

@@ -57,12 +57,12 @@ func TestSpilledRecordsAreTheSame_Issue16(t *testing.T) {
 	}
 }
 
-// A group's members are added a window of batches at a time, its record
-// spilled after each window (issue 16): with batches of 2 members, groups
-// of hundreds of members take several windows, one with a failed batch,
-// and the records and state are those of cycles that keep every record
-// in memory.
-func TestMembersWindowsSpillTheSameRecords_Issue16(t *testing.T) {
+// A group's members are added (ENTRA-FLOW-16) a window of batches at a
+// time, its record spilled after each window (issue 16): with batches of
+// 2 members, groups of hundreds of members take several windows, one
+// with a failed batch, and the records and state are those of cycles
+// that keep every record in memory.
+func TestMembersWindowsSpillTheSameRecords_ENTRA_FLOW_16_Issue16(t *testing.T) {
 	dir := string(fixtures.GenerateRealisticDirectoryScopeAll(1500, 12, 5))
 	batch := func(o *scim.Options) { o.BatchSize = 2 }
 	const faults = `{"name":"members-400","method":"PATCH","path":"^/Groups/","status":400,"times":1,"probability":0.004}`
